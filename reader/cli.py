@@ -1,0 +1,149 @@
+"""Command line: ``reader [--articles DIR]`` opens the UI; sub-commands serve scripts.
+
+Feature commands import their (heavy) modules only when run, so ``reader --version`` and the UI
+start-up stay fast, and the reading path never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from reader import __version__
+
+
+def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
+    p.add_argument(
+        "--articles",
+        metavar="DIR",
+        default=None if top else argparse.SUPPRESS,
+        help="folder of Markdown articles (default: $READER_ARTICLES or the bundled articles)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="A terminal news reader with entity highlighting, search, linked events and bookmarks.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _add_articles(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the articles (errors on stderr)")
+    _add_articles(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("index", help="annotate entities, index for search and link events (incremental)")
+    _add_articles(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
+
+    p = sub.add_parser("entities", help="print an article's named entities")
+    _add_articles(p)
+    p.add_argument("id", help="article id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="full-text search (Whoosh query syntax)")
+    _add_articles(p)
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+
+    p = sub.add_parser("events", help="print dated events and their links across articles")
+    _add_articles(p)
+    p.add_argument("id", nargs="?", help="only the events of this article")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("bookmarks", help="list, export or import passage bookmarks")
+    _add_articles(p)
+    p.add_argument("--json", action="store_true")
+    bsub = p.add_subparsers(dest="bookmarks_command", metavar="ACTION")
+    e = bsub.add_parser("export", help="write bookmarks as Markdown, W3C JSON or Readwise CSV")
+    e.add_argument("--format", choices=["md", "json", "csv"], default="md")
+    e.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+    i = bsub.add_parser("import", help="read bookmarks back from an exported JSON file")
+    i.add_argument("file")
+    return parser
+
+
+def articles_dir(args: argparse.Namespace) -> Path:
+    from reader import paths
+
+    value = getattr(args, "articles", None) or os.environ.get("READER_ARTICLES")
+    return Path(value).expanduser() if value else paths.bundled_articles()
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"reader: {message}", file=sys.stderr)
+    return code
+
+
+def scan(folder: Path):
+    """Refresh the catalogue of ``folder`` and print per-file errors on stderr."""
+    from reader.corpus import Catalogue
+
+    result = Catalogue(folder).refresh()
+    for err in result.errors:
+        print(f"reader: {err}", file=sys.stderr)
+    return result
+
+
+def cmd_list(args, folder: Path) -> int:
+    result = scan(folder)
+    if args.json:
+        json.dump([m.to_json() for m in result.articles], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        for m in result.articles:
+            print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    folder = articles_dir(args)
+    if not folder.is_dir():
+        return _fail(f"articles folder not found: {folder}")
+    command = args.command
+    try:
+        if command is None:
+            from reader.ui.app import run_app
+
+            return run_app(folder)
+        if command == "list":
+            return cmd_list(args, folder)
+        if command == "index":
+            from reader.ingest import cli_index
+
+            return cli_index(args, folder)
+        if command == "entities":
+            from reader.nlp.cli import cli_entities
+
+            return cli_entities(args, folder)
+        if command == "search":
+            from reader.search.cli import cli_search
+
+            return cli_search(args, folder)
+        if command == "events":
+            from reader.events.cli import cli_events
+
+            return cli_events(args, folder)
+        if command == "bookmarks":
+            from reader.bookmarks.cli import cli_bookmarks
+
+            return cli_bookmarks(args, folder)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("reader."):
+            return _fail(f"'{command}' is not available in this version")
+        raise
+    return _fail(f"unknown command {command!r}")

@@ -1,0 +1,367 @@
+"""Corpus loading: a folder of Markdown articles with YAML front matter.
+
+A file looks like::
+
+    ---
+    id: some-stable-id          # required, unique in the corpus
+    title: "Le titre"           # required
+    language: fr                # ISO code; default "und"
+    published: 2023-04-19       # optional, ISO date or datetime
+    published_inferred: "why"   # optional: the date was inferred, and how
+    source: Example.fr          # optional
+    url: https://…              # optional
+    ---
+    Markdown body…
+
+Every bad file yields a :class:`LoadError` with a clear message; the other files still load.
+
+Speed: the :class:`Catalogue` keeps each file's metadata in SQLite under the cache dir keyed by
+(path, size, mtime), so a start-up lists tens of thousands of articles without reading them, and a
+refresh only reads files that changed. Bodies are read and parsed into passages on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.passages import ParsedArticle, make_safe, parse_passages
+
+MAX_BYTES = 5 * 1024 * 1024
+CATALOGUE_VERSION = 1
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
+
+try:  # the C loader is ~10x faster; fall back to pure Python
+    import yaml
+    _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+except ImportError:  # pragma: no cover - PyYAML is a dependency
+    yaml = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    id: str
+    title: str
+    path: Path
+    content_hash: str
+    language: str = "und"
+    published: dt.date | None = None
+    published_inferred: str | None = None
+    source: str | None = None
+    url: str | None = None
+    words: int = 0
+
+    @property
+    def date_label(self) -> str:
+        if not self.published:
+            return ""
+        return self.published.isoformat() + ("~" if self.published_inferred else "")
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "published": self.published.isoformat() if self.published else None,
+            "published_inferred": self.published_inferred,
+            "source": self.source,
+            "url": self.url,
+            "path": str(self.path),
+            "content_hash": self.content_hash,
+            "words": self.words,
+        }
+
+
+@dataclass(frozen=True)
+class LoadError:
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Article:
+    meta: ArticleMeta
+    body: str
+    parsed: ParsedArticle = field(repr=False)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def passages(self):
+        return self.parsed.passages
+
+
+class ArticleFileError(ValueError):
+    """A file that cannot be read as an article; the message is meant for the user."""
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
+def _split_front_matter(text: str) -> tuple[str, str]:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.startswith("---"):
+        raise ArticleFileError("no front matter: the file must start with a '---' block holding id and title")
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        raise ArticleFileError("malformed front matter: the first line must be exactly '---'")
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :])
+    raise ArticleFileError("malformed front matter: no closing '---' line")
+
+
+def _as_date(value, key: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ArticleFileError(f"'{key}' is not a date (YYYY-MM-DD): {str(value)[:40]!r}") from None
+
+
+def _opt_str(fm: dict, key: str) -> str | None:
+    value = fm.get(key)
+    if value is None or value is False:
+        return None
+    if value is True:
+        return "yes"
+    return make_safe(str(value)).strip() or None
+
+
+def parse_article_bytes(path: Path, data: bytes) -> tuple[ArticleMeta, str]:
+    """Validate one file's bytes; returns its metadata and (safe) Markdown body or raises ArticleFileError."""
+    if not data.strip():
+        raise ArticleFileError("empty file")
+    if len(data) > MAX_BYTES:
+        raise ArticleFileError(f"too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
+    if b"\x00" in data[:8192]:
+        raise ArticleFileError("binary file (contains NUL bytes), not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArticleFileError(f"not valid UTF-8 (bad byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    front, body = _split_front_matter(text.replace("\r\n", "\n"))
+    try:
+        fm = yaml.load(front, Loader=_YamlLoader) if front.strip() else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise ArticleFileError(f"front matter is not valid YAML{where}: {problem}") from None
+    if not isinstance(fm, dict):
+        raise ArticleFileError("front matter must be 'key: value' lines with at least id and title")
+    raw_id = fm.get("id")
+    if raw_id is None or str(raw_id).strip() == "":
+        raise ArticleFileError("front matter lacks 'id'")
+    art_id = str(raw_id).strip()
+    if not _ID_RE.match(art_id):
+        raise ArticleFileError(f"id {art_id[:40]!r} must be letters, digits, '.', '_', ':' or '-' (at most 200)")
+    title = _opt_str(fm, "title")
+    if not title:
+        raise ArticleFileError("front matter lacks 'title'")
+    language = (_opt_str(fm, "language") or _opt_str(fm, "lang") or "und").lower()
+    body = make_safe(body)
+    meta = ArticleMeta(
+        id=art_id,
+        title=" ".join(title.split()),
+        path=path,
+        content_hash=content_hash(data),
+        language=language[:12],
+        published=_as_date(fm.get("published") or fm.get("date"), "published"),
+        published_inferred=_opt_str(fm, "published_inferred"),
+        source=_opt_str(fm, "source"),
+        url=_opt_str(fm, "url"),
+        words=len(body.split()),
+    )
+    return meta, body
+
+
+def read_article_file(path: Path) -> tuple[ArticleMeta, str]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                size = os.fstat(fh.fileno()).st_size
+                raise ArticleFileError(f"too large ({size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
+    except OSError as exc:
+        raise ArticleFileError(f"cannot read: {exc.strerror or exc}") from None
+    return parse_article_bytes(path, data)
+
+
+def load_article(meta: ArticleMeta) -> Article:
+    """Read and parse one article's body (re-reading its file: it may have changed since listing)."""
+    new_meta, body = read_article_file(meta.path)
+    return Article(new_meta, body, parse_passages(body))
+
+
+def sort_key(meta: ArticleMeta):
+    # newest first, undated last, then by title
+    return (-(meta.published.toordinal() if meta.published else 0), meta.title.casefold(), meta.id)
+
+
+@dataclass
+class ScanResult:
+    articles: list[ArticleMeta]
+    errors: list[LoadError]
+    changed: set[str] = field(default_factory=set)  # ids new or with a new content hash
+    removed: set[str] = field(default_factory=set)  # ids gone since the last scan
+
+
+def _list_md(folder: Path) -> list[os.DirEntry]:
+    entries = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.name.endswith(".md") and not entry.name.startswith("."):
+                entries.append(entry)
+    entries.sort(key=lambda e: e.name)
+    return entries
+
+
+def _dedupe(metas: Iterable[ArticleMeta], errors: list[LoadError]) -> list[ArticleMeta]:
+    seen: dict[str, ArticleMeta] = {}
+    for meta in metas:  # in file-name order: the first file keeps the id
+        if meta.id in seen:
+            errors.append(LoadError(meta.path, f"duplicate id {meta.id!r} (already used by {seen[meta.id].path.name}); skipped"))
+        else:
+            seen[meta.id] = meta
+    return sorted(seen.values(), key=sort_key)
+
+
+def load_folder(folder: Path) -> ScanResult:
+    """Read every article of a folder, without any cache (used by tests and small corpora)."""
+    folder = Path(folder)
+    metas, errors = [], []
+    for entry in _list_md(folder):
+        path = Path(entry.path)
+        try:
+            metas.append(read_article_file(path)[0])
+        except ArticleFileError as exc:
+            errors.append(LoadError(path, str(exc)))
+    return ScanResult(_dedupe(metas, errors), errors)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+    id TEXT, title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT,
+    source TEXT, url TEXT, words INTEGER, error TEXT
+);
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+class Catalogue:
+    """Cached metadata of a corpus folder (see module docstring). Thread-safe: one connection per call."""
+
+    def __init__(self, folder: Path, db_path: Path | None = None):
+        from reader import paths
+
+        self.folder = Path(folder).resolve()
+        self.db_path = db_path or paths.corpus_cache_dir(self.folder) / "catalogue.sqlite3"
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.db_path, timeout=10)
+            conn.executescript(_SCHEMA)
+            row = conn.execute("SELECT value FROM info WHERE key='version'").fetchone()
+            if row is None or row[0] != str(CATALOGUE_VERSION):
+                conn.execute("DELETE FROM files")
+                conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
+                conn.commit()
+            return conn
+        except sqlite3.DatabaseError:
+            # a corrupt cache is rebuilt, never fatal: it holds nothing that cannot be recomputed
+            try:
+                self.db_path.unlink()
+            except OSError:
+                pass
+            conn = sqlite3.connect(self.db_path, timeout=10)
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
+            conn.commit()
+            return conn
+
+    def _row_to(self, row) -> ArticleMeta | LoadError:
+        name, _size, _mtime, art_id, title, h, lang, pub, pub_inf, source, url, words, error = row
+        path = self.folder / name
+        if error:
+            return LoadError(path, error)
+        return ArticleMeta(art_id, title, path, h, lang, dt.date.fromisoformat(pub) if pub else None,
+                           pub_inf, source, url, words)
+
+    def cached(self) -> ScanResult:
+        """What the last scan saw, without touching the article files (fast: for first paint)."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM files ORDER BY name").fetchall()
+        metas, errors = [], []
+        for row in rows:
+            item = self._row_to(row)
+            (errors if isinstance(item, LoadError) else metas).append(item)
+        return ScanResult(_dedupe(metas, errors), errors)
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
+        """Stat every file, re-read only new or changed ones, forget deleted ones."""
+        if not self.folder.is_dir():
+            raise FileNotFoundError(f"articles folder not found: {self.folder}")
+        conn = self._connect()
+        try:
+            old = {row[0]: row for row in conn.execute("SELECT * FROM files")}
+            old_hash = {row[3]: row[5] for row in old.values() if not row[12]}
+            entries = _list_md(self.folder)
+            total = len(entries)
+            metas, errors = [], []
+            seen_names = set()
+            updates = []
+            for n, entry in enumerate(entries, 1):
+                seen_names.add(entry.name)
+                try:
+                    st = entry.stat()
+                except OSError as exc:
+                    errors.append(LoadError(Path(entry.path), f"cannot read: {exc.strerror or exc}"))
+                    continue
+                row = old.get(entry.name)
+                if row is not None and row[1] == st.st_size and row[2] == st.st_mtime_ns:
+                    item = self._row_to(row)
+                else:
+                    path = Path(entry.path)
+                    try:
+                        item = read_article_file(path)[0]
+                        m = item
+                        updates.append((entry.name, st.st_size, st.st_mtime_ns, m.id, m.title, m.content_hash,
+                                        m.language, m.published.isoformat() if m.published else None,
+                                        m.published_inferred, m.source, m.url, m.words, None))
+                    except ArticleFileError as exc:
+                        item = LoadError(path, str(exc))
+                        updates.append((entry.name, st.st_size, st.st_mtime_ns) + (None,) * 9 + (str(exc),))
+                (errors if isinstance(item, LoadError) else metas).append(item)
+                if progress and (n % 500 == 0 or n == total):
+                    progress(n, total)
+            gone = [name for name in old if name not in seen_names]
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", updates)
+                conn.executemany("DELETE FROM files WHERE name = ?", [(g,) for g in gone])
+        finally:
+            conn.close()
+        articles = _dedupe(metas, errors)
+        current = {m.id for m in articles}
+        changed = {m.id for m in articles if old_hash.get(m.id) != m.content_hash}
+        removed = set(old_hash) - current
+        return ScanResult(articles, errors, changed, removed)

@@ -1,0 +1,39 @@
+"""Shared fixtures: every test gets its own XDG data/cache/config dirs, never the user's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "articles"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_xdg(tmp_path_factory, monkeypatch):
+    base = tmp_path_factory.mktemp("xdg")
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        (base / var).mkdir()
+        monkeypatch.setenv(var, str(base / var))
+    monkeypatch.delenv("READER_ARTICLES", raising=False)
+    return base
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """A writable copy of the bundled articles."""
+    dest = tmp_path / "articles"
+    shutil.copytree(BUNDLED, dest)
+    return dest
+
+
+def write_article(folder: Path, name: str, art_id: str, title: str, body: str, **fields) -> Path:
+    lines = ["---", f"id: {art_id}", f'title: "{title}"']
+    lines += [f"{k}: {v}" for k, v in fields.items()]
+    lines += ["---", "", body]
+    path = folder / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
