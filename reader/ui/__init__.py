@@ -1,0 +1,1 @@
+"""The Textual UI. Only this package imports Textual; it calls the core modules, never the reverse."""

@@ -1,0 +1,243 @@
+"""The reader application: article list | article view, status line, footer.
+
+Start-up paints from the cached catalogue (no article file is read); a thread worker then rescans
+the folder, and another runs the ingest pipeline (``reader index``) in a subprocess so spaCy never
+loads in this process. Workers only post messages; handlers update widgets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from reader import annotations as ann_store
+from reader import paths
+from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView
+from reader.ui.commands import COMMANDS, bindings
+from reader.ui.help import HelpScreen
+
+
+@dataclass
+class ScanDone(Message):
+    result: ScanResult
+
+
+@dataclass
+class ScanFailed(Message):
+    message: str
+
+
+@dataclass
+class IngestProgress(Message):
+    stage: str
+    done: int
+    total: int
+
+
+@dataclass
+class IngestDone(Message):
+    ok: bool
+    message: str = ""
+
+
+class StatusBar(Static):
+    """One line: what the reader is doing (ingest progress) and what is under the cursor."""
+
+
+class ReaderApp(App):
+    TITLE = "reader"
+    CSS_PATH = str(paths.styles_dir() / "reader.tcss")
+    BINDINGS = bindings("app")
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False):
+        super().__init__()
+        self.folder = Path(folder)
+        self.catalogue = Catalogue(self.folder)
+        if ingest is None:
+            ingest = os.environ.get("READER_NO_INGEST", "") in ("", "0")
+        self.auto_ingest = ingest
+        self.exit_after_paint = exit_after_paint
+        self.errors: list[LoadError] = []
+        self.article: Article | None = None
+        self.ingest_state = "idle"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield ArticleList(id="list")
+            with Vertical(id="reading"):
+                yield ArticleView(id="article")
+        yield StatusBar(id="status", markup=False)
+        yield Footer()
+
+    # start-up ----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        lst = self.query_one(ArticleList)
+        try:
+            cached = self.catalogue.cached()
+        except Exception as exc:  # a broken cache never stops the reader
+            cached = ScanResult([], [])
+            self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
+        lst.set_articles(cached.articles)
+        lst.focus()
+        if not cached.articles:
+            self.set_status("Reading the articles folder…")
+        if self.exit_after_paint:
+            self.call_after_refresh(self.exit)
+            return
+        self.rescan()
+
+    @work(thread=True, exclusive=True, group="scan")
+    def rescan(self) -> None:
+        try:
+            result = self.catalogue.refresh()
+        except Exception as exc:
+            self.post_message(ScanFailed(str(exc)))
+            return
+        self.post_message(ScanDone(result))
+
+    def action_rescan(self) -> None:
+        self.set_status("Rescanning…")
+        self.rescan()
+
+    def on_scan_failed(self, message: ScanFailed) -> None:
+        self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10)
+
+    def on_scan_done(self, message: ScanDone) -> None:
+        result = message.result
+        lst = self.query_one(ArticleList)
+        current = lst.current.id if lst.current else None
+        lst.set_articles(result.articles, keep_id=current)
+        self.errors = result.errors
+        if result.errors:
+            shown = "\n".join(str(e) for e in result.errors[:6])
+            more = f"\n… and {len(result.errors) - 6} more (reader list shows all)" if len(result.errors) > 6 else ""
+            self.notify(shown + more, title=f"{len(result.errors)} file(s) could not be read", severity="warning",
+                        timeout=12, markup=False)
+        if not result.articles:
+            self.set_status(f"No articles in {self.folder}")
+        elif self.article is None:
+            self.open_meta(lst.current, focus=False)
+        elif self.article.id in result.changed:
+            self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
+        if self.auto_ingest:
+            self.run_ingest()
+        elif not result.errors:
+            self.set_status(f"{len(result.articles)} articles")
+
+    # opening articles -------------------------------------------------------------------------------
+    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
+        pass  # opening happens on enter / click, so scrolling the list stays instant
+
+    def on_article_list_selected(self, message: ArticleList.Selected) -> None:
+        self.open_meta(message.meta, focus=True)
+
+    def open_meta(self, meta: ArticleMeta | None, *, focus: bool = True, passage: int = 0) -> None:
+        if meta is None:
+            return
+        self.run_worker(self._open(meta, focus, passage), exclusive=True, group="open")
+
+    async def _open(self, meta: ArticleMeta, focus: bool, passage: int) -> None:
+        try:
+            article = load_article(meta)
+        except ArticleFileError as exc:
+            self.notify(f"{meta.path.name}: {exc}", title="Cannot open article", severity="error", markup=False)
+            return
+        self.article = article
+        view = self.query_one(ArticleView)
+        await view.show_article(article, passage)
+        self.apply_annotations()
+        if focus:
+            view.focus()
+
+    def apply_annotations(self) -> None:
+        if self.article is None:
+            return
+        ann = ann_store.load(self.article.meta.content_hash)
+        self.query_one(ArticleView).set_annotations(ann)
+
+    # ingest -------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="ingest")
+    def run_ingest(self) -> None:
+        cmd = [sys.executable, "-m", "reader", "--articles", str(self.folder), "index", "--progress-lines"]
+        try:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            self.post_message(IngestDone(False, str(exc)))
+            return
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                data = json.loads(line)
+            except ValueError:
+                continue
+            if data.get("stage") == "done":
+                continue
+            self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
+        err = proc.stderr.read() if proc.stderr else ""
+        code = proc.wait()
+        if code != 0:
+            last = [ln for ln in err.strip().splitlines() if ln.strip()][-1:] or [f"exit status {code}"]
+            self.post_message(IngestDone(False, last[0]))
+        else:
+            self.post_message(IngestDone(True))
+
+    def on_ingest_progress(self, message: IngestProgress) -> None:
+        self.ingest_state = "running"
+        names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
+        pct = f" {100 * message.done // message.total}%" if message.total else ""
+        self.set_status(f"{names.get(message.stage, message.stage)}… {message.done}/{message.total}{pct}")
+
+    def on_ingest_done(self, message: IngestDone) -> None:
+        self.ingest_state = "done" if message.ok else "failed"
+        if message.ok:
+            self.set_status("Entities, search index and events are up to date")
+            self.apply_annotations()
+        else:
+            self.set_status("Background indexing failed (the reader still works)")
+            self.notify(message.message, title="Indexing failed", severity="error", markup=False)
+
+    # status & panes -----------------------------------------------------------------------------------
+    def set_status(self, text: str | Content) -> None:
+        self.query_one(StatusBar).update(text if isinstance(text, Content) else Content(text))
+
+    def action_switch_pane(self) -> None:
+        lst, view = self.query_one(ArticleList), self.query_one(ArticleView)
+        (lst if view.has_focus else view).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for cmd in COMMANDS:
+            if cmd.palette and cmd.scope == "app":
+                action = cmd.action.removeprefix("app.")
+                callback = getattr(self, f"action_{action}", None)
+                if callback is not None:
+                    yield SystemCommand(f"{cmd.title} ({cmd.display_keys})", cmd.help, callback)
+
+
+def run_app(folder: Path) -> int:
+    exit_after_paint = os.environ.get("READER_EXIT_AFTER_PAINT") == "1"
+    app = ReaderApp(folder, exit_after_paint=exit_after_paint)
+    app.run(headless=exit_after_paint and os.environ.get("READER_HEADLESS") == "1")
+    return app.return_code or 0

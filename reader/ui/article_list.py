@@ -1,0 +1,163 @@
+"""The article list: a virtual list (Textual line API) that renders only visible rows.
+
+Tens of thousands of articles cost nothing at start-up: rows are formatted when painted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.corpus import ArticleMeta
+from reader.ui.commands import bindings
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(text) <= width:
+        return text.ljust(width)
+    return text[: max(0, width - 1)] + "…"
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Two lines per article (title; date · language · source). ``enter`` opens the highlighted one."""
+
+    BINDINGS = bindings("list")
+    COMPONENT_CLASSES = {"article-list--cursor", "article-list--meta", "article-list--mark"}
+    DEFAULT_CSS = """
+    ArticleList { background: $surface; }
+    ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
+    ArticleList:focus > .article-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    ArticleList > .article-list--meta { color: $text-muted; }
+    ArticleList > .article-list--mark { color: $accent; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        meta: ArticleMeta
+
+    @dataclass
+    class Selected(Message):
+        meta: ArticleMeta
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.articles: list[ArticleMeta] = []
+        self.marked: set[str] = set()  # ids with bookmarks
+        self._index: dict[str, int] = {}
+
+    # data ---------------------------------------------------------------------------------
+    def set_articles(self, articles: list[ArticleMeta], keep_id: str | None = None) -> None:
+        self.articles = list(articles)
+        self._index = {m.id: i for i, m in enumerate(self.articles)}
+        self.virtual_size = Size(self.size.width, len(self.articles) * self.ROW_HEIGHT)
+        target = self._index.get(keep_id, 0) if keep_id else 0
+        self.cursor = min(target, max(0, len(self.articles) - 1))
+        self.refresh()
+
+    def set_marked(self, ids: set[str]) -> None:
+        self.marked = set(ids)
+        self.refresh()
+
+    @property
+    def current(self) -> ArticleMeta | None:
+        if 0 <= self.cursor < len(self.articles):
+            return self.articles[self.cursor]
+        return None
+
+    def select_id(self, article_id: str) -> bool:
+        if article_id in self._index:
+            self.cursor = self._index[article_id]
+            return True
+        return False
+
+    # rendering ------------------------------------------------------------------------------
+    ROW_HEIGHT = 2  # line 1: marker + title; line 2: date · language · source
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        line = scroll_y + y
+        row, sub = divmod(line, self.ROW_HEIGHT)
+        width = self.scrollable_content_region.width
+        if row >= len(self.articles):
+            return Strip.blank(width, self.rich_style)
+        meta = self.articles[row]
+        base = self.rich_style
+        if row == self.cursor:
+            base = self.get_component_rich_style("article-list--cursor")
+        if sub == 0:
+            mark_style = self.get_component_rich_style("article-list--mark", partial=True)
+            mark = "● " if meta.id in self.marked else "  "
+            segments = [Segment(mark, base + mark_style), Segment(_fit(meta.title, max(0, width - 2)), base)]
+        else:
+            dim = self.get_component_rich_style("article-list--meta", partial=True)
+            bits = [meta.date_label or "undated", meta.language]
+            if meta.source:
+                bits.append(meta.source)
+            segments = [Segment("  " + _fit(" · ".join(bits), max(0, width - 2)), base + dim)]
+        return Strip(segments).crop(0, width).extend_cell_length(width, base)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if not self.articles:
+            return
+        self.scroll_to_region_row(new)
+        self.refresh()
+        meta = self.current
+        if meta is not None:
+            self.post_message(self.Highlighted(meta))
+
+    def scroll_to_region_row(self, row: int) -> None:
+        top = self.scroll_offset.y
+        height = self.scrollable_content_region.height or 1
+        y0, y1 = row * self.ROW_HEIGHT, (row + 1) * self.ROW_HEIGHT
+        if y0 < top:
+            self.scroll_to(y=y0, animate=False)
+        elif y1 > top + height:
+            self.scroll_to(y=y1 - height, animate=False)
+
+    # actions ------------------------------------------------------------------------------------
+    def _move(self, delta: int) -> None:
+        if self.articles:
+            self.cursor = max(0, min(len(self.articles) - 1, self.cursor + delta))
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self._move(-len(self.articles))
+
+    def action_last(self) -> None:
+        self._move(len(self.articles))
+
+    def action_page_down(self) -> None:
+        self._move(max(1, self.scrollable_content_region.height // self.ROW_HEIGHT - 1))
+
+    def action_page_up(self) -> None:
+        self._move(-max(1, self.scrollable_content_region.height // self.ROW_HEIGHT - 1))
+
+    def action_open(self) -> None:
+        meta = self.current
+        if meta is not None:
+            self.post_message(self.Selected(meta))
+
+    def on_click(self, event) -> None:
+        row = (self.scroll_offset.y + event.y) // self.ROW_HEIGHT
+        if 0 <= row < len(self.articles):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_resize(self, event) -> None:
+        self.virtual_size = Size(self.size.width, len(self.articles) * self.ROW_HEIGHT)

@@ -1,0 +1,89 @@
+"""Every command of the UI, declared once.
+
+Key bindings, the footer, the help screen (``?``) and the command palette (``ctrl+p``) are all
+generated from :data:`COMMANDS`, so they never disagree. ``scope`` says where a key works:
+``app`` everywhere, ``list`` in the article list, ``article`` in the article view. Each binding
+carries ``id=<command id>`` so it can be remapped through Textual's keymap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str  # comma-separated Textual key names; the first one is shown
+    action: str
+    title: str
+    help: str
+    scope: str = "app"
+    footer: bool = False
+    palette: bool = True
+
+    @property
+    def display_keys(self) -> str:
+        names = {"question_mark": "?", "slash": "/", "space": "space", "ctrl+p": "ctrl+p", "enter": "enter",
+                 "tab": "tab", "shift+tab": "shift+tab", "pageup": "pgup", "pagedown": "pgdn",
+                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f"}
+        return " ".join(names.get(k, k) for k in self.keys.split(","))
+
+
+COMMANDS: tuple[Command, ...] = (
+    # everywhere
+    Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True),
+    Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True),
+    Command("switch-pane", "tab", "app.switch_pane", "Switch pane", "Move focus between the list and the article",
+            footer=True),
+    Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
+    Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),
+    # article list
+    Command("list-down", "j,down", "cursor_down", "Next article", "Move to the next article", scope="list",
+            palette=False),
+    Command("list-up", "k,up", "cursor_up", "Previous article", "Move to the previous article", scope="list",
+            palette=False),
+    Command("list-top", "g,home", "first", "First article", "Jump to the first article", scope="list",
+            palette=False),
+    Command("list-bottom", "G,end", "last", "Last article", "Jump to the last article", scope="list",
+            palette=False),
+    Command("list-page-down", "space,pagedown,ctrl+f", "page_down", "Page down", "Move one page down",
+            scope="list", palette=False),
+    Command("list-page-up", "b,pageup,ctrl+b", "page_up", "Page up", "Move one page up", scope="list",
+            palette=False),
+    Command("open", "enter", "open", "Open", "Open the selected article", scope="list", footer=True,
+            palette=False),
+    # article view
+    Command("passage-down", "j,down", "cursor_down", "Next passage", "Move the passage cursor down",
+            scope="article", palette=False),
+    Command("passage-up", "k,up", "cursor_up", "Previous passage", "Move the passage cursor up", scope="article",
+            palette=False),
+    Command("article-top", "g,home", "first", "Top", "Go to the first passage", scope="article", palette=False),
+    Command("article-bottom", "G,end", "last", "Bottom", "Go to the last passage", scope="article",
+            palette=False),
+    Command("article-page-down", "space,pagedown,ctrl+f", "page_down", "Page down", "Scroll one page down",
+            scope="article", palette=False),
+    Command("article-page-up", "b,pageup,ctrl+b", "page_up", "Page up", "Scroll one page up", scope="article",
+            palette=False),
+    Command("back", "escape", "app.focus_list", "Back to list", "Return to the article list", scope="article",
+            palette=False),
+)
+
+
+def bindings(scope: str) -> list[Binding]:
+    out = []
+    for cmd in COMMANDS:
+        if cmd.scope != scope:
+            continue
+        out.append(Binding(cmd.keys, cmd.action, cmd.title, show=cmd.footer, id=cmd.id,
+                           key_display=cmd.display_keys.split()[0]))
+    return out
+
+
+def by_scope() -> dict[str, list[Command]]:
+    out: dict[str, list[Command]] = {}
+    for cmd in COMMANDS:
+        out.setdefault(cmd.scope, []).append(cmd)
+    return out

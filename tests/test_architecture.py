@@ -1,0 +1,65 @@
+"""Architecture rules: the core never imports Textual; the reading path never imports spaCy."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = ROOT / "reader"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_core_modules_never_import_textual_or_rich():
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG)
+        if rel.parts[0] == "ui":
+            continue
+        bad = _imports(path) & {"textual", "rich"}
+        if bad:
+            offenders.append(f"{rel}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_ui_modules_never_import_spacy_or_sklearn_directly():
+    offenders = []
+    for path in (PKG / "ui").rglob("*.py"):
+        bad = _imports(path) & {"spacy", "sklearn", "thinc"}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_reading_path_does_not_load_spacy(tmp_path):
+    """Start the real app headless, open an article, and check which modules got imported."""
+    code = """
+import asyncio, sys
+from pathlib import Path
+from reader.ui.app import ReaderApp
+async def main():
+    app = ReaderApp(Path(sys.argv[1]), ingest=False)
+    async with app.run_test() as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+asyncio.run(main())
+heavy = sorted(m for m in ("spacy", "thinc", "sklearn", "torch") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy))
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "articles")], capture_output=True, text=True,
+                         timeout=120)
+    assert "HEAVY=" in out.stdout, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY="

@@ -1,0 +1,152 @@
+"""Loader, catalogue and bundled-corpus tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED, SEEDS, write_article
+from reader.corpus import Catalogue, load_article, load_folder, MAX_BYTES
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.replace("’", "'"))
+
+
+BOILERPLATE = {
+    "Twitter vs Microsoft",  # image caption
+    "Crédit 123RF",  # image credit
+    "Laisser un commentaire",  # comment form
+    "Ce site utilise Akismet pour réduire les indésirables. En savoir plus sur comment les données de vos commentaires sont utilisées.",
+}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed folder ../shared/seeds not present")
+@pytest.mark.parametrize("seed_name", ["000_7a0e95e7060c8d17.txt", "001_d6972bb8ecf5bcaf.txt"])
+def test_bundled_article_keeps_every_sentence_of_the_seed(seed_name):
+    seed_lines = [ln.strip() for ln in (SEEDS / seed_name).read_text(encoding="utf-8").splitlines() if ln.strip()]
+    body_lines = [ln for ln in seed_lines if ln not in BOILERPLATE]
+    result = load_folder(BUNDLED)
+    rendered = {}
+    for meta in result.articles:
+        art = load_article(meta)
+        rendered[meta.id] = [meta.title] + [p.text for p in art.passages]
+    # find the article whose text covers this seed, then compare word for word, in order
+    expected = _words(" ".join(body_lines))
+    matches = [aid for aid, texts in rendered.items() if _words(" ".join(texts[1:]))[:20] == expected[:20]
+               or _words(" ".join(texts))[:20] == expected[:20]]
+    assert matches, f"no bundled article starts like {seed_name}"
+    texts = rendered[matches[0]]
+    got = _words(" ".join(texts if _words(" ".join(texts))[:20] == expected[:20] else texts[1:]))
+    assert got == expected
+
+
+def test_bundled_articles_metadata():
+    result = load_folder(BUNDLED)
+    assert result.errors == []
+    assert len(result.articles) == 2
+    for meta in result.articles:
+        assert meta.language == "fr"
+        assert meta.title
+        assert meta.published == dt.date(2023, 4, 19)
+        assert meta.published_inferred, "the date is inferred from the text and must say so"
+        assert meta.source is None and meta.url is None  # unknown: never invented
+
+
+def test_bundled_quote_and_headings():
+    metas = {m.id: m for m in load_folder(BUNDLED).articles}
+    art = load_article(metas["microsoft-retire-twitter-advertising"])
+    quotes = [p for p in art.passages if p.kind == "quote"]
+    assert len(quotes) == 1 and quotes[0].text.startswith("They trained illegally")
+    other = load_article(metas["twitter-disparait-microsoft-advertising"])
+    assert [p.text for p in other.passages if p.kind == "heading"] == [
+        "Une décision stratégique", "Elon Musk réagit dans la foulée",
+        "Les raisons de la guerre entre Microsoft et Elon Musk"]
+
+
+@pytest.mark.parametrize(
+    "name,data,message",
+    [
+        ("latin1.md", "---\nid: a\ntitle: t\n---\ncaf\xe9".encode("latin-1"), "not valid UTF-8"),
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("empty.md", b"", "empty file"),
+        ("blank.md", b"  \n\n", "empty file"),
+        ("nofm.md", "# Just a title\n\nText.".encode(), "no front matter"),
+        ("unclosed.md", b"---\nid: a\ntitle: t\n\nbody", "no closing"),
+        ("badyaml.md", b"---\nid: [a\ntitle: t\n---\nbody", "not valid YAML"),
+        ("list.md", b"---\n- a\n- b\n---\nbody", "key: value"),
+        ("noid.md", b"---\ntitle: t\n---\nbody", "lacks 'id'"),
+        ("notitle.md", b"---\nid: x\n---\nbody", "lacks 'title'"),
+        ("badid.md", b"---\nid: a b/c\ntitle: t\n---\nbody", "must be letters"),
+        ("baddate.md", b"---\nid: d\ntitle: t\npublished: yesterday\n---\nbody", "not a date"),
+    ],
+)
+def test_bad_files_give_clear_errors_and_others_still_load(tmp_path, name, data, message):
+    write_article(tmp_path, "good.md", "good", "Good", "Fine text.")
+    (tmp_path / name).write_bytes(data)
+    result = load_folder(tmp_path)
+    assert [m.id for m in result.articles] == ["good"]
+    assert len(result.errors) == 1
+    err = result.errors[0]
+    assert err.path.name == name and message in err.message, str(err)
+
+
+def test_huge_file_is_refused_without_reading_it_all(tmp_path):
+    big = tmp_path / "big.md"
+    with open(big, "wb") as fh:
+        fh.write(b"---\nid: big\ntitle: Big\n---\n")
+        fh.write(b"x" * (MAX_BYTES + 10))
+    result = load_folder(tmp_path)
+    assert result.articles == []
+    assert "too large" in result.errors[0].message
+
+
+def test_duplicate_id_keeps_first_file(tmp_path):
+    write_article(tmp_path, "a.md", "same", "First", "One.")
+    write_article(tmp_path, "b.md", "same", "Second", "Two.")
+    result = load_folder(tmp_path)
+    assert [m.title for m in result.articles] == ["First"]
+    assert "duplicate id 'same'" in result.errors[0].message and "a.md" in result.errors[0].message
+
+
+def test_catalogue_reads_only_changed_files(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for i in range(5):
+        write_article(folder, f"a{i}.md", f"a{i}", f"Title {i}", f"Body {i}.", published="2023-01-0%d" % (i + 1))
+    cat = Catalogue(folder)
+    first = cat.refresh()
+    assert len(first.articles) == 5 and first.changed == {f"a{i}" for i in range(5)}
+    assert [m.id for m in cat.cached().articles] == [m.id for m in first.articles]
+    # unchanged files are not re-read: make one unreadable without changing its stat
+    again = cat.refresh()
+    assert again.changed == set() and again.removed == set()
+    path = folder / "a2.md"
+    st = path.stat()
+    path.write_text(path.read_text().replace("Body 2", "Body two"))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    (folder / "a4.md").unlink()
+    third = cat.refresh()
+    assert third.changed == {"a2"} and third.removed == {"a4"}
+    assert len(third.articles) == 4
+
+
+def test_catalogue_survives_a_corrupt_cache(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "a", "A", "Text.")
+    cat = Catalogue(folder)
+    cat.refresh()
+    cat.db_path.write_bytes(b"this is not sqlite" * 100)
+    assert [m.id for m in cat.refresh().articles] == ["a"]
+
+
+def test_articles_sorted_newest_first_undated_last(tmp_path):
+    write_article(tmp_path, "a.md", "old", "Old", "x", published="2020-01-01")
+    write_article(tmp_path, "b.md", "new", "New", "x", published="2024-01-01")
+    write_article(tmp_path, "c.md", "none", "Undated", "x")
+    assert [m.id for m in load_folder(tmp_path).articles] == ["new", "old", "none"]
