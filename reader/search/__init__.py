@@ -1,0 +1,21 @@
+"""Full-text search over a corpus (Whoosh): see :mod:`reader.search.index` for the index layout and
+:mod:`reader.search.query` for querying, snippets and match spans.
+
+Public API (what the UI and the CLI call)::
+
+    from reader.search import Searcher, SearchResults, Hit, match_spans, update_index
+"""
+
+from __future__ import annotations
+
+
+def __getattr__(name):  # lazy: importing reader.search stays cheap
+    if name in ("Searcher", "SearchResults", "Hit", "match_spans"):
+        from reader.search import query
+
+        return getattr(query, name)
+    if name in ("update_index", "open_index", "index_dir", "IndexLocked"):
+        from reader.search import index
+
+        return getattr(index, name)
+    raise AttributeError(name)
