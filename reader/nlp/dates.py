@@ -1,0 +1,454 @@
+"""Dates and money amounts in French (and English) text — pure Python, no spaCy.
+
+:func:`find` returns :class:`Found` expressions with exact ``[start, end)`` character spans in the
+text it is given (a passage's text: the coordinate system of :mod:`reader.passages`).
+
+Detection is a list of regular expressions, each tied to a resolver; overlapping matches keep the
+longest (then the earliest). Prepositions are left out of spans ("du 25 avril 2023" → "25 avril
+2023", "en 2015" → "2015"), determiners are kept ("la semaine prochaine").
+
+Resolution is always against the article's **publication date** (never today): each date becomes
+a half-open interval ``[date_start, date_end)`` with a granularity — ``day``, ``week`` (ISO,
+Monday-based), ``month``, ``part-of-month`` (début 1–10, mi 11–20, fin 21–end), ``year``,
+``part-of-year`` (début = Jan–Mar, mi = May–Aug, fin = Oct–Dec). A bare weekday is the most recent
+one on or before publication ("dernier": strictly before; "prochain": strictly after); a month
+without a year is its occurrence nearest to publication. Without a publication date relative
+expressions stay unresolved (``value`` None) but are still found.
+
+Guards against false positives: a bare month needs a cue ("en mars", "début du mois de mars",
+"mars 2023") and must be lowercase ("Mars" the planet is not a date); a bare year needs a cue
+("en 2015", "l'année 2022", "depuis 2019") and lies in 1800–2199; weekdays are whole words
+("sa" is not samedi); a decimal number alone ("2,15") is neither a date nor money.
+
+Money: a number (``42 000`` with space, U+00A0 or U+202F, ``42000``, ``2,15``, ``1.5``) with an
+optional scale (mille, millions, milliards, k, M, Md) and a currency word or symbol, optionally per
+period ("par mois"), or a leading symbol (``$5``, ``€ 10``). Normalised as ``"42000 USD/month"``,
+``"2150000000 USD"``. Vague amounts ("des milliards de dollars") are not reported.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# ---------------------------------------------------------------------------------------------
+# vocabulary
+
+FR_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+}
+EN_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "aug.": 8, "sept.": 9, "sep.": 9, "oct.": 10, "nov.": 11,
+    "dec.": 12,
+}
+FR_WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
+EN_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+CURRENCIES = {
+    "dollar": "USD", "dollars": "USD", "$": "USD", "usd": "USD", "us$": "USD",
+    "euro": "EUR", "euros": "EUR", "€": "EUR", "eur": "EUR",
+    "livre": "GBP", "livres": "GBP", "livres sterling": "GBP", "livre sterling": "GBP", "£": "GBP",
+    "gbp": "GBP", "pound": "GBP", "pounds": "GBP",
+    "franc suisse": "CHF", "francs suisses": "CHF", "chf": "CHF",
+    "yen": "JPY", "yens": "JPY", "¥": "JPY", "jpy": "JPY",
+    "yuan": "CNY", "yuans": "CNY", "cny": "CNY",
+    "dollar canadien": "CAD", "dollars canadiens": "CAD", "cad": "CAD",
+    "bitcoin": "BTC", "bitcoins": "BTC", "btc": "BTC",
+}
+SCALES = {
+    "mille": 10**3, "k": 10**3, "thousand": 10**3,
+    "million": 10**6, "millions": 10**6, "m": 10**6, "mn": 10**6,
+    "milliard": 10**9, "milliards": 10**9, "md": 10**9, "mds": 10**9, "mrd": 10**9, "mrds": 10**9,
+    "billion": 10**9, "billions": 10**9, "bn": 10**9,  # English billion (French "billion" is rare in news)
+    "trillion": 10**12, "trillions": 10**12,
+}
+PERIODS = {
+    "mois": "month", "month": "month", "an": "year", "année": "year", "annee": "year", "year": "year",
+    "jour": "day", "day": "day", "semaine": "week", "week": "week", "heure": "hour", "hour": "hour",
+    "mensuels": "month", "mensuel": "month", "annuels": "year", "annuel": "year",
+}
+
+GRANULARITIES = ("day", "week", "month", "part-of-month", "year", "part-of-year")
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    label: str  # "DATE" | "MONEY"
+    text: str
+    value: str | None = None  # "2023-04-19/2023-04-20" or "42000 USD/month"
+    date_start: dt.date | None = None  # inclusive
+    date_end: dt.date | None = None  # exclusive
+    granularity: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# interval helpers
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    k = year * 12 + (month - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _month(year: int, month: int) -> tuple[dt.date, dt.date]:
+    ny, nm = _add_months(year, month, 1)
+    return dt.date(year, month, 1), dt.date(ny, nm, 1)
+
+
+def _year(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+def _day(d: dt.date) -> tuple[dt.date, dt.date]:
+    return d, d + dt.timedelta(days=1)
+
+
+def _week(d: dt.date) -> tuple[dt.date, dt.date]:
+    monday = d - dt.timedelta(days=d.weekday())
+    return monday, monday + dt.timedelta(days=7)
+
+
+def _part_of_month(year: int, month: int, part: str) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(year, month)[1]
+    if part == "début":
+        return dt.date(year, month, 1), dt.date(year, month, 11)
+    if part == "mi":
+        return dt.date(year, month, 11), dt.date(year, month, 21)
+    return dt.date(year, month, 21), dt.date(year, month, last) + dt.timedelta(days=1)
+
+
+def _part_of_year(year: int, part: str) -> tuple[dt.date, dt.date]:
+    if part == "début":
+        return dt.date(year, 1, 1), dt.date(year, 4, 1)
+    if part == "mi":
+        return dt.date(year, 5, 1), dt.date(year, 9, 1)
+    return dt.date(year, 10, 1), dt.date(year + 1, 1, 1)
+
+
+def _nearest_month_year(month: int, pub: dt.date, direction: int = 0) -> int:
+    """Year of ``month``'s occurrence nearest to ``pub`` (direction -1: not after, +1: after)."""
+    best = None
+    for y in (pub.year - 1, pub.year, pub.year + 1):
+        start, end = _month(y, month)
+        if direction < 0 and start > pub:
+            continue
+        if direction > 0 and start <= pub:
+            continue
+        dist = 0 if start <= pub < end else min(abs((start - pub).days), abs((end - pub).days))
+        if best is None or dist < best[0]:
+            best = (dist, y)
+    return best[1] if best else pub.year
+
+
+def _part(word: str) -> str:
+    w = word.lower()
+    if w.startswith("d") or w in ("early", "beginning"):
+        return "début"
+    if w.startswith("f") or w in ("end", "late"):
+        return "fin"
+    return "mi"
+
+
+def _rel(word: str | None) -> int:
+    """-1 for dernier/passé/last, +1 for prochain/next, 0 otherwise."""
+    if not word:
+        return 0
+    w = word.lower()
+    if w.startswith(("prochain", "next", "suivant")):
+        return 1
+    if w.startswith(("dernier", "dernière", "derniere", "passé", "passe", "last", "précédent", "precedent")):
+        return -1
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# patterns
+
+_A = "['’]"  # apostrophes
+_SP = r"[ \u00a0\u202f]"  # a space inside a number / expression
+_FR_MONTH = r"(?P<month>janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+_EN_MONTH = (r"(?P<emonth>January|February|March|April|May|June|July|August|September|October|November|December"
+             r"|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_YEAR = r"(?P<year>1[89]\d\d|2[01]\d\d)"
+_DAY = r"(?P<day>1er|[12]\d|3[01]|0?[1-9])"
+_WD = r"(?P<wd>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+_PART = r"(?P<part>d[ée]but|fin|mi-|milieu|courant)"
+_REL = r"(?P<rel>prochaine?s?|derni[eè]re?s?|pass[ée]e?s?|suivante?s?|pr[ée]c[ée]dente?s?)"
+_B = r"(?<![\w@#/.,-])"  # left boundary (not inside a word, handle, url or number)
+_E = r"(?![\w])"  # right boundary
+
+_RULES: list[tuple[re.Pattern, str]] = []
+
+
+def _rule(pattern: str, kind: str, flags: int = re.IGNORECASE) -> None:
+    _RULES.append((re.compile(pattern, flags), kind))
+
+
+# "mercredi 19 avril 2023", "le 25 avril 2023", "1er mai", "19 avril"
+_rule(_B + rf"(?:{_WD}{_SP}+)?{_DAY}{_SP}+{_FR_MONTH}(?:{_SP}+{_YEAR})?{_E}", "fr_dmy")
+# "April 19, 2023", "April 19th 2023", "Wednesday, April 19, 2023"
+_rule(_B + rf"{_EN_MONTH}{_SP}+(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?:,?{_SP}+{_YEAR})?{_E}", "en_mdy",
+      0)
+# "19 April 2023"
+_rule(_B + rf"(?P<day>[12]\d|3[01]|0?[1-9]){_SP}+{_EN_MONTH}(?:,?{_SP}+{_YEAR})?{_E}", "en_dmy", 0)
+# "April 2023" / "avril 2023"
+_rule(_B + rf"{_EN_MONTH}{_SP}+{_YEAR}{_E}", "en_my", 0)
+_rule(_B + rf"{_FR_MONTH}{_SP}+{_YEAR}{_E}", "fr_my")
+# ISO dates in text: 2023-04-19
+_rule(r"(?<![\w-])(?P<iso>(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w-])", "iso", 0)
+# parts of a month: "début du mois de mars", "fin mars 2023", "mi-avril", "courant mai"
+_rule(_B + rf"{_PART}{_SP}*(?:du{_SP}+mois{_SP}+(?:de{_SP}+|d{_A})|de{_SP}+|d{_A})?{_FR_MONTH}"
+      rf"(?:{_SP}+{_YEAR})?{_E}", "part_month")
+# "au mois de mars" / "le mois de mars" / "en mars" (cue kept out of the span except "mois de")
+_rule(rf"(?:(?<=\bmois de )|(?<=\bmois d{_A})){_FR_MONTH}(?:{_SP}+{_YEAR})?{_E}", "cued_month")
+_rule(rf"(?P<cue>\b(?:en|depuis|dès|jusqu{_A}en|d{_A}ici|fin|début|avant|après|entre|et|de|à|au|ce)){_SP}+"
+      rf"{_FR_MONTH}(?:{_SP}+(?P<mrel>prochain|dernier))?{_E}", "cue_month")
+# parts of a year: "fin de l'année 2022", "début 2023", "mi-2021", "fin de l'année", "début de l'année dernière"
+_rule(_B + rf"{_PART}{_SP}*(?:de{_SP}+l{_A}(?:ann[ée]e|an){_SP}*)?{_YEAR}{_E}", "part_year")
+_rule(_B + rf"{_PART}{_SP}*de{_SP}+l{_A}(?:ann[ée]e|an)(?:{_SP}+{_REL})?{_E}", "part_this_year")
+# years with a cue: "en 2015", "l'année 2022", "depuis 2019"
+_rule(rf"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bin )|(?<=\bsince )"
+      rf"|(?<=\bavant )|(?<=\baprès )|(?<=\bd'ici )|(?<=\bd’ici ))"
+      rf"{_YEAR}(?!\d)(?![\w,.]\d)(?!{_SP}\d)", "year")
+_rule(_B + rf"l{_A}(?:ann[ée]e|an){_SP}+{_YEAR}{_E}", "year")
+# relative days
+_rule(_B + r"(?P<rday>aujourd['’]hui|avant-hier|après-demain|hier|demain|today|yesterday|tomorrow)" + _E, "rday")
+# weekdays: "mercredi", "mercredi prochain", "mercredi dernier", "on Wednesday"
+_rule(_B + rf"{_WD}(?:{_SP}+(?P<wrel>prochain|dernier|passé|suivant))?{_E}", "weekday")
+_rule(r"(?<=\b[Oo]n )(?P<ewd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", "en_weekday", 0)
+# relative weeks, months, years
+_rule(_B + rf"(?P<det>la|cette|cet|ce|le|l{_A}){_SP}*(?P<unit>semaine|mois|année|an|week-end)"
+      rf"(?:{_SP}+{_REL}|-ci)?{_E}", "rel_unit")
+_rule(_B + rf"(?P<det>la|le|l{_A}){_SP}*{_REL}{_SP}+(?P<unit>semaine|mois|année)", "rel_unit_pre")
+_rule(_B + r"(?P<erel>last|next|this)[ \u00a0](?P<unit>week|month|year)\b", "en_rel_unit", 0)
+
+# money
+_NUM = rf"(?P<num>\d{{1,3}}(?:{_SP}\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)"
+_SCALE = (r"(?P<scale>milliards?|millions?|mille|billions?|trillions?|thousand|Mds?|Mrds?|Md|Mn|bn|k|M)")
+_CUR = (r"(?P<cur>dollars?(?:\s+canadiens?)?|euros?|livres?(?:\s+sterling)?|francs\s+suisses|franc\s+suisse|yens?"
+        r"|yuans?|bitcoins?|USD|EUR|GBP|CHF|JPY|CNY|CAD|BTC|US\$|\$|€|£|¥)")
+_PER = (rf"(?:{_SP}*(?:par|per|a|an|/){_SP}*(?P<per>mois|an|année|jour|semaine|heure|month|year|day|week|hour)"
+        rf"|{_SP}+(?P<per2>mensuels|mensuel|annuels|annuel))")
+_rule(rf"(?<![\w,.]){_NUM}(?:{_SP}*{_SCALE})?{_SP}*(?:de{_SP}+|d{_A})?{_CUR}(?:{_PER})?(?![\w])", "money")
+_rule(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{_NUM}(?:{_SP}*{_SCALE})?(?:{_PER})?(?![\w])", "money_pre", 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# resolution
+
+
+def _g(m: re.Match, name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _resolve(kind: str, m: re.Match, pub: dt.date | None):
+    """(start, end, granularity) or None when unresolvable; raise _Reject to drop the match."""
+    year = int(m.group("year")) if _g(m, "year") else None
+
+    if kind in ("fr_dmy", "en_mdy", "en_dmy"):
+        month = FR_MONTHS[m.group("month").lower()] if kind == "fr_dmy" else EN_MONTHS[m.group("emonth").lower()]
+        day_s = m.group("day")
+        day = 1 if day_s == "1er" else int(day_s)
+        if year is None:
+            if pub is None:
+                return None
+            cands = []
+            for y in (pub.year - 1, pub.year, pub.year + 1):
+                try:
+                    cands.append(dt.date(y, month, day))
+                except ValueError:
+                    pass
+            if not cands:
+                raise _Reject
+            d = min(cands, key=lambda c: abs((c - pub).days))
+        else:
+            try:
+                d = dt.date(year, month, day)
+            except ValueError:
+                raise _Reject from None
+        return (*_day(d), "day")
+    if kind == "iso":
+        try:
+            return (*_day(dt.date.fromisoformat(m.group("iso"))), "day")
+        except ValueError:
+            raise _Reject from None
+    if kind in ("en_my", "fr_my"):
+        month = EN_MONTHS[m.group("emonth").lower()] if kind == "en_my" else FR_MONTHS[m.group("month").lower()]
+        return (*_month(year, month), "month")
+    if kind == "part_month":
+        month = FR_MONTHS[m.group("month").lower()]
+        part = m.group("part").lower()
+        if part == "courant":
+            y = year if year else (_nearest_month_year(month, pub) if pub else None)
+            return (*_month(y, month), "month") if y else None
+        y = year if year else (_nearest_month_year(month, pub) if pub else None)
+        return (*_part_of_month(y, month, _part(part)), "part-of-month") if y else None
+    if kind in ("cued_month", "cue_month"):
+        word = m.group("month")
+        if word != word.lower():
+            raise _Reject  # "en Mars": the planet
+        month = FR_MONTHS[word.lower()]
+        cue = (_g(m, "cue") or "").lower()
+        if kind == "cue_month" and cue in ("et", "de", "à", "au", "ce") and not _g(m, "mrel"):
+            raise _Reject  # too weak a cue alone ("de mars" may be anything)
+        if year:
+            return (*_month(year, month), "month")
+        if pub is None:
+            return None
+        direction = _rel(_g(m, "mrel"))
+        return (*_month(_nearest_month_year(month, pub, direction), month), "month")
+    if kind == "part_year":
+        part = m.group("part").lower()
+        if part == "courant":
+            return (*_year(year), "year")
+        return (*_part_of_year(year, _part(part)), "part-of-year")
+    if kind == "part_this_year":
+        if pub is None:
+            return None
+        y = pub.year + _rel(_g(m, "rel"))
+        part = m.group("part").lower()
+        if part == "courant":
+            return (*_year(y), "year")
+        return (*_part_of_year(y, _part(part)), "part-of-year")
+    if kind == "year":
+        return (*_year(year), "year")
+    if kind == "rday":
+        if pub is None:
+            return None
+        w = m.group("rday").lower().replace("’", "'")
+        delta = {"aujourd'hui": 0, "today": 0, "hier": -1, "yesterday": -1, "avant-hier": -2, "demain": 1,
+                 "tomorrow": 1, "après-demain": 2}[w]
+        return (*_day(pub + dt.timedelta(days=delta)), "day")
+    if kind in ("weekday", "en_weekday"):
+        if kind == "weekday":
+            wd = FR_WEEKDAYS[m.group("wd").lower()]
+            rel = _rel(_g(m, "wrel"))
+        else:
+            wd = EN_WEEKDAYS[m.group("ewd").lower()]
+            rel = 0
+        if pub is None:
+            return None
+        if rel > 0:
+            delta = (wd - pub.weekday()) % 7 or 7
+        elif rel < 0:
+            delta = -((pub.weekday() - wd) % 7 or 7)
+        else:
+            delta = -((pub.weekday() - wd) % 7)
+        return (*_day(pub + dt.timedelta(days=delta)), "day")
+    if kind in ("rel_unit", "rel_unit_pre", "en_rel_unit"):
+        unit = m.group("unit").lower()
+        if kind == "en_rel_unit":
+            rel = {"last": -1, "next": 1, "this": 0}[m.group("erel").lower()]
+            unit = {"week": "semaine", "month": "mois", "year": "année"}[unit]
+        else:
+            rel = _rel(_g(m, "rel"))
+            det = m.group("det").lower()
+            if rel == 0 and det not in ("cette", "cet", "ce") and not m.group(0).endswith("-ci"):
+                raise _Reject  # "la semaine où…" is no particular week
+        if pub is None:
+            return None
+        if unit == "semaine":
+            return (*_week(pub + dt.timedelta(days=7 * rel)), "week")
+        if unit == "week-end":
+            sat = pub + dt.timedelta(days=(5 - pub.weekday()) % 7 + (7 * rel if rel > 0 else 0))
+            if rel < 0:
+                sat = pub - dt.timedelta(days=(pub.weekday() - 5) % 7 or 7)
+            return sat, sat + dt.timedelta(days=2), "day"
+        if unit == "mois":
+            y, mo = _add_months(pub.year, pub.month, rel)
+            return (*_month(y, mo), "month")
+        return (*_year(pub.year + rel), "year")
+    raise AssertionError(kind)  # pragma: no cover
+
+
+class _Reject(Exception):
+    pass
+
+
+def _parse_number(num: str) -> Decimal | None:
+    s = re.sub(r"[ \u00a0\u202f]", "", num)
+    if "," in s and "." not in s:
+        s = s.replace(",", ".")
+    elif "," in s and "." in s:
+        s = s.replace(",", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _money(m: re.Match) -> str | None:
+    amount = _parse_number(m.group("num"))
+    if amount is None:
+        return None
+    scale = _g(m, "scale")
+    if scale:
+        factor = SCALES.get(scale.lower()) or SCALES.get(scale)
+        if scale == "M":
+            factor = 10**6
+        amount *= factor or 1
+    cur = _g(m, "cur") or _g(m, "pcur")
+    code = CURRENCIES.get(re.sub(r"\s+", " ", cur.lower()), cur.upper())
+    if amount == amount.to_integral_value():
+        text = str(int(amount))
+    else:
+        text = format(amount.normalize(), "f")
+    per = _g(m, "per") or _g(m, "per2")
+    suffix = f"/{PERIODS[per.lower()]}" if per and per.lower() in PERIODS else ""
+    return f"{text} {code}{suffix}"
+
+
+def find(text: str, published: dt.date | None = None) -> list[Found]:
+    """Every date and money expression of ``text``, sorted by start, non-overlapping."""
+    cands: list[tuple[int, int, str, re.Match]] = []
+    for pattern, kind in _RULES:
+        for m in pattern.finditer(text):
+            # a cue word ("en mars") selects the match but stays out of the span
+            start = m.start("month") if kind == "cue_month" else m.start()
+            if m.end() > start:
+                cands.append((start, m.end(), kind, m))
+    # longest first, then earliest; greedy non-overlapping selection
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[Found] = []
+    for start, end, kind, m in cands:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        if kind.startswith("money"):
+            value = _money(m)
+            if value is None:
+                continue
+            found = Found(start, end, "MONEY", text[start:end], value)
+        else:
+            try:
+                res = _resolve(kind, m, published)
+            except _Reject:
+                continue
+            if res is None:
+                found = Found(start, end, "DATE", text[start:end])
+            else:
+                ds, de, gran = res
+                found = Found(start, end, "DATE", text[start:end], f"{ds.isoformat()}/{de.isoformat()}", ds, de,
+                              gran)
+        taken.append((start, end))
+        out.append(found)
+    out.sort(key=lambda f: (f.start, f.end))
+    return out
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form (shared with entity merging)."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
