@@ -128,15 +128,15 @@ class ReaderApp(App):
             self.notify(shown + more, title=f"{len(result.errors)} file(s) could not be read", severity="warning",
                         timeout=12, markup=False)
         if not result.articles:
-            self.set_status(f"No articles in {self.folder}")
-        elif self.article is None:
+            self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
+            return
+        self.set_status(f"{len(result.articles)} articles")
+        if self.article is None:
             self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:
             self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
         if self.auto_ingest:
             self.run_ingest()
-        elif not result.errors:
-            self.set_status(f"{len(result.articles)} articles")
 
     # opening articles -------------------------------------------------------------------------------
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:

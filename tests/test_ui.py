@@ -1,0 +1,187 @@
+"""Pilot tests of the reader UI (no ingest subprocess: READER_NO_INGEST semantics via ingest=False)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED, write_article
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView, PassageWidget
+from reader.ui.help import HelpScreen
+
+
+async def _started(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _screen_text(app) -> str:
+    return "\n".join(str(w.render()) for w in app.query(PassageWidget))
+
+
+async def test_list_shows_articles_and_enter_opens():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        lst = app.query_one(ArticleList)
+        assert len(lst.articles) == 2
+        assert app.focused is lst
+        await pilot.press("j")
+        assert lst.cursor == 1
+        await pilot.press("enter")
+        await _started(pilot)
+        view = app.query_one(ArticleView)
+        assert app.focused is view
+        assert view.article.id == lst.articles[1].id
+        assert "La plateforme gratuite Microsoft Advertising" in _screen_text(app)
+
+
+async def test_passage_cursor_moves_and_is_marked():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        await pilot.press("enter")
+        await _started(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("j", "j")
+        assert view.cursor == 2
+        marked = [w.passage.index for w in app.query(PassageWidget) if w.has_class("-cursor")]
+        assert marked == [2]
+        await pilot.press("k")
+        assert view.cursor == 1
+        await pilot.press("G")
+        assert view.cursor == len(view.article.passages) - 1
+        await pilot.press("g")
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+
+
+async def test_paging_scrolls_and_keeps_cursor_visible():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await _started(pilot)
+        await pilot.press("enter")
+        await _started(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("space")
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+        assert view.cursor in view._visible_passages()
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert view.scroll_offset.y == 0
+
+
+async def test_tab_switches_panes_and_escape_returns():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("tab", "escape")
+        assert isinstance(app.focused, ArticleList)
+
+
+async def test_help_lists_every_binding():
+    from reader.ui.commands import COMMANDS
+
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await _started(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for cmd in COMMANDS:
+            assert cmd.title in text, cmd.id
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test() as pilot:
+        await _started(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_palette_offers_app_commands():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test() as pilot:
+        await _started(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert any(t.startswith("Help") for t in titles)
+        assert any(t.startswith("Rescan articles") for t in titles)
+
+
+async def test_bad_files_are_reported_in_a_notice(tmp_path):
+    write_article(tmp_path, "good.md", "good", "Good one", "Readable text.")
+    (tmp_path / "broken.md").write_bytes(b"\x00\x01binary")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:
+        await _started(pilot)
+        assert [m.id for m in app.query_one(ArticleList).articles] == ["good"]
+        notices = [n.message for n in app._notifications]
+        assert any("broken.md" in m and "binary" in m for m in notices), notices
+
+
+async def test_markup_and_escapes_in_articles_stay_inert(tmp_path):
+    body = "Texte [bold red]pas gras[/] et [link=https://x]lien[/link] \x1b[31mrouge\x1b[0m $accent fin."
+    write_article(tmp_path, "m.md", "markup", "Titre [b]x[/b]", body)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(120, 20)) as pilot:
+        await _started(pilot)
+        await pilot.press("enter")
+        await _started(pilot)
+        widget = app.query(PassageWidget).first()
+        rendered = widget.render()
+        text = str(rendered)
+        assert "[bold red]pas gras[/]" in text and "[link=https://x]lien[/link]" in text
+        assert "␛[31mrouge␛[0m" in text and "\x1b" not in text
+        assert "$accent" in text
+        # no style was applied to the markup-like words
+        assert not rendered.spans
+        # and the terminal output has no escape sequence coming from the article
+        strips = [widget.render_line(y) for y in range(widget.size.height)]
+        assert all("\x1b" not in seg.text for strip in strips for seg in strip)
+
+
+async def test_empty_folder_says_so(tmp_path):
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:
+        await _started(pilot)
+        assert "No articles" in str(app.query_one("#status").render())
+
+
+async def test_article_deleted_after_listing_gives_a_notice(tmp_path):
+    path = write_article(tmp_path, "gone.md", "gone", "Gone soon", "Text.")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:
+        await _started(pilot)
+        path.unlink()
+        await pilot.press("enter")
+        await _started(pilot)
+        assert any("Cannot open" in (n.title or "") for n in app._notifications)
+
+
+async def test_large_list_scrolls_virtually(tmp_path):
+    for i in range(300):
+        write_article(tmp_path, f"a{i:03}.md", f"a{i:03}", f"Article {i:03}", "x", published=f"2023-01-{1 + i % 28:02}")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        lst = app.query_one(ArticleList)
+        await pilot.press("G")
+        assert lst.cursor == 299
+        assert lst.scroll_offset.y > 0
+        await pilot.press("g")
+        assert lst.cursor == 0 and lst.scroll_offset.y == 0
+        await pilot.press("space")
+        assert lst.cursor > 5
