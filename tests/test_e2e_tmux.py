@@ -1,0 +1,81 @@
+"""End-to-end: the real `reader` command in a real terminal (tmux), keys sent, screen captured."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BUNDLED
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")]
+
+READER = str(Path(sys.executable).with_name("reader"))
+
+
+class Tmux:
+    def __init__(self, tmp_path: Path, env: dict[str, str]):
+        self.socket = str(tmp_path / "tmux.sock")
+        self.env = env
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, env=self.env,
+                              check=True).stdout
+
+    def start(self, command: str) -> None:
+        self.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command)
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "e2e", *keys)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-t", "e2e", "-p")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            try:
+                screen = self.screen()
+            except subprocess.CalledProcessError:
+                screen = "<session ended>"
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{screen}")
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "-S", self.socket, "has-session", "-t", "e2e"], capture_output=True,
+                              env=self.env).returncode == 0
+
+    def kill(self) -> None:
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, env=self.env)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    env = dict(os.environ, TERM="xterm-256color", READER_NO_INGEST="1")
+    t = Tmux(tmp_path, env)
+    yield t
+    t.kill()
+
+
+def test_open_read_and_quit(tmux, tmp_path):
+    done = tmp_path / "exit-code"
+    tmux.start(f"{READER} --articles {BUNDLED}; echo $? > {done}; sleep 30")
+    tmux.wait_for("Twitter va disparaître")
+    tmux.keys("j")  # second article
+    tmux.keys("Enter")
+    screen = tmux.wait_for("La plateforme gratuite Microsoft Advertising")
+    assert "Twitter va disparaître de la plateforme publicitaire" in screen
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert done.exists(), "reader did not quit on q"
+    assert done.read_text().strip() == "0"

@@ -1,0 +1,36 @@
+"""A few fixed-size snapshots of the real app (update with `make snapshot-update`)."""
+
+from __future__ import annotations
+
+from conftest import BUNDLED
+from reader.ui.app import ReaderApp
+
+
+async def _settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_snapshot_start_screen(snap_compare):
+    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=_settle)
+
+
+def test_snapshot_article_open_with_cursor(snap_compare):
+    async def run_before(pilot):
+        await _settle(pilot)
+        await pilot.press("enter")
+        await _settle(pilot)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_snapshot_help_screen(snap_compare):
+    async def run_before(pilot):
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 40), run_before=run_before)
