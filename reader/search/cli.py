@@ -1,0 +1,67 @@
+"""``reader search QUERY [--json] [--limit N] [--sort relevance|date]``.
+
+Brings the index up to date first (catalogue refresh + :func:`reader.search.index.update_index`;
+entity annotation is left to ``reader index``), then prints one page of results. Matches in
+snippets are marked with ANSI bold on a terminal and «» otherwise; JSON output is a list of
+``{id, title, score, passage, snippet, published}``. A malformed query prints a message on
+stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from reader.corpus import Catalogue
+from reader.search.index import update_index
+from reader.search.query import Searcher
+
+
+def mark(snippet: str, spans, tty: bool) -> str:
+    out, last = [], 0
+    left, right = ("\x1b[1m", "\x1b[22m") if tty else ("«", "»")
+    for s, e in spans:
+        out.append(snippet[last:s])
+        out.append(left + snippet[s:e] + right)
+        last = e
+    out.append(snippet[last:])
+    return "".join(out)
+
+
+def cli_search(args, folder: Path) -> int:
+    text = " ".join(args.query)
+    scan = Catalogue(folder).refresh()
+    report = update_index(folder, scan.articles)
+    if report.get("status") == "locked":
+        print(f"reader: {report['message']} (searching the current index)", file=sys.stderr)
+    searcher = Searcher(folder)
+    try:
+        res = searcher.search(text, limit=max(1, args.limit), sort=getattr(args, "sort", "relevance"))
+    finally:
+        searcher.close()
+    if res.error:
+        print(f"reader: {res.error}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump([h.to_json() for h in res.hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        if not res.hits and res.suggestion:
+            print(f"reader: no results; did you mean: {res.suggestion}", file=sys.stderr)
+        return 0
+    if not res.hits:
+        print(f"No results for: {res.understood or text}")
+        if res.suggestion:
+            print(f"Did you mean: {res.suggestion}")
+        return 0
+    tty = sys.stdout.isatty()
+    print(f"{res.total} result{'s' if res.total != 1 else ''} for: {res.understood}")
+    for h in res.hits:
+        date = h.published.isoformat() if h.published else "undated"
+        print()
+        score = f"  score {h.score:.2f}" if h.score else ""
+        print(f"{h.title}  [{date}]{score}  ({h.article_id}, passage {h.passage})")
+        print("  " + mark(h.snippet, h.snippet_spans, tty))
+    if res.suggestion:
+        print(f"\nDid you mean: {res.suggestion}")
+    return 0

@@ -1,0 +1,571 @@
+"""Querying: parser, cached searcher, cheap snippets, match spans, did-you-mean.
+
+Query syntax (default operator AND; words are French-analysed: accents folded, stemmed)::
+
+    twitter microsoft        both words              "elon musk"         phrase
+    a OR b, a AND NOT b      operators, (groups)     -word / +word       exclude / require
+    retirer~ / retirer~2     fuzzy (edit distance)   plat*               prefix
+    title:  person:  org:  place:  other:  source:  language:            fields
+    date:2023-04   date:2023-04-19   date:[2023-04-01 to 2023-04-30]   date:>2023-01   date:<2022
+
+Relative dates (``date:yesterday``, English only) count from the newest article, never today.
+
+Speed (see :mod:`reader.search.index` for the layout): one :class:`Searcher` per corpus keeps
+the Whoosh searcher open and only reopens it when a commit changed the index. A page of results
+costs the query plus, for the page's hits only: the stored fields (title, date, compressed
+passages) and the ``body`` postings of the query's positive terms (fuzzy/prefix terms expanded
+against the lexicon once), whose character ranges give the passage with the most matches, the
+snippet and its spans — no text is re-analysed and Whoosh's highlighter is never used.
+
+:func:`match_spans` finds every match of a query in any passage text by analysing that text
+(for the article view's highlighting and ``n``/``N``).
+
+Malformed queries never raise: :attr:`SearchResults.error` holds a message for the user.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import fnmatch
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
+from whoosh.qparser.dateparse import DateParserPlugin
+
+from reader.search.analysis import fold, french_analyzer
+from reader.search.index import TEXT_FIELDS, build_schema, index_dir, open_index, read_info, unpack_passages
+
+FIELD_ALIASES = {
+    "published": ["date"],
+    "org": ["organisation", "organization"],
+    "place": ["lieu", "loc"],
+    "person": ["personne", "per"],
+    "other": ["misc"],
+    "language": ["lang"],
+}
+KNOWN_FIELDS = {"title", "body", "source", "language", "published", "person", "org", "place", "other", "id"}
+KNOWN_FIELDS |= {a for aliases in FIELD_ALIASES.values() for a in aliases}
+BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+SNIPPET_CHARS = 180
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: str
+    title: str
+    published: dt.date | None
+    score: float
+    passage: int  # index into the article's passages (reader.passages)
+    snippet: str  # plain text, one line
+    snippet_spans: tuple[tuple[int, int], ...]  # matched words in `snippet`
+    passage_spans: tuple[tuple[int, int], ...]  # matched words in the passage's text
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.article_id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "passage": self.passage,
+            "snippet": self.snippet,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    limit: int = 20
+    understood: str = ""
+    error: str | None = None
+    suggestion: str | None = None
+    elapsed_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+
+# -- parsing --------------------------------------------------------------------------------------
+
+
+def _precheck(text: str) -> str | None:
+    """Errors Whoosh would silently turn into something else: quotes, parentheses, operators, fields."""
+    if text.count('"') % 2:
+        return 'unclosed quote: a phrase needs a closing "'
+    outside = re.sub(r'"[^"]*"', ' "" ', text)
+    depth = 0
+    for ch in outside:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return "unbalanced parentheses: ')' without '('"
+    if depth:
+        return "unbalanced parentheses: '(' is never closed"
+    if re.search(r"\(\s*\)", outside):
+        return "empty parentheses"
+    for m in re.finditer(r"(?<![\w:])([A-Za-z_]+):(\S?)", outside):
+        name, after = m.group(1), m.group(2)
+        if name not in KNOWN_FIELDS:
+            fields = ", ".join(sorted({"title", "person", "org", "place", "other", "source", "language", "date"}))
+            return f"unknown field '{name}:' (fields: {fields})"
+        if after in ("", ")"):
+            return f"'{name}:' needs a word, phrase or (group) after it"
+    tokens = re.findall(r'\(|\)|""|[^\s()]+', outside)
+    prev = None
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if tok in BINARY_OPS:
+            if prev is None or prev in BINARY_OPS or prev in ("(", "NOT"):
+                return f"'{tok}' needs a search term before it"
+            if nxt is None or nxt in BINARY_OPS or nxt == ")":
+                return f"'{tok}' needs a search term after it"
+        elif tok == "NOT" and (nxt is None or nxt in BINARY_OPS or nxt == ")"):
+            return "'NOT' needs a search term after it"
+        prev = tok
+    return None
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    return build_schema()
+
+
+def make_parser(basedate: dt.datetime | None = None) -> MultifieldParser:
+    parser = MultifieldParser(["title", "body"], _schema())
+    # +/- are operators only at the start of a word: "multi-plateformes" and "2023-04" stay words
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(GtLtPlugin())
+    parser.add_plugin(DateParserPlugin(basedate=basedate or dt.datetime(2000, 1, 1)))
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def _find_error(q) -> str | None:
+    err = getattr(q, "error", None)
+    if err:
+        return str(err)
+    for child in q.children() if q.is_leaf() is False else ():
+        found = _find_error(child)
+        if found:
+            return found
+    return None
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse(text: str, basedate: dt.datetime | None = None):
+    """(query, error message or None) for a query text; never raises."""
+    text = normalize(text)
+    if not text:
+        return None, "type something to search"
+    problem = _precheck(text)
+    if problem:
+        return None, problem
+    try:
+        q = make_parser(basedate).parse(text)
+    except Exception as exc:  # noqa: BLE001 - the parser must never crash the reader
+        return None, f"could not understand the query ({exc.__class__.__name__})"
+    err = _find_error(q)
+    if err:
+        m = re.search(r"date:\S+", text)
+        where = f" in '{m.group()}'" if m else ""
+        return None, f"not a date{where}: use 2023-04, 2023-04-19 or [2023-04-01 to 2023-04-30]"
+    q = q.normalize()
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return None, "nothing to search for: only common words (le, la, les, de…) or operators"
+    return q, None
+
+
+def _describe(q, src: str = "") -> str:
+    """A readable form of a parsed query (multi-field expansions collapsed)."""
+    if isinstance(q, wq.Or):
+        kids = list(q.children())
+        leaves = {(_leaf_text(c, src), type(c)) for c in kids}
+        fields = {getattr(c, "fieldname", None) for c in kids}
+        if len(leaves) == 1 and fields == {"title", "body"}:
+            return _leaf_text(kids[0], src)
+        return "(" + " OR ".join(_describe(c, src) for c in kids) + ")"
+    if isinstance(q, wq.And):
+        return " AND ".join(_describe(c, src) for c in q.children())
+    if isinstance(q, wq.AndNot):
+        return f"{_describe(q.a, src)} AND NOT {_describe(q.b, src)}"
+    if isinstance(q, wq.AndMaybe):
+        return f"{_describe(q.a, src)} (maybe {_describe(q.b, src)})"
+    if isinstance(q, wq.Not):
+        return f"NOT {_describe(q.query, src)}"
+    if isinstance(q, wq.Require):
+        return f"{_describe(q.a, src)} AND {_describe(q.b, src)}"
+    text = _leaf_text(q, src)
+    fname = getattr(q, "fieldname", None)
+    if fname in ("title", "body") and not isinstance(q, wq.DateRange):
+        return text if fname == "body" else f"title:{text}"
+    return f"{'date' if fname == 'published' else fname}:{text}" if fname else text
+
+
+def _leaf_text(q, src: str = "") -> str:
+    if isinstance(q, wq.DateRange):
+        start = q.startdate.date().isoformat() if q.startdate else None
+        end = q.enddate.date().isoformat() if q.enddate else None
+        if start is None or end is None:
+            return f">={start}" if start else f"<={end}"
+        return start if start == end else f"[{start} to {end}]"
+    if isinstance(q, wq.Phrase):
+        return '"' + " ".join(q.words) + '"'
+    sc, ec = getattr(q, "startchar", None), getattr(q, "endchar", None)
+    if src and sc is not None and ec is not None and 0 <= sc < ec <= len(src):
+        word = src[sc:ec]  # the user's word (the index holds its stem)
+        if isinstance(q, wq.FuzzyTerm):
+            return word if word.endswith("~") else f"{word}~{q.maxdist if q.maxdist != 1 else ''}"
+        if isinstance(q, wq.Term):
+            return word
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{q.text}~{q.maxdist if q.maxdist != 1 else ''}"
+    if isinstance(q, wq.Prefix):
+        return f"{q.text}*"
+    if isinstance(q, (wq.Term, wq.Wildcard)):
+        return str(q.text)
+    return str(q)
+
+
+def positive_leaves(q):
+    """Leaf queries that must or may match (not those under NOT / the right side of AND NOT)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from positive_leaves(q.a)
+        return
+    if q.is_leaf():
+        if getattr(q, "fieldname", None) in TEXT_FIELDS:
+            yield q
+        return
+    for child in q.children():
+        yield from positive_leaves(child)
+
+
+# -- matching words in a text ---------------------------------------------------------------------
+
+
+class _TokenTest:
+    """Does an analysed token match one of the query's positive leaves?"""
+
+    def __init__(self, q):
+        self.exact: set[str] = set()
+        self.prefixes: list[str] = []
+        self.fuzzy: list[tuple[str, int, int]] = []
+        self.patterns: list[re.Pattern] = []
+        for leaf in positive_leaves(q) if q is not None else ():
+            if isinstance(leaf, wq.FuzzyTerm):
+                self.fuzzy.append((leaf.text, leaf.maxdist, leaf.prefixlength))
+            elif isinstance(leaf, wq.Prefix):
+                self.prefixes.append(leaf.text)
+            elif isinstance(leaf, wq.Wildcard):
+                self.patterns.append(re.compile(fnmatch.translate(leaf.text)))
+            elif isinstance(leaf, wq.Phrase):
+                self.exact.update(leaf.words)
+            elif isinstance(leaf, wq.Term):
+                self.exact.add(leaf.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes or self.fuzzy or self.patterns)
+
+    def __call__(self, term: str) -> bool:
+        if term in self.exact:
+            return True
+        if any(term.startswith(p) for p in self.prefixes):
+            return True
+        if any(p.match(term) for p in self.patterns):
+            return True
+        return any(term[:pl] == text[:pl] and _distance(term, text, dist) <= dist for text, dist, pl in self.fuzzy)
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    from whoosh.util.text import distance
+
+    try:
+        return distance(a, b, limit=limit)
+    except TypeError:  # pragma: no cover - older signature
+        return distance(a, b)
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    return french_analyzer()
+
+
+def match_spans(query_text: str, passage_text: str) -> list[tuple[int, int]]:
+    """Every (start, end) in ``passage_text`` of a word the query matches (sorted, disjoint).
+
+    Uses the same analysis as the index, so ``plateformes`` marks "plateforme" and "Plateformes".
+    Returns [] for a malformed query or when nothing matches.
+    """
+    q, err = parse(query_text)
+    if err:
+        return []
+    test = _TokenTest(q)
+    if not test:
+        return []
+    spans = []
+    for tok in _analyzer()(passage_text, chars=True, positions=False, mode="index"):
+        if test(tok.text):
+            spans.append((tok.startchar, tok.endchar))
+    return spans
+
+
+# -- snippets -------------------------------------------------------------------------------------
+
+
+def _passage_bounds(offsets: list[int], plain_len: int, index: int) -> tuple[int, int]:
+    start = offsets[index]
+    end = offsets[index + 1] - 2 if index + 1 < len(offsets) else plain_len
+    return start, end
+
+
+def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS):
+    """(one-line snippet of ``text`` around its densest matches, spans shifted into the snippet)."""
+    flat = text.replace("\n", " ").replace("\t", " ")
+    if len(flat) <= width:
+        return flat, tuple(spans)
+    if spans:
+        # the window (starting a little before a match) covering the most matches
+        best, best_n = spans[0][0], -1
+        for s, _e in spans:
+            n = sum(1 for s2, e2 in spans if s <= s2 and e2 <= s + width - 40)
+            if n > best_n:
+                best, best_n = s, n
+        start = max(0, best - 40)
+    else:
+        start = 0
+    if start:
+        cut = flat.rfind(" ", 0, start + 1)
+        start = cut + 1 if cut >= 0 and start - cut < 25 else start
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        cut = flat.rfind(" ", start + width // 2, end)
+        end = cut if cut > 0 else end
+    pre = ELLIPSIS if start > 0 else ""
+    post = ELLIPSIS if end < len(flat) else ""
+    shift = len(pre) - start
+    out = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return pre + flat[start:end] + post, out
+
+
+# -- searcher -------------------------------------------------------------------------------------
+
+
+class Searcher:
+    """Searches one corpus' index; keep one per corpus (thread-safe, reopens only after a commit)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.directory = index_dir(self.folder)
+        self._lock = threading.Lock()
+        self._ix = None
+        self._searcher = None
+        self._basedate: dt.datetime | None = None
+
+    # opening ------------------------------------------------------------------------------------
+
+    def _current(self):
+        """The open Whoosh searcher, refreshed if the index changed; None if there is no index."""
+        if self._searcher is not None:
+            try:
+                fresh = self._searcher.refresh()
+            except Exception:  # noqa: BLE001 - index wiped/rebuilt under us: reopen below
+                self.close()
+            else:
+                if fresh is not self._searcher:
+                    self._searcher = fresh
+                    self._load_info()
+                return self._searcher
+        self._ix = open_index(self.directory)
+        if self._ix is None:
+            return None
+        try:
+            self._searcher = self._ix.searcher()
+        except Exception:  # noqa: BLE001
+            self._ix = None
+            return None
+        self._load_info()
+        return self._searcher
+
+    def _load_info(self) -> None:
+        info = read_info(self.directory) or {}
+        newest = info.get("newest")
+        try:
+            d = dt.date.fromisoformat(newest) if newest else None
+        except ValueError:
+            d = None
+        self._basedate = dt.datetime(d.year, d.month, d.day, 12) if d else None
+
+    def close(self) -> None:
+        with_searcher, self._searcher, self._ix = self._searcher, None, None
+        if with_searcher is not None:
+            try:
+                with_searcher.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    @property
+    def available(self) -> bool:
+        with self._lock:
+            return self._current() is not None
+
+    def doc_count(self) -> int:
+        with self._lock:
+            s = self._current()
+            return s.doc_count() if s is not None else 0
+
+    # searching ----------------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 20, sort: str = "relevance", page: int = 1) -> SearchResults:
+        """One page of results; never raises for bad input (see :attr:`SearchResults.error`)."""
+        t0 = time.perf_counter()
+        limit = max(1, min(int(limit), 1000))
+        page = max(1, int(page))
+        res = SearchResults(query=text, page=page, limit=limit)
+        with self._lock:
+            s = self._current()
+            if s is None:
+                res.error = "the search index is not built yet: run `reader index`"
+                return res
+            q, err = parse(text, self._basedate)
+            if err:
+                res.error = err
+                return res
+            res.understood = _describe(q, normalize(text))
+            try:
+                if sort == "date":
+                    results = s.search(q, limit=page * limit, sortedby="published", reverse=True)
+                else:
+                    results = s.search(q, limit=page * limit)
+                res.total = len(results)
+                page_hits = list(results)[(page - 1) * limit : page * limit]
+                res.hits = self._hits(s, q, page_hits, sort)
+                if res.total < 3:
+                    res.suggestion = self._suggest(s, text, res.total)
+            except Exception as exc:  # noqa: BLE001 - e.g. a fuzzy query too broad; never crash the UI
+                res.error = f"search failed: {exc.__class__.__name__}: {exc}"[:300]
+                res.hits = []
+        res.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return res
+
+    def _hits(self, s, q, page_hits, sort: str) -> list[Hit]:
+        if not page_hits:
+            return []
+        reader = s.reader()
+        terms: set[str] = set()
+        for leaf in positive_leaves(q):
+            if isinstance(leaf, (wq.Term, wq.Phrase)):
+                terms.update(leaf.words) if isinstance(leaf, wq.Phrase) else terms.add(leaf.text)
+            else:
+                try:
+                    for fname, t in leaf.existing_terms(reader, expand=True):
+                        if fname == leaf.fieldname:
+                            terms.add(t.decode("utf-8") if isinstance(t, bytes) else t)
+                except Exception:  # noqa: BLE001
+                    pass
+        docnums = sorted(h.docnum for h in page_hits)
+        chars: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
+        for term in terms:
+            try:
+                m = reader.postings("body", term)
+            except Exception:  # noqa: BLE001 - term not in the body lexicon
+                continue
+            for d in docnums:
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    chars[d].extend((sc, ec) for _pos, sc, ec in m.value_as("characters"))
+        hits = []
+        for h in page_hits:
+            stored = h.fields()
+            plain, offsets = unpack_passages(stored["passages"])
+            spans = sorted(set(chars.get(h.docnum, ())))
+            passage, pspans = 0, []
+            if spans and offsets:
+                counts: dict[int, set[str]] = {}
+                per: dict[int, list[tuple[int, int]]] = {}
+                for sc, ec in spans:
+                    i = bisect.bisect_right(offsets, sc) - 1
+                    counts.setdefault(i, set()).add(plain[sc:ec].lower())
+                    per.setdefault(i, []).append((sc, ec))
+                passage = max(per, key=lambda i: (len(counts[i]), len(per[i]), -i))
+                base = offsets[passage]
+                pspans = [(sc - base, ec - base) for sc, ec in per[passage]]
+            if offsets:
+                a, b = _passage_bounds(offsets, len(plain), passage)
+                ptext = plain[a:b]
+            else:
+                ptext = ""
+            snippet, sspans = make_snippet(ptext, pspans)
+            pub = stored.get("published")
+            hits.append(
+                Hit(
+                    article_id=stored["id"],
+                    title=stored.get("title", ""),
+                    published=pub.date() if isinstance(pub, dt.datetime) else None,
+                    score=float(h.score or 0.0) if sort != "date" else 0.0,
+                    passage=passage,
+                    snippet=snippet,
+                    snippet_spans=sspans,
+                    passage_spans=tuple(pspans),
+                )
+            )
+        return hits
+
+    def _suggest(self, s, text: str, total: int) -> str | None:
+        """Did-you-mean: replace unknown plain words by the closest frequent word of the corpus."""
+        reader = s.reader()
+        changed = False
+        out = []
+        for part in re.split(r'(\s+|"|\(|\))', text):
+            word = part
+            m = re.fullmatch(r"([+-]?)([^\W\d_][\w]*)(\*|~\d*)?", part)
+            if m and not m.group(3) and part not in BINARY_OPS and part != "NOT":
+                folded = fold(m.group(2))
+                if len(folded) >= 4 and reader.doc_frequency("spell", folded) == 0:
+                    best = None
+                    for dist in (1, 2):
+                        cands = [c for c in reader.terms_within("spell", folded, dist, prefix=1) if c != folded]
+                        if cands:
+                            best = max(cands, key=lambda c: (reader.doc_frequency("spell", c), -abs(len(c) - len(folded))))
+                            break
+                    if best:
+                        word = m.group(1) + best
+                        changed = True
+            out.append(word)
+        if not changed:
+            return None
+        suggestion = "".join(out)
+        if total:
+            q, err = parse(suggestion, self._basedate)
+            if err or s.search(q, limit=1).scored_length() == 0:
+                return None
+        return suggestion
+
+
+def search(folder: Path, text: str, **kwargs) -> SearchResults:
+    """One-shot search (opens and closes a searcher): for scripts and tests."""
+    searcher = Searcher(folder)
+    try:
+        return searcher.search(text, **kwargs)
+    finally:
+        searcher.close()
