@@ -1,0 +1,104 @@
+"""`make bench`: start-up figures (issue 2) and every area's benchmark found in tests/bench/.
+
+    python tests/bench/bench.py [--quick] [--only startup,search,nlp,events,bookmarks]
+
+Start-up is measured as a new process from exec to first paint (the app exits right after its
+first refresh: READER_EXIT_AFTER_PAINT=1, headless), median of several runs, for:
+the bare Textual floor, reader on the bundled corpus, and reader on a generated 10,000-article corpus
+(warm catalogue; the cold first scan is measured separately, it runs after first paint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+CORPORA = ROOT / "bench-corpora"
+sys.path.insert(0, str(HERE))
+
+
+def corpus(n: int) -> Path:
+    from gencorpus import generate
+
+    path = CORPORA / f"gen{n}"
+    if not path.is_dir() or len(list(path.glob("*.md"))) != n:
+        print(f"  generating {n} articles in {path} …", flush=True)
+        generate(path, n)
+    return path
+
+
+def _time(cmd: list[str], env: dict, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_startup(quick: bool) -> None:
+    runs = 3 if quick else 7
+    cache = tempfile.mkdtemp(prefix="reader-bench-cache-")
+    env = dict(os.environ, READER_EXIT_AFTER_PAINT="1", READER_HEADLESS="1", READER_NO_INGEST="1",
+               XDG_CACHE_HOME=cache, XDG_DATA_HOME=cache, XDG_CONFIG_HOME=cache)
+    py = sys.executable
+    big = corpus(2_000 if quick else 10_000)
+    n_big = len(list(big.glob("*.md")))
+    # warm every cache once (catalogue filled, .pyc compiled)
+    for folder in (ROOT / "articles", big):
+        subprocess.run([py, "-m", "reader", "--articles", str(folder), "list"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    bare = _time([py, str(HERE / "bare_app.py")], env, runs)
+    small = _time([py, "-m", "reader", "--articles", str(ROOT / "articles")], env, runs)
+    large = _time([py, "-m", "reader", "--articles", str(big)], env, runs)
+    # cold catalogue: first scan of the big corpus (happens in a worker after first paint)
+    cold_env = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="reader-bench-cold-"))
+    t0 = time.perf_counter()
+    subprocess.run([py, "-m", "reader", "--articles", str(big), "list"], env=cold_env, check=True,
+                   stdout=subprocess.DEVNULL)
+    cold_scan = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([py, "-m", "reader", "--articles", str(big), "list"], env=cold_env, check=True,
+                   stdout=subprocess.DEVNULL)
+    warm_scan = time.perf_counter() - t0
+    print("start-up to first paint (median of %d new processes)" % runs)
+    print(f"  bare Textual app (floor)          {bare * 1000:8.0f} ms")
+    print(f"  reader, bundled corpus (2)        {small * 1000:8.0f} ms   ratio to floor {small / bare:5.2f}  (goal ≤ 1.5)")
+    print(f"  reader, generated corpus ({n_big})  {large * 1000:8.0f} ms   ratio to 2 articles {large / small:5.2f}  (goal ≤ 1.2)")
+    print(f"  `reader list` {n_big}: cold catalogue {cold_scan * 1000:.0f} ms, warm {warm_scan * 1000:.0f} ms")
+
+
+def _area_modules() -> dict[str, Path]:
+    return {p.stem.removeprefix("bench_"): p for p in sorted(HERE.glob("bench_*.py"))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--only", default="", help="comma-separated: startup and/or area names")
+    args = ap.parse_args()
+    only = {x for x in args.only.split(",") if x}
+    if not only or "startup" in only:
+        print("== startup ==", flush=True)
+        bench_startup(args.quick)
+    for name, path in _area_modules().items():
+        if only and name not in only:
+            continue
+        print(f"\n== {name} ==", flush=True)
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.main(["--quick"] if args.quick else [])
+
+
+if __name__ == "__main__":
+    main()
