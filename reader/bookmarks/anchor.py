@@ -1,0 +1,279 @@
+"""Re-anchoring: find a bookmark's text in the current version of its article, or say it is lost.
+
+:func:`anchor` returns an :class:`Anchor` ``(passage, start, end, status)`` in
+:attr:`Passage.text` coordinates of the *current* article:
+
+``exact``
+    same article version, or the quote is at its recorded article-level position (with context);
+``moved``
+    the exact quote is elsewhere; among its occurrences the one whose intact context (characters
+    of the stored prefix/suffix adjacent to it) is longest wins, ties go to the nearest position;
+``fuzzy``
+    the quote was edited: a bounded fuzzy alignment (rapidfuzz) inside a few candidate passages,
+    scored 50/20/20/2 on quote, prefix, suffix and position similarity (as Hypothesis does);
+``orphaned``
+    nothing is placed (passage/start/end are None). The bookmark itself is never touched.
+
+Never a wrong place — two separate questions, each with its own threshold:
+
+- *is this really the quote?* An exact occurrence needs ``len(quote) + intact context`` of at least
+  :data:`MIN_EVIDENCE` characters (a long quote is its own evidence; a short one, like a single
+  word, must bring its context; a whole-passage bookmark landing on a whole passage earns
+  :data:`WHOLE_PASSAGE_BONUS`). A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
+  ("how much it changed"), and quotes shorter than :data:`MIN_EVIDENCE` also need
+  quote+context similarity ≥ :data:`CONTEXT_MIN`.
+- *how far did it move?* A fuzzy candidate farther than :func:`near_limit` from the recorded
+  position must be nearly unchanged (≥ :data:`QUOTE_MIN_FAR`). Two fuzzy candidates in different
+  passages with nearly equal scores → orphaned (unsure).
+
+Bounded work: exact search scans at most :data:`MAX_EXACT_CANDIDATES` occurrences; fuzzy search
+aligns the quote (or its head and tail, :data:`ALIGN_MAX` characters, for long quotes) against at
+most :data:`FUZZY_PASSAGES` passages chosen by word overlap plus the passages at the recorded
+position — never the whole article at once. Candidates never cross a passage boundary.
+
+:func:`anchor_article` anchors all bookmarks of an article and remembers the results in the store
+per article version, so re-anchoring happens once per version.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from reader.bookmarks.store import CONTEXT, Bookmark, BookmarkError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from reader.bookmarks.store import BookmarkStore
+    from reader.corpus import Article
+    from reader.passages import ParsedArticle
+
+ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are then recomputed
+STATUSES = ("exact", "moved", "fuzzy", "orphaned")
+
+MIN_EVIDENCE = 32
+WHOLE_PASSAGE_BONUS = 16
+MAX_EXACT_CANDIDATES = 5000
+FUZZY_MIN_QUOTE = 12  # shorter quotes are only ever found exactly
+QUOTE_MIN = 0.75
+QUOTE_MIN_FAR = 0.90
+CONTEXT_MIN = 0.75
+FUZZY_PASSAGES = 6
+ALIGN_MAX = 256
+SNAP = 24  # how far a fuzzy boundary may be moved onto the quote's exact head/tail or a passage edge
+AMBIGUOUS = 0.02
+
+_WORD = re.compile(r"\w{3,}")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    passage: int | None
+    start: int | None
+    end: int | None
+    status: str  # one of STATUSES
+
+    @property
+    def orphaned(self) -> bool:
+        return self.status == "orphaned"
+
+
+ORPHANED = Anchor(None, None, None, "orphaned")
+
+
+def near_limit(plain_len: int) -> int:
+    """How far (characters) a fuzzy match may sit from the recorded position and still count as near."""
+    return max(2000, plain_len // 5)
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _in_passage(parsed: ParsedArticle, pos: int, length: int) -> tuple[int, int] | None:
+    """(passage, start) when ``plain[pos:pos+length]`` lies inside one passage, else None."""
+    idx, off = parsed.locate(pos)
+    p = parsed.passages[idx]
+    if p.offset + off != pos or off + length > len(p.text):
+        return None
+    return idx, off
+
+
+def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
+    plain, quote = parsed.plain_text, bm.quote
+    n = len(quote)
+    lp, ls = len(bm.prefix), len(bm.suffix)
+    best: tuple[int, int] | None = None  # (context evidence, -distance)
+    best_at: tuple[int, int, int] | None = None
+    i = plain.find(quote)
+    seen = 0
+    while i != -1 and seen < MAX_EXACT_CANDIDATES:
+        seen += 1
+        j = i + n
+        pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
+        if pre == lp < CONTEXT and i == lp:  # both at the start of the text: the edge is context too
+            pre = CONTEXT
+        suf = _common_prefix(bm.suffix, plain[j:j + ls])
+        if suf == ls < CONTEXT and j + ls == len(plain):
+            suf = CONTEXT
+        context = pre + suf
+        if n + context + WHOLE_PASSAGE_BONUS >= MIN_EVIDENCE or n >= MIN_EVIDENCE:
+            where = _in_passage(parsed, i, n)
+            if where is not None:
+                if bm.whole_passage and where[1] == 0 and len(parsed.passages[where[0]].text) == n:
+                    context += WHOLE_PASSAGE_BONUS
+                key = (context, -abs(i - bm.pos_start))
+                if (n >= MIN_EVIDENCE or n + context >= MIN_EVIDENCE) and (best is None or key > best):
+                    best, best_at = key, (where[0], where[1], i)
+        i = plain.find(quote, i + 1)
+    if best_at is None:
+        return None
+    idx, off, pos = best_at
+    return Anchor(idx, off, off + n, "exact" if pos == bm.pos_start else "moved")
+
+
+def _align(quote: str, text: str) -> tuple[int, int] | None:
+    if len(text) <= len(quote):
+        return 0, len(text)
+    if len(quote) <= ALIGN_MAX:
+        a = fuzz.partial_ratio_alignment(quote, text)
+        return a.dest_start, a.dest_end
+    half = ALIGN_MAX // 2
+    head = fuzz.partial_ratio_alignment(quote[:half], text)
+    tail = fuzz.partial_ratio_alignment(quote[-half:], text)
+    if tail.dest_end <= head.dest_start:
+        return None
+    return head.dest_start, tail.dest_end
+
+
+def _refine(bm: Bookmark, text: str, s: int, e: int) -> tuple[int, int]:
+    """Move fuzzy boundaries onto the quote's exact head/tail, or onto the passage edges it had."""
+    k = min(8, len(bm.quote))
+    head, tail = bm.quote[:k], bm.quote[-k:]
+    spots = [m for m in _finds(text, head, max(0, s - SNAP), s + SNAP + k)]
+    if spots:
+        s = min(spots, key=lambda m: abs(m - s))
+    spots = [m + k for m in _finds(text, tail, max(0, e - SNAP - k), e + SNAP)]
+    if spots:
+        e = min(spots, key=lambda m: abs(m - e))
+    if bm.start == 0 and s <= SNAP:
+        s = 0
+    if bm.whole_passage and len(text) - e <= SNAP:
+        e = len(text)
+    return (s, e) if s < e else (0, 0)
+
+
+def _finds(text: str, needle: str, lo: int, hi: int):
+    i = text.find(needle, lo, hi)
+    while i != -1:
+        yield i
+        i = text.find(needle, i + 1, hi)
+
+
+def _ratio(a: str, b: str) -> float:
+    if not a and not b:
+        return 1.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def _fuzzy(bm: Bookmark, parsed: ParsedArticle) -> Anchor:
+    quote = bm.quote
+    n = len(quote)
+    passages, plain = parsed.passages, parsed.plain_text
+    if n < FUZZY_MIN_QUOTE or not passages:
+        return ORPHANED
+    here, _ = parsed.locate(min(max(bm.pos_start, 0), len(plain)))
+    candidates = {here - 1, here, here + 1, bm.passage}
+    words = set(_WORD.findall(quote.casefold()))
+    if words:
+        overlap = ((len(words.intersection(_WORD.findall(p.text.casefold()))), p.index) for p in passages)
+        candidates.update(i for score, i in heapq.nlargest(FUZZY_PASSAGES, overlap) if score)
+    near = near_limit(len(plain))
+    scored: list[tuple[float, int, int, int]] = []
+    for idx in candidates:
+        if not 0 <= idx < len(passages) or not passages[idx].text:
+            continue
+        p = passages[idx]
+        span = _align(quote, p.text)
+        if span is None:
+            continue
+        s, e = _refine(bm, p.text, *span)
+        if s >= e:
+            continue
+        found = p.text[s:e]
+        q = _ratio(quote, found)
+        if q < QUOTE_MIN:
+            continue
+        ps, pe = p.offset + s, p.offset + e
+        before = plain[max(0, ps - len(bm.prefix)):ps]
+        after = plain[pe:pe + len(bm.suffix)]
+        if n < MIN_EVIDENCE and _ratio(bm.prefix + quote + bm.suffix, before + found + after) < CONTEXT_MIN:
+            continue
+        distance = abs(ps - bm.pos_start)
+        if distance > near and q < QUOTE_MIN_FAR:
+            continue
+        position = max(0.0, 1.0 - distance / max(1, len(plain)))
+        score = (50 * q + 20 * _ratio(bm.prefix, before) + 20 * _ratio(bm.suffix, after) + 2 * position) / 92
+        scored.append((score, idx, s, e))
+    if not scored:
+        return ORPHANED
+    scored.sort(reverse=True)
+    score, idx, s, e = scored[0]
+    if len(scored) > 1 and scored[1][1] != idx and scored[1][0] >= score - AMBIGUOUS:
+        return ORPHANED
+    return Anchor(idx, s, e, "fuzzy")
+
+
+def anchor(bookmark: Bookmark, article: Article) -> Anchor:
+    """Where ``bookmark`` sits in ``article`` (its current version); see the module docstring."""
+    parsed = article.parsed
+    if not bookmark.quote or not parsed.passages:
+        return ORPHANED
+    passages = parsed.passages
+    if bookmark.content_hash and bookmark.content_hash == article.meta.content_hash:
+        if 0 <= bookmark.passage < len(passages) and \
+                passages[bookmark.passage].text[bookmark.start:bookmark.end] == bookmark.quote:
+            return Anchor(bookmark.passage, bookmark.start, bookmark.end, "exact")
+    return _exact(bookmark, parsed) or _fuzzy(bookmark, parsed)
+
+
+def anchor_article(store: BookmarkStore, article: Article) -> list[tuple[Bookmark, Anchor]]:
+    """Anchor every live bookmark of ``article``, reusing and remembering results per article version.
+
+    Returns (bookmark, anchor) pairs in reading order (orphans last).
+    """
+    bookmarks = store.for_article(article.id)
+    if not bookmarks:
+        return []
+    key = f"{article.meta.content_hash}:{ANCHOR_VERSION}"
+    remembered = store.cached_anchors(key)
+    fresh: dict[str, Anchor] = {}
+    pairs = []
+    for bm in bookmarks:
+        a = remembered.get(bm.uuid)
+        if a is None:
+            a = fresh[bm.uuid] = anchor(bm, article)
+        pairs.append((bm, a))
+    try:
+        store.remember_anchors(key, fresh)
+    except BookmarkError:
+        pass  # remembering is an optimisation; a busy database must not stop the reader
+    pairs.sort(key=lambda pa: (pa[1].orphaned, pa[1].passage or 0, pa[1].start or 0))
+    return pairs
