@@ -26,6 +26,7 @@ from reader import paths
 from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
+from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.help import HelpScreen
 
@@ -80,6 +81,7 @@ class ReaderApp(App):
             yield ArticleList(id="list")
             with Vertical(id="reading"):
                 yield ArticleView(id="article")
+                yield Static(id="legend", markup=False)
         yield StatusBar(id="status", markup=False)
         yield Footer()
 
@@ -167,7 +169,76 @@ class ReaderApp(App):
         if self.article is None:
             return
         ann = ann_store.load(self.article.meta.content_hash)
-        self.query_one(ArticleView).set_annotations(ann)
+        view = self.query_one(ArticleView)
+        view.set_annotations(ann)
+        self.update_legend()
+
+    def update_legend(self) -> None:
+        view = self.query_one(ArticleView)
+        self.query_one("#legend", Static).update(legend_content(view.annotations, view.show_entities,
+                                                                self.ingest_state))
+
+    # entities ----------------------------------------------------------------------------------------
+    def action_toggle_entities(self) -> None:
+        view = self.query_one(ArticleView)
+        view.show_entities = not view.show_entities
+        self.update_legend()
+
+    def action_entity(self, forward: bool) -> None:
+        view = self.query_one(ArticleView)
+        if not view.show_entities:
+            view.show_entities = True
+            self.update_legend()
+        mention = view.move_entity(forward)
+        if mention is None:
+            self.set_status("No entities in this article" if view.annotations else "Entities are not ready yet")
+            return
+        index = entity_index(self.folder)
+        count = None
+        if index is not None:
+            try:
+                count = index.article_count(mention.entity)
+            except Exception:
+                count = None
+        self.set_status(describe_mention(mention, view.annotations, count))
+
+    def action_back(self) -> None:
+        view = self.query_one(ArticleView)
+        if view.entity_cursor is not None:
+            view.entity_cursor = None
+            view.refresh_highlights()
+            self.set_status("")
+            return
+        self.action_focus_list()
+
+    def action_activate(self) -> None:
+        view = self.query_one(ArticleView)
+        mention = view.focused_mention()
+        if mention is not None:
+            self.show_entity_articles(mention)
+
+    def show_entity_articles(self, mention) -> None:
+        index = entity_index(self.folder)
+        ids = []
+        if index is not None:
+            try:
+                ids = index.articles(mention.entity)
+            except Exception:
+                ids = []
+        lst = self.query_one(ArticleList)
+        metas = {m.id: m for m in lst.articles}
+        rows = [(aid, f"{metas[aid].date_label or 'undated'}  {metas[aid].title}") for aid in ids if aid in metas]
+        if not rows:
+            self.notify("The entity index is not ready yet", severity="warning")
+            return
+        title = f"{len(rows)} article(s) mention {mention.text}"
+
+        def chosen(article_id: str | None) -> None:
+            if article_id and article_id in metas:
+                lst.select_id(article_id)
+                self.open_meta(metas[article_id])
+
+        self.push_screen(EntityArticlesScreen(title, rows), chosen)
 
     # ingest -------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="ingest")
@@ -197,7 +268,9 @@ class ReaderApp(App):
             self.post_message(IngestDone(True))
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
-        self.ingest_state = "running"
+        if self.ingest_state != "running":
+            self.ingest_state = "running"
+            self.update_legend()
         names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
         pct = f" {100 * message.done // message.total}%" if message.total else ""
         self.set_status(f"{names.get(message.stage, message.stage)}… {message.done}/{message.total}{pct}")
@@ -210,6 +283,7 @@ class ReaderApp(App):
         else:
             self.set_status("Background indexing failed (the reader still works)")
             self.notify(message.message, title="Indexing failed", severity="error", markup=False)
+        self.update_legend()
 
     # status & panes -----------------------------------------------------------------------------------
     def set_status(self, text: str | Content) -> None:

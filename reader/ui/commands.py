@@ -67,8 +67,15 @@ COMMANDS: tuple[Command, ...] = (
             scope="article", palette=False),
     Command("article-page-up", "b,pageup,ctrl+b", "page_up", "Page up", "Scroll one page up", scope="article",
             palette=False),
-    Command("back", "escape", "app.focus_list", "Back to list", "Return to the article list", scope="article",
-            palette=False),
+    Command("back", "escape", "app.back", "Back", "Clear the entity focus, or return to the article list",
+            scope="article", palette=False),
+    Command("entity-next", "e", "app.entity(True)", "Next entity", "Jump to the next named entity",
+            scope="article", footer=True),
+    Command("entity-prev", "E", "app.entity(False)", "Previous entity", "Jump to the previous named entity",
+            scope="article"),
+    Command("entity-articles", "enter", "app.activate", "Open", "On an entity: list the articles that mention it",
+            scope="article", palette=False),
+    Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
 
