@@ -29,6 +29,7 @@ from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.help import HelpScreen
+from reader.ui.search import OpenHit, SearchScreen
 
 
 @dataclass
@@ -75,6 +76,9 @@ class ReaderApp(App):
         self.errors: list[LoadError] = []
         self.article: Article | None = None
         self.ingest_state = "idle"
+        self.last_query = ""
+        self.match_list: list[tuple[int, int, int]] = []  # (passage, start, end) of the search matches
+        self.match_pos = -1
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -147,12 +151,13 @@ class ReaderApp(App):
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
         self.open_meta(message.meta, focus=True)
 
-    def open_meta(self, meta: ArticleMeta | None, *, focus: bool = True, passage: int = 0) -> None:
+    def open_meta(self, meta: ArticleMeta | None, *, focus: bool = True, passage: int = 0,
+                  query: str | None = None) -> None:
         if meta is None:
             return
-        self.run_worker(self._open(meta, focus, passage), exclusive=True, group="open")
+        self.run_worker(self._open(meta, focus, passage, query), exclusive=True, group="open")
 
-    async def _open(self, meta: ArticleMeta, focus: bool, passage: int) -> None:
+    async def _open(self, meta: ArticleMeta, focus: bool, passage: int, query: str | None = None) -> None:
         try:
             article = load_article(meta)
         except ArticleFileError as exc:
@@ -162,6 +167,10 @@ class ReaderApp(App):
         view = self.query_one(ArticleView)
         await view.show_article(article, passage)
         self.apply_annotations()
+        self.match_list, self.match_pos = [], -1
+        if query:
+            self.highlight_query(query, passage)
+        view.set_cursor(passage, top=True)
         if focus:
             view.focus()
 
@@ -177,6 +186,47 @@ class ReaderApp(App):
         view = self.query_one(ArticleView)
         self.query_one("#legend", Static).update(legend_content(view.annotations, view.show_entities,
                                                                 self.ingest_state))
+
+    # search --------------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        if not isinstance(self.screen, SearchScreen):
+            self.push_screen(SearchScreen(self.folder, self.last_query), self.search_done)
+
+    def search_done(self, hit: OpenHit | None) -> None:
+        if hit is None:
+            return
+        self.last_query = hit.query
+        lst = self.query_one(ArticleList)
+        if not lst.select_id(hit.article_id):
+            self.notify("That article is no longer in the folder", severity="warning")
+            return
+        self.open_meta(lst.current, passage=hit.passage, query=hit.query)
+
+    def highlight_query(self, query: str, passage: int) -> None:
+        from reader.search.query import match_spans
+
+        view = self.query_one(ArticleView)
+        matches: dict[int, list[tuple[int, int]]] = {}
+        for p in view.article.passages:
+            spans = match_spans(query, p.text)
+            if spans:
+                matches[p.index] = spans
+        view.set_matches(matches)
+        self.match_list = [(p, s, e) for p in sorted(matches) for s, e in matches[p]]
+        at = [i for i, m in enumerate(self.match_list) if m[0] >= passage]
+        self.match_pos = at[0] if at else -1
+        total = len(self.match_list)
+        self.set_status(f"{total} match{'es' if total != 1 else ''} for {query} · n/N next/previous"
+                        if total else f"No match for {query} in this article")
+
+    def action_match(self, forward: bool) -> None:
+        if not self.match_list:
+            self.set_status("No search matches: press / to search")
+            return
+        self.match_pos = (self.match_pos + (1 if forward else -1)) % len(self.match_list)
+        passage, _, _ = self.match_list[self.match_pos]
+        self.query_one(ArticleView).set_cursor(passage)
+        self.set_status(f"match {self.match_pos + 1}/{len(self.match_list)} · n/N next/previous")
 
     # entities ----------------------------------------------------------------------------------------
     def action_toggle_entities(self) -> None:

@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane", "Move focus between the list and the article",
             footer=True),
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
+    Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True),
     Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),
     # article list
     Command("list-down", "j,down", "cursor_down", "Next article", "Move to the next article", scope="list",
@@ -75,6 +76,9 @@ COMMANDS: tuple[Command, ...] = (
             scope="article"),
     Command("entity-articles", "enter", "app.activate", "Open", "On an entity: list the articles that mention it",
             scope="article", palette=False),
+    Command("match-next", "n", "app.match(True)", "Next match", "Jump to the next search match", scope="article"),
+    Command("match-prev", "N", "app.match(False)", "Previous match", "Jump to the previous search match",
+            scope="article"),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
