@@ -1,0 +1,391 @@
+"""Linking event mentions across articles into events (ingest side: imports scikit-learn).
+
+Recipe (measured in /work/shared/notes/nlp.md, "Linking events"):
+
+* **Candidates (blocking)** — two mentions of different articles are compared only if they share
+  a block *and* their
+  anchor intervals, widened by ``window_days`` (7), overlap. Blocks: one per participant (entity
+  key) and one per short date interval (≤ 7 days: "25 avril 2023" in two articles naming
+  different companies). A mention's anchor is
+  its date interval, else its article's publication day. Inside each entity block the mentions are
+  sorted by anchor start and each one is paired with at most ``max_neighbours`` (30) following
+  mentions in the window, so the number of pairs grows like n·(entities per mention)·30, never n².
+* **Score** of a pair = 0.5·TF-IDF cosine (word 1–2-grams, French stop words removed, sublinear tf,
+  fitted on all mention sentences *without their entity and date mentions* — those count
+  in the Jaccard and the date agreement, not twice —, each with one extra token per action class of its triggers,
+  e.g. ``action_pay`` for "payer"/"facturée") + 0.3·Jaccard of participants, smoothed as
+  |A∩B| / (|A∪B| + 1) so that two sentences naming only "Elon Musk" are not a perfect match,
+  + 0.2·date agreement (1 same interval, 0.7 one inside the other, 0.3 no date on one or both
+  sides, 0.2 fuzzy dates a few days apart). **Veto**: two mentions whose explicit dates are all disjoint (e.g. 2023-04-18 vs
+  2023-04-19, or 2015 vs 2023-04-25) are a cannot-link pair.
+* **Clustering** — average-linkage agglomerative clustering over the sparse candidate graph (a
+  missing pair counts as similarity 0), merging while the best average ≥ ``threshold`` (0.24:
+  one shared name and no date scores ~0.21, so a link needs some common wording or date on top);
+  a cluster never absorbs a mention it holds a veto against. Average linkage does not chain: A~B
+  and B~C do not pull A and C together unless A–C is similar too. Only pairs from *different
+  articles* are candidates and count in the averages: sentences of one article share its topic
+  and names whatever happening they report, and rarely repeat each other's wording when they do
+  report the same one, so within-article similarity is no evidence either way. Two mentions of
+  one article end in one event only through mentions of other articles. Implemented with a lazy heap over the sparse
+  neighbour sums (scikit-learn's own needs a dense n×n matrix).
+* **Events** — a cluster; its date is the most specific date among its mentions (then the most
+  frequent), its label the most central sentence (highest summed score to the others) trimmed to
+  ~80 characters, its id ``ev-`` + a hash of its sorted mention keys (stable while the mentions
+  are), and one :class:`Link` per pair of its articles: the best-scoring cross-article pair with its
+  explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import heapq
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reader.events.model import Event, EventMention, Link, Participant, granularity_rank
+
+W_SIM, W_JACCARD, W_DATE = 0.5, 0.3, 0.2
+THRESHOLD = 0.24
+WINDOW_DAYS = 7
+MAX_NEIGHBOURS = 30
+EDGE_FLOOR = 0.05
+DATE_BLOCK_MAX_DAYS = 7
+UNDATED = 0.3  # date agreement when one or both sides have no date
+FUZZY = {"week", "part-of-month", "part-of-year"}
+LABEL_CHARS = 80
+
+FRENCH_STOP = sorted(set("""
+a à au aux avec ce ces cet cette c d de des du dans en et est il ils elle elles je j l la le les leur
+leurs lui ma mais me même mes mon n ne nos notre nous on ont ou où par pas pour qu que qui s sa se ses
+son sont sur ta te tes toi ton tu un une vos votre vous y été être avait avoir a-t-il ainsi alors aussi
+bien car comme donc encore entre était fait faire plus peu sans si sous tout tous très via déjà
+the of to and in a is it that for on with as by
+""".split()))
+
+
+@dataclass
+class LinkStats:
+    mentions: int = 0
+    candidate_pairs: int = 0
+    vetoed_pairs: int = 0
+    events: int = 0
+    linked_events: int = 0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Pair:
+    score: float
+    similarity: float
+    jaccard: float
+    date: float
+    note: str
+    shared: tuple[str, ...] = field(default=())
+
+
+def _ord(iso: str) -> int:
+    return dt.date.fromisoformat(iso).toordinal()
+
+
+def _interval_label(s: str, e: str, g: str) -> str:
+    from reader.events.model import date_label
+
+    return date_label(s, e, g)
+
+
+def date_agreement(a: EventMention, b: EventMention) -> tuple[float, bool, str]:
+    """(agreement in [0, 1], veto, note) of two mentions' dates."""
+    if not a.dates or not b.dates:
+        side = "either side" if not a.dates and not b.dates else "one side"
+        return UNDATED, False, f"no date on {side}"
+    best = (-1.0, "")
+    min_gap = None
+    fuzzy_pair = False
+    for sa, ea, ga in a.dates:
+        for sb, eb, gb in b.dates:
+            if (sa, ea) == (sb, eb):
+                return 1.0, False, f"same date {_interval_label(sa, ea, ga)}"
+            s1, e1, s2, e2 = _ord(sa), _ord(ea), _ord(sb), _ord(eb)
+            if s1 < e2 and s2 < e1:
+                inner, outer = ((sa, ea, ga), (sb, eb, gb)) if e1 - s1 <= e2 - s2 else ((sb, eb, gb), (sa, ea, ga))
+                note = f"{_interval_label(*inner)} within {_interval_label(*outer)}"
+                if best[0] < 0.7:
+                    best = (0.7, note)
+            else:
+                gap = max(s2 - e1, s1 - e2)
+                if min_gap is None or gap < min_gap:
+                    min_gap = gap
+                    fuzzy_pair = ga in FUZZY or gb in FUZZY
+    if best[0] >= 0:
+        return best[0], False, best[1]
+    if fuzzy_pair and min_gap is not None and min_gap <= 3:
+        return 0.2, False, f"dates {min_gap + 1} days apart (fuzzy)"
+    return 0.0, True, "different dates"
+
+
+def _anchors(mentions: list[EventMention], published: dict[str, str | None]) -> np.ndarray:
+    out = np.zeros((len(mentions), 2), dtype=np.int64)
+    for i, m in enumerate(mentions):
+        if m.date_start and m.date_end:
+            out[i] = (_ord(m.date_start), _ord(m.date_end))
+        else:
+            pub = published.get(m.article_id)
+            if pub:
+                o = _ord(pub)
+                out[i] = (o, o + 1)
+            else:
+                out[i] = (0, 1)
+    return out
+
+
+def candidate_pairs(mentions: list[EventMention], published: dict[str, str | None],
+                    window_days: int = WINDOW_DAYS, max_neighbours: int = MAX_NEIGHBOURS) -> set[tuple[int, int]]:
+    """Index pairs (i < j) sharing a participant and close in time (see the module docstring)."""
+    anchors = _anchors(mentions, published)
+    blocks: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        for key in m.participants:
+            blocks.setdefault(key, []).append(i)
+        for ds, de, _g in m.dates:  # same short date interval: a block even without a shared entity
+            if _ord(de) - _ord(ds) <= DATE_BLOCK_MAX_DAYS:
+                blocks.setdefault(f"@date:{ds}/{de}", []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: (anchors[i, 0], i))
+        for pos, i in enumerate(members):
+            limit = anchors[i, 1] + window_days
+            taken = 0
+            art = mentions[i].article_id
+            for j in members[pos + 1:]:
+                if anchors[j, 0] > limit or taken >= max_neighbours:
+                    break
+                if mentions[j].article_id != art:
+                    pairs.add((i, j) if i < j else (j, i))
+                    taken += 1
+    return pairs
+
+
+def _tfidf(texts: list[str]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(ngram_range=(1, 2), stop_words=FRENCH_STOP, sublinear_tf=True, dtype=np.float32,
+                          token_pattern=r"(?u)\b\w\w+\b")
+    try:
+        return vec.fit_transform(texts)
+    except ValueError:  # empty vocabulary (only stop words)
+        return None
+
+
+def _cosines(X, pairs: list[tuple[int, int]], chunk: int = 100_000) -> np.ndarray:
+    out = np.zeros(len(pairs), dtype=np.float32)
+    if X is None or not pairs:
+        return out
+    idx = np.asarray(pairs, dtype=np.int64)
+    for s in range(0, len(pairs), chunk):
+        a, b = idx[s:s + chunk, 0], idx[s:s + chunk, 1]
+        out[s:s + chunk] = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
+    return out
+
+
+def _text_for_similarity(m: EventMention) -> str:
+    """The sentence plus one token per specific action class ("say" is too common to tell events apart)."""
+    extra = " ".join(f"action_{a}" for a in m.actions if a != "say")
+    base = m.content or m.text
+    return f"{base} {extra}" if extra else base
+
+
+def score_pairs(mentions: list[EventMention], pairs: set[tuple[int, int]], names: dict[str, str]):
+    """{(i, j): _Pair} for the candidate pairs, and the set of vetoed pairs."""
+    ordered = sorted(pairs)
+    cos = _cosines(_tfidf([_text_for_similarity(m) for m in mentions]), ordered)
+    scored: dict[tuple[int, int], _Pair] = {}
+    vetoed: set[tuple[int, int]] = set()
+    psets = [set(m.participants) for m in mentions]
+    for (i, j), c in zip(ordered, cos.tolist()):
+        agree, veto, note = date_agreement(mentions[i], mentions[j])
+        if veto:
+            vetoed.add((i, j))
+            continue
+        a, b = psets[i], psets[j]
+        inter = a & b
+        jac = len(inter) / (len(a | b) + 1)  # smoothed: one shared name of one is not a match
+        c = min(max(c, 0.0), 1.0)
+        score = W_SIM * c + W_JACCARD * jac + W_DATE * agree
+        if score >= EDGE_FLOOR:
+            shared = tuple(sorted((names.get(k, k.split(":", 1)[-1]) for k in inter), key=str.casefold))
+            scored[(i, j)] = _Pair(score, c, jac, agree, note, shared)
+    return scored, vetoed
+
+
+def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tuple[int, int]],
+                    threshold: float = THRESHOLD, groups: list | None = None) -> list[list[int]]:
+    """Clusters (lists of indexes) by average linkage on a sparse similarity graph with cannot-links.
+
+    ``groups`` (the article of each item): the average between two clusters is taken over their
+    pairs *from different groups* only (pairs inside one article are neither evidence for nor
+    against: see the module docstring); a pair absent from ``sims`` counts as 0.
+    """
+    groups = list(groups) if groups is not None else list(range(n))
+    arts: list[Counter] = [Counter({groups[i]: 1}) for i in range(n)]
+
+    def cross(a: int, b: int) -> int:
+        small, big = (arts[a], arts[b]) if len(arts[a]) <= len(arts[b]) else (arts[b], arts[a])
+        return size[a] * size[b] - sum(c * big.get(g, 0) for g, c in small.items())
+
+    nb: list[dict[int, float]] = [{} for _ in range(n)]
+    veto: list[set[int]] = [set() for _ in range(n)]
+    for (i, j), s in sims.items():
+        nb[i][j] = nb[i].get(j, 0.0) + s
+        nb[j][i] = nb[j].get(i, 0.0) + s
+    for i, j in vetoed:
+        veto[i].add(j)
+        veto[j].add(i)
+    size = [1] * n
+    members: list[list[int]] = [[i] for i in range(n)]
+    alive = [True] * n
+    ver = [0] * n
+    heap = [(-s, i, j, 0, 0) for (i, j), s in sims.items() if s >= threshold and j not in veto[i]]
+    heapq.heapify(heap)
+    while heap:
+        _neg, i, j, vi, vj = heapq.heappop(heap)
+        if not (alive[i] and alive[j]) or ver[i] != vi or ver[j] != vj or j in veto[i]:
+            continue
+        if size[i] < size[j]:
+            i, j = j, i
+        alive[j] = False
+        nb[i].pop(j, None)
+        for k, s in nb[j].items():
+            if k == i:
+                continue
+            nb[i][k] = nb[i].get(k, 0.0) + s
+            nk = nb[k]
+            nk.pop(j, None)
+            nk[i] = nb[i][k]
+        nb[j] = {}
+        for k in veto[j]:
+            veto[k].discard(j)
+            if k != i:
+                veto[k].add(i)
+                veto[i].add(k)
+        veto[j] = set()
+        size[i] += size[j]
+        arts[i].update(arts[j])
+        arts[j] = Counter()
+        members[i].extend(members[j])
+        members[j] = []
+        ver[i] += 1
+        for k, s in nb[i].items():
+            if k in veto[i]:
+                continue
+            pairs = cross(i, k)
+            avg = s / pairs if pairs else 0.0
+            if avg >= threshold:
+                a, b = (i, k) if i < k else (k, i)
+                heapq.heappush(heap, (-avg, a, b, ver[a], ver[b]))
+    return [sorted(m) for i, m in enumerate(members) if alive[i]]
+
+
+_CONNECTOR = re.compile(r"^(?:mais|et|or|donc|tandis que|en effet|de plus|par ailleurs|en outre|ensuite|ainsi|"
+                        r"cependant|pourtant|dans les faits|par contre)\b[,\s]*", re.IGNORECASE)
+
+
+def _trim(text: str, limit: int = LABEL_CHARS) -> str:
+    """A one-line label: leading connector dropped ("Mais", "En effet,"), ~``limit`` characters."""
+    text = " ".join(text.split())
+    rest = _CONNECTOR.sub("", text)
+    if len(rest) >= 12:
+        text = rest[0].upper() + rest[1:]
+    text = text.rstrip(" ,;:")
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    if cut < limit // 2:
+        cut = limit - 1
+    return text[:cut].rstrip(" ,;:") + "…"
+
+
+def event_id(mentions: list[EventMention]) -> str:
+    return "ev-" + hashlib.sha1("|".join(sorted(m.key for m in mentions)).encode()).hexdigest()[:12]
+
+
+def _build_event(idx: list[int], mentions: list[EventMention], scored: dict[tuple[int, int], _Pair],
+                 published: dict[str, str | None], names: dict[str, str]) -> Event:
+    def order(i: int):
+        m = mentions[i]
+        return (published.get(m.article_id) or "9999", m.article_id, m.passage, m.start)
+
+    idx = sorted(idx, key=order)
+    ms = [mentions[i] for i in idx]
+    pos = {i: k for k, i in enumerate(idx)}
+    # date: most specific, then most frequent, then earliest
+    dated = [(m.date_start, m.date_end, m.granularity) for m in ms if m.date_start]
+    date = (None, None, None)
+    if dated:
+        counts = Counter(dated)
+        date = min(counts, key=lambda d: (granularity_rank(d[2]), -counts[d], d[0]))
+    # label: most central mention
+    central = {i: 0.0 for i in idx}
+    pair_list = []
+    if len(idx) > 1:
+        for a in idx:
+            for b in idx:
+                if a < b and (a, b) in scored:
+                    p = scored[(a, b)]
+                    central[a] += p.score
+                    central[b] += p.score
+                    if mentions[a].article_id != mentions[b].article_id:
+                        pair_list.append((a, b, p))
+    label_i = max(idx, key=lambda i: (central[i], mentions[i].dated, -order(i)[2]))
+    # participants by frequency
+    freq: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for k, m in enumerate(ms):
+        for key in m.participants:
+            freq[key] += 1
+            first.setdefault(key, k)
+    parts = [Participant(key, names.get(key, key.split(":", 1)[-1]), freq[key])
+             for key in sorted(freq, key=lambda x: (-freq[x], first[x]))]
+    # one link per article pair: its best-scoring mention pair
+    best: dict[tuple[str, str], tuple[int, int, _Pair]] = {}
+    for a, b, p in pair_list:
+        arts = tuple(sorted((mentions[a].article_id, mentions[b].article_id)))
+        if arts not in best or p.score > best[arts][2].score:
+            best[arts] = (a, b, p)
+    links = [Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
+                  p.shared, p.note) for a, b, p in sorted(best.values(), key=lambda t: -t[2].score)]
+    pubs = [published.get(m.article_id) for m in ms if published.get(m.article_id)]
+    return Event(
+        id=event_id(ms),
+        date_start=date[0], date_end=date[1], granularity=date[2],
+        label=_trim(mentions[label_i].text),
+        participants=parts,
+        mentions=ms,
+        links=links,
+        reported=min(pubs) if pubs else None,
+    )
+
+
+def link_mentions(mentions: list[EventMention], published: dict[str, str | None], names: dict[str, str],
+                  threshold: float = THRESHOLD, window_days: int = WINDOW_DAYS,
+                  max_neighbours: int = MAX_NEIGHBOURS) -> tuple[list[Event], LinkStats]:
+    """Cluster mentions into events (see the module docstring). ``published``: article id → ISO date."""
+    stats = LinkStats(mentions=len(mentions))
+    pairs = candidate_pairs(mentions, published, window_days, max_neighbours)
+    stats.candidate_pairs = len(pairs)
+    scored, vetoed = score_pairs(mentions, pairs, names)
+    stats.vetoed_pairs = len(vetoed)
+    clusters = average_linkage(len(mentions), {k: p.score for k, p in scored.items()}, vetoed, threshold,
+                               [m.article_id for m in mentions])
+    events = [_build_event(c, mentions, scored, published, names) for c in clusters]
+    events.sort(key=Event.sort_key)
+    stats.events = len(events)
+    stats.linked_events = sum(1 for e in events if e.linked)
+    return events, stats

@@ -1,0 +1,186 @@
+"""Event data model (read side: pure Python, no scikit-learn, no spaCy).
+
+An :class:`EventMention` is one sentence of one article (``(article, passage, start, end)`` in the
+coordinates of :mod:`reader.passages`) that carries a resolved date or an event trigger, with its
+participants (entity keys of :mod:`reader.annotations`). An :class:`Event` is a cluster of mentions
+judged to report the same happening; it is *linked* when its mentions come from two or more
+articles. Every cross-article link carries a :class:`Link` explaining it (shared entities, date
+agreement, text similarity, total score).
+
+Dates are half-open ISO intervals ``[date_start, date_end)`` with a granularity (``day``, ``week``,
+``part-of-month``, ``month``, ``part-of-year``, ``year``), as in the annotations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+
+GRANULARITY_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "part-of-year": 4, "year": 5}
+
+
+def granularity_rank(granularity: str | None) -> int:
+    return GRANULARITY_RANK.get(granularity or "", 9)
+
+
+def date_label(date_start: str | None, date_end: str | None, granularity: str | None) -> str:
+    """A compact, sortable label: ``2023-04-25``, ``2023-04``, ``2015``, ``2023-04-24+7d``…"""
+    if not date_start:
+        return ""
+    if granularity == "day":
+        return date_start
+    if granularity == "month":
+        return date_start[:7]
+    if granularity == "year":
+        return date_start[:4]
+    if date_end:
+        try:
+            days = (dt.date.fromisoformat(date_end) - dt.date.fromisoformat(date_start)).days
+            return f"{date_start}+{days}d"
+        except ValueError:
+            pass
+    return date_start
+
+
+@dataclass(frozen=True)
+class EventMention:
+    article_id: str
+    passage: int
+    start: int  # sentence span in Passage.text (end exclusive)
+    end: int
+    text: str
+    date_start: str | None = None  # most specific resolved date of the sentence
+    date_end: str | None = None
+    granularity: str | None = None
+    date_text: str | None = None  # the date expression as written ("hier", "25 avril 2023")
+    dates: tuple[tuple[str, str, str], ...] = ()  # every resolved date of the sentence (start, end, granularity)
+    participants: tuple[str, ...] = ()  # entity keys, in order of first appearance
+    trigger: str | None = None  # the first trigger found, if any ("retirer", "procès"…)
+    actions: tuple[str, ...] = ()  # action classes of the triggers: remove, legal, pay, acquire…
+    content: str = ""  # the text without entity and date mentions (what the linker's TF-IDF compares)
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_id}:{self.passage}:{self.start}"
+
+    @property
+    def dated(self) -> bool:
+        return self.date_start is not None
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["dates"] = [list(x) for x in self.dates]
+        d["participants"] = list(self.participants)
+        d["actions"] = list(self.actions)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "EventMention":
+        d = dict(d)
+        d["dates"] = tuple(tuple(x) for x in d.get("dates", ()))
+        d["participants"] = tuple(d.get("participants", ()))
+        d["actions"] = tuple(d.get("actions", ()))
+        return cls(**d)
+
+
+@dataclass(frozen=True)
+class Participant:
+    key: str  # "PER:elon musk"
+    name: str  # "Elon Musk"
+    mentions: int = 0  # how many of the event's mentions name it
+
+
+@dataclass(frozen=True)
+class Link:
+    """Why two mentions (indexes into :attr:`Event.mentions`) of different articles were joined."""
+
+    a: int
+    b: int
+    score: float  # 0.5·similarity + 0.3·jaccard + 0.2·date agreement
+    similarity: float  # TF-IDF cosine of the two sentences
+    jaccard: float  # participants' smoothed Jaccard index |A∩B| / (|A∪B| + 1)
+    date_agreement: float  # 1 same date, 0.7 one inside the other, 0.3 undated, 0.2 near
+    shared: tuple[str, ...] = ()  # names of the shared participants
+    date_note: str = ""  # "same date 2023-04-25", "2023-04-25 within 2023-04-24+7d", "no date on one side"
+
+    def explain(self) -> str:
+        parts = []
+        if self.shared:
+            parts.append("shared: " + ", ".join(self.shared))
+        if self.date_note:
+            parts.append(self.date_note)
+        parts.append(f"text similarity {self.similarity:.2f}")
+        return f"score {self.score:.2f} — " + "; ".join(parts)
+
+
+@dataclass
+class Event:
+    id: str
+    date_start: str | None
+    date_end: str | None
+    granularity: str | None
+    label: str  # the most central sentence, trimmed to ~80 characters (plain text)
+    participants: list[Participant]
+    mentions: list[EventMention]
+    links: list[Link] = field(default_factory=list)
+    reported: str | None = None  # earliest publication date of its articles (to place undated events)
+
+    @property
+    def articles(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for m in self.mentions:
+            seen.setdefault(m.article_id, None)
+        return list(seen)
+
+    @property
+    def linked(self) -> bool:
+        return len(self.articles) > 1
+
+    def other_articles(self, article_id: str) -> int:
+        """How many articles other than ``article_id`` report this event."""
+        return sum(1 for a in self.articles if a != article_id)
+
+    def mentions_in(self, article_id: str) -> list[EventMention]:
+        return [m for m in self.mentions if m.article_id == article_id]
+
+    @property
+    def date_label(self) -> str:
+        return date_label(self.date_start, self.date_end, self.granularity)
+
+    @property
+    def when(self) -> str | None:
+        """The date that places the event on a time axis: its own, else when it was reported."""
+        return self.date_start or self.reported
+
+    def sort_key(self) -> tuple:
+        return (self.when or "9999", granularity_rank(self.granularity), self.id)
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+            "granularity": self.granularity,
+            "date_label": self.date_label,
+            "label": self.label,
+            "reported": self.reported,
+            "linked": self.linked,
+            "articles": self.articles,
+            "participants": [asdict(p) for p in self.participants],
+            "mentions": [m.to_json() for m in self.mentions],
+            "links": [{**asdict(lk), "shared": list(lk.shared)} for lk in self.links],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Event":
+        return cls(
+            id=d["id"],
+            date_start=d.get("date_start"),
+            date_end=d.get("date_end"),
+            granularity=d.get("granularity"),
+            label=d.get("label", ""),
+            participants=[Participant(**p) for p in d.get("participants", [])],
+            mentions=[EventMention.from_json(m) for m in d.get("mentions", [])],
+            links=[Link(**{**lk, "shared": tuple(lk.get("shared", ()))}) for lk in d.get("links", [])],
+            reported=d.get("reported"),
+        )
