@@ -82,6 +82,10 @@ async def test_tab_switches_panes_and_escape_returns():
         await pilot.press("tab")
         assert isinstance(app.focused, ArticleView)
         await pilot.press("tab")
+        assert isinstance(app.focused, ArticleList)  # the events panel is hidden at 100 columns
+        await pilot.press("v", "tab", "tab")
+        assert app.focused.id == "events-list"
+        await pilot.press("tab")
         assert isinstance(app.focused, ArticleList)
         await pilot.press("tab", "escape")
         assert isinstance(app.focused, ArticleList)

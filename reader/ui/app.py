@@ -28,6 +28,7 @@ from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
+from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
 from reader.ui.help import HelpScreen
 from reader.ui.search import OpenHit, SearchScreen
 
@@ -79,6 +80,8 @@ class ReaderApp(App):
         self.last_query = ""
         self.match_list: list[tuple[int, int, int]] = []  # (passage, start, end) of the search matches
         self.match_pos = -1
+        self.event_set = None
+        self.state = self.load_state()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -86,6 +89,7 @@ class ReaderApp(App):
             with Vertical(id="reading"):
                 yield ArticleView(id="article")
                 yield Static(id="legend", markup=False)
+            yield EventsPanel(id="events")
         yield StatusBar(id="status", markup=False)
         yield Footer()
 
@@ -99,6 +103,8 @@ class ReaderApp(App):
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
         lst.set_articles(cached.articles)
         lst.focus()
+        wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
+        self.query_one(EventsPanel).display = bool(wanted) if wanted is not None else self.size.width >= 130
         if not cached.articles:
             self.set_status("Reading the articles folder…")
         if self.exit_after_paint:
@@ -141,6 +147,7 @@ class ReaderApp(App):
             self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:
             self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
+        self.load_events()
         if self.auto_ingest:
             self.run_ingest()
 
@@ -170,7 +177,11 @@ class ReaderApp(App):
         self.match_list, self.match_pos = [], -1
         if query:
             self.highlight_query(query, passage)
-        view.set_cursor(passage, top=True)
+        if passage > 0:
+            view.set_cursor(passage, top=True)
+        else:
+            view.scroll_home(animate=False)
+        self.show_events()
         if focus:
             view.focus()
 
@@ -227,6 +238,77 @@ class ReaderApp(App):
         passage, _, _ = self.match_list[self.match_pos]
         self.query_one(ArticleView).set_cursor(passage)
         self.set_status(f"match {self.match_pos + 1}/{len(self.match_list)} · n/N next/previous")
+
+    # events -------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="events")
+    def load_events(self) -> None:
+        event_set = load_event_set(self.folder)
+        self.call_from_thread(self._events_loaded, event_set)
+
+    def _events_loaded(self, event_set) -> None:
+        self.event_set = event_set
+        self.show_events()
+
+    def show_events(self) -> None:
+        panel = self.query_one(EventsPanel)
+        article_id = self.article.id if self.article else None
+        panel.show(self.event_set, article_id, self.ingest_state)
+        self.mark_event(self.query_one(ArticleView).cursor)
+
+    def mark_event(self, passage: int) -> None:
+        if self.event_set is None or self.article is None:
+            return
+        nearest = self.event_set.nearest(self.article.id, passage)
+        self.query_one(EventsPanel).mark(nearest.id if nearest else None)
+
+    def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
+        self.mark_event(message.passage)
+
+    def action_toggle_events(self) -> None:
+        panel = self.query_one(EventsPanel)
+        panel.display = not panel.display
+        self.state["events_panel"] = bool(panel.display)
+        self.save_state()
+
+    def on_events_panel_chosen(self, message: EventsPanel.Chosen) -> None:
+        event = self.event_set.event(message.event_id) if self.event_set else None
+        if event is not None:
+            self.push_screen(EventMentionsScreen(event, self.titles()), self.goto)
+
+    def action_timeline(self) -> None:
+        if self.event_set is None:
+            self.notify("Events are not computed yet (they are being built in the background)", severity="warning")
+            return
+        self.push_screen(TimelineScreen(self.event_set, self.titles()), self.goto)
+
+    def titles(self) -> dict[str, str]:
+        return {m.id: m.title for m in self.query_one(ArticleList).articles}
+
+    def goto(self, target: GoTo | None) -> None:
+        if target is None:
+            return
+        lst = self.query_one(ArticleList)
+        if lst.select_id(target.article_id):
+            self.open_meta(lst.current, passage=target.passage)
+        else:
+            self.notify("That article is no longer in the folder", severity="warning")
+
+    # UI state -------------------------------------------------------------------------------------------
+    def load_state(self) -> dict:
+        try:
+            data = json.loads(paths.ui_state_file().read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def save_state(self) -> None:
+        try:
+            target = paths.ui_state_file()
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.state), encoding="utf-8")
+            os.replace(tmp, target)
+        except OSError as exc:
+            self.notify(f"Could not save UI state: {exc}", severity="warning")
 
     # entities ----------------------------------------------------------------------------------------
     def action_toggle_entities(self) -> None:
@@ -330,6 +412,7 @@ class ReaderApp(App):
         if message.ok:
             self.set_status("Entities, search index and events are up to date")
             self.apply_annotations()
+            self.load_events()
         else:
             self.set_status("Background indexing failed (the reader still works)")
             self.notify(message.message, title="Indexing failed", severity="error", markup=False)
@@ -340,8 +423,12 @@ class ReaderApp(App):
         self.query_one(StatusBar).update(text if isinstance(text, Content) else Content(text))
 
     def action_switch_pane(self) -> None:
-        lst, view = self.query_one(ArticleList), self.query_one(ArticleView)
-        (lst if view.has_focus else view).focus()
+        order = [self.query_one(ArticleList), self.query_one(ArticleView)]
+        panel = self.query_one(EventsPanel)
+        if panel.display:
+            order.append(panel.query_one("#events-list"))
+        current = next((i for i, w in enumerate(order) if w.has_focus), -1)
+        order[(current + 1) % len(order)].focus()
 
     def action_focus_list(self) -> None:
         self.query_one(ArticleList).focus()

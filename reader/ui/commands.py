@@ -40,6 +40,9 @@ COMMANDS: tuple[Command, ...] = (
             footer=True),
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
     Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True),
+    Command("toggle-events", "v", "app.toggle_events", "Events panel", "Show or hide the linked-events panel",
+            footer=True),
+    Command("timeline", "t", "app.timeline", "Timeline", "All events of the corpus on a time axis"),
     Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),
     # article list
     Command("list-down", "j,down", "cursor_down", "Next article", "Move to the next article", scope="list",

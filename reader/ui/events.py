@@ -1,0 +1,334 @@
+"""Linked events: the side panel beside the article, the mentions dialog, and the timeline screen.
+
+Events are computed by the ingest pipeline (``reader.events``) and only *read* here
+(``reader.events.store.load_events`` imports no scikit-learn).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.ui.commands import bindings
+
+
+def load_event_set(folder: Path):
+    try:
+        from reader.events.store import load_events
+    except ModuleNotFoundError:
+        return None
+    try:
+        return load_events(folder)
+    except Exception:
+        return None
+
+
+@dataclass(frozen=True)
+class GoTo:
+    """Open ``article_id`` at ``passage`` (from an event mention)."""
+
+    article_id: str
+    passage: int
+
+
+def _date(event) -> str:
+    return event.date_label or (f"~{event.reported}" if event.reported else "undated")
+
+
+def event_row(event, article_id: str | None, marked: bool) -> Content:
+    others = event.other_articles(article_id) if article_id else len(event.articles)
+    marker = Content("▶ " if marked else "  ").stylize("bold $accent")
+    date = Content(f"{_date(event):<12}").stylize("bold $text-warning")
+    if article_id:
+        count = Content(f" +{others} article{'s' if others != 1 else ''}" if others else " this article only")
+    else:
+        count = Content(f" {others} article{'s' if others != 1 else ''}")
+    count = count.stylize("$text-success" if (others and article_id) or others > 1 else "$text-muted")
+    return Content.assemble(marker, date, count, "\n  ", Content(event.label))
+
+
+class EventsPanel(Vertical, can_focus=False):
+    """The current article's events, ordered by date; the one nearest the passage cursor is marked."""
+
+    BINDINGS = bindings("events")
+
+    @dataclass
+    class Chosen(Message):
+        event_id: str
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.events = []
+        self.article_id: str | None = None
+        self.marked: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Events").stylize("bold"), id="events-title")
+        yield OptionList(id="events-list")
+        yield Static(id="events-note", markup=False)
+
+    def show(self, event_set, article_id: str | None, state: str) -> None:
+        self.article_id = article_id
+        self.events = event_set.for_article(article_id) if (event_set and article_id) else []
+        self.marked = None
+        note = self.query_one("#events-note", Static)
+        if event_set is None:
+            note.update(Content({"running": "Linking events…", "failed": "Event linking failed"}
+                                .get(state, "Events are not computed yet")).stylize("$text-muted"))
+        elif not self.events:
+            note.update(Content("No dated event found in this article").stylize("$text-muted"))
+        else:
+            linked = sum(1 for e in self.events if e.other_articles(article_id))
+            note.update(Content(f"{len(self.events)} events, {linked} linked · enter: mentions · t: timeline")
+                        .stylize("$text-muted"))
+        self._render_options()
+
+    def _render_options(self) -> None:
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options([Option(event_row(e, self.article_id, e.id == self.marked), id=e.id)
+                             for e in self.events])
+        if self.events:
+            options.highlighted = min(highlighted or 0, len(self.events) - 1)
+
+    def mark(self, event_id: str | None) -> None:
+        if event_id == self.marked:
+            return
+        self.marked = event_id
+        options = self.query_one(OptionList)
+        for i, e in enumerate(self.events):
+            options.replace_option_prompt_at_index(i, event_row(e, self.article_id, e.id == event_id))
+        if event_id is not None and not options.has_focus:
+            ids = [e.id for e in self.events]
+            if event_id in ids:
+                options.highlighted = ids.index(event_id)
+
+    @on(OptionList.OptionSelected, "#events-list")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))
+
+
+class EventMentionsScreen(ModalScreen[GoTo | None]):
+    """Every mention of one event, in every article, with why they were linked."""
+
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close"),
+                Binding("j", "down", show=False), Binding("k", "up", show=False)]
+
+    def __init__(self, event, titles: dict[str, str]) -> None:
+        super().__init__()
+        self.event = event
+        self.titles = titles
+
+    def compose(self) -> ComposeResult:
+        e = self.event
+        head = Content.assemble(Content(_date(e) + "  ").stylize("bold $text-warning"), Content(e.label).stylize("bold"))
+        people = ", ".join(p.name for p in e.participants[:8])
+        with Vertical(classes="dialog"):
+            yield Static(head, classes="dialog-title")
+            if people:
+                yield Static(Content(f"Participants: {people}").stylize("$text-muted"))
+            options = []
+            for i, m in enumerate(e.mentions):
+                title = self.titles.get(m.article_id, m.article_id)
+                options.append(Option(Content.assemble(Content(title).stylize("bold"),
+                                                       Content(f"  passage {m.passage + 1}").stylize("$text-muted"),
+                                                       "\n", Content(m.text)), id=str(i)))
+            yield OptionList(*options, id="event-mentions")
+            why = [lk.explain() for lk in e.links[:4]]
+            text = ("Linked because: " + " | ".join(why)) if why else "Reported by one article only."
+            yield Static(Content(text).stylize("$text-muted"), id="event-why")
+            yield Static(Content("enter open at passage · esc close").stylize("$text-muted"))
+
+    @on(OptionList.OptionSelected, "#event-mentions")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        m = self.event.mentions[int(event.option.id)]
+        self.dismiss(GoTo(m.article_id, m.passage))
+
+    def action_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+
+# -- timeline -------------------------------------------------------------------------------------
+
+def _parse(d: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(d) if d else None
+    except ValueError:
+        return None
+
+
+def axis_lines(dates: list[dt.date], width: int, linked: list[bool], selected: int | None = None) -> list[str]:
+    """Three lines: event markers, the axis with ticks, and tick labels. Pure function (tested)."""
+    width = max(20, width)
+    if not dates:
+        return [" " * width, "─" * width, "(no dated events)".ljust(width)]
+    lo, hi = min(dates), max(dates)
+    span = max(1, (hi - lo).days)
+    lo, hi = lo - dt.timedelta(days=max(1, span // 20)), hi + dt.timedelta(days=max(1, span // 20))
+    span = (hi - lo).days
+
+    def x(d: dt.date) -> int:
+        return min(width - 1, max(0, round((d - lo).days / span * (width - 1))))
+
+    counts: dict[int, int] = {}
+    is_linked: dict[int, bool] = {}
+    for d, lk in zip(dates, linked):
+        counts[x(d)] = counts.get(x(d), 0) + 1
+        is_linked[x(d)] = is_linked.get(x(d), False) or lk
+    marks = [" "] * width
+    for col, n in counts.items():
+        marks[col] = str(n) if 1 < n < 10 else ("+" if n >= 10 else ("◆" if is_linked[col] else "●"))
+    if selected is not None and 0 <= selected < len(dates):
+        marks[x(dates[selected])] = "▼"
+    axis = ["─"] * width
+    labels = [" "] * width
+    # ticks: years, months or days depending on the span
+    ticks: list[tuple[dt.date, str]] = []
+    if span > 3 * 365:
+        ticks = [(dt.date(y, 1, 1), str(y)) for y in range(lo.year + 1, hi.year + 1)]
+    elif span > 75:
+        d = dt.date(lo.year, lo.month, 1)
+        while d <= hi:
+            if d >= lo:
+                ticks.append((d, d.strftime("%Y-%m") if d.month == 1 or not ticks else d.strftime("%m")))
+            d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    else:
+        step = 1 if span <= 20 else 7
+        d = lo
+        while d <= hi:
+            ticks.append((d, d.strftime("%m-%d")))
+            d += dt.timedelta(days=step)
+    last_end = -1
+    for d, label in ticks:
+        col = x(d)
+        axis[col] = "┼"
+        if col > last_end and col + len(label) <= width:
+            labels[col:col + len(label)] = list(label)
+            last_end = col + len(label)
+    return ["".join(marks), "".join(axis), "".join(labels)]
+
+
+class TimelineAxis(Widget):
+    DEFAULT_CSS = "TimelineAxis { height: 3; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.dates: list[dt.date] = []
+        self.linked: list[bool] = []
+        self.selected: int | None = None
+
+    def set_events(self, dates, linked, selected=None) -> None:
+        self.dates, self.linked, self.selected = dates, linked, selected
+        self.refresh()
+
+    def render(self) -> Content:
+        lines = axis_lines(self.dates, self.size.width, self.linked, self.selected)
+        return Content.assemble(Content(lines[0]).stylize("bold $text-warning"), "\n",
+                                Content(lines[1]).stylize("$text-muted"), "\n", Content(lines[2]))
+
+
+class TimelineScreen(Screen[GoTo | None]):
+    """All events of the corpus on a time axis, filterable by entity."""
+
+    BINDINGS = [Binding("escape", "close", "Close", show=True),
+                Binding("down", "down", show=False), Binding("up", "up", show=False),
+                Binding("ctrl+l", "linked", "Only linked", show=True)]
+
+    def __init__(self, event_set, titles: dict[str, str]) -> None:
+        super().__init__()
+        self.event_set = event_set
+        self.titles = titles
+        self.only_linked = False
+        self.shown = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="timeline-box"):
+            yield Static(Content("Timeline of events").stylize("bold"), id="timeline-title")
+            yield TimelineAxis(id="timeline-axis")
+            yield Input(placeholder="Filter by entity (person, organisation, place…)", id="timeline-filter")
+            yield Static(id="timeline-info", markup=False)
+            yield OptionList(id="timeline-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refilter("")
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#timeline-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.refilter(event.value)
+
+    def refilter(self, text: str) -> None:
+        events = self.event_set.all() if self.event_set else []
+        needle = text.strip().casefold()
+        if needle:
+            events = [e for e in events if any(needle in p.name.casefold() for p in e.participants)]
+        if self.only_linked:
+            events = [e for e in events if e.linked]
+        events = sorted(events, key=lambda e: e.sort_key())
+        self.shown = events
+        options = self.query_one("#timeline-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(event_row(e, None, False), id=e.id) for e in events])
+        dated = [(i, _parse(e.when)) for i, e in enumerate(events)]
+        self._dated = [(i, d) for i, d in dated if d]
+        self.query_one(TimelineAxis).set_events([d for _, d in self._dated],
+                                                [events[i].linked for i, _ in self._dated])
+        total = len(self.event_set.all()) if self.event_set else 0
+        self.query_one("#timeline-info", Static).update(
+            Content(f"{len(events)} of {total} events · ◆ linked across articles · ● one article · "
+                    f"digits: several · enter: mentions · ctrl+l: only linked").stylize("$text-muted"))
+        if events:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#timeline-filter")
+    def submitted(self) -> None:
+        options = self.query_one("#timeline-list", OptionList)
+        if options.highlighted is not None and self.shown:
+            options.action_select()
+
+    @on(OptionList.OptionHighlighted, "#timeline-list")
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        pos = [k for k, (i, _) in enumerate(self._dated) if i == event.option_index]
+        axis = self.query_one(TimelineAxis)
+        axis.set_events(axis.dates, axis.linked, pos[0] if pos else None)
+
+    @on(OptionList.OptionSelected, "#timeline-list")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        chosen = self.event_set.event(event.option.id)
+
+        def done(goto: GoTo | None) -> None:
+            if goto is not None:
+                self.dismiss(goto)
+
+        self.app.push_screen(EventMentionsScreen(chosen, self.titles), done)
+
+    def action_down(self) -> None:
+        self.query_one("#timeline-list", OptionList).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one("#timeline-list", OptionList).action_cursor_up()
+
+    def action_linked(self) -> None:
+        self.only_linked = not self.only_linked
+        self.refilter(self.query_one(Input).value)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
