@@ -18,10 +18,11 @@ Never a wrong place — two separate questions, each with its own threshold:
 
 - *is this really the quote?* An exact occurrence needs ``len(quote) + intact context`` of at least
   :data:`MIN_EVIDENCE` characters (a long quote is its own evidence; a short one, like a single
-  word, must bring its context; a whole-passage bookmark landing on a whole passage earns
-  :data:`WHOLE_PASSAGE_BONUS`). A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
-  ("how much it changed"), and quotes shorter than :data:`MIN_EVIDENCE` also need
-  quote+context similarity ≥ :data:`CONTEXT_MIN`.
+  word, must bring its context). A passage edge counts as context: when the text between the
+  quote and its passage's start (or end) is intact and the edge is there too, that side earns
+  :data:`BOUNDARY_BONUS` — so a short quote at a passage edge survives edits to the neighbours. A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
+  ("how much it changed"), and quotes shorter than :data:`FUZZY_SHORT` also need their
+  context (prefix and suffix, compared with the candidate's) similar ≥ :data:`CONTEXT_MIN`.
 - *how far did it move?* A fuzzy candidate farther than :func:`near_limit` from the recorded
   position must be nearly unchanged (≥ :data:`QUOTE_MIN_FAR`). Two fuzzy candidates in different
   passages with nearly equal scores → orphaned (unsure).
@@ -45,6 +46,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from reader.bookmarks.store import CONTEXT, Bookmark, BookmarkError
+from reader.passages import SEPARATOR
 
 if TYPE_CHECKING:  # pragma: no cover
     from reader.bookmarks.store import BookmarkStore
@@ -55,12 +57,13 @@ ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are th
 STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
 MIN_EVIDENCE = 32
-WHOLE_PASSAGE_BONUS = 16
+BOUNDARY_BONUS = 8
 MAX_EXACT_CANDIDATES = 5000
 FUZZY_MIN_QUOTE = 12  # shorter quotes are only ever found exactly
 QUOTE_MIN = 0.75
 QUOTE_MIN_FAR = 0.90
-CONTEXT_MIN = 0.75
+CONTEXT_MIN = 0.70
+FUZZY_SHORT = 64  # fuzzy matches of quotes shorter than this also need their context
 FUZZY_PASSAGES = 6
 ALIGN_MAX = 256
 SNAP = 24  # how far a fuzzy boundary may be moved onto the quote's exact head/tail or a passage edge
@@ -116,10 +119,25 @@ def _in_passage(parsed: ParsedArticle, pos: int, length: int) -> tuple[int, int]
     return idx, off
 
 
+def _local(context: str, before: bool) -> int | None:
+    """Length of the part of a stored prefix (``before``) or suffix inside the quote's own passage,
+    or None when the passage boundary lies beyond the stored context."""
+    if before:
+        k = context.rfind(SEPARATOR)
+        if k >= 0:
+            return len(context) - k - len(SEPARATOR)
+    else:
+        k = context.find(SEPARATOR)
+        if k >= 0:
+            return k
+    return len(context) if len(context) < CONTEXT else None  # shorter context: the article's edge
+
+
 def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
     plain, quote = parsed.plain_text, bm.quote
-    n = len(quote)
+    n, size = len(quote), len(parsed.plain_text)
     lp, ls = len(bm.prefix), len(bm.suffix)
+    local_pre, local_suf = _local(bm.prefix, True), _local(bm.suffix, False)
     best: tuple[int, int] | None = None  # (context evidence, -distance)
     best_at: tuple[int, int, int] | None = None
     i = plain.find(quote)
@@ -128,19 +146,21 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
         seen += 1
         j = i + n
         pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
-        if pre == lp < CONTEXT and i == lp:  # both at the start of the text: the edge is context too
-            pre = CONTEXT
         suf = _common_prefix(bm.suffix, plain[j:j + ls])
-        if suf == ls < CONTEXT and j + ls == len(plain):
-            suf = CONTEXT
         context = pre + suf
-        if n + context + WHOLE_PASSAGE_BONUS >= MIN_EVIDENCE or n >= MIN_EVIDENCE:
-            where = _in_passage(parsed, i, n)
-            if where is not None:
-                if bm.whole_passage and where[1] == 0 and len(parsed.passages[where[0]].text) == n:
-                    context += WHOLE_PASSAGE_BONUS
-                key = (context, -abs(i - bm.pos_start))
-                if (n >= MIN_EVIDENCE or n + context >= MIN_EVIDENCE) and (best is None or key > best):
+        if local_pre is not None and pre >= local_pre:  # same passage opening up to the quote
+            b = i - local_pre
+            if b == 0 or plain[b - len(SEPARATOR):b] == SEPARATOR:
+                context += BOUNDARY_BONUS
+        if local_suf is not None and suf >= local_suf:  # same passage ending after the quote
+            b = j + local_suf
+            if b == size or plain[b:b + len(SEPARATOR)] == SEPARATOR:
+                context += BOUNDARY_BONUS
+        if n >= MIN_EVIDENCE or n + context >= MIN_EVIDENCE:
+            key = (context, -abs(i - bm.pos_start))
+            if best is None or key > best:
+                where = _in_passage(parsed, i, n)
+                if where is not None:
                     best, best_at = key, (where[0], where[1], i)
         i = plain.find(quote, i + 1)
     if best_at is None:
@@ -222,9 +242,9 @@ def _fuzzy(bm: Bookmark, parsed: ParsedArticle) -> Anchor:
         if q < QUOTE_MIN:
             continue
         ps, pe = p.offset + s, p.offset + e
-        before = plain[max(0, ps - len(bm.prefix)):ps]
-        after = plain[pe:pe + len(bm.suffix)]
-        if n < MIN_EVIDENCE and _ratio(bm.prefix + quote + bm.suffix, before + found + after) < CONTEXT_MIN:
+        # full-size context: a stored context cut short by the article's edge only matches that edge
+        before, after = plain[max(0, ps - CONTEXT):ps], plain[pe:pe + CONTEXT]
+        if n < FUZZY_SHORT and _ratio(bm.prefix + "\n" + bm.suffix, before + "\n" + after) < CONTEXT_MIN:
             continue
         distance = abs(ps - bm.pos_start)
         if distance > near and q < QUOTE_MIN_FAR:
