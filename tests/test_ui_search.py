@@ -18,7 +18,7 @@ def indexed():
     update_index(BUNDLED, Catalogue(BUNDLED).refresh().articles)
 
 
-async def _wait(pilot, cond, tries=60):
+async def _wait(pilot, cond, tries=300):
     for _ in range(tries):
         await pilot.pause(0.05)
         if cond():
