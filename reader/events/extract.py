@@ -46,7 +46,7 @@ _ABBREV = {
     "av", "apr", "j.-c", "n°", "no", "vol", "chap", "fig", "ex", "env", "art", "al", "éd", "coll", "min", "max",
     "mr", "mrs", "ms", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "bd", "av", "réf", "tél",
 }
-_END = re.compile(r"[.!?…]+[»”\"')\]]*")
+_END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]*[»”])?[\"')\]]*")
 _NEXT = re.compile(r"\s+(?=[A-ZÀ-ÖØ-Þ0-9«“\"'(\[—–-])")
 _OPEN_Q = "«“"
 _CLOSE_Q = "»”"
