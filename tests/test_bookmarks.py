@@ -445,3 +445,20 @@ def test_cli_reports_an_unreadable_database(corpus, capsys):
     paths.bookmarks_db().write_bytes(b"garbage" * 200)
     assert main(["--articles", str(corpus), "bookmarks"]) == 1
     assert "unreadable" in capsys.readouterr().err
+
+
+def test_anchor_bookmarks_reads_each_article_and_orphans_missing_ones(store, corpus):
+    from reader.bookmarks.anchor import anchor_bookmarks
+
+    metas = {m.id: m for m in load_folder(corpus).articles}
+    art = load_article(metas[ART2])
+    here = store.add(art, 2, 0, 30)
+    other = store.add(load_article(metas["microsoft-retire-twitter-advertising"]), 1)
+    del metas["microsoft-retire-twitter-advertising"]  # that article is gone
+    placed = anchor_bookmarks(store, store.list(), metas)
+    assert placed[here.uuid] == (anchor(here, art), here.quote)
+    assert placed[other.uuid][0].orphaned and placed[other.uuid][1] is None
+    errors = []
+    art.meta.path.write_bytes(b"\x00 binary")
+    placed = anchor_bookmarks(store, store.list(), metas, lambda meta, msg: errors.append(msg))
+    assert placed[here.uuid][0].orphaned and errors and "binary" in errors[0]

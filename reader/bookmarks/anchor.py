@@ -49,8 +49,10 @@ from reader.bookmarks.store import CONTEXT, Bookmark, BookmarkError
 from reader.passages import SEPARATOR
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Iterable, Mapping
+
     from reader.bookmarks.store import BookmarkStore
-    from reader.corpus import Article
+    from reader.corpus import Article, ArticleMeta
     from reader.passages import ParsedArticle
 
 ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are then recomputed
@@ -297,3 +299,33 @@ def anchor_article(store: BookmarkStore, article: Article) -> list[tuple[Bookmar
         pass  # remembering is an optimisation; a busy database must not stop the reader
     pairs.sort(key=lambda pa: (pa[1].orphaned, pa[1].passage or 0, pa[1].start or 0))
     return pairs
+
+
+def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta],
+                     on_error: Callable[[ArticleMeta, str], None] | None = None
+                     ) -> dict[str, tuple[Anchor, str | None]]:
+    """Anchor many bookmarks against the current article files (each article read once).
+
+    Returns ``{uuid: (anchor, current text at the anchor or None)}``; a bookmark whose article is
+    not in ``metas`` or cannot be read is orphaned (``on_error(meta, message)`` hears about the
+    latter). Reads files: run it off the UI thread.
+    """
+    from reader.corpus import ArticleFileError, load_article
+
+    out: dict[str, tuple[Anchor, str | None]] = {}
+    wanted = list(bookmarks)
+    for art_id in sorted({b.article_id for b in wanted}):
+        meta = metas.get(art_id)
+        if meta is None:
+            continue
+        try:
+            article = load_article(meta)
+        except ArticleFileError as exc:
+            if on_error:
+                on_error(meta, str(exc))
+            continue
+        for bm, a in anchor_article(store, article):
+            out[bm.uuid] = (a, None if a.orphaned else article.passages[a.passage].text[a.start:a.end])
+    for bm in wanted:
+        out.setdefault(bm.uuid, (ORPHANED, None))
+    return out

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from reader.bookmarks.anchor import ORPHANED, Anchor, anchor_article
+from reader.bookmarks.anchor import ORPHANED, anchor_bookmarks
 from reader.bookmarks.export import (export_csv, export_json_text, export_markdown, import_json,
                                      write_atomic)
 from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore
@@ -30,25 +30,10 @@ def _err(message: str) -> None:
 def _current(store: BookmarkStore, bookmarks: list[Bookmark], folder: Path):
     """(metas by id, anchor by uuid, current anchored text by uuid) against the folder's files."""
     from reader.cli import scan
-    from reader.corpus import ArticleFileError, load_article
 
     metas = {m.id: m for m in scan(folder).articles}
-    anchors: dict[str, Anchor] = {}
-    texts: dict[str, str] = {}
-    for art_id in sorted({b.article_id for b in bookmarks}):
-        meta = metas.get(art_id)
-        if meta is None:
-            continue
-        try:
-            article = load_article(meta)
-        except ArticleFileError as exc:
-            _err(f"{meta.path.name}: {exc}")
-            continue
-        for bm, a in anchor_article(store, article):
-            anchors[bm.uuid] = a
-            if not a.orphaned:
-                texts[bm.uuid] = article.passages[a.passage].text[a.start:a.end]
-    return metas, anchors, texts
+    placed = anchor_bookmarks(store, bookmarks, metas, lambda meta, msg: _err(f"{meta.path.name}: {msg}"))
+    return metas, {u: a for u, (a, _) in placed.items()}, {u: t for u, (_, t) in placed.items() if t is not None}
 
 
 def _short(text: str, limit: int = 240) -> str:
