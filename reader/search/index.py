@@ -48,7 +48,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from whoosh import index as windex
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.support.charset import accent_map
@@ -56,9 +56,9 @@ from whoosh.util.filelock import try_for
 
 from reader import annotations, paths
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
-from reader.search.analysis import fold, french_analyzer, french_stop_words, spelling_analyzer
+from reader.search.analysis import fold, french_analyzer, french_stop_words, spelling_analyzer, terms
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 INDEX_NAME = f"reader_v{SCHEMA_VERSION}"
 ENTITY_FIELDS = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "other"}
 TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # all analysed by french_analyzer
@@ -76,10 +76,12 @@ def index_dir(folder: Path) -> Path:
 def build_schema() -> Schema:
     fr = french_analyzer()
     simple = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    pre = SpaceSeparatedTokenizer()  # body and pairs arrive pre-analysed (analysis.terms)
     return Schema(
         id=ID(unique=True, stored=True),
         title=TEXT(analyzer=fr, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=fr, chars=True),
+        body=TEXT(analyzer=pre, phrase=False),
+        pairs=TEXT(analyzer=pre, phrase=False),
         source=TEXT(analyzer=simple, stored=True),
         language=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
@@ -95,17 +97,22 @@ def build_schema() -> Schema:
 # -- stored passages ------------------------------------------------------------------------------
 
 
-def pack_passages(plain: str, offsets: list[int]) -> bytes:
-    """zlib(plain text) preceded by the passage offsets (uint32), with a 4-byte count."""
+def pack_passages(plain: str, offsets: list[int], passage_terms: list[list[str]]) -> bytes:
+    """Offsets (uint32, after a 4-byte count), then zlib of the plain text, NUL, and each
+    passage's distinct indexed terms (space-joined, one passage a line)."""
     offs = array("I", offsets)
-    return len(offsets).to_bytes(4, "little") + offs.tobytes() + zlib.compress(plain.encode("utf-8"), 6)
+    lines = "\n".join(" ".join(sorted(set(t))) for t in passage_terms)
+    data = (plain + "\x00" + lines).encode("utf-8")
+    return len(offsets).to_bytes(4, "little") + offs.tobytes() + zlib.compress(data, 6)
 
 
-def unpack_passages(blob: bytes) -> tuple[str, list[int]]:
+def unpack_passages(blob: bytes) -> tuple[str, list[int], list[str]]:
+    """(plain text, passage offsets, each passage's terms as one space-joined string)."""
     n = int.from_bytes(blob[:4], "little")
     offs = array("I")
     offs.frombytes(blob[4 : 4 + 4 * n])
-    return zlib.decompress(blob[4 + 4 * n :]).decode("utf-8"), offs.tolist()
+    plain, _, lines = zlib.decompress(blob[4 + 4 * n :]).decode("utf-8").partition("\x00")
+    return plain, offs.tolist(), lines.split("\n") if n else []
 
 
 # -- small JSON files -----------------------------------------------------------------------------
@@ -204,16 +211,27 @@ def entity_fields(ann) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in out.items()}
 
 
+def parse_schema() -> Schema:
+    """The schema the query parser sees: body analysed like French text (the index holds its terms)."""
+    schema = build_schema()
+    schema.remove("body")
+    schema.add("body", TEXT(analyzer=french_analyzer(), phrase=True))
+    return schema
+
+
 def make_document(article, ann) -> dict:
     meta = article.meta
     plain = article.parsed.plain_text
+    per_passage = [terms(p.text) for p in article.passages]
+    words = [t for ts in per_passage for t in ts]  # = terms(plain): the separators hold no word
     doc = {
         "id": meta.id,
         "title": meta.title,
-        "body": plain,
+        "body": " ".join(words),
+        "pairs": " ".join(f"{a}_{b}" for a, b in zip(words, words[1:])),
         "language": meta.language,
         "spell": spelling_words(meta.title + "\n" + plain),
-        "passages": pack_passages(plain, [p.offset for p in article.passages]),
+        "passages": pack_passages(plain, [p.offset for p in article.passages], per_passage),
     }
     if meta.source:
         doc["source"] = meta.source

@@ -25,7 +25,6 @@ Malformed queries never raise: :attr:`SearchResults.error` holds a message for t
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import fnmatch
 import re
@@ -38,9 +37,11 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.support.levenshtein import distance
 
-from reader.search.analysis import fold, french_analyzer
-from reader.search.index import TEXT_FIELDS, build_schema, index_dir, open_index, read_info, unpack_passages
+from reader.search.analysis import analyze, fold
+from reader.search.engine import Engine
+from reader.search.index import TEXT_FIELDS, index_dir, open_index, parse_schema, read_info, unpack_passages
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -103,7 +104,7 @@ def _precheck(text: str) -> str | None:
     """Errors Whoosh would silently turn into something else: quotes, parentheses, operators, fields."""
     if text.count('"') % 2:
         return 'unclosed quote: a phrase needs a closing "'
-    outside = re.sub(r'"[^"]*"', ' "" ', text)
+    outside = re.sub(r'"[^"]*"', '""', text)
     depth = 0
     for ch in outside:
         depth += ch == "("
@@ -138,7 +139,7 @@ def _precheck(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _schema():
-    return build_schema()
+    return parse_schema()
 
 
 def make_parser(basedate: dt.datetime | None = None) -> MultifieldParser:
@@ -190,30 +191,36 @@ def parse(text: str, basedate: dt.datetime | None = None):
     return q, None
 
 
-def _describe(q, src: str = "") -> str:
-    """A readable form of a parsed query (multi-field expansions collapsed)."""
+def _describe(q, src: str = "", strip: bool = False) -> str:
+    """A readable form of a parsed query (the title/body expansion of bare words collapsed)."""
     if isinstance(q, wq.Or):
-        kids = list(q.children())
-        leaves = {(_leaf_text(c, src), type(c)) for c in kids}
-        fields = {getattr(c, "fieldname", None) for c in kids}
-        if len(leaves) == 1 and fields == {"title", "body"}:
-            return _leaf_text(kids[0], src)
-        return "(" + " OR ".join(_describe(c, src) for c in kids) + ")"
+        out: list[str] = []
+        seen: dict[str, int] = {}
+        for c in q.children():
+            key = _describe(c, src, True)
+            if key in seen:
+                out[seen[key]] = key  # both title:x and x: show x once
+                continue
+            seen[key] = len(out)
+            out.append(_describe(c, src, strip))
+        return out[0] if len(out) == 1 else "(" + " OR ".join(out) + ")"
     if isinstance(q, wq.And):
-        return " AND ".join(_describe(c, src) for c in q.children())
+        return " AND ".join(_describe(c, src, strip) for c in q.children())
     if isinstance(q, wq.AndNot):
-        return f"{_describe(q.a, src)} AND NOT {_describe(q.b, src)}"
+        return f"{_describe(q.a, src, strip)} AND NOT {_describe(q.b, src, strip)}"
     if isinstance(q, wq.AndMaybe):
-        return f"{_describe(q.a, src)} (maybe {_describe(q.b, src)})"
+        return f"{_describe(q.a, src, strip)} (maybe {_describe(q.b, src, strip)})"
     if isinstance(q, wq.Not):
-        return f"NOT {_describe(q.query, src)}"
+        return f"NOT {_describe(q.query, src, strip)}"
     if isinstance(q, wq.Require):
-        return f"{_describe(q.a, src)} AND {_describe(q.b, src)}"
+        return f"{_describe(q.a, src, strip)} AND {_describe(q.b, src, strip)}"
     text = _leaf_text(q, src)
     fname = getattr(q, "fieldname", None)
-    if fname in ("title", "body") and not isinstance(q, wq.DateRange):
-        return text if fname == "body" else f"title:{text}"
-    return f"{'date' if fname == 'published' else fname}:{text}" if fname else text
+    if fname == "body" or (fname == "title" and strip):
+        return text
+    if fname == "published":
+        return f"date:{text}"
+    return f"{fname}:{text}" if fname else text
 
 
 def _leaf_text(q, src: str = "") -> str:
@@ -260,15 +267,18 @@ def positive_leaves(q):
 
 
 class _TokenTest:
-    """Does an analysed token match one of the query's positive leaves?"""
+    """Does an indexed term match one of the query's positive leaves? (memoised per term)"""
 
-    def __init__(self, q):
+    def __init__(self, q, expansions: dict[int, list[str]] | None = None):
         self.exact: set[str] = set()
         self.prefixes: list[str] = []
         self.fuzzy: list[tuple[str, int, int]] = []
         self.patterns: list[re.Pattern] = []
+        self._memo: dict[str, bool] = {}
         for leaf in positive_leaves(q) if q is not None else ():
-            if isinstance(leaf, wq.FuzzyTerm):
+            if expansions is not None and id(leaf) in expansions:
+                self.exact.update(expansions[id(leaf)])
+            elif isinstance(leaf, wq.FuzzyTerm):
                 self.fuzzy.append((leaf.text, leaf.maxdist, leaf.prefixlength))
             elif isinstance(leaf, wq.Prefix):
                 self.prefixes.append(leaf.text)
@@ -278,6 +288,7 @@ class _TokenTest:
                 self.exact.update(leaf.words)
             elif isinstance(leaf, wq.Term):
                 self.exact.add(leaf.text)
+        self.simple = not (self.prefixes or self.fuzzy or self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.prefixes or self.fuzzy or self.patterns)
@@ -285,25 +296,21 @@ class _TokenTest:
     def __call__(self, term: str) -> bool:
         if term in self.exact:
             return True
-        if any(term.startswith(p) for p in self.prefixes):
-            return True
-        if any(p.match(term) for p in self.patterns):
-            return True
-        return any(term[:pl] == text[:pl] and _distance(term, text, dist) <= dist for text, dist, pl in self.fuzzy)
+        if self.simple:
+            return False
+        hit = self._memo.get(term)
+        if hit is None:
+            hit = (
+                any(term.startswith(p) for p in self.prefixes)
+                or any(p.match(term) for p in self.patterns)
+                or any(term[:pl] == text[:pl] and distance(term, text, limit=d + 1) <= d for text, d, pl in self.fuzzy)
+            )
+            self._memo[term] = hit
+        return hit
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    from whoosh.util.text import distance
-
-    try:
-        return distance(a, b, limit=limit)
-    except TypeError:  # pragma: no cover - older signature
-        return distance(a, b)
-
-
-@lru_cache(maxsize=1)
-def _analyzer():
-    return french_analyzer()
+def spans_in(text: str, test: _TokenTest) -> list[tuple[int, int]]:
+    return [(s, e) for term, s, e in analyze(text) if test(term)]
 
 
 def match_spans(query_text: str, passage_text: str) -> list[tuple[int, int]]:
@@ -316,13 +323,26 @@ def match_spans(query_text: str, passage_text: str) -> list[tuple[int, int]]:
     if err:
         return []
     test = _TokenTest(q)
-    if not test:
-        return []
-    spans = []
-    for tok in _analyzer()(passage_text, chars=True, positions=False, mode="index"):
-        if test(tok.text):
-            spans.append((tok.startchar, tok.endchar))
-    return spans
+    return spans_in(passage_text, test) if test else []
+
+
+def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _TokenTest):
+    """(passage with the most distinct matched terms — the first of equals —, its match spans).
+
+    Cheap: the index stores each passage's distinct terms, so choosing is set work; only the
+    chosen passage is analysed for spans. (0, []) when no passage matches (e.g. a title hit).
+    """
+    best, best_n = 0, 0
+    exact = test.exact
+    for i, line in enumerate(pterms):
+        ts = set(line.split())
+        n = len(ts & exact) if test.simple else sum(1 for t in ts if test(t))
+        if n > best_n:
+            best, best_n = i, n
+    if not best_n:
+        return 0, []
+    a, b = _passage_bounds(offsets, len(plain), best)
+    return best, spans_in(plain[a:b], test)
 
 
 # -- snippets -------------------------------------------------------------------------------------
@@ -375,6 +395,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._ix = None
         self._searcher = None
+        self._engine: Engine | None = None
         self._basedate: dt.datetime | None = None
 
     # opening ------------------------------------------------------------------------------------
@@ -389,6 +410,7 @@ class Searcher:
             else:
                 if fresh is not self._searcher:
                     self._searcher = fresh
+                    self._engine = None
                     self._load_info()
                 return self._searcher
         self._ix = open_index(self.directory)
@@ -399,6 +421,7 @@ class Searcher:
         except Exception:  # noqa: BLE001
             self._ix = None
             return None
+        self._engine = None
         self._load_info()
         return self._searcher
 
@@ -412,7 +435,7 @@ class Searcher:
         self._basedate = dt.datetime(d.year, d.month, d.day, 12) if d else None
 
     def close(self) -> None:
-        with_searcher, self._searcher, self._ix = self._searcher, None, None
+        with_searcher, self._searcher, self._ix, self._engine = self._searcher, None, None, None
         if with_searcher is not None:
             try:
                 with_searcher.close()
@@ -436,6 +459,7 @@ class Searcher:
         t0 = time.perf_counter()
         limit = max(1, min(int(limit), 1000))
         page = max(1, int(page))
+        sort = "date" if sort == "date" else "relevance"
         res = SearchResults(query=text, page=page, limit=limit)
         with self._lock:
             s = self._current()
@@ -448,68 +472,27 @@ class Searcher:
                 return res
             res.understood = _describe(q, normalize(text))
             try:
-                if sort == "date":
-                    results = s.search(q, limit=page * limit, sortedby="published", reverse=True)
-                else:
-                    results = s.search(q, limit=page * limit)
-                res.total = len(results)
-                page_hits = list(results)[(page - 1) * limit : page * limit]
-                res.hits = self._hits(s, q, page_hits, sort)
+                if self._engine is None:
+                    self._engine = Engine(s)
+                engine = self._engine
+                engine.expanded = {}
+                res.total, ranked = engine.run(q, page * limit, sort)
+                res.hits = self._hits(s, q, ranked[(page - 1) * limit :], sort, engine.expanded)
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
-            except Exception as exc:  # noqa: BLE001 - e.g. a fuzzy query too broad; never crash the UI
+            except Exception as exc:  # noqa: BLE001 - never crash the UI
                 res.error = f"search failed: {exc.__class__.__name__}: {exc}"[:300]
                 res.hits = []
         res.elapsed_ms = (time.perf_counter() - t0) * 1000
         return res
 
-    def _hits(self, s, q, page_hits, sort: str) -> list[Hit]:
-        if not page_hits:
-            return []
-        reader = s.reader()
-        terms: set[str] = set()
-        for leaf in positive_leaves(q):
-            if isinstance(leaf, (wq.Term, wq.Phrase)):
-                terms.update(leaf.words) if isinstance(leaf, wq.Phrase) else terms.add(leaf.text)
-            else:
-                try:
-                    for fname, t in leaf.existing_terms(reader, expand=True):
-                        if fname == leaf.fieldname:
-                            terms.add(t.decode("utf-8") if isinstance(t, bytes) else t)
-                except Exception:  # noqa: BLE001
-                    pass
-        docnums = sorted(h.docnum for h in page_hits)
-        chars: dict[int, list[tuple[int, int]]] = {d: [] for d in docnums}
-        for term in terms:
-            try:
-                m = reader.postings("body", term)
-            except Exception:  # noqa: BLE001 - term not in the body lexicon
-                continue
-            for d in docnums:
-                if not m.is_active():
-                    break
-                if m.id() < d:
-                    m.skip_to(d)
-                    if not m.is_active():
-                        break
-                if m.id() == d:
-                    chars[d].extend((sc, ec) for _pos, sc, ec in m.value_as("characters"))
+    def _hits(self, s, q, ranked, sort: str, expansions) -> list[Hit]:
+        test = _TokenTest(q, expansions)
         hits = []
-        for h in page_hits:
-            stored = h.fields()
-            plain, offsets = unpack_passages(stored["passages"])
-            spans = sorted(set(chars.get(h.docnum, ())))
-            passage, pspans = 0, []
-            if spans and offsets:
-                counts: dict[int, set[str]] = {}
-                per: dict[int, list[tuple[int, int]]] = {}
-                for sc, ec in spans:
-                    i = bisect.bisect_right(offsets, sc) - 1
-                    counts.setdefault(i, set()).add(plain[sc:ec].lower())
-                    per.setdefault(i, []).append((sc, ec))
-                passage = max(per, key=lambda i: (len(counts[i]), len(per[i]), -i))
-                base = offsets[passage]
-                pspans = [(sc - base, ec - base) for sc, ec in per[passage]]
+        for docnum, score in ranked:
+            stored = s.stored_fields(docnum)
+            plain, offsets, pterms = unpack_passages(stored["passages"])
+            passage, pspans = best_passage(plain, offsets, pterms, test) if offsets and test else (0, [])
             if offsets:
                 a, b = _passage_bounds(offsets, len(plain), passage)
                 ptext = plain[a:b]
@@ -522,10 +505,10 @@ class Searcher:
                     article_id=stored["id"],
                     title=stored.get("title", ""),
                     published=pub.date() if isinstance(pub, dt.datetime) else None,
-                    score=float(h.score or 0.0) if sort != "date" else 0.0,
+                    score=score if sort != "date" else 0.0,
                     passage=passage,
                     snippet=snippet,
-                    snippet_spans=sspans,
+                    snippet_spans=tuple(sspans),
                     passage_spans=tuple(pspans),
                 )
             )
@@ -557,7 +540,7 @@ class Searcher:
         suggestion = "".join(out)
         if total:
             q, err = parse(suggestion, self._basedate)
-            if err or s.search(q, limit=1).scored_length() == 0:
+            if err or self._engine is None or self._engine.run(q, 1)[0] == 0:
                 return None
         return suggestion
 
