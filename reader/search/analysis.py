@@ -9,9 +9,6 @@ Accents are folded *before* stemming (so ``deja`` finds "déjà" and ``elections
 and the stop list is folded too so that "été"/"ete" are both dropped. Tokens keep the character
 offsets of the original text (case and accents intact), which is what snippets and match spans use.
 
-``spelling_analyzer()`` — the same without stop words or stemming, for the did-you-mean field
-(suggesting stems such as "plateform" would be useless to a reader).
-
 ``fold(word)`` — lowercase + accent folding of one word, the normal form of the spelling field.
 """
 
@@ -45,12 +42,6 @@ def french_analyzer():
         | CharsetFilter(accent_map)
         | StopFilter(stoplist=french_stop_words(), minsize=2)
         | StemFilter(lang="fr", cachesize=50000)
-    )
-
-
-def spelling_analyzer():
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(
-        stoplist=french_stop_words(), minsize=3
     )
 
 

@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -56,13 +55,12 @@ from whoosh.util.filelock import try_for
 
 from reader import annotations, paths
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
-from reader.search.analysis import fold, french_analyzer, french_stop_words, spelling_analyzer, terms
+from reader.search.analysis import french_analyzer, terms
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_NAME = f"reader_v{SCHEMA_VERSION}"
 ENTITY_FIELDS = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "other"}
 TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # all analysed by french_analyzer
-_WORD = re.compile(r"\w+")
 
 
 class IndexLocked(RuntimeError):
@@ -89,7 +87,6 @@ def build_schema() -> Schema:
         org=TEXT(analyzer=fr),
         place=TEXT(analyzer=fr),
         other=TEXT(analyzer=fr),
-        spell=TEXT(analyzer=spelling_analyzer(), phrase=False),
         passages=STORED(),
     )
 
@@ -193,13 +190,6 @@ def _open_or_create(directory: Path):
 # -- documents ------------------------------------------------------------------------------------
 
 
-def spelling_words(text: str) -> str:
-    """The distinct folded words (3+ letters, not stop words, not numbers) of a text, space-joined."""
-    stops = french_stop_words()
-    words = {fold(w) for w in set(_WORD.findall(text.lower())) if len(w) >= 3 and not w.isdigit()}
-    return " ".join(sorted(w for w in words if w not in stops))
-
-
 def entity_fields(ann) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     if ann is None:
@@ -230,7 +220,6 @@ def make_document(article, ann) -> dict:
         "body": " ".join(words),
         "pairs": " ".join(f"{a}_{b}" for a, b in zip(words, words[1:])),
         "language": meta.language,
-        "spell": spelling_words(meta.title + "\n" + plain),
         "passages": pack_passages(plain, [p.offset for p in article.passages], per_passage),
     }
     if meta.source:

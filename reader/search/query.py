@@ -29,6 +29,7 @@ import datetime as dt
 import fnmatch
 import re
 import threading
+from collections import Counter
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +40,7 @@ from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, Multif
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.support.levenshtein import distance
 
-from reader.search.analysis import analyze, fold
+from reader.search.analysis import analyze, term_of
 from reader.search.engine import Engine
 from reader.search.index import TEXT_FIELDS, index_dir, open_index, parse_schema, read_info, unpack_passages
 
@@ -515,24 +516,27 @@ class Searcher:
         return hits
 
     def _suggest(self, s, text: str, total: int) -> str | None:
-        """Did-you-mean: replace unknown plain words by the closest frequent word of the corpus."""
+        """Did-you-mean: each plain word whose term is not in the index is replaced by a word of
+        the corpus whose term is closest (edit distance 1, then 2; most frequent first). The body
+        lexicon holds stems, so the replacement word is read from an article that contains it."""
         reader = s.reader()
         changed = False
         out = []
         for part in re.split(r'(\s+|"|\(|\))', text):
             word = part
-            m = re.fullmatch(r"([+-]?)([^\W\d_][\w]*)(\*|~\d*)?", part)
-            if m and not m.group(3) and part not in BINARY_OPS and part != "NOT":
-                folded = fold(m.group(2))
-                if len(folded) >= 4 and reader.doc_frequency("spell", folded) == 0:
+            m = re.fullmatch(r"([+-]?)([^\W\d_][\w]*)", part)
+            if m and part not in BINARY_OPS and part != "NOT":
+                term = term_of(m.group(2))
+                if term and len(term) >= 3 and reader.doc_frequency("body", term) == 0:
                     best = None
                     for dist in (1, 2):
-                        cands = [c for c in reader.terms_within("spell", folded, dist, prefix=1) if c != folded]
+                        cands = [c for c in reader.terms_within("body", term, dist, prefix=1) if c != term]
                         if cands:
-                            best = max(cands, key=lambda c: (reader.doc_frequency("spell", c), -abs(len(c) - len(folded))))
+                            best = max(cands, key=lambda c: (reader.doc_frequency("body", c), c))
                             break
-                    if best:
-                        word = m.group(1) + best
+                    surface = self._surface(s, best) if best else None
+                    if surface:
+                        word = m.group(1) + surface
                         changed = True
             out.append(word)
         if not changed:
@@ -540,9 +544,19 @@ class Searcher:
         suggestion = "".join(out)
         if total:
             q, err = parse(suggestion, self._basedate)
-            if err or self._engine is None or self._engine.run(q, 1)[0] == 0:
+            if err or self._engine is None or self._engine.run(q, 1)[0] <= total:
                 return None
         return suggestion
+
+    def _surface(self, s, term: str) -> str | None:
+        """The commonest word (lowercased) that the index term stands for, from one article using it."""
+        ids, _w = self._engine.postings("body", term) if self._engine else ((), ())
+        for docnum in list(ids[:3]):
+            plain = unpack_passages(s.stored_fields(int(docnum))["passages"])[0]
+            words = Counter(plain[a:b].lower() for t, a, b in analyze(plain) if t == term)
+            if words:
+                return words.most_common(1)[0][0]
+        return None
 
 
 def search(folder: Path, text: str, **kwargs) -> SearchResults:
