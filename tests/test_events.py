@@ -416,3 +416,12 @@ def test_linking_nothing_or_only_stop_words():
     b = em("b", "de la le", ["ORG:x"], ("2023-04-25", "2023-04-26"))
     events, stats = link_mentions([a, b], PUB, {})
     assert stats.candidate_pairs == 1 and len(events) in (1, 2)
+
+
+def test_invalid_dates_in_annotations_are_ignored():
+    text = "Microsoft retire Twitter le 25 avril 2023."
+    d = text.index("25 avril")
+    bad = [Mention(0, d, d + 13, "25 avril 2023", "DATE", "D:1", None, "2023-13-45", "2023-04-26", "day"),
+           Mention(0, d, d + 13, "25 avril 2023", "DATE", "D:2", None, "2023-04-26", "2023-04-25", "day")]
+    (m,) = extract_mentions("a", parse_passages(text).passages, Annotations("a", "h", "fr", "t", None, bad))
+    assert m.date_start is None and m.trigger == "retire"

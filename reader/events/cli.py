@@ -26,8 +26,7 @@ def _fresh_events(folder: Path) -> tuple[EventSet | None, dict[str, str]]:
     scan = Catalogue(folder).refresh()
     current = {m.id: m.content_hash for m in scan.articles}
     events = load_events(folder)
-    if events is None or not set(current) <= set(events.articles) or any(
-            events.articles.get(k) != v for k, v in current.items()):
+    if events is None or events.articles != current:
         from reader.ingest import run_ingest
 
         if sys.stderr.isatty():

@@ -27,8 +27,10 @@ annotations existed, so an article extracted before its entities were ready is r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 from reader import annotations as ann_store
@@ -87,8 +89,11 @@ def _is_abbrev(text: str, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()  # an initial: "J. Dupont"
 
 
-def _quote_depth_at(text: str) -> list[int]:
-    """Quote nesting depth before each character (« » and “ ” only: straight quotes are ambiguous)."""
+def _quote_depth_at(text: str) -> list[int] | None:
+    """Quote nesting depth before each character (« » and “ ” only: straight quotes are ambiguous);
+    None when the text has no opening quote (depth 0 everywhere)."""
+    if "«" not in text and "“" not in text:
+        return None
     depth = 0
     out = []
     for ch in text:
@@ -101,9 +106,10 @@ def _quote_depth_at(text: str) -> list[int]:
     return out
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, depth: list[int] | None = None) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of a passage's text (stripped, end exclusive)."""
-    depth = _quote_depth_at(text)
+    if depth is None:
+        depth = _quote_depth_at(text)
     cuts: list[int] = []
     quote_open_at = None
     for m in _END.finditer(text):
@@ -112,7 +118,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             continue
         if _is_abbrev(text, m.start()) and m.group() == ".":
             continue
-        d = depth[m.end()]
+        d = depth[m.end()] if depth else 0
         if d > 0:
             # inside a quote: cut only if the quote is very long
             if quote_open_at is None:
@@ -150,15 +156,16 @@ _CLAUSE = re.compile(r";\s+|,\s+(?=mais\s|tandis\s+que\s)")
 MIN_CLAUSE_WORDS = 6
 
 
-def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def split_clauses(text: str, start: int, end: int, depth: list[int] | None = None) -> list[tuple[int, int]]:
     """Cut a sentence ``text[start:end]`` into coordinated clauses ("…; …", "…, mais …",
     "…, tandis que …") when each part has at least 6 words: a sentence such as "Microsoft n'a pas
     donné de raison à ce retrait, mais il intervient alors que Twitter fait payer son API" reports
-    two happenings. Never cuts inside quotes."""
-    depth = _quote_depth_at(text[start:end])
+    two happenings. Never cuts inside quotes (``depth``: :func:`_quote_depth_at` of ``text``)."""
+    if depth is None:
+        depth = _quote_depth_at(text)
     cuts = [start]
     for m in _CLAUSE.finditer(text, start, end):
-        if depth[m.start() - start] > 0:
+        if depth and depth[m.start()] > 0:
             continue
         left = text[cuts[-1]:m.start()]
         right = text[m.end():end]
@@ -190,6 +197,14 @@ def find_actions(sentence: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _valid_interval(start: str | None, end: str | None) -> bool:
+    """Both ends are ISO dates and start < end (annotations are data: never trust them blindly)."""
+    try:
+        return bool(start and end) and dt.date.fromisoformat(start) < dt.date.fromisoformat(end)
+    except (TypeError, ValueError):
+        return False
+
+
 def _masked(text: str, s: int, e: int, spans) -> str:
     """The sentence without its entity and date mentions (they are compared apart: Jaccard, dates)."""
     out, pos = [], s
@@ -208,10 +223,14 @@ def extract_mentions(article_id: str, passages, ann: Annotations | None) -> list
     for p in passages:
         if p.kind in ("heading", "code"):
             continue
-        ments = by_passage.get(p.index, [])
-        for s, e in (c for ss, se in split_sentences(p.text) for c in split_clauses(p.text, ss, se)):
-            inside = [m for m in ments if m.start >= s and m.end <= e]
-            dates = [m for m in inside if m.label == "DATE" and m.date_start and m.date_end]
+        ments = by_passage.get(p.index, [])  # sorted by start
+        starts = [m.start for m in ments]
+        depth = _quote_depth_at(p.text)
+        spans = [c for ss, se in split_sentences(p.text, depth) for c in split_clauses(p.text, ss, se, depth)]
+        for s, e in spans:
+            lo, hi = bisect_left(starts, s), bisect_left(starts, e)
+            inside = [m for m in ments[lo:hi] if m.end <= e]
+            dates = [m for m in inside if m.label == "DATE" and _valid_interval(m.date_start, m.date_end)]
             sentence = p.text[s:e]
             trigger = find_trigger(sentence)
             if not dates and not trigger:

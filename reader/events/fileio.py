@@ -13,7 +13,7 @@ def write_json_atomic(target: Path, data) -> Path:
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+            fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
         os.replace(tmp, target)
     except BaseException:
         try:

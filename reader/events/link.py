@@ -43,10 +43,11 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from reader.events.model import Event, EventMention, Link, Participant, granularity_rank
+from reader.events.model import Event, EventMention, Link, Participant, date_label, granularity_rank
 
 W_SIM, W_JACCARD, W_DATE = 0.5, 0.3, 0.2
 THRESHOLD = 0.24
@@ -89,14 +90,9 @@ class _Pair:
     shared: tuple[str, ...] = field(default=())
 
 
+@lru_cache(maxsize=65536)
 def _ord(iso: str) -> int:
     return dt.date.fromisoformat(iso).toordinal()
-
-
-def _interval_label(s: str, e: str, g: str) -> str:
-    from reader.events.model import date_label
-
-    return date_label(s, e, g)
 
 
 def date_agreement(a: EventMention, b: EventMention) -> tuple[float, bool, str]:
@@ -110,11 +106,11 @@ def date_agreement(a: EventMention, b: EventMention) -> tuple[float, bool, str]:
     for sa, ea, ga in a.dates:
         for sb, eb, gb in b.dates:
             if (sa, ea) == (sb, eb):
-                return 1.0, False, f"same date {_interval_label(sa, ea, ga)}"
+                return 1.0, False, f"same date {date_label(sa, ea, ga)}"
             s1, e1, s2, e2 = _ord(sa), _ord(ea), _ord(sb), _ord(eb)
             if s1 < e2 and s2 < e1:
                 inner, outer = ((sa, ea, ga), (sb, eb, gb)) if e1 - s1 <= e2 - s2 else ((sb, eb, gb), (sa, ea, ga))
-                note = f"{_interval_label(*inner)} within {_interval_label(*outer)}"
+                note = f"{date_label(*inner)} within {date_label(*outer)}"
                 if best[0] < 0.7:
                     best = (0.7, note)
             else:
@@ -125,7 +121,8 @@ def date_agreement(a: EventMention, b: EventMention) -> tuple[float, bool, str]:
     if best[0] >= 0:
         return best[0], False, best[1]
     if fuzzy_pair and min_gap is not None and min_gap <= 3:
-        return 0.2, False, f"dates {min_gap + 1} days apart (fuzzy)"
+        days = min_gap + 1
+        return 0.2, False, f"dates {days} day{'s' if days > 1 else ''} apart (fuzzy)"
     return 0.0, True, "different dates"
 
 

@@ -14,7 +14,7 @@ Dates are half-open ISO intervals ``[date_start, date_end)`` with a granularity 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 GRANULARITY_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "part-of-year": 4, "year": 5}
 
@@ -68,11 +68,13 @@ class EventMention:
         return self.date_start is not None
 
     def to_json(self) -> dict:
-        d = asdict(self)
-        d["dates"] = [list(x) for x in self.dates]
-        d["participants"] = list(self.participants)
-        d["actions"] = list(self.actions)
-        return d
+        return {
+            "article_id": self.article_id, "passage": self.passage, "start": self.start, "end": self.end,
+            "text": self.text, "date_start": self.date_start, "date_end": self.date_end,
+            "granularity": self.granularity, "date_text": self.date_text, "dates": [list(x) for x in self.dates],
+            "participants": list(self.participants), "trigger": self.trigger, "actions": list(self.actions),
+            "content": self.content,
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> "EventMention":
@@ -166,9 +168,9 @@ class Event:
             "reported": self.reported,
             "linked": self.linked,
             "articles": self.articles,
-            "participants": [asdict(p) for p in self.participants],
+            "participants": [dict(vars(p)) for p in self.participants],
             "mentions": [m.to_json() for m in self.mentions],
-            "links": [{**asdict(lk), "shared": list(lk.shared)} for lk in self.links],
+            "links": [{**vars(lk), "shared": list(lk.shared)} for lk in self.links],
         }
 
     @classmethod

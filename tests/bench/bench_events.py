@@ -18,6 +18,7 @@ import re
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +38,8 @@ _NOT_NAMES = {
 
 
 def _fold(text: str) -> str:
-    from reader.nlp.dates import fold
-
-    return fold(text)
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
 def heuristic_annotations(article_id: str, content_hash: str, passages, published) -> Annotations:
