@@ -462,3 +462,16 @@ def test_anchor_bookmarks_reads_each_article_and_orphans_missing_ones(store, cor
     art.meta.path.write_bytes(b"\x00 binary")
     placed = anchor_bookmarks(store, store.list(), metas, lambda meta, msg: errors.append(msg))
     assert placed[here.uuid][0].orphaned and errors and "binary" in errors[0]
+
+
+def test_notes_are_made_safe_and_only_the_latest_anchor_is_kept(store):
+    art = bundled()
+    bm = store.add(art, 2, 0, 20, note="a\x1b[31mred")
+    assert "\x1b" not in bm.note and "\u241b" in bm.note
+    assert "\x1b" not in store.update_note(bm.uuid, "b\x1b]0;x\x07").note
+    v1 = edited(art, "Un.\n\n" + art.body)
+    v2 = edited(art, "Deux.\n\n" + art.body)
+    anchor_article(store, v1)
+    anchor_article(store, v2)
+    assert store.cached_anchors(f"{v1.meta.content_hash}:1") == {}
+    assert store.cached_anchors(f"{v2.meta.content_hash}:1")[bm.uuid].status == "moved"

@@ -20,14 +20,19 @@ Never a wrong place — two separate questions, each with its own threshold:
   :data:`MIN_EVIDENCE` characters (a long quote is its own evidence; a short one, like a single
   word, must bring its context). A passage edge counts as context: when the text between the
   quote and its passage's start (or end) is intact and the edge is there too, that side earns
-  :data:`BOUNDARY_BONUS` — so a short quote at a passage edge survives edits to the neighbours. A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
+  :data:`BOUNDARY_BONUS` — so a short quote at a passage edge survives edits to the neighbours.
+  Context from a *neighbouring* passage only says "this comes after/before that passage", which
+  also holds for the passage that replaced a deleted one: a short quote therefore also needs
+  :data:`MIN_LOCAL_EVIDENCE` from its own passage (quote, context up to the edges, edge bonuses). A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
   ("how much it changed"), and quotes shorter than :data:`FUZZY_SHORT` also need their
-  context (prefix and suffix, compared with the candidate's) similar ≥ :data:`CONTEXT_MIN`.
+  context inside their passage similar ≥ :data:`CONTEXT_MIN` and their whole stored context
+  (which may reach into neighbouring passages) similar ≥ :data:`WIDE_CONTEXT_MIN`.
 - *how far did it move?* A fuzzy candidate farther than :func:`near_limit` from the recorded
   position must be nearly unchanged (≥ :data:`QUOTE_MIN_FAR`). Two fuzzy candidates in different
   passages with nearly equal scores → orphaned (unsure).
 
-Bounded work: exact search scans at most :data:`MAX_EXACT_CANDIDATES` occurrences; fuzzy search
+Bounded work: exact search scans at most :data:`MAX_EXACT_CANDIDATES` occurrences, those within
+:data:`NEAR_WINDOW` of the recorded position first (and stops there on a perfect match); fuzzy search
 aligns the quote (or its head and tail, :data:`ALIGN_MAX` characters, for long quotes) against at
 most :data:`FUZZY_PASSAGES` passages chosen by word overlap plus the passages at the recorded
 position — never the whole article at once. Candidates never cross a passage boundary.
@@ -59,12 +64,15 @@ ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are th
 STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
 MIN_EVIDENCE = 32
+MIN_LOCAL_EVIDENCE = 20
 BOUNDARY_BONUS = 8
 MAX_EXACT_CANDIDATES = 5000
+NEAR_WINDOW = 4096  # exact search looks here first (around the recorded position)
 FUZZY_MIN_QUOTE = 12  # shorter quotes are only ever found exactly
 QUOTE_MIN = 0.75
 QUOTE_MIN_FAR = 0.90
 CONTEXT_MIN = 0.70
+WIDE_CONTEXT_MIN = 0.50
 FUZZY_SHORT = 64  # fuzzy matches of quotes shorter than this also need their context
 FUZZY_PASSAGES = 6
 ALIGN_MAX = 256
@@ -140,31 +148,44 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
     n, size = len(quote), len(parsed.plain_text)
     lp, ls = len(bm.prefix), len(bm.suffix)
     local_pre, local_suf = _local(bm.prefix, True), _local(bm.suffix, False)
+    most = lp + ls + BOUNDARY_BONUS * ((local_pre is not None) + (local_suf is not None))
     best: tuple[int, int] | None = None  # (context evidence, -distance)
     best_at: tuple[int, int, int] | None = None
-    i = plain.find(quote)
     seen = 0
-    while i != -1 and seen < MAX_EXACT_CANDIDATES:
-        seen += 1
-        j = i + n
-        pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
-        suf = _common_prefix(bm.suffix, plain[j:j + ls])
-        context = pre + suf
-        if local_pre is not None and pre >= local_pre:  # same passage opening up to the quote
-            b = i - local_pre
-            if b == 0 or plain[b - len(SEPARATOR):b] == SEPARATOR:
-                context += BOUNDARY_BONUS
-        if local_suf is not None and suf >= local_suf:  # same passage ending after the quote
-            b = j + local_suf
-            if b == size or plain[b:b + len(SEPARATOR)] == SEPARATOR:
-                context += BOUNDARY_BONUS
-        if n >= MIN_EVIDENCE or n + context >= MIN_EVIDENCE:
-            key = (context, -abs(i - bm.pos_start))
-            if best is None or key > best:
-                where = _in_passage(parsed, i, n)
-                if where is not None:
-                    best, best_at = key, (where[0], where[1], i)
-        i = plain.find(quote, i + 1)
+    # the region around the recorded position first: a perfect match there cannot be beaten
+    lo, hi = max(0, bm.pos_start - NEAR_WINDOW), min(size, bm.pos_end + NEAR_WINDOW)
+    for region_lo, region_hi, skip in ((lo, hi, None), (0, size, (lo, hi))):
+        i = plain.find(quote, region_lo, region_hi)
+        while i != -1 and seen < MAX_EXACT_CANDIDATES:
+            if skip and skip[0] <= i and i + n <= skip[1]:
+                i = plain.find(quote, skip[1] - n + 1, region_hi)
+                continue
+            seen += 1
+            j = i + n
+            pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
+            suf = _common_prefix(bm.suffix, plain[j:j + ls])
+            context = pre + suf
+            local = n + min(pre, lp if local_pre is None else local_pre) + \
+                min(suf, ls if local_suf is None else local_suf)  # evidence inside the passage
+            if local_pre is not None and pre >= local_pre:  # same passage opening up to the quote
+                b = i - local_pre
+                if b == 0 or plain[b - len(SEPARATOR):b] == SEPARATOR:
+                    context += BOUNDARY_BONUS
+                    local += BOUNDARY_BONUS
+            if local_suf is not None and suf >= local_suf:  # same passage ending after the quote
+                b = j + local_suf
+                if b == size or plain[b:b + len(SEPARATOR)] == SEPARATOR:
+                    context += BOUNDARY_BONUS
+                    local += BOUNDARY_BONUS
+            if n >= MIN_EVIDENCE or (n + context >= MIN_EVIDENCE and local >= MIN_LOCAL_EVIDENCE):
+                key = (context, -abs(i - bm.pos_start))
+                if best is None or key > best:
+                    where = _in_passage(parsed, i, n)
+                    if where is not None:
+                        best, best_at = key, (where[0], where[1], i)
+            i = plain.find(quote, i + 1, region_hi)
+        if best is not None and best[0] >= most:
+            break
     if best_at is None:
         return None
     idx, off, pos = best_at
@@ -228,6 +249,8 @@ def _fuzzy(bm: Bookmark, parsed: ParsedArticle) -> Anchor:
         overlap = ((len(words.intersection(_WORD.findall(p.text.casefold()))), p.index) for p in passages)
         candidates.update(i for score, i in heapq.nlargest(FUZZY_PASSAGES, overlap) if score)
     near = near_limit(len(plain))
+    local_prefix = bm.prefix.rsplit(SEPARATOR, 1)[-1]
+    local_suffix = bm.suffix.split(SEPARATOR, 1)[0]
     scored: list[tuple[float, int, int, int]] = []
     for idx in candidates:
         if not 0 <= idx < len(passages) or not passages[idx].text:
@@ -246,8 +269,13 @@ def _fuzzy(bm: Bookmark, parsed: ParsedArticle) -> Anchor:
         ps, pe = p.offset + s, p.offset + e
         # full-size context: a stored context cut short by the article's edge only matches that edge
         before, after = plain[max(0, ps - CONTEXT):ps], plain[pe:pe + CONTEXT]
-        if n < FUZZY_SHORT and _ratio(bm.prefix + "\n" + bm.suffix, before + "\n" + after) < CONTEXT_MIN:
-            continue
+        if n < FUZZY_SHORT:
+            # a short quote needs its own passage's context (up to the passage edges) to match, and
+            # the wider context not to contradict it
+            local = _ratio(local_prefix + "\n" + local_suffix,
+                           p.text[max(0, s - CONTEXT):s] + "\n" + p.text[e:e + CONTEXT])
+            if local < CONTEXT_MIN or _ratio(bm.prefix + "\n" + bm.suffix, before + "\n" + after) < WIDE_CONTEXT_MIN:
+                continue
         distance = abs(ps - bm.pos_start)
         if distance > near and q < QUOTE_MIN_FAR:
             continue

@@ -21,8 +21,9 @@ A bookmark records everything needed to find its text again after the article fi
 - the article title, so orphans and exports stay readable when the article is gone.
 
 Deleting is soft (``deleted_at``) so the UI can undo; :meth:`BookmarkStore.purge_deleted` removes
-them for good. The ``anchors`` table remembers the last successful anchor per (bookmark, article
-hash), so re-anchoring runs once per article version.
+them for good. The ``anchors`` table remembers each bookmark's latest anchor with the article hash
+it holds for, so re-anchoring runs once per article version. Notes pass through
+:func:`reader.passages.make_safe` (control characters made visible) like article text.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reader.passages import make_safe
 
 if TYPE_CHECKING:  # pragma: no cover
     from reader.bookmarks.anchor import Anchor
@@ -259,7 +262,7 @@ class BookmarkStore:
             quote=p.text[start:end],
             prefix=plain[max(0, pos_start - CONTEXT):pos_start],
             suffix=plain[pos_end:pos_end + CONTEXT],
-            note=note,
+            note=make_safe(note),
             created=stamp,
             updated=stamp,
         )
@@ -300,7 +303,7 @@ class BookmarkStore:
             return _row(conn.execute(f"SELECT {_COLUMNS} FROM bookmarks WHERE uuid=?", (uuid,)).fetchone())
 
     def update_note(self, uuid: str, note: str) -> Bookmark:
-        return self._set(uuid, "note=?, updated=?", (note, now_iso()))
+        return self._set(uuid, "note=?, updated=?", (make_safe(note), now_iso()))
 
     def delete(self, uuid: str) -> Bookmark:
         """Soft delete (undo with :meth:`undelete`); hidden from lists until then."""
@@ -379,6 +382,7 @@ class BookmarkStore:
             return
         with self._write() as conn:
             for uuid, a in anchors.items():
+                conn.execute("DELETE FROM anchors WHERE uuid=? AND content_hash<>?", (uuid, content_hash))  # keep the latest
                 conn.execute('INSERT OR REPLACE INTO anchors (uuid, content_hash, passage, start, "end", status) '
                              "SELECT ?,?,?,?,?,? WHERE EXISTS (SELECT 1 FROM bookmarks WHERE uuid=?)",
                              (uuid, content_hash, a.passage, a.start, a.end, a.status, uuid))
