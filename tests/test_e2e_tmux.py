@@ -79,3 +79,25 @@ def test_open_read_and_quit(tmux, tmp_path):
         time.sleep(0.1)
     assert done.exists(), "reader did not quit on q"
     assert done.read_text().strip() == "0"
+
+
+def test_bookmark_survives_a_restart(tmux, tmp_path):
+    cmd = f"{READER} --articles {BUNDLED}"
+    tmux.start(cmd)
+    tmux.wait_for("Twitter va disparaître")
+    tmux.keys("Enter")
+    tmux.wait_for("Microsoft va retirer Twitter")
+    tmux.wait_for("b Bookmark")  # the article view has the focus (its keys are in the footer)
+    tmux.keys("j")
+    tmux.keys("b")
+    tmux.wait_for("Bookmarked passage")
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not tmux.alive(), "reader did not quit"
+    tmux.start(cmd)
+    tmux.wait_for("Twitter va disparaître")
+    tmux.keys("B")
+    screen = tmux.wait_for("1 of 1 bookmarks")
+    assert "Depuis l’arrivée d’Elon Musk" in screen

@@ -28,6 +28,7 @@ from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
+from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
 from reader.ui.help import HelpScreen
 from reader.ui.search import OpenHit, SearchScreen
@@ -81,6 +82,8 @@ class ReaderApp(App):
         self.match_list: list[tuple[int, int, int]] = []  # (passage, start, end) of the search matches
         self.match_pos = -1
         self.event_set = None
+        self._bookmark_store = None
+        self.anchored: list = []  # (bookmark, anchor) pairs of the open article
         self.state = self.load_state()
 
     def compose(self) -> ComposeResult:
@@ -142,12 +145,14 @@ class ReaderApp(App):
         if not result.articles:
             self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
             return
-        self.set_status(f"{len(result.articles)} articles")
+        if self.status_text in ("", "Rescanning…", "Reading the articles folder…"):
+            self.set_status(f"{len(result.articles)} articles")
         if self.article is None:
             self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:
             self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
         self.load_events()
+        self.refresh_bookmark_marks()
         if self.auto_ingest:
             self.run_ingest()
 
@@ -177,6 +182,7 @@ class ReaderApp(App):
         self.match_list, self.match_pos = [], -1
         if query:
             self.highlight_query(query, passage)
+        self.apply_bookmarks()
         if passage > 0:
             view.set_cursor(passage, top=True)
         else:
@@ -292,6 +298,112 @@ class ReaderApp(App):
             self.open_meta(lst.current, passage=target.passage)
         else:
             self.notify("That article is no longer in the folder", severity="warning")
+
+    # bookmarks ------------------------------------------------------------------------------------------
+    def bookmark_store(self):
+        if self._bookmark_store is None:
+            from reader.bookmarks.store import BookmarkStore
+
+            self._bookmark_store = BookmarkStore()
+        return self._bookmark_store
+
+    def _bookmark_error(self, exc: Exception) -> None:
+        self.notify(str(exc), title="Bookmarks unavailable", severity="error", markup=False)
+
+    def refresh_bookmark_marks(self) -> None:
+        try:
+            ids = self.bookmark_store().article_ids()
+        except Exception as exc:
+            self._bookmark_error(exc)
+            return
+        self.query_one(ArticleList).set_marked(ids)
+
+    def apply_bookmarks(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.article is None:
+            return
+        from reader.bookmarks.anchor import anchor_article
+
+        try:
+            self.anchored = anchor_article(self.bookmark_store(), self.article)
+        except Exception as exc:
+            self.anchored = []
+            self._bookmark_error(exc)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for _bm, anchor in self.anchored:
+            if not anchor.orphaned:
+                spans.setdefault(anchor.passage, []).append((anchor.start, anchor.end))
+        view.set_bookmarks(spans)
+        orphans = sum(1 for _bm, a in self.anchored if a.orphaned)
+        if orphans:
+            self.notify(f"{orphans} bookmark(s) of this article no longer match its text; they are kept as "
+                        "orphans in the bookmarks screen (B)", severity="warning")
+
+    def _selection_in_view(self) -> tuple[int, int, int] | None:
+        """(passage, start, end) of a text selection inside one passage of the article, if any."""
+        from reader.ui.article_view import PassageWidget
+
+        picked = [(w, sel) for w, sel in self.screen.selections.items() if isinstance(w, PassageWidget)]
+        if len(picked) != 1:
+            return None
+        widget, sel = picked[0]
+        span = widget.selection_span(sel)
+        return (widget.passage.index, *span) if span else None
+
+    def action_bookmark(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.article is None or not view.passage_widgets:
+            return
+        selected = self._selection_in_view()
+        passage, start, end = selected if selected else (view.cursor, None, None)
+        try:
+            bm = self.bookmark_store().add(self.article, passage, start, end)
+        except Exception as exc:
+            self._bookmark_error(exc)
+            return
+        self.screen.clear_selection()
+        self.apply_bookmarks()
+        self.refresh_bookmark_marks()
+        what = "selection" if selected else "passage"
+        quote = bm.quote if len(bm.quote) < 50 else bm.quote[:49] + "…"
+        self.set_status(f"Bookmarked {what}: “{quote}” · a: add a note · B: all bookmarks")
+
+    def action_note(self) -> None:
+        view = self.query_one(ArticleView)
+        here = [bm for bm, a in self.anchored if not a.orphaned and a.passage == view.cursor]
+        if not here:
+            self.set_status("No bookmark on this passage: press b to bookmark it first")
+            return
+        bm = here[-1]
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            try:
+                self.bookmark_store().update_note(bm.uuid, note)
+            except Exception as exc:
+                self._bookmark_error(exc)
+                return
+            self.apply_bookmarks()
+            self.set_status("Note saved")
+
+        self.push_screen(NoteDialog(bm.quote, bm.note), done)
+
+    def action_bookmarks(self) -> None:
+        try:
+            store = self.bookmark_store()
+        except Exception as exc:
+            self._bookmark_error(exc)
+            return
+        metas = {m.id: m for m in self.query_one(ArticleList).articles}
+
+        def done(target: GoTo | None) -> None:
+            self.refresh_bookmark_marks()
+            if self.article is not None:
+                self.apply_bookmarks()
+            self.goto(target)
+
+        self.push_screen(BookmarksScreen(store, metas, load_article), done)
 
     # UI state -------------------------------------------------------------------------------------------
     def load_state(self) -> dict:
@@ -419,7 +531,10 @@ class ReaderApp(App):
         self.update_legend()
 
     # status & panes -----------------------------------------------------------------------------------
+    status_text = ""
+
     def set_status(self, text: str | Content) -> None:
+        self.status_text = str(text)
         self.query_one(StatusBar).update(text if isinstance(text, Content) else Content(text))
 
     def action_switch_pane(self) -> None:

@@ -37,6 +37,7 @@ LABEL_STYLES = {
     "MISC": "on $accent 35%",
 }
 MATCH_STYLE = "bold reverse"
+BOOKMARK_STYLE = "underline"
 ENTITY_CURSOR_STYLE = "bold underline reverse"
 
 
@@ -53,7 +54,7 @@ class PassageWidget(Static):
         self.mentions: list[Mention] = []
         self.matches: list[tuple[int, int]] = []
 
-    def _content(self, mentions, matches, focus_mention) -> Content:
+    def _content(self, mentions, matches, focus_mention, marks=()) -> Content:
         p = self.passage
         content = Content(p.text)
         for span in p.spans:
@@ -62,16 +63,38 @@ class PassageWidget(Static):
             content = content.stylize(LABEL_STYLES.get(m.label, ""), m.start, m.end)
         if focus_mention is not None:
             content = content.stylize(ENTITY_CURSOR_STYLE, focus_mention.start, focus_mention.end)
+        for start, end in marks:
+            content = content.stylize(BOOKMARK_STYLE, start, end)
         for start, end in matches:
             content = content.stylize(MATCH_STYLE, start, end)
         if self.prefix:
             content = Content(self.prefix) + content
         return content
 
-    def show(self, mentions: list[Mention], matches: list[tuple[int, int]], focus: Mention | None = None) -> None:
+    def show(self, mentions: list[Mention], matches: list[tuple[int, int]], focus: Mention | None = None,
+             marks: list[tuple[int, int]] = ()) -> None:
         self.mentions = mentions
         self.matches = matches
-        self.update(self._content(mentions, matches, focus))
+        self.set_class(bool(marks), "-bookmarked")
+        self.update(self._content(mentions, matches, focus, marks))
+
+    def selection_span(self, selection) -> tuple[int, int] | None:
+        """A mouse/keyboard selection inside this widget → (start, end) in the passage text."""
+        lines = str(self.render()).split("\n")
+
+        def offset(point, default_end: bool) -> int:
+            if point is None:
+                return sum(len(ln) + 1 for ln in lines) - 1 if default_end else 0
+            y, x = point.y, point.x
+            y = min(y, len(lines) - 1)
+            return sum(len(ln) + 1 for ln in lines[:y]) + min(x, len(lines[y]))
+
+        start = offset(selection.start, False) - len(self.prefix)
+        end = offset(selection.end, True) - len(self.prefix)
+        start, end = max(0, start), min(len(self.passage.text), end)
+        if end <= start:
+            return None
+        return start, end
 
 
 class ArticleHeader(Static):
@@ -94,6 +117,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.article: Article | None = None
         self.annotations: Annotations | None = None
         self.matches: dict[int, list[tuple[int, int]]] = {}
+        self.bookmarks: dict[int, list[tuple[int, int]]] = {}
         self.entity_cursor: tuple[int, int] | None = None  # (passage, index in that passage's mentions)
         self._widgets: list[PassageWidget] = []
         self._by_passage: dict[int, list[Mention]] = {}
@@ -104,6 +128,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.annotations = None
         self._by_passage = {}
         self.matches = {}
+        self.bookmarks = {}
         self.entity_cursor = None
         await self.remove_children()
         header = ArticleHeader(self._header_content(article), classes="article-header", markup=False)
@@ -130,6 +155,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.matches = matches
         self.refresh_highlights()
 
+    def set_bookmarks(self, spans: dict[int, list[tuple[int, int]]]) -> None:
+        self.bookmarks = spans
+        self.refresh_highlights()
+
     def refresh_highlights(self, only: set[int] | None = None) -> None:
         focus = self.focused_mention()
         for w in self._widgets:
@@ -138,7 +167,7 @@ class ArticleView(VerticalScroll, can_focus=True):
                 continue
             mentions = self._by_passage.get(i, []) if self.show_entities else []
             f = focus if focus is not None and self.entity_cursor and self.entity_cursor[0] == i else None
-            w.show(mentions, self.matches.get(i, []), f)
+            w.show(mentions, self.matches.get(i, []), f, self.bookmarks.get(i, []))
 
     def watch_show_entities(self, value: bool) -> None:
         self.refresh_highlights()

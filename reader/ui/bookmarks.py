@@ -1,0 +1,244 @@
+"""Bookmark dialogs: the note editor and the bookmarks screen (``B``).
+
+The store (``reader.bookmarks``) keeps bookmarks in SQLite under the XDG data dir; anchoring
+against the current article files happens here on open, so orphans are shown with their
+original words and are never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.ui.events import GoTo
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Edit a bookmark's note; returns the new note, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, quote: str, note: str) -> None:
+        super().__init__()
+        self.quote = quote
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        quote = self.quote if len(self.quote) <= 240 else self.quote[:239] + "…"
+        with Vertical(classes="dialog"):
+            yield Static(Content("Note for the bookmark").stylize("bold"), classes="dialog-title")
+            yield Static(Content(f"“{quote}”").stylize("italic $text-muted"))
+            yield Input(value=self.note, placeholder="Your note (enter saves, esc cancels)", id="note-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#note-input")
+    def save(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+
+@dataclass
+class Row:
+    bookmark: object
+    anchor: object | None  # None: article missing from the folder
+    article_title: str
+    published: str
+
+
+def row_content(row: Row) -> Content:
+    bm = row.bookmark
+    status = ""
+    if row.anchor is None:
+        status = "article missing"
+    elif row.anchor.orphaned:
+        status = "orphaned: text no longer found"
+    elif row.anchor.status in ("moved", "fuzzy"):
+        status = f"re-anchored ({row.anchor.status})"
+    head = Content.assemble(Content(row.article_title).stylize("bold"),
+                            Content(f"  {row.published or 'undated'} · bookmarked {bm.date}").stylize("$text-muted"),
+                            Content(f"  {status}").stylize("bold $text-warning") if status else Content(""))
+    quote = bm.quote if len(bm.quote) <= 300 else bm.quote[:299] + "…"
+    parts = [head, Content("\n“" + quote + "”").stylize("italic")]
+    if bm.note:
+        parts.append(Content("\n✎ " + bm.note).stylize("$text-accent"))
+    return Content.assemble(*parts)
+
+
+class BookmarkList(OptionList):
+    """The list part: single-letter keys work here (the filter input takes letters as text)."""
+
+    BINDINGS = [
+        Binding("d", "screen.delete", "Delete", show=True),
+        Binding("u", "screen.undo", "Undo", show=True),
+        Binding("a", "screen.note", "Note", show=True),
+        Binding("slash", "screen.filter", "Filter", show=True),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+
+class BookmarksScreen(Screen[GoTo | None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close", show=True),
+        Binding("down", "down", show=False),
+        Binding("up", "up", show=False),
+        Binding("ctrl+d,delete", "delete", "Delete", show=True),
+        Binding("ctrl+z", "undo", "Undo delete", show=True),
+        Binding("ctrl+e", "note", "Edit note", show=True),
+    ]
+
+    def __init__(self, store, metas: dict, load_article) -> None:
+        super().__init__()
+        self.store = store
+        self.metas = metas
+        self.load_article = load_article
+        self.rows: list[Row] = []
+        self.shown: list[Row] = []
+        self.undo: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bookmarks-box"):
+            yield Input(placeholder="Filter bookmarks (quote, note, article)…", id="bookmarks-filter")
+            yield Static(id="bookmarks-info", markup=False)
+            yield BookmarkList(id="bookmarks-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self.query_one("#bookmarks-info", Static).update(Content("Loading bookmarks…").stylize("$text-muted"))
+        self.load_rows()
+
+    @work(thread=True, exclusive=True)
+    def load_rows(self) -> None:
+        from reader.bookmarks.anchor import anchor_article
+        from reader.corpus import ArticleFileError
+
+        rows: list[Row] = []
+        by_article: dict[str, list] = {}
+        for bm in self.store.list():
+            by_article.setdefault(bm.article_id, []).append(bm)
+        for article_id, bms in by_article.items():
+            meta = self.metas.get(article_id)
+            if meta is None:
+                rows += [Row(bm, None, bm.title, "") for bm in bms]
+                continue
+            try:
+                article = self.load_article(meta)
+                pairs = anchor_article(self.store, article)
+            except (ArticleFileError, Exception):
+                rows += [Row(bm, None, bm.title, "") for bm in bms]
+                continue
+            published = meta.published.isoformat() if meta.published else ""
+            rows += [Row(bm, a, meta.title, published) for bm, a in pairs]
+        rows.sort(key=lambda r: r.bookmark.created, reverse=True)
+        self.app.call_from_thread(self._loaded, rows)
+
+    def _loaded(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.refilter(self.query_one(Input).value)
+
+    @on(Input.Changed, "#bookmarks-filter")
+    def changed(self, event: Input.Changed) -> None:
+        self.refilter(event.value)
+
+    def refilter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        live = [r for r in self.rows if not r.bookmark.uuid in self.undo]
+        self.shown = [r for r in live if not needle or needle in
+                      f"{r.bookmark.quote}\n{r.bookmark.note}\n{r.article_title}".casefold()]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(row_content(r), id=r.bookmark.uuid) for r in self.shown])
+        if self.shown:
+            options.highlighted = 0
+        orphans = sum(1 for r in self.shown if r.anchor is None or r.anchor.orphaned)
+        info = f"{len(self.shown)} of {len(live)} bookmarks"
+        if orphans:
+            info += f" · {orphans} orphaned (kept with their original text)"
+        info += " · enter open · ↓ to the list, then d delete · u undo · a note · / filter"
+        self.query_one("#bookmarks-info", Static).update(Content(info).stylize("$text-muted"))
+
+    def _current(self) -> Row | None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not self.shown:
+            return None
+        return self.shown[options.highlighted]
+
+    @on(Input.Submitted, "#bookmarks-filter")
+    def submitted(self) -> None:
+        self.open_current()
+
+    @on(OptionList.OptionSelected, "#bookmarks-list")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(OptionList).highlighted = event.option_index
+        self.open_current()
+
+    def open_current(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.anchor is None:
+            self.notify("This bookmark's article is not in the folder any more", severity="warning")
+            return
+        passage = row.anchor.passage if not row.anchor.orphaned else 0
+        if row.anchor.orphaned:
+            self.notify("Orphaned bookmark: its text is no longer in the article; opening the article",
+                        severity="warning")
+        self.dismiss(GoTo(row.bookmark.article_id, passage))
+
+    def action_delete(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        self.store.delete(row.bookmark.uuid)
+        self.undo.append(row.bookmark.uuid)
+        self.refilter(self.query_one(Input).value)
+        self.notify("Bookmark deleted · ctrl+z to undo")
+
+    def action_undo(self) -> None:
+        if not self.undo:
+            self.notify("Nothing to undo")
+            return
+        uuid = self.undo.pop()
+        self.store.undelete(uuid)
+        self.refilter(self.query_one(Input).value)
+        self.notify("Bookmark restored")
+
+    def action_note(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+
+        def done(note: str | None) -> None:
+            if note is None:
+                return
+            updated = self.store.update_note(row.bookmark.uuid, note)
+            row.bookmark = updated
+            self.refilter(self.query_one(Input).value)
+
+        self.app.push_screen(NoteDialog(row.bookmark.quote, row.bookmark.note), done)
+
+    def action_down(self) -> None:
+        options = self.query_one(OptionList)
+        if not options.has_focus:
+            options.focus()
+        else:
+            options.action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def action_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

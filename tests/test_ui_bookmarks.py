@@ -1,0 +1,121 @@
+"""Bookmarks in the UI: b, notes, marks, the bookmarks screen with filter, delete and undo."""
+
+from __future__ import annotations
+
+from textual.geometry import Offset
+from textual.selection import Selection
+
+from conftest import BUNDLED
+from reader.bookmarks.store import BookmarkStore
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView
+from reader.ui.bookmarks import BookmarksScreen, NoteDialog
+
+
+async def _open(pilot, down: int = 0):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(down):
+        await pilot.press("j")
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _wait(pilot, cond, tries=300):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if cond():
+            return True
+    return False
+
+
+async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("j", "j")
+        await pilot.press("b")
+        await pilot.pause()
+        stored = BookmarkStore().list()
+        assert len(stored) == 1
+        bm = stored[0]
+        assert bm.article_id == view.article.id and bm.passage == 2
+        assert bm.quote == view.article.passages[2].text
+        assert view.passage_widgets[2].has_class("-bookmarked")
+        assert view.article.id in app.query_one(ArticleList).marked
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await pilot.press(*"à relire", "enter")
+        await pilot.pause()
+        assert BookmarkStore().get(bm.uuid).note == "à relire"
+
+
+async def test_selection_inside_a_passage_bookmarks_just_that_text():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        widget = view.passage_widgets[0]
+        text = widget.passage.text
+        start = text.index("Elon Musk")
+        app.screen.selections = {widget: Selection(Offset(start, 0), Offset(start + len("Elon Musk"), 0))}
+        await pilot.pause()
+        await pilot.press("b")
+        await pilot.pause()
+        bm = BookmarkStore().list()[0]
+        assert (bm.passage, bm.start, bm.end, bm.quote) == (0, start, start + 9, "Elon Musk")
+
+
+async def test_bookmarks_screen_filter_open_delete_undo():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        await pilot.press("j", "j", "b", "j", "j", "b")
+        await pilot.pause()
+        assert len(BookmarkStore().list()) == 2
+        await pilot.press("B")
+        screen = app.screen
+        assert isinstance(screen, BookmarksScreen)
+        assert await _wait(pilot, lambda: len(screen.shown) == 2)
+        target = screen.shown[0]
+        word = target.bookmark.quote.split()[3]
+        await pilot.press(*word)
+        assert await _wait(pilot, lambda: len(screen.shown) == 1)
+        # delete then undo, from the list
+        await pilot.press("down", "d")
+        await pilot.pause()
+        assert BookmarkStore().list() and len(BookmarkStore().list()) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(BookmarkStore().list()) == 2
+        await pilot.press("enter")
+        assert await _wait(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one(ArticleView).cursor == target.anchor.passage
+
+
+async def test_bookmark_survives_an_edit_of_the_article(corpus):
+    app = ReaderApp(corpus, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("j", "j", "j", "j", "b")
+        await pilot.pause()
+        quote = BookmarkStore().list()[0].quote
+        path = view.article.meta.path
+    # insert a paragraph at the top of the article: the bookmarked passage moves down by one
+    text = path.read_text(encoding="utf-8")
+    head, body = text.split("---\n", 2)[1:]
+    path.write_text("---\n" + head + "---\n\nUn nouveau paragraphe ajouté en tête.\n" + body, encoding="utf-8")
+    app = ReaderApp(corpus, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        marked = [w.passage.index for w in view.passage_widgets if w.has_class("-bookmarked")]
+        assert len(marked) == 1
+        assert view.article.passages[marked[0]].text == quote
