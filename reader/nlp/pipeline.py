@@ -92,6 +92,7 @@ _SEGMENT = re.compile(r"[^.!?;:—«»“”\"\n]+")
 _WORD = re.compile(r"[A-Za-z']+")
 _HANDLE = re.compile(r"[ \u00a0]?\((@\w{1,30})\)")
 RULES_KEY = "reader_dates"  # Doc.user_data key: the dates.detect candidates kept as entities
+ENTS_KEY = "reader_ents"  # Doc.user_data key: (start_char, end_char, label, id) of the other entities
 
 
 def _overlaps(a, b) -> bool:
@@ -185,7 +186,11 @@ def _entities(doc):
     if rule:
         ents = [e for e in ents if not any(_overlaps(e, r) for r in rule)] + rule
         doc.user_data[RULES_KEY] = kept_cands
-    doc.ents = filter_spans(ents)
+    final = filter_spans(ents)
+    doc.ents = final
+    # plain copy for doc_mentions: reading doc.ents again would cost another pass over the tokens
+    doc.user_data[ENTS_KEY] = [(e.start_char, e.end_char, e.label_, e.id_) for e in final
+                               if e.label_ not in ("DATE", "MONEY")]
     return doc
 
 
@@ -244,17 +249,19 @@ def doc_mentions(doc) -> list[RawMention]:
         start, end, kind = cand[0], cand[1], cand[2]
         out.append(RawMention(start, end, text[start:end], "MONEY" if kind.startswith("money") else "DATE", "",
                               tuple(cand)))
-    for e in doc.ents:
-        label = _MODEL_LABELS.get(e.label_)
+    ents = doc.user_data.get(ENTS_KEY)
+    if ents is None:  # a doc not processed by reader_entities
+        ents = [(e.start_char, e.end_char, e.label_, e.id_) for e in doc.ents]
+    for start, end, model_label, canonical in ents:
+        label = _MODEL_LABELS.get(model_label)
         if label is None or label in ("DATE", "MONEY"):
             continue
-        start, end = e.start_char, e.end_char
         # trim what token expansion or the model left around the name
         while end > start and text[end - 1] in " \u00a0,.;:!?»)\"'’”":
             end -= 1
         while start < end and text[start] in " \u00a0«(\"'“":
             start += 1
         if start < end:
-            out.append(RawMention(start, end, text[start:end], label, e.id_ or ""))
+            out.append(RawMention(start, end, text[start:end], label, canonical or ""))
     out.sort(key=lambda r: (r.start, r.end))
     return out
