@@ -11,7 +11,7 @@ Query syntax (default operator AND; words are French-analysed: accents folded, s
 Relative dates (``date:yesterday``, English only) count from the newest article, never today.
 
 Speed (see :mod:`reader.search.index` for the layout): one :class:`Searcher` per corpus keeps
-the Whoosh searcher open and only reopens it when a commit changed the index. A page of results
+the Whoosh searcher open and reopens it only when a commit changed the index. A page of results
 costs the query plus, for the page's hits only: the stored fields (title, date, compressed
 passages) and the ``body`` postings of the query's positive terms (fuzzy/prefix terms expanded
 against the lexicon once), whose character ranges give the passage with the most matches, the
@@ -405,15 +405,14 @@ class Searcher:
         """The open Whoosh searcher, refreshed if the index changed; None if there is no index."""
         if self._searcher is not None:
             try:
-                fresh = self._searcher.refresh()
-            except Exception:  # noqa: BLE001 - index wiped/rebuilt under us: reopen below
-                self.close()
-            else:
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._engine = None
-                    self._load_info()
+                current = self._searcher.up_to_date()
+            except Exception:  # noqa: BLE001 - index wiped/rebuilt under us
+                current = False
+            if current:
                 return self._searcher
+            # Reopen rather than Searcher.refresh(): refresh() reuses segment readers by id and
+            # can keep a segment's old deletions after an update.
+            self.close()
         self._ix = open_index(self.directory)
         if self._ix is None:
             return None
