@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.ui.commands import split_bindings
 from reader.ui.events import GoTo
 
 
@@ -76,25 +77,14 @@ def row_content(row: Row) -> Content:
 class BookmarkList(OptionList):
     """The list part: single-letter keys work here (the filter input takes letters as text)."""
 
-    BINDINGS = [
-        Binding("d", "screen.delete", "Delete", show=True),
-        Binding("u", "screen.undo", "Undo", show=True),
-        Binding("a", "screen.note", "Note", show=True),
-        Binding("slash", "screen.filter", "Filter", show=True),
+    BINDINGS = split_bindings("bookmarks")[0] + [
         Binding("j", "cursor_down", show=False),
         Binding("k", "cursor_up", show=False),
     ]
 
 
 class BookmarksScreen(Screen[GoTo | None]):
-    BINDINGS = [
-        Binding("escape", "close", "Close", show=True),
-        Binding("down", "down", show=False),
-        Binding("up", "up", show=False),
-        Binding("ctrl+d,delete", "delete", "Delete", show=True),
-        Binding("ctrl+z", "undo", "Undo delete", show=True),
-        Binding("ctrl+e", "note", "Edit note", show=True),
-    ]
+    BINDINGS = split_bindings("bookmarks")[1]
 
     def __init__(self, store, metas: dict, load_article) -> None:
         super().__init__()

@@ -86,6 +86,42 @@ COMMANDS: tuple[Command, ...] = (
     Command("match-next", "n", "app.match(True)", "Next match", "Jump to the next search match", scope="article"),
     Command("match-prev", "N", "app.match(False)", "Previous match", "Jump to the previous search match",
             scope="article"),
+    # search screen
+    Command("search-close", "escape", "close", "Close search", "Back to the reader", scope="search", footer=True,
+            palette=False),
+    Command("search-down", "down,ctrl+n", "results_down", "Next result", "Highlight the next result",
+            scope="search", palette=False),
+    Command("search-up", "up,ctrl+p", "results_up", "Previous result", "Highlight the previous result",
+            scope="search", palette=False),
+    Command("search-open", "enter", "open_highlighted", "Open result",
+            "Open the article at the matching passage", scope="search", palette=False),
+    Command("search-sort", "ctrl+s", "toggle_sort", "Sort", "Sort by relevance or by date", scope="search",
+            footer=True, palette=False),
+    Command("search-more", "pagedown", "more", "More results", "Load 30 more results", scope="search",
+            palette=False),
+    # bookmarks screen
+    Command("bookmarks-close", "escape", "close", "Close bookmarks", "Back to the reader", scope="bookmarks",
+            footer=True, palette=False),
+    Command("bookmarks-down", "down", "down", "Next bookmark", "Move into and down the list", scope="bookmarks",
+            palette=False),
+    Command("bookmarks-up", "up", "up", "Previous bookmark", "Move up the list", scope="bookmarks", palette=False),
+    Command("bookmarks-delete", "d,ctrl+d,delete", "delete", "Delete bookmark",
+            "Delete the highlighted bookmark (d in the list)", scope="bookmarks", footer=True, palette=False),
+    Command("bookmarks-undo", "u,ctrl+z", "undo", "Undo delete", "Restore the last deleted bookmark",
+            scope="bookmarks", footer=True, palette=False),
+    Command("bookmarks-note", "a,ctrl+e", "note", "Edit note", "Edit the highlighted bookmark's note",
+            scope="bookmarks", footer=True, palette=False),
+    Command("bookmarks-filter", "slash", "filter", "Filter", "Back to the filter field (typing filters)",
+            scope="bookmarks", palette=False),
+    # timeline screen
+    Command("timeline-close", "escape", "close", "Close timeline", "Back to the reader", scope="timeline",
+            footer=True, palette=False),
+    Command("timeline-down", "down", "down", "Next event", "Highlight the next event", scope="timeline",
+            palette=False),
+    Command("timeline-up", "up", "up", "Previous event", "Highlight the previous event", scope="timeline",
+            palette=False),
+    Command("timeline-linked", "ctrl+l", "linked", "Only linked", "Show only events linked across articles",
+            scope="timeline", footer=True, palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
@@ -98,6 +134,25 @@ def bindings(scope: str) -> list[Binding]:
         out.append(Binding(cmd.keys, cmd.action, cmd.title, show=cmd.footer, id=cmd.id,
                            key_display=cmd.display_keys.split()[0]))
     return out
+
+
+def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
+    """For a screen with a text field: (single-letter bindings for its list, calling ``screen.<action>``;
+    the other bindings for the screen itself). Letters typed in the field stay text."""
+    letters, others = [], []
+    for cmd in COMMANDS:
+        if cmd.scope != scope:
+            continue
+        keys = cmd.keys.split(",")
+        single = [k for k in keys if len(k) == 1 or k == "slash"]
+        multi = [k for k in keys if k not in single]
+        if single:
+            letters.append(Binding(",".join(single), f"screen.{cmd.action}", cmd.title, show=cmd.footer,
+                                   id=f"{cmd.id}-list"))
+        if multi:
+            others.append(Binding(",".join(multi), cmd.action, cmd.title, show=cmd.footer and not single,
+                                  id=cmd.id))
+    return letters, others
 
 
 def by_scope() -> dict[str, list[Command]]:

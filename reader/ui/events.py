@@ -62,7 +62,6 @@ def event_row(event, article_id: str | None, marked: bool) -> Content:
 class EventsPanel(Vertical, can_focus=False):
     """The current article's events, ordered by date; the one nearest the passage cursor is marked."""
 
-    BINDINGS = bindings("events")
 
     @dataclass
     class Chosen(Message):
@@ -247,9 +246,7 @@ class TimelineAxis(Widget):
 class TimelineScreen(Screen[GoTo | None]):
     """All events of the corpus on a time axis, filterable by entity."""
 
-    BINDINGS = [Binding("escape", "close", "Close", show=True),
-                Binding("down", "down", show=False), Binding("up", "up", show=False),
-                Binding("ctrl+l", "linked", "Only linked", show=True)]
+    BINDINGS = bindings("timeline")
 
     def __init__(self, event_set, titles: dict[str, str]) -> None:
         super().__init__()

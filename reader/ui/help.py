@@ -11,8 +11,8 @@ from textual.widgets import Static
 
 from reader.ui.commands import by_scope
 
-SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search",
-                "bookmarks": "Bookmarks", "events": "Events panel"}
+SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
+                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen"}
 
 
 def help_content() -> Content:

@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.ui.commands import bindings
+
 DEBOUNCE_S = 0.15
 _searchers: dict[Path, object] = {}
 
@@ -53,13 +55,7 @@ def hit_content(hit) -> Content:
 
 
 class SearchScreen(Screen[OpenHit | None]):
-    BINDINGS = [
-        Binding("escape", "close", "Close", show=True),
-        Binding("down,ctrl+n", "results_down", "Next result", show=False),
-        Binding("up,ctrl+p", "results_up", "Previous result", show=False),
-        Binding("ctrl+s", "toggle_sort", "Sort: relevance/date", show=True),
-        Binding("pagedown", "more", "More results", show=False),
-    ]
+    BINDINGS = bindings("search")
 
     @dataclass
     class Results(Message):
@@ -156,6 +152,9 @@ class SearchScreen(Screen[OpenHit | None]):
     @on(OptionList.OptionSelected, "#search-results")
     def selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one(OptionList).highlighted = event.option_index
+        self.open_highlighted()
+
+    def action_open_highlighted(self) -> None:
         self.open_highlighted()
 
     def open_highlighted(self) -> None:
