@@ -7,18 +7,20 @@ Layout (under ``paths.corpus_cache_dir(folder)``)::
     search/info.json        {"schema": V, "newest": "YYYY-MM-DD" | null, "count": N}  (small: searcher)
     search.lock             our writer lock (outside ``search/`` so a wipe never removes it)
 
-Design (measured goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updates ≤ 1 s):
+Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updates ≤ 1 s):
 
-- **One document per article** (BM25F ranking per article). ``body`` is the article's plain text
-  (passages joined by ``"\\n\\n"``, see :mod:`reader.passages`) indexed with ``chars=True``: each
-  posting carries the character range of the word, so a hit's matches are located from the
-  postings of the page's documents only — no re-analysis, no highlighter. ``passages`` (stored)
-  holds the zlib-compressed plain text and the passage offsets: snippets and passage indices come
-  from it (``reader.search.query``).
-- Fields: ``id`` (unique), ``title`` (stored, boost 2), ``body``, ``source``, ``language``,
-  ``published`` (DATETIME, sortable), ``person``/``org``/``place``/``other`` (entity names from
-  the article's annotations, labels PER/ORG/LOC/MISC), ``spell`` (the article's distinct words,
-  folded and unstemmed: the did-you-mean lexicon).
+- **One document per article** (BM25F ranking per article). The article is analysed once, by
+  :func:`reader.search.analysis.terms` (cached per word, same output as the French analyzer), and
+  the index receives pre-analysed text: ``body`` (the terms, frequencies only — what scoring
+  reads), ``pairs`` (adjacent-term bigrams ``a_b``: phrase queries become term lookups, see
+  :mod:`reader.search.engine`).
+- ``passages`` (stored) = the passage offsets + zlib(plain text, and each passage's distinct
+  terms): a hit's best passage is chosen by set intersection and only that passage is analysed
+  for match spans and its snippet (:mod:`reader.search.query`).
+- Other fields: ``id`` (unique), ``title`` (stored, boost 2, positions), ``source``,
+  ``language``, ``published`` (DATETIME, sortable), ``person``/``org``/``place``/``other``
+  (entity names from the article's annotations, labels PER/ORG/LOC/MISC; re-indexed when the
+  annotations appear after the article was indexed).
 - Segments are written with ``compound=False`` (an open searcher maps the files instead of
   copying them into RAM). Updates commit with Whoosh's default small-segment merge; a full merge
   is never done on the hot path.
@@ -259,9 +261,10 @@ def update_index(
         current = {m.id: m for m in metas}
         to_delete = [i for i in docs if i not in current]
         to_index = []
+        annotated = _annotated_hashes()
         for m in metas:
             entry = docs.get(m.id)
-            if entry is None or entry[0] != m.content_hash or (not entry[1] and annotations.has(m.content_hash)):
+            if entry is None or entry[0] != m.content_hash or (not entry[1] and m.content_hash in annotated):
                 to_index.append(m)
         total = len(to_index)
         if progress:
@@ -286,6 +289,14 @@ def update_index(
         lock.release()
     report["seconds"] = round(time.perf_counter() - t0, 3)
     return report
+
+
+def _annotated_hashes() -> set[str]:
+    """Content hashes that have annotations (one directory listing, not a stat per article)."""
+    try:
+        return {n[:-5] for n in os.listdir(annotations.annotations_dir()) if n.endswith(".json")}
+    except OSError:
+        return set()
 
 
 def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:

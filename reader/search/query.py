@@ -11,11 +11,15 @@ Query syntax (default operator AND; words are French-analysed: accents folded, s
 Relative dates (``date:yesterday``, English only) count from the newest article, never today.
 
 Speed (see :mod:`reader.search.index` for the layout): one :class:`Searcher` per corpus keeps
-the Whoosh searcher open and reopens it only when a commit changed the index. A page of results
-costs the query plus, for the page's hits only: the stored fields (title, date, compressed
-passages) and the ``body`` postings of the query's positive terms (fuzzy/prefix terms expanded
-against the lexicon once), whose character ranges give the passage with the most matches, the
-snippet and its spans — no text is re-analysed and Whoosh's highlighter is never used.
+the Whoosh searcher open and reopens it only when a commit changed the index; queries are
+evaluated by :class:`reader.search.engine.Engine` (NumPy over postings, cached per term). A page
+then costs, for the page's hits only: the stored fields (title, date, compressed passages), the
+choice of the passage with the most distinct matched terms (stored per-passage term sets), and
+the analysis of that one passage for spans and snippet — Whoosh's highlighter is never used.
+
+Did-you-mean: for a query with fewer than 3 hits, each word whose term is not in the index is
+replaced by the word of a close term (edit distance 1, then 2, most frequent first); the
+suggestion is kept only if it finds more.
 
 :func:`match_spans` finds every match of a query in any passage text by analysing that text
 (for the article view's highlighting and ``n``/``N``).
