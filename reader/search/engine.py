@@ -33,6 +33,7 @@ from whoosh.util.times import datetime_to_long
 K1 = 1.2
 B = 0.75
 MAX_EXPANSIONS = 64
+SCORED_FIELDS = {"title", "body", "pairs", "source", "person", "org", "place", "other"}
 CACHE_BYTES = 48 * 1024 * 1024
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -210,6 +211,8 @@ class Engine:
         ids, w = self.postings(field, text)
         if not len(ids):
             return _EMPTY
+        if field not in SCORED_FIELDS:  # id, language: a filter, no length column
+            return ids, np.full(len(ids), boost, dtype=np.float32)
         lengths = self.lengths(field)
         avg = self._avg.get(field) or 1.0
         idf = math.log(self.n / (len(ids) + 1)) + 1.0

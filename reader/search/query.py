@@ -147,7 +147,9 @@ def _schema():
     return parse_schema()
 
 
+@lru_cache(maxsize=8)
 def make_parser(basedate: dt.datetime | None = None) -> MultifieldParser:
+    """The query parser (cached: building one costs more than parsing a query)."""
     parser = MultifieldParser(["title", "body"], _schema())
     # +/- are operators only at the start of a word: "multi-plateformes" and "2023-04" stay words
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
