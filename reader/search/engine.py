@@ -16,7 +16,9 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
   two-word phrase is one term lookup, a longer one an intersection of its bigrams.
 - Fuzzy, prefix, wildcard → expanded against the lexicon (capped, most frequent first).
 - Dates → a mask on the ``published`` column (loaded once per searcher).
-- Anything else (a phrase in ``title``, ranges on text) → Whoosh's own ``query.docs()``.
+- A phrase in a short field (title, source, entity names) → all its words in that field (word
+  order is not checked there).
+- Anything else (ranges on text, …) → Whoosh's own ``query.docs()``.
 - Deleted documents are masked at the end; the total is exact; the page is an ``argpartition``.
 """
 
@@ -270,7 +272,12 @@ class Engine:
                 for p in parts[1:]:
                     out = _intersect(out, p)
                 return out
-            return self._fallback(q)
+            # title, source, entity names: short fields; all the words (order not checked)
+            parts = [self.term(q.fieldname, w, boost) for w in words]
+            out = parts[0] if parts else _EMPTY
+            for p in parts[1:]:
+                out = _intersect(out, p)
+            return out
         if isinstance(q, wq.DateRange):
             dates = self.dates()
             mask = dates > 0
