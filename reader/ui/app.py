@@ -177,12 +177,13 @@ class ReaderApp(App):
             return
         self.article = article
         view = self.query_one(ArticleView)
-        await view.show_article(article, passage)
-        self.apply_annotations()
+        annotations = ann_store.load(article.meta.content_hash)
+        matches = self.query_matches(query, article) if query else {}
+        await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article))
+        self.update_legend()
         self.match_list, self.match_pos = [], -1
         if query:
-            self.highlight_query(query, passage)
-        self.apply_bookmarks()
+            self.set_match_list(query, matches, passage)
         if passage > 0:
             view.set_cursor(passage, top=True)
         else:
@@ -219,16 +220,18 @@ class ReaderApp(App):
             return
         self.open_meta(lst.current, passage=hit.passage, query=hit.query)
 
-    def highlight_query(self, query: str, passage: int) -> None:
+    @staticmethod
+    def query_matches(query: str, article: Article) -> dict[int, list[tuple[int, int]]]:
         from reader.search.query import match_spans
 
-        view = self.query_one(ArticleView)
         matches: dict[int, list[tuple[int, int]]] = {}
-        for p in view.article.passages:
+        for p in article.passages:
             spans = match_spans(query, p.text)
             if spans:
                 matches[p.index] = spans
-        view.set_matches(matches)
+        return matches
+
+    def set_match_list(self, query: str, matches: dict[int, list[tuple[int, int]]], passage: int) -> None:
         self.match_list = [(p, s, e) for p in sorted(matches) for s, e in matches[p]]
         at = [i for i, m in enumerate(self.match_list) if m[0] >= passage]
         self.match_pos = at[0] if at else -1
@@ -318,14 +321,12 @@ class ReaderApp(App):
             return
         self.query_one(ArticleList).set_marked(ids)
 
-    def apply_bookmarks(self) -> None:
-        view = self.query_one(ArticleView)
-        if self.article is None:
-            return
+    def anchor_bookmarks(self, article: Article) -> dict[int, list[tuple[int, int]]]:
+        """Re-anchor the article's bookmarks; returns their spans per passage (orphans are kept apart)."""
         from reader.bookmarks.anchor import anchor_article
 
         try:
-            self.anchored = anchor_article(self.bookmark_store(), self.article)
+            self.anchored = anchor_article(self.bookmark_store(), article)
         except Exception as exc:
             self.anchored = []
             self._bookmark_error(exc)
@@ -333,11 +334,15 @@ class ReaderApp(App):
         for _bm, anchor in self.anchored:
             if not anchor.orphaned:
                 spans.setdefault(anchor.passage, []).append((anchor.start, anchor.end))
-        view.set_bookmarks(spans)
         orphans = sum(1 for _bm, a in self.anchored if a.orphaned)
         if orphans:
             self.notify(f"{orphans} bookmark(s) of this article no longer match its text; they are kept as "
                         "orphans in the bookmarks screen (B)", severity="warning")
+        return spans
+
+    def apply_bookmarks(self) -> None:
+        if self.article is not None:
+            self.query_one(ArticleView).set_bookmarks(self.anchor_bookmarks(self.article))
 
     def _selection_in_view(self) -> tuple[int, int, int] | None:
         """(passage, start, end) of a text selection inside one passage of the article, if any."""

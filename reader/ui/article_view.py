@@ -44,15 +44,17 @@ ENTITY_CURSOR_STYLE = "bold underline reverse"
 class PassageWidget(Static):
     """One passage. ``prefix`` (a bullet) is display-only and not part of the coordinates."""
 
-    def __init__(self, passage: Passage) -> None:
+    def __init__(self, passage: Passage, mentions=(), matches=(), marks=()) -> None:
         self.passage = passage
         self.prefix = "• " if passage.kind == "item" else ""
         classes = f"passage -{passage.kind}"
         if passage.kind == "heading":
             classes += f" -h{min(passage.level, 3)}"
-        super().__init__(self._content([], [], None), classes=classes, markup=False)
-        self.mentions: list[Mention] = []
-        self.matches: list[tuple[int, int]] = []
+        if marks:
+            classes += " -bookmarked"
+        super().__init__(self._content(mentions, matches, None, marks), classes=classes, markup=False)
+        self.mentions = list(mentions)
+        self.matches = list(matches)
 
     def _content(self, mentions, matches, focus_mention, marks=()) -> Content:
         p = self.passage
@@ -76,7 +78,8 @@ class PassageWidget(Static):
         self.mentions = mentions
         self.matches = matches
         self.set_class(bool(marks), "-bookmarked")
-        self.update(self._content(mentions, matches, focus, marks))
+        # same text, so same size: restyle without a layout pass
+        self.update(self._content(mentions, matches, focus, marks), layout=False)
 
     def selection_span(self, selection) -> tuple[int, int] | None:
         """A mouse/keyboard selection inside this widget → (start, end) in the passage text."""
@@ -123,16 +126,21 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._by_passage: dict[int, list[Mention]] = {}
 
     # content --------------------------------------------------------------------------------------
-    async def show_article(self, article: Article, passage: int = 0) -> None:
+    async def show_article(self, article: Article, passage: int = 0, annotations: Annotations | None = None,
+                           matches: dict[int, list[tuple[int, int]]] | None = None,
+                           bookmarks: dict[int, list[tuple[int, int]]] | None = None) -> None:
+        """Show an article with all its highlights at once (one layout pass)."""
         self.article = article
-        self.annotations = None
-        self._by_passage = {}
-        self.matches = {}
-        self.bookmarks = {}
+        self.annotations = annotations
+        self._by_passage = annotations.by_passage() if annotations else {}
+        self.matches = matches or {}
+        self.bookmarks = bookmarks or {}
         self.entity_cursor = None
         await self.remove_children()
         header = ArticleHeader(self._header_content(article), classes="article-header", markup=False)
-        self._widgets = [PassageWidget(p) for p in article.passages]
+        mentions = self._by_passage if self.show_entities else {}
+        self._widgets = [PassageWidget(p, mentions.get(p.index, ()), self.matches.get(p.index, ()),
+                                       self.bookmarks.get(p.index, ())) for p in article.passages]
         await self.mount(header, *self._widgets)
         self.scroll_home(animate=False)
         self.cursor = min(passage, max(0, len(self._widgets) - 1))

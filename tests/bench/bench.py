@@ -77,6 +77,61 @@ def bench_startup(quick: bool) -> None:
     print(f"  `reader list` {n_big}: cold catalogue {cold_scan * 1000:.0f} ms, warm {warm_scan * 1000:.0f} ms")
 
 
+def bench_open(quick: bool) -> None:
+    """Open a 2,000-word article with its entity highlights, in-process (Pilot), median of runs."""
+    import asyncio
+    import re
+
+    from gencorpus import Gen
+
+    cache = tempfile.mkdtemp(prefix="reader-bench-open-")
+    os.environ.update(XDG_CACHE_HOME=cache, XDG_DATA_HOME=cache, XDG_CONFIG_HOME=cache)
+    folder = Path(tempfile.mkdtemp(prefix="reader-bench-open-arts-"))
+    g = Gen(7)
+    paras, words = [], 0
+    while words < 2000:
+        para = " ".join(g.sentence(__import__("datetime").date(2023, 4, 19)) for _ in range(4))
+        paras.append(para)
+        words += len(para.split())
+    (folder / "long.md").write_text("---\nid: long\ntitle: Un long article\nlanguage: fr\npublished: 2023-04-19\n"
+                                    "---\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+    from reader.corpus import Catalogue
+
+    metas = Catalogue(folder).refresh().articles
+    try:
+        from reader.nlp.ingest import annotate_missing
+
+        annotate_missing(metas)
+        how = "real annotations"
+    except ModuleNotFoundError:
+        how = "no annotations"
+    from reader import annotations as ann_store
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    ann = ann_store.load(metas[0].content_hash)
+    n_mentions = len(ann.mentions) if ann else 0
+    runs = 5 if quick else 15
+    times: list[float] = []
+
+    async def main():
+        app = ReaderApp(folder, ingest=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            lst = app.query_one("#list")
+            for _ in range(runs):
+                t0 = time.perf_counter()
+                app.open_meta(lst.current, focus=True)
+                await app.workers.wait_for_complete()
+                await pilot.pause()  # one refresh: the article is painted
+                times.append(time.perf_counter() - t0)
+
+    asyncio.run(main())
+    print(f"  open a {words}-word article with {n_mentions} entity highlights ({how}): "
+          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  (goal < 50 ms)")
+
+
 def _area_modules() -> dict[str, Path]:
     return {p.stem.removeprefix("bench_"): p for p in sorted(HERE.glob("bench_*.py"))}
 
@@ -90,6 +145,7 @@ def main() -> None:
     if not only or "startup" in only:
         print("== startup ==", flush=True)
         bench_startup(args.quick)
+        bench_open(args.quick)
     for name, path in _area_modules().items():
         if only and name not in only:
             continue
