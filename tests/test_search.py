@@ -264,3 +264,16 @@ def test_cli_text_json_and_errors(corpus, capsys):
     assert code == 0 and "No results" in out and "plateforme" in out
     code, out, _err = run_cli(capsys, "search", "--articles", str(corpus), "--sort", "date", "twitter")
     assert code == 0 and "2 results" in out
+
+
+def test_spans_in_equals_full_analysis(corpus):
+    from reader.search.query import _TokenTest, spans_in
+
+    texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.md")]
+    texts.append("U.S. plateforme.plateformes a.plateforme plateforme_x _plateforme plateforme. Plateforme")
+    for query in ["plateformes", "twitter musk", "plat*", "retirer~", '"elon musk"', "microsoft OR données", "u.s"]:
+        q, err = parse(query)
+        assert err is None
+        test = _TokenTest(q)
+        for text in texts:
+            assert spans_in(text, test) == [(s, e) for t, s, e in analyze(text) if test(t)], query

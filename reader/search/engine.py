@@ -10,8 +10,10 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
 
 (Whoosh's BM25F formula; ``w`` is the term frequency times the field boost).
 
-- Term → postings; Or → union, scores added; And → intersection, scores added; AND NOT / NOT /
-  ``-word`` → set difference; AndMaybe adds the optional side's scores.
+- Results are dense ``(mask, scores)`` arrays over all document numbers: Term → its postings
+  scattered; Or → ``|``, scores added; And → ``&``, scores added; AND NOT / NOT / ``-word`` →
+  ``& ~``; AndMaybe adds the optional side's scores. Element-wise work on n documents costs tens
+  of µs at 50k, far less than sorted-set merges.
 - Phrases on ``body`` → the ``pairs`` field (adjacent-term bigrams indexed per article): a
   two-word phrase is one term lookup, a longer one an intersection of its bigrams.
 - Fuzzy, prefix, wildcard → expanded against the lexicon (capped, most frequent first).
@@ -38,30 +40,6 @@ MAX_EXPANSIONS = 64
 SCORED_FIELDS = {"title", "body", "pairs", "source", "person", "org", "place", "other"}
 CACHE_BYTES = 48 * 1024 * 1024
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
-
-
-def _union(parts):
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return _EMPTY
-    if len(parts) == 1:
-        return parts[0]
-    ids = np.concatenate([p[0] for p in parts])
-    scores = np.concatenate([p[1] for p in parts])
-    uniq, inv = np.unique(ids, return_inverse=True)
-    return uniq, np.bincount(inv, weights=scores, minlength=len(uniq)).astype(np.float32)
-
-
-def _intersect(a, b):
-    ids, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return ids, a[1][ia] + b[1][ib]
-
-
-def _minus(a, b):
-    if not len(b[0]) or not len(a[0]):
-        return a
-    keep = np.isin(a[0], b[0], assume_unique=True, invert=True)
-    return a[0][keep], a[1][keep]
 
 
 def _column_ints(raw, count: int) -> np.ndarray:
@@ -224,9 +202,22 @@ class Engine:
 
     # -- evaluation -------------------------------------------------------------------------------
 
-    def all_docs(self):
-        ids = np.nonzero(self.alive)[0].astype(np.int64)
-        return ids, np.zeros(len(ids), dtype=np.float32)
+    # Results are dense: (mask, scores) over every document number — And/Or/Not are then
+    # element-wise operations on arrays of n documents (tens of µs at 50k), never sorts.
+
+    def dense(self, ids, scores):
+        mask = np.zeros(self.n_all, dtype=bool)
+        dense = np.zeros(self.n_all, dtype=np.float32)
+        if len(ids):
+            mask[ids] = True
+            dense[ids] = scores
+        return mask, dense
+
+    def nothing(self):
+        return np.zeros(self.n_all, dtype=bool), np.zeros(self.n_all, dtype=np.float32)
+
+    def everything(self):
+        return self.alive.copy(), np.zeros(self.n_all, dtype=np.float32)
 
     def expand(self, q) -> list[str]:
         """Lexicon terms a fuzzy/prefix/wildcard leaf stands for (most frequent first, capped)."""
@@ -255,29 +246,24 @@ class Engine:
         return terms
 
     def evaluate(self, q):
+        """(mask, scores) of a query: which documents match and how well."""
         boost = getattr(q, "boost", 1.0) or 1.0
-        if isinstance(q, wq.Term) and type(q) is wq.Term:
-            return self.term(q.fieldname, q.text, boost)
+        if type(q) is wq.Term:
+            return self.dense(*self.term(q.fieldname, q.text, boost))
         if isinstance(q, (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)):
-            return _union([self.term(q.fieldname, t, boost) for t in self.expand(q)])
+            return self._any([self.dense(*self.term(q.fieldname, t, boost)) for t in self.expand(q)])
         if isinstance(q, wq.Phrase):
             words = list(q.words)
-            if q.fieldname == "body":
-                if len(words) == 1:
-                    return self.term("body", words[0], boost)
-                if not words:
-                    return _EMPTY
+            if not words:
+                return self.nothing()
+            if q.fieldname == "body" and len(words) > 1:
+                # adjacent-term bigrams: a two-word phrase is one lookup
                 parts = [self.term("pairs", f"{a}_{b}", boost) for a, b in zip(words, words[1:])]
-                out = parts[0]
-                for p in parts[1:]:
-                    out = _intersect(out, p)
-                return out
-            # title, source, entity names: short fields; all the words (order not checked)
-            parts = [self.term(q.fieldname, w, boost) for w in words]
-            out = parts[0] if parts else _EMPTY
-            for p in parts[1:]:
-                out = _intersect(out, p)
-            return out
+            else:
+                # one word, or a short field (title, source, entity names): all the words
+                # (word order is not checked there)
+                parts = [self.term(q.fieldname, w, boost) for w in words]
+            return self._all([self.dense(*p) for p in parts])
         if isinstance(q, wq.DateRange):
             dates = self.dates()
             mask = dates > 0
@@ -285,62 +271,64 @@ class Engine:
                 mask &= dates >= datetime_to_long(q.startdate)
             if q.enddate is not None:
                 mask &= dates <= datetime_to_long(q.enddate)
-            ids = np.nonzero(mask)[0].astype(np.int64)
-            return ids, np.zeros(len(ids), dtype=np.float32)
+            return mask, np.zeros(self.n_all, dtype=np.float32)
         if isinstance(q, wq.Or):
-            return _union([self.evaluate(c) for c in q.children()])
+            return self._any([self.evaluate(c) for c in q.children()])
         if isinstance(q, wq.And):
             pos, neg = [], []
             for c in q.children():
                 (neg if isinstance(c, wq.Not) else pos).append(c)
-            if pos:
-                parts = sorted((self.evaluate(c) for c in pos), key=lambda p: len(p[0]))
-                out = parts[0]
-                for p in parts[1:]:
-                    if not len(out[0]):
-                        break
-                    out = _intersect(out, p)
-            else:
-                out = self.all_docs()
+            out = self._all([self.evaluate(c) for c in pos]) if pos else self.everything()
             for c in neg:
-                out = _minus(out, self.evaluate(c.query))
+                out = (out[0] & ~self.evaluate(c.query)[0], out[1])
             return out
         if isinstance(q, wq.AndNot):
-            return _minus(self.evaluate(q.a), self.evaluate(q.b))
+            a = self.evaluate(q.a)
+            return a[0] & ~self.evaluate(q.b)[0], a[1]
         if isinstance(q, wq.AndMaybe):
-            a = self.evaluate(q.a)
-            b = self.evaluate(q.b)
-            ids, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-            scores = a[1].copy()
-            scores[ia] += b[1][ib]
-            return a[0], scores
+            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            return a[0], a[1] + b[1] * b[0]
         if isinstance(q, wq.Require):
-            a = self.evaluate(q.a)
-            b = self.evaluate(q.b)
-            keep = np.isin(a[0], b[0], assume_unique=True)
-            return a[0][keep], a[1][keep]
+            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            return a[0] & b[0], a[1]
         if isinstance(q, wq.Not):
-            return _minus(self.all_docs(), self.evaluate(q.query))
+            return self.alive & ~self.evaluate(q.query)[0], np.zeros(self.n_all, dtype=np.float32)
         if isinstance(q, wq.Every):
-            return self.all_docs()
+            return self.everything()
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return _EMPTY
+            return self.nothing()
         return self._fallback(q)
+
+    def _any(self, parts):
+        if not parts:
+            return self.nothing()
+        mask, scores = parts[0][0].copy(), parts[0][1].copy()
+        for m, sc in parts[1:]:
+            mask |= m
+            scores += sc * m
+        return mask, scores
+
+    def _all(self, parts):
+        if not parts:
+            return self.nothing()
+        mask, scores = parts[0][0].copy(), parts[0][1].copy()
+        for m, sc in parts[1:]:
+            mask &= m
+            scores += sc
+        return mask, scores
 
     def _fallback(self, q):
         try:
             ids = np.fromiter(q.docs(self.searcher), dtype=np.int64)
         except Exception:  # noqa: BLE001
             ids = np.zeros(0, np.int64)
-        ids.sort()
-        return ids, np.ones(len(ids), dtype=np.float32)
+        return self.dense(ids, np.ones(len(ids), dtype=np.float32))
 
     def run(self, q, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """(total matches, the first ``count`` (docnum, score) in order)."""
-        ids, scores = self.evaluate(q)
-        if len(ids):
-            keep = self.alive[ids]
-            ids, scores = ids[keep], scores[keep]
+        mask, dense = self.evaluate(q)
+        ids = np.flatnonzero(mask & self.alive)
+        scores = dense[ids]
         total = len(ids)
         if not total:
             return 0, []

@@ -44,7 +44,7 @@ from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, Multif
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.support.levenshtein import distance
 
-from reader.search.analysis import analyze, term_of
+from reader.search.analysis import WORD_RE, analyze, term_of
 from reader.search.engine import Engine
 from reader.search.index import TEXT_FIELDS, index_dir, open_index, parse_schema, read_info, unpack_passages
 
@@ -317,7 +317,41 @@ class _TokenTest:
 
 
 def spans_in(text: str, test: _TokenTest) -> list[tuple[int, int]]:
-    return [(s, e) for term, s, e in analyze(text) if test(term)]
+    """Spans of the words of ``text`` whose term passes ``test``, as the analyzer cuts tokens.
+
+    C-level ``findall`` gives the distinct words; only the (few) matching words are then located
+    with ``str.find``, checking that each occurrence is a whole token.
+    """
+    words = {w for w in set(WORD_RE.findall(text)) if (t := term_of(w)) is not None and test(t)}
+    spans = []
+    n = len(text)
+    for w in words:
+        start = 0
+        while (i := text.find(w, start)) >= 0:
+            j = start = i + len(w)
+            if _token_edge(text, i - 1, -1) and _token_edge(text, j, 1):
+                spans.append((i, j))
+            if j >= n:
+                break
+    spans.sort()
+    return spans
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _token_edge(text: str, k: int, step: int) -> bool:
+    """Is text[k] (just outside a candidate) a token boundary for WORD_RE (``\\w+(\\.?\\w+)*``)?"""
+    if k < 0 or k >= len(text):
+        return True
+    ch = text[k]
+    if _is_word(ch):
+        return False
+    if ch == ".":
+        nxt = k + step
+        return not (0 <= nxt < len(text) and _is_word(text[nxt]))
+    return True
 
 
 def match_spans(query_text: str, passage_text: str) -> list[tuple[int, int]]:
