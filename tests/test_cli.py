@@ -59,3 +59,13 @@ def test_env_var_selects_corpus(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("READER_ARTICLES", str(tmp_path))
     assert main(["list"]) == 0
     assert "envart" in capsys.readouterr().out
+
+
+def test_readme_documents_commands_and_every_key():
+    from reader.ui.commands import COMMANDS
+
+    readme = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
+    first = readme.index("make run")
+    assert first < readme.index("make test") < readme.index("## Keyboard")
+    for cmd in COMMANDS:
+        assert f"| {cmd.title} — {cmd.help} |" in readme, f"README lacks the key of {cmd.id}"
