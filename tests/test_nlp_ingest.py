@@ -197,3 +197,18 @@ def test_entity_index_corrupt_file_is_rebuilt(tmp_path):
     _save(meta, [EntityInfo("PER:x", "PER", "X", 1)])
     assert index.update([meta]) == 1
     assert index.article_count("PER:x") == 1
+
+
+@pytest.mark.slow
+def test_huge_passage_gets_rules_only_and_does_not_crash(tmp_path):
+    from reader.nlp.ingest import MAX_MODEL_CHARS
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    huge = "x " * (MAX_MODEL_CHARS // 2 + 10) + "le 25 avril 2023"
+    write_article(folder, "a.md", "big", "Gros", f"Elon Musk chez Microsoft.\n\n{huge}", language="fr",
+                  published="2023-04-19")
+    assert annotate_missing(_metas(folder)) == 1
+    ann = annotations.load(_metas(folder)[0].content_hash)
+    assert ann.model
+    assert [(m.passage, m.label) for m in ann.mentions] == [(0, "PER"), (0, "ORG"), (1, "DATE")]

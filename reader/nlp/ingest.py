@@ -15,7 +15,9 @@
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
-An article that cannot be read any more is skipped (the catalogue reports it), never fatal.
+An article that cannot be read any more is skipped (the catalogue reports it), never fatal; a
+passage over ``MAX_MODEL_CHARS`` (100 000) gets the date/money rules only (spaCy's memory grows
+with the text's length).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from reader.nlp.merge import Draft, merge
 from reader.nlp.models import expected_model_id as _expected_model, language_of
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
+MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
 
 
 def _lang(meta: ArticleMeta) -> str:
@@ -158,7 +161,7 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
             queue.append([meta, article, n, []])
             if article is not None:
                 for p in article.passages:
-                    yield p.text
+                    yield p.text if len(p.text) <= MAX_MODEL_CHARS else ""
 
     def finished():
         while queue and queue[0][2] == 0:
@@ -171,7 +174,10 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
         entry = queue[0]
         article = entry[1]
         p = article.passages[len(article.passages) - entry[2]]
-        entry[3].extend(_drafts_of(doc, p, article.meta.published))
+        if len(p.text) <= MAX_MODEL_CHARS:
+            entry[3].extend(_drafts_of(doc, p, article.meta.published))
+        else:
+            entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
         entry[2] -= 1
         yield from finished()
     for _ in passage_texts:  # pragma: no cover - exhausted by nlp.pipe
