@@ -14,7 +14,7 @@ def __getattr__(name):  # lazy: importing reader.search stays cheap
         from reader.search import query
 
         return getattr(query, name)
-    if name in ("update_index", "open_index", "index_dir", "IndexLocked"):
+    if name in ("update_index", "open_index", "index_dir"):
         from reader.search import index
 
         return getattr(index, name)

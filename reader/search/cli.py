@@ -29,10 +29,17 @@ def mark(snippet: str, spans, tty: bool) -> str:
     return "".join(out)
 
 
+def _progress(done: int, total: int) -> None:
+    if total >= 50:  # only worth a line when there is real work (a first build)
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\rindexing for search: {done}/{total}{end}")
+        sys.stderr.flush()
+
+
 def cli_search(args, folder: Path) -> int:
     text = " ".join(args.query)
     scan = Catalogue(folder).refresh()
-    report = update_index(folder, scan.articles)
+    report = update_index(folder, scan.articles, progress=_progress if sys.stderr.isatty() else None)
     if report.get("status") == "locked":
         print(f"reader: {report['message']} (searching the current index)", file=sys.stderr)
     searcher = Searcher(folder)

@@ -66,10 +66,6 @@ ENTITY_FIELDS = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "other"}
 TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # all analysed by french_analyzer
 
 
-class IndexLocked(RuntimeError):
-    """Another process holds the search index writer lock."""
-
-
 def index_dir(folder: Path) -> Path:
     return paths.corpus_cache_dir(folder) / "search"
 
