@@ -1,6 +1,6 @@
-"""Property tests of re-anchoring (hypothesis) on a bundled article.
+"""Property tests of re-anchoring (hypothesis) on the bundled articles.
 
-The Markdown body is handled as a list of blocks separated by blank lines (one passage each in the
+The Markdown body of each bundled article is handled as a list of blocks separated by blank lines (one passage each in the
 bundled article), so an edit can be kept *away* from the bookmarked block or sent *through* it.
 
 - Edits away (insert/delete/replace text in other blocks — including short copies of the article's
@@ -25,23 +25,33 @@ from reader.passages import parse_passages
 
 from conftest import BUNDLED
 
-META, BODY = read_article_file(BUNDLED / "2023-04-twitter-disparait-microsoft-advertising.md")
-BLOCKS = BODY.strip("\n").split("\n\n")
-ORIGINAL = Article(META, BODY, parse_passages(BODY))
-PLAIN = ORIGINAL.parsed.plain_text
-assert len(ORIGINAL.passages) == len(BLOCKS), "the property test expects one passage per block"
+
+class Source:
+    """A bundled article as Markdown blocks (one passage per block)."""
+
+    def __init__(self, path: Path):
+        self.meta, body = read_article_file(path)
+        self.blocks = body.strip("\n").split("\n\n")
+        self.article = Article(self.meta, body, parse_passages(body))
+        self.plain = self.article.parsed.plain_text
+        assert len(self.article.passages) == len(self.blocks), "expects one passage per block"
+
+
+SOURCES = [Source(path) for path in sorted(BUNDLED.glob("2023-*.md"))]
+assert len(SOURCES) == 2
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéèàçABCDEFGHIJKLMNOPQRSTUVWXYZ"
 word = st.text(alphabet=LETTERS, min_size=1, max_size=9)
 words = st.lists(word, min_size=1, max_size=12).map(" ".join)
+PLAIN = "\n\n".join(src.plain for src in SOURCES)
 snippet = st.tuples(st.integers(0, len(PLAIN) - 1), st.integers(1, 24)).map(
-    lambda t: " ".join(PLAIN[t[0]:t[0] + t[1]].split()) or "x")  # a short copy of the article's own text
+    lambda t: " ".join(PLAIN[t[0]:t[0] + t[1]].split()) or "x")  # a short copy of the articles' own text
 filler = st.one_of(words, snippet)
 
 
-def article_of(blocks: list[str]) -> Article:
+def article_of(src: Source, blocks: list[str]) -> Article:
     body = "\n\n".join(blocks) + "\n"
-    meta = ArticleMeta(id=META.id, title=META.title, path=Path("x.md"), content_hash=content_hash(body.encode()))
+    meta = ArticleMeta(id=src.meta.id, title=src.meta.title, path=Path("x.md"), content_hash=content_hash(body.encode()))
     return Article(meta, body, parse_passages(body))
 
 
@@ -54,13 +64,14 @@ def passage_index(blocks: list[str], k: int) -> int | None:
 
 @st.composite
 def bookmark(draw):
-    k = draw(st.integers(0, len(BLOCKS) - 1))
-    text = ORIGINAL.passages[k].text
+    src = draw(st.sampled_from(SOURCES))
+    k = draw(st.integers(0, len(src.blocks) - 1))
+    text = src.article.passages[k].text
     if draw(st.booleans()):
-        return k, None, None
+        return src, k, None, None
     start = draw(st.integers(0, len(text) - 1))
-    end = draw(st.integers(start + 1, min(len(text), start + draw(st.sampled_from([3, 15, 60, 400])))))
-    return k, start, end
+    end = draw(st.integers(start + 1, min(len(text), start + draw(st.sampled_from([1, 3, 15, 60, 400])))))
+    return src, k, start, end
 
 
 def edit_text(text: str, data, kind: str) -> str:
@@ -98,14 +109,14 @@ def away_edit(blocks: list[str], k: int, data) -> int:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(where=bookmark(), data=st.data())
 def test_edits_away_from_the_passage_keep_the_bookmark_in_place(where, data):
-    k, start, end = where
-    bm = BookmarkStore.make(ORIGINAL, k, start, end)
-    blocks = list(BLOCKS)
+    src, k, start, end = where
+    bm = BookmarkStore.make(src.article, k, start, end)
+    blocks = list(src.blocks)
     for _ in range(data.draw(st.integers(1, 6))):
         k = away_edit(blocks, k, data)
-    new = article_of(blocks)
+    new = article_of(src, blocks)
     idx = passage_index(blocks, k)
-    assert idx is not None and new.passages[idx].text == ORIGINAL.passages[bm.passage].text
+    assert idx is not None and new.passages[idx].text == src.article.passages[bm.passage].text
     a = anchor(bm, new)
     assert a.status in ("exact", "moved"), (a, bm.quote)
     assert (a.passage, a.start, a.end) == (idx, bm.start, bm.end)
@@ -114,15 +125,15 @@ def test_edits_away_from_the_passage_keep_the_bookmark_in_place(where, data):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(where=bookmark(), data=st.data())
 def test_edits_through_the_passage_give_the_right_place_or_an_orphan(where, data):
-    k, start, end = where
-    bm = BookmarkStore.make(ORIGINAL, k, start, end)
-    blocks = list(BLOCKS)
+    src, k, start, end = where
+    bm = BookmarkStore.make(src.article, k, start, end)
+    blocks = list(src.blocks)
     for _ in range(data.draw(st.integers(1, 4))):
         kind = data.draw(st.sampled_from(["insert", "delete", "replace", "delete", "replace"]))
         blocks[k] = edit_text(blocks[k], data, kind)
     if data.draw(st.booleans()):  # and maybe edits elsewhere too
         k = away_edit(blocks, k, data)
-    new = article_of(blocks)
+    new = article_of(src, blocks)
     idx = passage_index(blocks, k)
     a = anchor(bm, new)
     if a.orphaned:

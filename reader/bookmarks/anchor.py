@@ -6,30 +6,40 @@
 ``exact``
     same article version, or the quote is at its recorded article-level position (with context);
 ``moved``
-    the exact quote is elsewhere; among its occurrences the one whose intact context (characters
-    of the stored prefix/suffix adjacent to it) is longest wins, ties go to the nearest position;
+    the exact quote is elsewhere (see "exact search" below);
 ``fuzzy``
     the quote was edited: a bounded fuzzy alignment (rapidfuzz) inside a few candidate passages,
     scored 50/20/20/2 on quote, prefix, suffix and position similarity (as Hypothesis does);
 ``orphaned``
     nothing is placed (passage/start/end are None). The bookmark itself is never touched.
 
-Never a wrong place — two separate questions, each with its own threshold:
+Exact search. Occurrences of the quote with at least :data:`PLAUSIBLE` characters of quote +
+intact adjacent context are ranked by context *similarity* to the stored prefix/suffix (one edited
+character next to the quote costs little there); occurrences within :data:`SIMILARITY_MARGIN` of
+the best are a tie, won by the nearest to the recorded position. Then the winner alone is judged —
+if it fails, the exact stage gives up (rather than fall back to a worse occurrence) and the fuzzy
+stage decides. A quote of :data:`LONG_QUOTE` characters or more is its own evidence; a shorter one
+must bring its context:
 
-- *is this really the quote?* An exact occurrence needs ``len(quote) + intact context`` of at least
-  :data:`MIN_EVIDENCE` characters (a long quote is its own evidence; a short one, like a single
-  word, must bring its context). A passage edge counts as context: when the text between the
-  quote and its passage's start (or end) is intact and the edge is there too, that side earns
-  :data:`BOUNDARY_BONUS` — so a short quote at a passage edge survives edits to the neighbours.
-  Context from a *neighbouring* passage only says "this comes after/before that passage", which
-  also holds for the passage that replaced a deleted one: a short quote therefore also needs
-  :data:`MIN_LOCAL_EVIDENCE` from its own passage (quote, context up to the edges, edge bonuses). A fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`
-  ("how much it changed"), and quotes shorter than :data:`FUZZY_SHORT` also need their
-  context inside their passage similar ≥ :data:`CONTEXT_MIN` and their whole stored context
-  (which may reach into neighbouring passages) similar ≥ :data:`WIDE_CONTEXT_MIN`.
-- *how far did it move?* A fuzzy candidate farther than :func:`near_limit` from the recorded
-  position must be nearly unchanged (≥ :data:`QUOTE_MIN_FAR`). Two fuzzy candidates in different
-  passages with nearly equal scores → orphaned (unsure).
+- *a passage edge is context*: when the text between the quote and its passage's start (or end)
+  is intact and the edge is there, that side earns :data:`BOUNDARY_BONUS`, so a short quote near
+  an edge survives edits to the neighbouring passages;
+- quote + intact context (+ edges) ≥ :data:`MIN_EVIDENCE`; the part inside its own passage ≥
+  :data:`MIN_LOCAL_EVIDENCE` (context from a neighbour only says "comes after that passage", also
+  true of whatever replaced a deleted passage); each side ≥ :data:`SIDE_EVIDENCE` and, unless
+  intact to the edge, similar ≥ :data:`SIDE_SIMILARITY` (a phrase repeated elsewhere matches on
+  one side only).
+
+Never a wrong place — "how much it changed" and "how far it moved" have separate thresholds:
+
+- changed: a fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`; quotes shorter than
+  :data:`FUZZY_SHORT` also need their context inside their passage similar ≥ :data:`CONTEXT_MIN`
+  and their whole stored context similar ≥ :data:`WIDE_CONTEXT_MIN`; quotes shorter than
+  :data:`FUZZY_MIN_QUOTE` are only ever found exactly.
+- moved: a short exact quote found more than :data:`NEAR_EXACT` characters from where it was needs
+  :data:`STRONG_SIDE` intact characters (or the edge) on *each* side; a fuzzy candidate farther than
+  :func:`near_limit` must be nearly unchanged (≥ :data:`QUOTE_MIN_FAR`). Two fuzzy candidates in
+  different passages with nearly equal scores → orphaned (unsure).
 
 Bounded work: exact search scans at most :data:`MAX_EXACT_CANDIDATES` occurrences, those within
 :data:`NEAR_WINDOW` of the recorded position first (and stops there on a perfect match); fuzzy search
@@ -63,12 +73,21 @@ if TYPE_CHECKING:  # pragma: no cover
 ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are then recomputed
 STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
+# exact search (characters unless said otherwise; see the module docstring)
+PLAUSIBLE = 8
+SIMILARITY_MARGIN = 0.1  # on a 0..2 scale (prefix + suffix similarity)
+LONG_QUOTE = 64
 MIN_EVIDENCE = 32
 MIN_LOCAL_EVIDENCE = 20
+SIDE_EVIDENCE = 8
+SIDE_SIMILARITY = 0.6
 BOUNDARY_BONUS = 8
+NEAR_EXACT = 256
+STRONG_SIDE = 24
 MAX_EXACT_CANDIDATES = 5000
 NEAR_WINDOW = 4096  # exact search looks here first (around the recorded position)
 FUZZY_MIN_QUOTE = 12  # shorter quotes are only ever found exactly
+# fuzzy search
 QUOTE_MIN = 0.75
 QUOTE_MIN_FAR = 0.90
 CONTEXT_MIN = 0.70
@@ -143,14 +162,27 @@ def _local(context: str, before: bool) -> int | None:
     return len(context) if len(context) < CONTEXT else None  # shorter context: the article's edge
 
 
+def _edge(plain: str, b: int, before: bool) -> bool:
+    """Is there a passage edge (or the text's edge) at ``b``, before or after it?"""
+    if before:
+        return b == 0 or plain[b - len(SEPARATOR):b] == SEPARATOR
+    return b == len(plain) or plain[b:b + len(SEPARATOR)] == SEPARATOR
+
+
+def _evident(n: int, left: int, right: int, total: int) -> bool:
+    """Enough evidence that a short exact occurrence is the bookmarked one: ``left``/``right`` are
+    the evidence each side inside the passage (intact characters, + the edge), ``total`` the quote
+    and all intact context (see the module docstring)."""
+    return min(left, right) >= SIDE_EVIDENCE and n + left + right >= MIN_LOCAL_EVIDENCE and total >= MIN_EVIDENCE
+
+
 def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
     plain, quote = parsed.plain_text, bm.quote
     n, size = len(quote), len(parsed.plain_text)
     lp, ls = len(bm.prefix), len(bm.suffix)
     local_pre, local_suf = _local(bm.prefix, True), _local(bm.suffix, False)
-    most = lp + ls + BOUNDARY_BONUS * ((local_pre is not None) + (local_suf is not None))
-    best: tuple[int, int] | None = None  # (context evidence, -distance)
-    best_at: tuple[int, int, int] | None = None
+    most = lp + ls
+    found: list[tuple[int, int]] = []  # (intact context, position) of plausible occurrences
     seen = 0
     # the region around the recorded position first: a perfect match there cannot be beaten
     lo, hi = max(0, bm.pos_start - NEAR_WINDOW), min(size, bm.pos_end + NEAR_WINDOW)
@@ -164,31 +196,44 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
             j = i + n
             pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
             suf = _common_prefix(bm.suffix, plain[j:j + ls])
-            context = pre + suf
-            local = n + min(pre, lp if local_pre is None else local_pre) + \
-                min(suf, ls if local_suf is None else local_suf)  # evidence inside the passage
-            if local_pre is not None and pre >= local_pre:  # same passage opening up to the quote
-                b = i - local_pre
-                if b == 0 or plain[b - len(SEPARATOR):b] == SEPARATOR:
-                    context += BOUNDARY_BONUS
-                    local += BOUNDARY_BONUS
-            if local_suf is not None and suf >= local_suf:  # same passage ending after the quote
-                b = j + local_suf
-                if b == size or plain[b:b + len(SEPARATOR)] == SEPARATOR:
-                    context += BOUNDARY_BONUS
-                    local += BOUNDARY_BONUS
-            if n >= MIN_EVIDENCE or (n + context >= MIN_EVIDENCE and local >= MIN_LOCAL_EVIDENCE):
-                key = (context, -abs(i - bm.pos_start))
-                if best is None or key > best:
-                    where = _in_passage(parsed, i, n)
-                    if where is not None:
-                        best, best_at = key, (where[0], where[1], i)
+            if n + pre + suf >= PLAUSIBLE:
+                found.append((pre + suf, i))
             i = plain.find(quote, i + 1, region_hi)
-        if best is not None and best[0] >= most:
+        if found and max(found)[0] >= most:
             break
-    if best_at is None:
+    # rank the plausible occurrences by context *similarity* (one edited character next to the
+    # quote costs little, unlike in the intact-character count); near-ties go to the nearest
+    ranked = []
+    for _, pos in found:
+        where = _in_passage(parsed, pos, n)
+        if where is not None:
+            sim = _ratio(bm.prefix, plain[max(0, pos - CONTEXT):pos]) + \
+                _ratio(bm.suffix, plain[pos + n:pos + n + CONTEXT])
+            ranked.append((sim, pos, where))
+    if not ranked:
         return None
-    idx, off, pos = best_at
+    top = max(sim for sim, _, _ in ranked)
+    _, pos, (idx, off) = min((r for r in ranked if r[0] >= top - SIMILARITY_MARGIN),
+                             key=lambda r: (abs(r[1] - bm.pos_start), -r[0]))
+    if n < LONG_QUOTE:  # the winner must also bring enough intact context, or nothing is sure
+        j = pos + n
+        pre = _common_suffix(bm.prefix, plain[max(0, pos - lp):pos])
+        suf = _common_prefix(bm.suffix, plain[j:j + ls])
+        edge_pre = local_pre is not None and pre >= local_pre and _edge(plain, pos - local_pre, True)
+        edge_suf = local_suf is not None and suf >= local_suf and _edge(plain, j + local_suf, False)
+        if not _evident(n, min(pre, lp if local_pre is None else local_pre) + BOUNDARY_BONUS * edge_pre,
+                        min(suf, ls if local_suf is None else local_suf) + BOUNDARY_BONUS * edge_suf,
+                        n + pre + suf + BOUNDARY_BONUS * (edge_pre + edge_suf)):
+            return None
+        # and neither side may contradict it (unless that side is intact up to the passage edge);
+        # far from where it was, each side must be intact for STRONG_SIDE characters or to the edge
+        if abs(pos - bm.pos_start) > NEAR_EXACT:
+            if not (edge_pre or pre >= STRONG_SIDE) or not (edge_suf or suf >= STRONG_SIDE):
+                return None
+        if not edge_pre and _ratio(bm.prefix, plain[max(0, pos - CONTEXT):pos]) < SIDE_SIMILARITY:
+            return None
+        if not edge_suf and _ratio(bm.suffix, plain[j:j + CONTEXT]) < SIDE_SIMILARITY:
+            return None
     return Anchor(idx, off, off + n, "exact" if pos == bm.pos_start else "moved")
 
 
@@ -216,7 +261,7 @@ def _refine(bm: Bookmark, text: str, s: int, e: int) -> tuple[int, int]:
     spots = [m + k for m in _finds(text, tail, max(0, e - SNAP - k), e + SNAP)]
     if spots:
         e = min(spots, key=lambda m: abs(m - e))
-    if bm.start == 0 and s <= SNAP:
+    if bm.at_passage_start and s <= SNAP:
         s = 0
     if bm.whole_passage and len(text) - e <= SNAP:
         e = len(text)

@@ -126,8 +126,13 @@ class Bookmark:
 
     @property
     def whole_passage(self) -> bool:
-        """True when the bookmark covers a whole passage (start 0, nothing after it in the passage)."""
-        return self.start == 0 and (self.suffix == "" or self.suffix.startswith("\n\n"))
+        """True when the bookmark covers a whole passage (judged from its context: nothing of the
+        passage before or after it)."""
+        return self.at_passage_start and (self.suffix == "" or self.suffix.startswith("\n\n"))
+
+    @property
+    def at_passage_start(self) -> bool:
+        return self.prefix == "" or self.prefix.endswith("\n\n")
 
 
 def _row(row: tuple) -> Bookmark:
