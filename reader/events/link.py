@@ -8,8 +8,8 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"):
   key) and one per short date interval (≤ 7 days: "25 avril 2023" in two articles naming
   different companies). A mention's anchor is
   its date interval, else its article's publication day. Inside each entity block the mentions are
-  sorted by anchor start and each one is paired with at most ``max_neighbours`` (30) following
-  mentions in the window, so the number of pairs grows like n·(entities per mention)·30, never n².
+  sorted by anchor start and each one is paired with at most ``max_neighbours`` (20) following
+  mentions in the window, so the number of pairs grows like n·(blocks per mention)·20, never n².
 * **Score** of a pair = 0.5·TF-IDF cosine (word 1–2-grams, French stop words removed, sublinear tf,
   fitted on all mention sentences *without their entity and date mentions* — those count
   in the Jaccard and the date agreement, not twice —, each with one extra token per action class of its triggers,
@@ -52,8 +52,8 @@ from reader.events.model import Event, EventMention, Link, Participant, date_lab
 W_SIM, W_JACCARD, W_DATE = 0.5, 0.3, 0.2
 THRESHOLD = 0.24
 WINDOW_DAYS = 7
-MAX_NEIGHBOURS = 30
-EDGE_FLOOR = 0.05
+MAX_NEIGHBOURS = 20
+EDGE_FLOOR = 0.12  # pairs below half the threshold are dropped: they can hardly lift an average
 DATE_BLOCK_MAX_DAYS = 7
 UNDATED = 0.3  # date agreement when one or both sides have no date
 FUZZY = {"week", "part-of-month", "part-of-year"}
@@ -181,12 +181,21 @@ def _tfidf(texts: list[str]):
         return None
 
 
-def _cosines(X, pairs: list[tuple[int, int]], chunk: int = 100_000) -> np.ndarray:
-    out = np.zeros(len(pairs), dtype=np.float32)
-    if X is None or not pairs:
+def _dot(X, i: int, j: int) -> float:
+    """Dot product of two rows of a CSR matrix (no scipy indexing overhead)."""
+    if X is None:
+        return 0.0
+    a0, a1, b0, b1 = X.indptr[i], X.indptr[i + 1], X.indptr[j], X.indptr[j + 1]
+    _common, ia, ib = np.intersect1d(X.indices[a0:a1], X.indices[b0:b1], assume_unique=True, return_indices=True)
+    return float(np.dot(X.data[a0:a1][ia], X.data[b0:b1][ib]))
+
+
+def _rowdots(X, idx: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+    """Dot products of the row pairs ``idx`` (k×2) of a sparse matrix (cosines when rows are unit)."""
+    out = np.zeros(len(idx), dtype=np.float32)
+    if X is None or not len(idx):
         return out
-    idx = np.asarray(pairs, dtype=np.int64)
-    for s in range(0, len(pairs), chunk):
+    for s in range(0, len(idx), chunk):
         a, b = idx[s:s + chunk, 0], idx[s:s + chunk, 1]
         out[s:s + chunk] = np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
     return out
@@ -199,27 +208,65 @@ def _text_for_similarity(m: EventMention) -> str:
     return f"{base} {extra}" if extra else base
 
 
-def score_pairs(mentions: list[EventMention], pairs: set[tuple[int, int]], names: dict[str, str]):
-    """{(i, j): _Pair} for the candidate pairs, and the set of vetoed pairs."""
-    ordered = sorted(pairs)
-    cos = _cosines(_tfidf([_text_for_similarity(m) for m in mentions]), ordered)
-    scored: dict[tuple[int, int], _Pair] = {}
-    vetoed: set[tuple[int, int]] = set()
-    psets = [set(m.participants) for m in mentions]
-    for (i, j), c in zip(ordered, cos.tolist()):
-        agree, veto, note = date_agreement(mentions[i], mentions[j])
-        if veto:
-            vetoed.add((i, j))
-            continue
-        a, b = psets[i], psets[j]
-        inter = a & b
-        jac = len(inter) / (len(a | b) + 1)  # smoothed: one shared name of one is not a match
-        c = min(max(c, 0.0), 1.0)
-        score = W_SIM * c + W_JACCARD * jac + W_DATE * agree
-        if score >= EDGE_FLOOR:
-            shared = tuple(sorted((names.get(k, k.split(":", 1)[-1]) for k in inter), key=str.casefold))
-            scored[(i, j)] = _Pair(score, c, jac, agree, note, shared)
-    return scored, vetoed
+class Scorer:
+    """Pair scores of a set of mentions: vectorised over all candidate pairs, or one pair with its
+    explanation (for the few pairs an event shows)."""
+
+    def __init__(self, mentions: list[EventMention], names: dict[str, str]):
+        from scipy.sparse import csr_matrix
+
+        self.mentions = mentions
+        self.names = names
+        n = len(mentions)
+        self.X = _tfidf([_text_for_similarity(m) for m in mentions]) if mentions else None
+        keys: dict[str, int] = {}
+        rows, cols = [], []
+        for i, m in enumerate(mentions):
+            for k in set(m.participants):
+                rows.append(i)
+                cols.append(keys.setdefault(k, len(keys)))
+        self.P = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, max(len(keys), 1)))
+        self.psize = np.diff(self.P.indptr).astype(np.float32)
+        self.ndates = np.array([len(m.dates) for m in mentions], dtype=np.int64)
+        self.ds = np.array([_ord(m.dates[0][0]) if m.dates else 0 for m in mentions], dtype=np.int64)
+        self.de = np.array([_ord(m.dates[0][1]) if m.dates else 0 for m in mentions], dtype=np.int64)
+        self.fuzzy = np.array([bool(m.dates) and m.dates[0][2] in FUZZY for m in mentions], dtype=bool)
+
+    def score_all(self, pairs: set[tuple[int, int]]):
+        """(I, J, score, veto) arrays over the candidate pairs."""
+        idx = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+        I, J = idx[:, 0], idx[:, 1]
+        cos = np.clip(_rowdots(self.X, idx), 0.0, 1.0)
+        inter = _rowdots(self.P, idx)
+        jac = inter / (self.psize[I] + self.psize[J] - inter + 1.0)
+        agree = np.full(len(idx), UNDATED, dtype=np.float32)
+        veto = np.zeros(len(idx), dtype=bool)
+        both = (self.ndates[I] > 0) & (self.ndates[J] > 0)
+        simple = both & (self.ndates[I] == 1) & (self.ndates[J] == 1)
+        dsI, deI, dsJ, deJ = self.ds[I], self.de[I], self.ds[J], self.de[J]
+        same = simple & (dsI == dsJ) & (deI == deJ)
+        overlap = simple & ~same & (dsI < deJ) & (dsJ < deI)
+        disjoint = simple & ~same & ~overlap
+        near = disjoint & (self.fuzzy[I] | self.fuzzy[J]) & (np.maximum(dsJ - deI, dsI - deJ) <= 3)
+        agree[same], agree[overlap], agree[near] = 1.0, 0.7, 0.2
+        veto[disjoint & ~near] = True
+        agree[disjoint & ~near] = 0.0
+        for k in np.nonzero(both & ~simple)[0].tolist():  # several dates in a sentence: the exact rule
+            value, v, _note = date_agreement(self.mentions[I[k]], self.mentions[J[k]])
+            agree[k], veto[k] = value, v
+        score = W_SIM * cos + W_JACCARD * jac + W_DATE * agree
+        return I, J, score, veto
+
+    def detail(self, i: int, j: int) -> _Pair:
+        """One pair's score and explanation."""
+        a, b = self.mentions[i], self.mentions[j]
+        c = min(max(_dot(self.X, i, j), 0.0), 1.0)
+        pa, pb = set(a.participants), set(b.participants)
+        inter = pa & pb
+        jac = len(inter) / (len(pa | pb) + 1)  # smoothed: one shared name of one is not a match
+        agree, _veto, note = date_agreement(a, b)
+        shared = tuple(sorted((self.names.get(k, k.split(":", 1)[-1]) for k in inter), key=str.casefold))
+        return _Pair(W_SIM * c + W_JACCARD * jac + W_DATE * agree, c, jac, agree, note, shared)
 
 
 def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tuple[int, int]],
@@ -313,8 +360,8 @@ def event_id(mentions: list[EventMention]) -> str:
     return "ev-" + hashlib.sha1("|".join(sorted(m.key for m in mentions)).encode()).hexdigest()[:12]
 
 
-def _build_event(idx: list[int], mentions: list[EventMention], scored: dict[tuple[int, int], _Pair],
-                 published: dict[str, str | None], names: dict[str, str]) -> Event:
+def _build_event(idx: list[int], mentions: list[EventMention], sims: dict[tuple[int, int], float],
+                 scorer: Scorer, published: dict[str, str | None], names: dict[str, str]) -> Event:
     def order(i: int):
         m = mentions[i]
         return (published.get(m.article_id) or "9999", m.article_id, m.passage, m.start)
@@ -334,12 +381,11 @@ def _build_event(idx: list[int], mentions: list[EventMention], scored: dict[tupl
     if len(idx) > 1:
         for a in idx:
             for b in idx:
-                if a < b and (a, b) in scored:
-                    p = scored[(a, b)]
-                    central[a] += p.score
-                    central[b] += p.score
-                    if mentions[a].article_id != mentions[b].article_id:
-                        pair_list.append((a, b, p))
+                if a < b and (a, b) in sims:
+                    sc = sims[(a, b)]
+                    central[a] += sc
+                    central[b] += sc
+                    pair_list.append((a, b, sc))
     label_i = max(idx, key=lambda i: (central[i], mentions[i].dated, -order(i)[2]))
     # participants by frequency
     freq: Counter[str] = Counter()
@@ -351,13 +397,16 @@ def _build_event(idx: list[int], mentions: list[EventMention], scored: dict[tupl
     parts = [Participant(key, names.get(key, key.split(":", 1)[-1]), freq[key])
              for key in sorted(freq, key=lambda x: (-freq[x], first[x]))]
     # one link per article pair: its best-scoring mention pair
-    best: dict[tuple[str, str], tuple[int, int, _Pair]] = {}
-    for a, b, p in pair_list:
+    best: dict[tuple[str, str], tuple[int, int, float]] = {}
+    for a, b, sc in pair_list:
         arts = tuple(sorted((mentions[a].article_id, mentions[b].article_id)))
-        if arts not in best or p.score > best[arts][2].score:
-            best[arts] = (a, b, p)
-    links = [Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
-                  p.shared, p.note) for a, b, p in sorted(best.values(), key=lambda t: -t[2].score)]
+        if arts not in best or sc > best[arts][2]:
+            best[arts] = (a, b, sc)
+    links = []
+    for a, b, _sc in sorted(best.values(), key=lambda t: -t[2]):
+        p = scorer.detail(a, b)
+        links.append(Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
+                          p.shared, p.note))
     pubs = [published.get(m.article_id) for m in ms if published.get(m.article_id)]
     return Event(
         id=event_id(ms),
@@ -377,11 +426,16 @@ def link_mentions(mentions: list[EventMention], published: dict[str, str | None]
     stats = LinkStats(mentions=len(mentions))
     pairs = candidate_pairs(mentions, published, window_days, max_neighbours)
     stats.candidate_pairs = len(pairs)
-    scored, vetoed = score_pairs(mentions, pairs, names)
-    stats.vetoed_pairs = len(vetoed)
-    clusters = average_linkage(len(mentions), {k: p.score for k, p in scored.items()}, vetoed, threshold,
-                               [m.article_id for m in mentions])
-    events = [_build_event(c, mentions, scored, published, names) for c in clusters]
+    scorer = Scorer(mentions, names)
+    I, J, score, veto = scorer.score_all(pairs) if pairs else (np.zeros(0, int),) * 2 + (np.zeros(0),
+                                                                                       np.zeros(0, bool))
+    stats.vetoed_pairs = int(veto.sum())
+    keep = ~veto & (score >= EDGE_FLOOR)
+    sims = dict(zip(zip(I[keep].tolist(), J[keep].tolist()), score[keep].tolist()))
+    vetoed = set(zip(I[veto].tolist(), J[veto].tolist()))
+    del I, J, score, veto, keep
+    clusters = average_linkage(len(mentions), sims, vetoed, threshold, [m.article_id for m in mentions])
+    events = [_build_event(c, mentions, sims, scorer, published, names) for c in clusters]
     events.sort(key=Event.sort_key)
     stats.events = len(events)
     stats.linked_events = sum(1 for e in events if e.linked)

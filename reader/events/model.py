@@ -67,14 +67,17 @@ class EventMention:
     def dated(self) -> bool:
         return self.date_start is not None
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, content: bool = True) -> dict:
+        """JSON dict; ``content=False`` leaves out the linker's masked text (not needed to read events)."""
+        d = {
             "article_id": self.article_id, "passage": self.passage, "start": self.start, "end": self.end,
             "text": self.text, "date_start": self.date_start, "date_end": self.date_end,
             "granularity": self.granularity, "date_text": self.date_text, "dates": [list(x) for x in self.dates],
             "participants": list(self.participants), "trigger": self.trigger, "actions": list(self.actions),
-            "content": self.content,
         }
+        if content:
+            d["content"] = self.content
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "EventMention":
@@ -169,7 +172,7 @@ class Event:
             "linked": self.linked,
             "articles": self.articles,
             "participants": [dict(vars(p)) for p in self.participants],
-            "mentions": [m.to_json() for m in self.mentions],
+            "mentions": [m.to_json(content=False) for m in self.mentions],
             "links": [{**vars(lk), "shared": list(lk.shared)} for lk in self.links],
         }
 
