@@ -33,8 +33,9 @@ must bring its context:
 Never a wrong place — "how much it changed" and "how far it moved" have separate thresholds:
 
 - changed: a fuzzy candidate needs quote similarity ≥ :data:`QUOTE_MIN`; quotes shorter than
-  :data:`FUZZY_SHORT` also need their context inside their passage similar ≥ :data:`CONTEXT_MIN`
-  and their whole stored context similar ≥ :data:`WIDE_CONTEXT_MIN`; quotes shorter than
+  :data:`FUZZY_SHORT` also need their context inside their passage similar on each side
+  (≥ :data:`SIDE_SIMILARITY`) and overall (≥ :data:`CONTEXT_MIN`), and their whole stored context
+  similar ≥ :data:`WIDE_CONTEXT_MIN`; quotes shorter than
   :data:`FUZZY_MIN_QUOTE` are only ever found exactly.
 - moved: a short exact quote found more than :data:`NEAR_EXACT` characters from where it was needs
   :data:`STRONG_SIDE` intact characters (or the edge) on *each* side; a fuzzy candidate farther than
@@ -317,9 +318,11 @@ def _fuzzy(bm: Bookmark, parsed: ParsedArticle) -> Anchor:
         if n < FUZZY_SHORT:
             # a short quote needs its own passage's context (up to the passage edges) to match, and
             # the wider context not to contradict it
-            local = _ratio(local_prefix + "\n" + local_suffix,
-                           p.text[max(0, s - CONTEXT):s] + "\n" + p.text[e:e + CONTEXT])
-            if local < CONTEXT_MIN or _ratio(bm.prefix + "\n" + bm.suffix, before + "\n" + after) < WIDE_CONTEXT_MIN:
+            left, right = p.text[max(0, s - CONTEXT):s], p.text[e:e + CONTEXT]
+            if _ratio(local_prefix, left) < SIDE_SIMILARITY or _ratio(local_suffix, right) < SIDE_SIMILARITY:
+                continue  # each side must agree: a repeated phrase matches on one side only
+            if _ratio(local_prefix + "\n" + local_suffix, left + "\n" + right) < CONTEXT_MIN or \
+                    _ratio(bm.prefix + "\n" + bm.suffix, before + "\n" + after) < WIDE_CONTEXT_MIN:
                 continue
         distance = abs(ps - bm.pos_start)
         if distance > near and q < QUOTE_MIN_FAR:

@@ -202,7 +202,9 @@ class BookmarkStore:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise BookmarkError(f"the bookmarks database {self.path} is busy (another reader is writing)") from None
-            raise self._unreadable(exc) from None
+            raise BookmarkError(f"cannot write the bookmarks database {self.path}: {exc}; nothing was changed") from None
+        except sqlite3.IntegrityError as exc:
+            raise BookmarkError(f"bookmark conflict in {self.path}: {exc}; nothing was changed") from None
         except sqlite3.DatabaseError as exc:
             raise self._unreadable(exc) from None
         finally:
