@@ -191,12 +191,17 @@ _GATES = {
     "digit": re.compile(r"\d"),
     "frmonth": re.compile(r"janv|f[ée]vr|mars|avril|mai|juin|juil|ao[uû]t|sept|octo|nove|d[ée]ce", re.IGNORECASE),
     "enmonth": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
+    "rday": re.compile(r"hier|demain|aujourd|today|yesterday|tomorrow", re.IGNORECASE),
+    "weekday": re.compile(r"di\b|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
+    "unit": re.compile(r"semaine|mois|ann[ée]e|\ban\b|week|month|year", re.IGNORECASE),
+    "part": re.compile(r"d[ée]but|fin|mi-|milieu|courant", re.IGNORECASE),
 }
 _GATE_OF = {
     "fr_dmy": "frmonth", "fr_my": "frmonth", "part_month": "frmonth", "cued_month": "frmonth", "cue_month": "frmonth",
     "en_mdy": "enmonth", "en_dmy": "enmonth", "en_my": "enmonth",
     "iso": "digit", "part_year": "digit", "cue_year": "digit", "year": "digit", "money": "digit",
-    "money_pre": "digit",
+    "money_pre": "digit", "rday": "rday", "weekday": "weekday", "en_weekday": "weekday",
+    "rel_unit": "unit", "rel_unit_pre": "unit", "en_rel_unit": "unit", "part_this_year": "part",
 }
 
 
