@@ -1,0 +1,90 @@
+"""Events panel and timeline on the bundled articles, after a real ingest (spaCy: slow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import BUNDLED
+from reader.ingest import run_ingest
+from reader.ui.app import ReaderApp
+from reader.ui.article_view import ArticleView
+from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, axis_lines
+
+pytestmark = pytest.mark.slow
+
+
+async def _wait(pilot, cond, tries=300):
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if cond():
+            return True
+    return False
+
+
+async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
+    run_ingest(BUNDLED)
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert await _wait(pilot, lambda: app.event_set is not None)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.query_one(EventsPanel)
+        assert panel.display, "shown by default on a wide terminal"
+        assert panel.events, "the article's events are listed"
+        linked = [e for e in panel.events if e.other_articles(app.article.id)]
+        assert linked, "at least one event is reported by the other article too"
+        dates = [e.when or "9999" for e in panel.events]
+        assert dates == sorted(dates)
+        # the marker follows the passage cursor
+        view = app.query_one(ArticleView)
+        target = linked[0].mentions_in(app.article.id)[0].passage
+        view.set_cursor(target)
+        await pilot.pause()
+        assert panel.marked == app.event_set.nearest(app.article.id, target).id
+        # enter on an event lists its mentions in both articles; enter on one opens it
+        panel.query_one("#events-list").focus()
+        panel.query_one("#events-list").highlighted = panel.events.index(linked[0])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EventMentionsScreen)
+        other = [i for i, m in enumerate(linked[0].mentions) if m.article_id != app.article.id][0]
+        app.screen.query_one("#event-mentions").highlighted = other
+        await pilot.press("enter")
+        mention = linked[0].mentions[other]
+        assert await _wait(pilot, lambda: app.article is not None and app.article.id == mention.article_id)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.cursor == mention.passage
+        # toggling the panel is remembered
+        await pilot.press("v")
+        assert not panel.display and app.state["events_panel"] is False
+        # the timeline
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TimelineScreen)
+        screen = app.screen
+        assert len(screen.shown) == len(app.event_set.all())
+        await pilot.press(*"musk")
+        await pilot.pause()
+        assert 0 < len(screen.shown) < len(app.event_set.all())
+        assert all(any("musk" in p.name.casefold() for p in e.participants) for e in screen.shown)
+    app2 = ReaderApp(BUNDLED, ingest=False)
+    async with app2.run_test(size=(150, 40)) as pilot:
+        await pilot.pause()
+        assert not app2.query_one(EventsPanel).display, "the hidden panel stays hidden after a restart"
+
+
+def test_axis_draws_ticks_and_markers():
+    import datetime as dt
+
+    dates = [dt.date(2015, 6, 1), dt.date(2023, 4, 19), dt.date(2023, 4, 25)]
+    marks, axis, labels = axis_lines(dates, 60, [False, False, True])
+    assert len(marks) == len(axis) == len(labels) == 60
+    assert "┼" in axis and "2016" in labels and "2023" in labels
+    assert marks.count("●") + marks.count("◆") + sum(c.isdigit() for c in marks) >= 2
+    assert marks.index("●") < 10  # 2015 sits at the left end
+    marks, _, _ = axis_lines(dates, 60, [False, False, True], selected=0)
+    assert marks.index("▼") < 10
