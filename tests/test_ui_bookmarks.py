@@ -119,3 +119,25 @@ async def test_bookmark_survives_an_edit_of_the_article(corpus):
         marked = [w.passage.index for w in view.passage_widgets if w.has_class("-bookmarked")]
         assert len(marked) == 1
         assert view.article.passages[marked[0]].text == quote
+
+
+async def test_keyboard_selection_bookmarks_sentences():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        text = view.article.passages[0].text
+        first = text[: text.index(". ") + 1]
+        await pilot.press("s")
+        assert app._selection_in_view() == (0, 0, len(first))
+        await pilot.press("s")
+        second_start = len(first) + 1
+        sel = app._selection_in_view()
+        assert sel[1] == second_start and text[sel[1]:sel[2]].startswith("Une nouvelle")
+        await pilot.press("S")  # no third sentence: stays
+        await pilot.press("escape")
+        assert app._selection_in_view() is None
+        await pilot.press("s", "S", "b")
+        await pilot.pause()
+        bm = BookmarkStore().list()[0]
+        assert bm.passage == 0 and bm.start == 0 and bm.quote == text

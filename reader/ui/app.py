@@ -355,6 +355,32 @@ class ReaderApp(App):
         span = widget.selection_span(sel)
         return (widget.passage.index, *span) if span else None
 
+    def action_select_sentence(self, extend: bool) -> None:
+        """Keyboard selection, sentence by sentence, inside the passage under the cursor."""
+        import re
+
+        view = self.query_one(ArticleView)
+        if not view.passage_widgets:
+            return
+        widget = view.passage_widgets[view.cursor]
+        text = widget.passage.text
+        bounds = [0] + [m.end() for m in re.finditer(r"(?<=[.!?…»”])\s+", text)] + [len(text)]
+        sentences = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+        current = self._selection_in_view()
+        if current and current[0] == widget.passage.index:
+            _, start, end = current
+            after = [k for k, (a, _b) in enumerate(sentences) if a >= end]
+            if not after:
+                self.set_status("End of the passage: j moves to the next one")
+                return
+            nxt = sentences[after[0]]
+            start, end = (start, nxt[1]) if extend else nxt
+        else:
+            start, end = sentences[0] if sentences else (0, len(text))
+        end = len(text[:end].rstrip())
+        self.screen.selections = {widget: widget.selection_for(start, end)}
+        self.set_status("Selected: s next sentence · S extend · b bookmark the selection · esc clear")
+
     def action_bookmark(self) -> None:
         view = self.query_one(ArticleView)
         if self.article is None or not view.passage_widgets:
@@ -453,6 +479,10 @@ class ReaderApp(App):
 
     def action_back(self) -> None:
         view = self.query_one(ArticleView)
+        if self.screen.selections:
+            self.screen.clear_selection()
+            self.set_status("")
+            return
         if view.entity_cursor is not None:
             view.entity_cursor = None
             view.refresh_highlights()

@@ -81,6 +81,22 @@ class PassageWidget(Static):
         # same text, so same size: restyle without a layout pass
         self.update(self._content(mentions, matches, focus, marks), layout=False)
 
+    def selection_for(self, start: int, end: int):
+        """The Textual selection covering ``[start, end)`` of the passage text (for keyboard selection)."""
+        from textual.geometry import Offset
+        from textual.selection import Selection
+
+        def point(offset: int) -> Offset:
+            offset += len(self.prefix)
+            lines = str(self.render()).split("\n")
+            y = 0
+            while y < len(lines) - 1 and offset > len(lines[y]):
+                offset -= len(lines[y]) + 1
+                y += 1
+            return Offset(offset, y)
+
+        return Selection(point(start), point(end))
+
     def selection_span(self, selection) -> tuple[int, int] | None:
         """A mouse/keyboard selection inside this widget → (start, end) in the passage text."""
         lines = str(self.render()).split("\n")

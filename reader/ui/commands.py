@@ -23,6 +23,7 @@ class Command:
     scope: str = "app"
     footer: bool = False
     palette: bool = True
+    priority: bool = False  # checked before the focused widget sees the key
 
     @property
     def display_keys(self) -> str:
@@ -74,9 +75,14 @@ COMMANDS: tuple[Command, ...] = (
             scope="article", palette=False),
     Command("bookmark", "b", "app.bookmark", "Bookmark", "Bookmark the passage under the cursor (or the selected text)",
             scope="article", footer=True),
+    Command("select-sentence", "s", "app.select_sentence(False)", "Select sentence",
+            "Keyboard selection: select the next sentence of the passage (b then bookmarks it)", scope="article"),
+    Command("extend-selection", "S", "app.select_sentence(True)", "Extend selection",
+            "Extend the keyboard selection by one sentence", scope="article"),
     Command("note", "a", "app.note", "Note", "Add or edit the note of this passage's bookmark", scope="article"),
-    Command("back", "escape", "app.back", "Back", "Clear the entity focus, or return to the article list",
-            scope="article", palette=False),
+    Command("back", "escape", "app.back", "Back",
+            "Clear the selection, then the entity focus, then return to the article list",
+            scope="article", palette=False, priority=True),
     Command("entity-next", "e", "app.entity(True)", "Next entity", "Jump to the next named entity",
             scope="article", footer=True),
     Command("entity-prev", "E", "app.entity(False)", "Previous entity", "Jump to the previous named entity",
@@ -132,7 +138,7 @@ def bindings(scope: str) -> list[Binding]:
         if cmd.scope != scope:
             continue
         out.append(Binding(cmd.keys, cmd.action, cmd.title, show=cmd.footer, id=cmd.id,
-                           key_display=cmd.display_keys.split()[0]))
+                           key_display=cmd.display_keys.split()[0], priority=cmd.priority))
     return out
 
 
