@@ -479,3 +479,21 @@ def test_notes_are_made_safe_and_only_the_latest_anchor_is_kept(store):
     anchor_article(store, v2)
     assert store.cached_anchors(f"{v1.meta.content_hash}:1") == {}
     assert store.cached_anchors(f"{v2.meta.content_hash}:1")[bm.uuid].status == "moved"
+
+
+def test_regressions_found_by_the_property_tests():
+    art = bundled()  # passage 1 is the heading "Une décision stratégique"
+    blocks = art.body.strip("\n").split("\n\n")
+    bm = BookmarkStore.make(art, 1, 2, 3)  # one letter of a short heading
+    new = edited(art, "\n\n".join([blocks[1]] + blocks[3:]))  # both neighbours dropped
+    assert anchor(bm, new) == type(anchor(bm, new))(0, 2, 3, "moved")
+
+    other = bundled("microsoft-retire-twitter-advertising")
+    p1 = other.passages[1].text  # "…choisi de retirer Twitter de sa plateforme…", also in passage 0
+    i = p1.index("retirer Twitter") - 1
+    for start, end, cut in [(i, i + 1, (i - 35, i + 1)), (i + 6, i + 7, (i - 33, i + 3)),
+                            (i - 12, i + 1, (i - 19, i - 19))]:
+        bm = BookmarkStore.make(other, 1, start, end)
+        changed = p1[:cut[0]] + ("AAAAAAAA AAAAAAAAA " if cut[0] == cut[1] else "") + p1[cut[1]:]
+        a = anchor(bm, edited(other, other.body.replace(p1, changed)))
+        assert a.orphaned or a.passage == 1, (bm.quote, a)

@@ -177,6 +177,17 @@ def _evident(n: int, left: int, right: int, total: int) -> bool:
     return min(left, right) >= SIDE_EVIDENCE and n + left + right >= MIN_LOCAL_EVIDENCE and total >= MIN_EVIDENCE
 
 
+def _sides(bm: Bookmark, plain: str, pos: int, n: int, local_pre: int | None, local_suf: int | None):
+    """Intact context characters before/after an occurrence, and whether each side is intact up to
+    a passage edge that sits where the stored context puts it."""
+    j = pos + n
+    pre = _common_suffix(bm.prefix, plain[max(0, pos - len(bm.prefix)):pos])
+    suf = _common_prefix(bm.suffix, plain[j:j + len(bm.suffix)])
+    edge_pre = local_pre is not None and pre >= local_pre and _edge(plain, pos - local_pre, True)
+    edge_suf = local_suf is not None and suf >= local_suf and _edge(plain, j + local_suf, False)
+    return pre, suf, edge_pre, edge_suf
+
+
 def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
     plain, quote = parsed.plain_text, bm.quote
     n, size = len(quote), len(parsed.plain_text)
@@ -203,25 +214,23 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
         if found and max(found)[0] >= most:
             break
     # rank the plausible occurrences by context *similarity* (one edited character next to the
-    # quote costs little, unlike in the intact-character count); near-ties go to the nearest
+    # quote costs little, unlike in the intact-character count; a side intact up to the passage
+    # edge is perfect); near-ties go to the nearest
     ranked = []
     for _, pos in found:
         where = _in_passage(parsed, pos, n)
         if where is not None:
-            sim = _ratio(bm.prefix, plain[max(0, pos - CONTEXT):pos]) + \
-                _ratio(bm.suffix, plain[pos + n:pos + n + CONTEXT])
-            ranked.append((sim, pos, where))
+            pre, suf, edge_pre, edge_suf = _sides(bm, plain, pos, n, local_pre, local_suf)
+            sim = (1.0 if edge_pre else _ratio(bm.prefix, plain[max(0, pos - CONTEXT):pos])) + \
+                (1.0 if edge_suf else _ratio(bm.suffix, plain[pos + n:pos + n + CONTEXT]))
+            ranked.append((sim, pos, where, (pre, suf, edge_pre, edge_suf)))
     if not ranked:
         return None
-    top = max(sim for sim, _, _ in ranked)
-    _, pos, (idx, off) = min((r for r in ranked if r[0] >= top - SIMILARITY_MARGIN),
-                             key=lambda r: (abs(r[1] - bm.pos_start), -r[0]))
+    top = max(r[0] for r in ranked)
+    sim, pos, (idx, off), (pre, suf, edge_pre, edge_suf) = min(
+        (r for r in ranked if r[0] >= top - SIMILARITY_MARGIN), key=lambda r: (abs(r[1] - bm.pos_start), -r[0]))
     if n < LONG_QUOTE:  # the winner must also bring enough intact context, or nothing is sure
         j = pos + n
-        pre = _common_suffix(bm.prefix, plain[max(0, pos - lp):pos])
-        suf = _common_prefix(bm.suffix, plain[j:j + ls])
-        edge_pre = local_pre is not None and pre >= local_pre and _edge(plain, pos - local_pre, True)
-        edge_suf = local_suf is not None and suf >= local_suf and _edge(plain, j + local_suf, False)
         if not _evident(n, min(pre, lp if local_pre is None else local_pre) + BOUNDARY_BONUS * edge_pre,
                         min(suf, ls if local_suf is None else local_suf) + BOUNDARY_BONUS * edge_suf,
                         n + pre + suf + BOUNDARY_BONUS * (edge_pre + edge_suf)):
