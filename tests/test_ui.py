@@ -189,3 +189,23 @@ async def test_large_list_scrolls_virtually(tmp_path):
         assert lst.cursor == 0 and lst.scroll_offset.y == 0
         await pilot.press("space")
         assert lst.cursor > 5
+
+
+async def test_long_article_mounts_progressively_and_G_reaches_the_end(tmp_path):
+    paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 120 for i in range(80))
+    write_article(tmp_path, "long.md", "long", "Long", paras)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        view = app.query_one(ArticleView)
+        await pilot.press("G")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if view.cursor == 79 and all(w.is_attached for w in view.passage_widgets):
+                break
+        assert view.cursor == 79
+        assert all(w.is_attached for w in view.passage_widgets)
+        assert view.passage_widgets[79].has_class("-cursor")

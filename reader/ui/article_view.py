@@ -152,14 +152,40 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.matches = matches or {}
         self.bookmarks = bookmarks or {}
         self.entity_cursor = None
-        await self.remove_children()
         header = ArticleHeader(self._header_content(article), classes="article-header", markup=False)
         mentions = self._by_passage if self.show_entities else {}
         self._widgets = [PassageWidget(p, mentions.get(p.index, ()), self.matches.get(p.index, ()),
                                        self.bookmarks.get(p.index, ())) for p in article.passages]
-        await self.mount(header, *self._widgets)
+        # Progressive: mount what the first screen needs (up to the target passage and a screenful
+        # more), paint, then mount the rest — opening a long article costs one screen, not the article.
+        first = self._first_batch(passage)
+        removing = self.remove_children()
+        mounting = self.mount(header, *self._widgets[:first])
+        await removing
+        await mounting
+        self._generation = getattr(self, "_generation", 0) + 1
+        if first < len(self._widgets):
+            self.call_after_refresh(self._mount_rest, self._generation, first)
         self.scroll_home(animate=False)
         self.cursor = min(passage, max(0, len(self._widgets) - 1))
+
+    def _first_batch(self, passage: int) -> int:
+        """How many passages to mount before the first paint: through ``passage``, then a screenful of text."""
+        budget = max(1500, self.size.width * self.size.height)
+        count, chars = passage + 1, 0
+        while count < len(self._widgets) and chars < budget:
+            chars += len(self._widgets[count].passage.text) + 80
+            count += 1
+        return min(count, len(self._widgets))
+
+    async def _mount_rest(self, generation: int, start: int) -> None:
+        if generation == self._generation and start < len(self._widgets):
+            await self.mount(*self._widgets[start:])
+
+    async def _ensure_mounted(self) -> None:
+        pending = [w for w in self._widgets if not w.is_attached]
+        if pending:
+            await self.mount(*pending)
 
     def _header_content(self, article: Article) -> Content:
         meta = article.meta
@@ -200,6 +226,9 @@ class ArticleView(VerticalScroll, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         if not self._widgets:
             return
+        if not self._widgets[new].is_attached:
+            self.run_worker(self._cursor_after_mount(old, new), group="mount-rest")
+            return
         if 0 <= old < len(self._widgets):
             self._widgets[old].remove_class("-cursor")
         widget = self._widgets[new]
@@ -207,6 +236,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.scroll_to_widget(widget, animate=False, top=False)
         if self.article is not None:
             self.post_message(self.CursorMoved(self.article.id, new))
+
+    async def _cursor_after_mount(self, old: int, new: int) -> None:
+        await self._ensure_mounted()
+        self.call_after_refresh(self.watch_cursor, old, new)
 
     def set_cursor(self, passage: int, top: bool = False) -> None:
         if not self._widgets:
@@ -250,7 +283,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_last(self) -> None:
         self.set_cursor(len(self._widgets) - 1)
-        self.scroll_end(animate=False)
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
