@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import random
 import statistics
 import sys
 import tempfile
@@ -60,7 +59,6 @@ def make_body(folder: Path, chars: int) -> tuple[object, str]:
 
 def bench_anchor(folder: Path, sizes: list[int], repeat: int) -> None:
     print(f"{'chars':>8} {'case':<28} {'status':<9} {'ms':>7} {'x parse':>8}")
-    rng = random.Random(0)
     for chars in sizes:
         meta, body = make_body(folder, chars)
         art = article_of(meta, body)
@@ -85,7 +83,6 @@ def bench_anchor(folder: Path, sizes: list[int], repeat: int) -> None:
             status = anchor(bm, new).status
             ms = median_ms(lambda: anchor(bm, new), repeat)
             print(f"{len(art.parsed.plain_text):>8} {name:<28} {status:<9} {ms:>7.2f} {ms / parse_ms:>8.2f}")
-        rng.random()
         print(f"{len(art.parsed.plain_text):>8} {'(parse_passages)':<28} {'':<9} {parse_ms:>7.2f}")
 
 
