@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
+import sqlite3
 import time
 
 from conftest import write_article
@@ -60,10 +60,8 @@ def test_progress_is_reported(tmp_path):
 def test_old_schema_version_is_rebuilt(tmp_path, monkeypatch):
     folder = make_corpus(tmp_path / "c")
     update_index(folder, refresh(folder))
-    d = index_dir(folder)
-    manifest = json.loads((d / "manifest.json").read_text())
-    manifest["schema"] = sindex.SCHEMA_VERSION - 1
-    (d / "manifest.json").write_text(json.dumps(manifest))
+    with sqlite3.connect(index_dir(folder) / "manifest.sqlite3") as conn:
+        conn.execute("UPDATE info SET value = ? WHERE key = 'schema'", (str(sindex.SCHEMA_VERSION - 1),))
     rep = update_index(folder, refresh(folder))
     assert rep["rebuilt"] and rep["added"] == 5
     assert Searcher(folder).search("plateforme").total == 5
@@ -104,10 +102,18 @@ def test_corrupt_segment_is_rebuilt(tmp_path):
     assert Searcher(folder).search("plateforme").total == 5
 
 
+def test_corrupt_manifest_rebuilds(tmp_path):
+    folder = make_corpus(tmp_path / "c")
+    update_index(folder, refresh(folder))
+    (index_dir(folder) / "manifest.sqlite3").write_bytes(b"not a database" * 100)
+    rep = update_index(folder, refresh(folder))
+    assert rep["rebuilt"] and rep["added"] == 5
+
+
 def test_missing_manifest_rebuilds(tmp_path):
     folder = make_corpus(tmp_path / "c")
     update_index(folder, refresh(folder))
-    (index_dir(folder) / "manifest.json").unlink()
+    (index_dir(folder) / "manifest.sqlite3").unlink()
     rep = update_index(folder, refresh(folder))
     assert rep["rebuilt"] and rep["added"] == 5
     assert Searcher(folder).search("plateforme").total == 5
@@ -172,10 +178,8 @@ def test_dirty_manifest_entries_are_redone(tmp_path):
     """A killed update leaves touched ids marked dirty: the next update redoes them."""
     folder = make_corpus(tmp_path / "c")
     update_index(folder, refresh(folder))
-    d = index_dir(folder)
-    manifest = json.loads((d / "manifest.json").read_text())
-    manifest["docs"]["a1"] = ["", False]
-    (d / "manifest.json").write_text(json.dumps(manifest))
+    with sqlite3.connect(index_dir(folder) / "manifest.sqlite3") as conn:
+        conn.execute("UPDATE docs SET hash = '' WHERE id = 'a1'")
     rep = update_index(folder, refresh(folder))
     assert rep["updated"] == 1 and not rep["rebuilt"]
     assert Searcher(folder).search("plateforme").total == 5

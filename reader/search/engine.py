@@ -241,7 +241,7 @@ class Engine:
                         found.add(b.decode("utf-8") if isinstance(b, bytes) else b)
         except Exception:  # noqa: BLE001
             pass
-        terms = sorted(found, key=lambda t: -reader.doc_frequency(field, t))[:MAX_EXPANSIONS]
+        terms = sorted(found, key=lambda t: (-reader.doc_frequency(field, t), t))[:MAX_EXPANSIONS]
         self.expanded[key] = terms
         return terms
 

@@ -3,7 +3,7 @@
 Layout (under ``paths.corpus_cache_dir(folder)``)::
 
     search/                 the Whoosh index, named ``reader_v<SCHEMA_VERSION>``
-    search/manifest.json    {"schema": V, "docs": {article id: [content hash, annotated?]}}
+    search/manifest.sqlite3 docs(id, content hash, annotated?) + info(schema): what is indexed
     search/info.json        {"schema": V, "newest": "YYYY-MM-DD" | null, "count": N}  (small: searcher)
     search.lock             our writer lock (outside ``search/`` so a wipe never removes it)
 
@@ -41,10 +41,12 @@ import datetime as dt
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
 import zlib
 from array import array
+from contextlib import closing
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,7 +120,6 @@ def _write_json(path: Path, data) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            # json.dumps (C encoder) is ~10x faster than json.dump on a file for a 50k manifest
             fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         os.replace(tmp, path)
     except BaseException:
@@ -137,18 +138,40 @@ def read_info(directory: Path) -> dict | None:
     return info if isinstance(info, dict) and info.get("schema") == SCHEMA_VERSION else None
 
 
+def _manifest_db(directory: Path) -> sqlite3.Connection:
+    return sqlite3.connect(directory / "manifest.sqlite3", timeout=10)
+
+
 def _read_manifest(directory: Path) -> dict[str, list] | None:
+    """{article id: [content hash, annotated?]} or None when missing, corrupt or of another version."""
+    path = directory / "manifest.sqlite3"
+    if not path.exists():
+        return None
     try:
-        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with closing(_manifest_db(directory)) as conn:
+            row = conn.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
+            if row is None or row[0] != str(SCHEMA_VERSION):
+                return None
+            return {i: [h, bool(a)] for i, h, a in conn.execute("SELECT id, hash, annotated FROM docs")}
+    except sqlite3.Error:
         return None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION or not isinstance(data.get("docs"), dict):
-        return None
-    return data["docs"]
 
 
-def _write_manifest(directory: Path, docs: dict[str, list]) -> None:
-    _write_json(directory / "manifest.json", {"schema": SCHEMA_VERSION, "docs": docs})
+def _create_manifest(directory: Path) -> None:
+    with closing(_manifest_db(directory)) as conn, conn:
+        conn.executescript(
+            "CREATE TABLE docs (id TEXT PRIMARY KEY, hash TEXT, annotated INTEGER);"
+            "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);"
+        )
+        conn.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+
+def _update_manifest(directory: Path, changes: dict[str, list | None]) -> None:
+    """Upsert ``[hash, annotated]`` entries, delete ``None`` ones — one transaction, touched rows only."""
+    with closing(_manifest_db(directory)) as conn, conn:
+        conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+                         [(i, e[0], int(e[1])) for i, e in changes.items() if e is not None])
+        conn.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i, e in changes.items() if e is None])
 
 
 # -- opening --------------------------------------------------------------------------------------
@@ -183,7 +206,7 @@ def _open_or_create(directory: Path):
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True, exist_ok=True)
     ix = FileStorage(str(directory)).create_index(build_schema(), indexname=INDEX_NAME)
-    _write_manifest(directory, {})
+    _create_manifest(directory)
     return ix, {}, True
 
 
@@ -299,12 +322,10 @@ def _annotated_hashes() -> set[str]:
 
 def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
     fresh = not docs
-    for i in to_delete:
-        docs[i] = ["", False]  # dirty until committed
-    for m in to_index:
-        if m.id in docs:
-            docs[m.id] = ["", docs[m.id][1]]
-    _write_manifest(directory, docs)
+    dirty = {i: ["", False] for i in to_delete}  # dirty until committed
+    dirty.update({m.id: ["", docs[m.id][1]] for m in to_index if m.id in docs})
+    if dirty:
+        _update_manifest(directory, dirty)
     big = len(to_index) > 1000
     # Blocks of 1024 postings (Whoosh's default is 128): the engine reads whole postings lists a
     # block at a time, so fewer, larger blocks mean fewer Python steps per query.
@@ -338,12 +359,12 @@ def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
     except BaseException:
         writer.cancel()
         raise
-    for i in to_delete:
-        docs.pop(i, None)
+    changes: dict[str, list | None] = {i: None for i in to_delete}
+    changes.update(done_ids)
+    _update_manifest(directory, changes)
     report["deleted"] = len(to_delete)
-    for i, entry in done_ids.items():
+    for i, entry in changes.items():
         if entry is None:
             docs.pop(i, None)
         else:
             docs[i] = entry
-    _write_manifest(directory, docs)
