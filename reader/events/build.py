@@ -11,8 +11,10 @@
 3. the result is written atomically to ``paths.corpus_cache_dir(folder)/"events.json"``
    (:mod:`reader.events.store`).
 
-Relinking the whole corpus (rather than patching clusters) keeps events identical to a fresh build;
-it costs seconds for 10,000 articles (see ``tests/bench/bench_events.py``).
+Relinking the whole corpus (rather than patching clusters) keeps events identical to a fresh build.
+Measured (tests/bench/bench_events.py, generated articles, 2 busy cores): 1,000 articles → 22k
+mentions, 156k candidate pairs, link ~7 s; 10,000 → 223k mentions, 5.7M pairs, link ~130 s.
+Unchanged corpora skip the relink entirely.
 """
 
 from __future__ import annotations
