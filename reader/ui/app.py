@@ -552,6 +552,10 @@ class ReaderApp(App):
             self.update_legend()
         names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
         pct = f" {100 * message.done // message.total}%" if message.total else ""
+        if message.stage == "entities" and self.article is not None:
+            view = self.query_one(ArticleView)
+            if view.annotations is None and ann_store.has(self.article.meta.content_hash):
+                self.apply_annotations()  # this article's entities are ready: show them now
         self.set_status(f"{names.get(message.stage, message.stage)}… {message.done}/{message.total}{pct}")
 
     def on_ingest_done(self, message: IngestDone) -> None:
