@@ -29,12 +29,12 @@ INLINE_STYLES = {
 }
 # Background tints from the theme: readable on dark and light themes alike.
 LABEL_STYLES = {
-    "PER": "on $secondary 35%",
-    "ORG": "on $primary 35%",
-    "LOC": "on $success 35%",
-    "DATE": "on $warning 35%",
-    "MONEY": "on $error 35%",
-    "MISC": "on $accent 35%",
+    "PER": "on $secondary 25%",
+    "ORG": "on $primary 25%",
+    "LOC": "on $success 25%",
+    "DATE": "on $warning 25%",
+    "MONEY": "on $error 20%",
+    "MISC": "on $accent 25%",
 }
 MATCH_STYLE = "bold reverse"
 BOOKMARK_STYLE = "underline"
