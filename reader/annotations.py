@@ -11,12 +11,11 @@ plain text of the article version whose hash the annotations carry.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import paths
+from reader.fileio import atomic_write_text
 
 LABELS = ("PER", "ORG", "LOC", "DATE", "MONEY", "MISC")
 LABEL_NAMES = {
@@ -125,8 +124,5 @@ def has(content_hash: str) -> bool:
 
 def save(ann: Annotations) -> None:
     """Atomic write (temp file + rename): a killed ingest never leaves a half-written file."""
-    target = _file(ann.content_hash)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(ann.to_json(), ensure_ascii=False))  # one C-encoded string: 10x faster than dump
-    os.replace(tmp, target)
+    # one C-encoded string: 10x faster than json.dump to the file
+    atomic_write_text(_file(ann.content_hash), json.dumps(ann.to_json(), ensure_ascii=False))

@@ -29,13 +29,12 @@ import csv
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore, now_iso
+from reader.fileio import atomic_write_text
 from reader.passages import make_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,18 +136,7 @@ def export_csv(bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta] |
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file + rename (never a half-written export)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, text, newline="")
 
 
 # -- import ---------------------------------------------------------------------------------------

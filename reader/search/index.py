@@ -42,7 +42,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import time
 import zlib
 from array import array
@@ -59,6 +58,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
 from reader import annotations, paths
+from reader.fileio import atomic_write_text
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import french_analyzer, terms
 
@@ -117,17 +117,7 @@ def unpack_passages(blob: bytes) -> tuple[str, list[int], list[str]]:
 
 
 def _write_json(path: Path, data) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_info(directory: Path) -> dict | None:
