@@ -63,7 +63,9 @@ def run_ingest(folder: Path, progress: Progress | None = None) -> dict:
     report["catalogue_s"] = round(time.perf_counter() - t0, 3)
     for name, stage in _stages():
         t1 = time.perf_counter()
-        stage(folder, scan.articles, lambda d, t, _n=name: prog(_n, d, t))
+        result = stage(folder, scan.articles, lambda d, t, _n=name: prog(_n, d, t))
+        if isinstance(result, dict) and result.get("status") == "locked":
+            report.setdefault("errors", []).append(result.get("message") or "the search index is locked")
         key = f"{name}_s"
         report[key] = round(report.get(key, 0) + time.perf_counter() - t1, 3)
     return report
