@@ -146,33 +146,58 @@ def _anchors(mentions: list[EventMention], published: dict[str, str | None]) -> 
     return out
 
 
-def candidate_pairs(mentions: list[EventMention], published: dict[str, str | None],
-                    window_days: int = WINDOW_DAYS, max_neighbours: int = MAX_NEIGHBOURS) -> set[tuple[int, int]]:
-    """Index pairs (i < j) sharing a participant and close in time (see the module docstring)."""
-    anchors = _anchors(mentions, published)
-    blocks: dict[str, list[int]] = {}
+def _blocks(mentions: list[EventMention]) -> tuple[np.ndarray, np.ndarray]:
+    """(block number, mention index) of every block membership: one block per participant and one
+    per short date interval (see the module docstring)."""
+    ids: dict[str, int] = {}
+    blk: list[int] = []
+    idx: list[int] = []
     for i, m in enumerate(mentions):
         for key in m.participants:
-            blocks.setdefault(key, []).append(i)
+            blk.append(ids.setdefault(key, len(ids)))
+            idx.append(i)
         for ds, de, _g in m.dates:  # same short date interval: a block even without a shared entity
             if _ord(de) - _ord(ds) <= DATE_BLOCK_MAX_DAYS:
-                blocks.setdefault(f"@date:{ds}/{de}", []).append(i)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda i: (anchors[i, 0], i))
-        for pos, i in enumerate(members):
-            limit = anchors[i, 1] + window_days
-            taken = 0
-            art = mentions[i].article_id
-            for j in members[pos + 1:]:
-                if anchors[j, 0] > limit or taken >= max_neighbours:
-                    break
-                if mentions[j].article_id != art:
-                    pairs.add((i, j) if i < j else (j, i))
-                    taken += 1
-    return pairs
+                blk.append(ids.setdefault(f"@date:{ds}/{de}", len(ids)))
+                idx.append(i)
+    return np.array(blk, dtype=np.int64), np.array(idx, dtype=np.int64)
+
+
+def candidate_pairs(mentions: list[EventMention], published: dict[str, str | None],
+                    window_days: int = WINDOW_DAYS, max_neighbours: int = MAX_NEIGHBOURS) -> np.ndarray:
+    """Index pairs (k×2 array, i < j, sorted, unique) sharing a block and close in time (see the
+    module docstring). Vectorised: the block memberships are sorted by (block, anchor start, index)
+    and every membership is compared with the one k places further, k = 1, 2, … while some are
+    still in their block and window with fewer than ``max_neighbours`` pairs taken."""
+    n = len(mentions)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    anchors = _anchors(mentions, published)
+    art_ids: dict[str, int] = {}
+    art = np.array([art_ids.setdefault(m.article_id, len(art_ids)) for m in mentions], dtype=np.int64)
+    blk, idx = _blocks(mentions)
+    order = np.lexsort((idx, anchors[idx, 0], blk))
+    blk, idx = blk[order], idx[order]
+    start, limit, a = anchors[idx, 0], anchors[idx, 1] + window_days, art[idx]
+    total = len(idx)
+    active = np.arange(total, dtype=np.int64)
+    taken = np.zeros(total, dtype=np.int64)
+    found = []
+    k = 1
+    while len(active):
+        q = active + k
+        ok = q < total
+        active, q = active[ok], q[ok]
+        ok = (blk[q] == blk[active]) & (start[q] <= limit[active])
+        active, q = active[ok], q[ok]
+        cross = a[q] != a[active]
+        p_, q_ = idx[active[cross]], idx[q[cross]]
+        found.append(np.minimum(p_, q_) * n + np.maximum(p_, q_))
+        taken[active[cross]] += 1
+        active = active[taken[active] < max_neighbours]
+        k += 1
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def _tfidf(texts: list[str]):
@@ -237,9 +262,9 @@ class Scorer:
         self.de = np.array([_ord(m.dates[0][1]) if m.dates else 0 for m in mentions], dtype=np.int64)
         self.fuzzy = np.array([bool(m.dates) and m.dates[0][2] in FUZZY for m in mentions], dtype=bool)
 
-    def score_all(self, pairs: set[tuple[int, int]]):
-        """(I, J, score, veto) arrays over the candidate pairs."""
-        idx = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    def score_all(self, idx: np.ndarray):
+        """(I, J, score, veto) arrays over the candidate pairs (k×2 array of indexes)."""
+        idx = np.asarray(idx, dtype=np.int64).reshape(-1, 2)
         I, J = idx[:, 0], idx[:, 1]
         cos = np.clip(_rowdots(self.X, idx), 0.0, 1.0)
         inter = _rowdots(self.P, idx)
@@ -342,6 +367,61 @@ def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tupl
     return [sorted(m) for i, m in enumerate(members) if alive[i]]
 
 
+def cluster_components(n: int, I: np.ndarray, J: np.ndarray, score: np.ndarray, veto: np.ndarray,
+                       threshold: float = THRESHOLD, groups: list | None = None) -> list[list[int]]:
+    """:func:`average_linkage` over the whole candidate graph, run as a union of small problems.
+
+    Two clusters merge only when their average ≥ ``threshold``, which needs one pair between them
+    scoring ≥ ``threshold``; so every final cluster lies inside one connected component of the
+    graph of such *strong* pairs, and the clustering inside a component depends only on the pairs
+    and vetoes among its own mentions. Components are found with scipy (C); those of two mentions
+    are one merge; only the larger ones run the Python heap, each on its own few pairs. The result
+    is the global average linkage's, without its 5M-entry dicts.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    keep = ~veto & (score >= EDGE_FLOOR)
+    strong = keep & (score >= threshold)
+    if not strong.any():
+        return [[i] for i in range(n)]
+    graph = coo_matrix((np.ones(int(strong.sum()), dtype=np.int8), (I[strong], J[strong])), shape=(n, n))
+    _ncomp, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp)
+    clusters: list[list[int]] = [[i] for i in np.nonzero(sizes[comp] == 1)[0].tolist()]
+    pair_nodes = np.nonzero(sizes[comp] == 2)[0]
+    order = np.argsort(comp[pair_nodes], kind="stable")
+    pn = pair_nodes[order].tolist()
+    clusters.extend([pn[k], pn[k + 1]] for k in range(0, len(pn), 2))  # its one strong pair: merged
+    big = sizes[comp] > 2
+    if not big.any():
+        return clusters
+    groups = list(groups) if groups is not None else list(range(n))
+
+    def by_component(mask: np.ndarray):
+        sel = np.nonzero(mask & big[I] & (comp[I] == comp[J]))[0]
+        sel = sel[np.argsort(comp[I[sel]], kind="stable")]
+        c = comp[I[sel]]
+        cuts = np.flatnonzero(np.diff(c)) + 1
+        return {int(comp[I[part[0]]]): part for part in np.split(sel, cuts) if len(part)}
+
+    edges, vetoes = by_component(keep), by_component(veto)
+    nodes = np.nonzero(big)[0]
+    nodes = nodes[np.argsort(comp[nodes], kind="stable")]
+    cuts = np.flatnonzero(np.diff(comp[nodes])) + 1
+    for members in np.split(nodes, cuts):
+        members = members.tolist()
+        local = {g: k for k, g in enumerate(members)}
+        c = comp[members[0]]
+        e = edges.get(int(c), np.zeros(0, dtype=np.int64))
+        sims = {(local[i], local[j]): s for i, j, s in zip(I[e].tolist(), J[e].tolist(), score[e].tolist())}
+        v = vetoes.get(int(c), np.zeros(0, dtype=np.int64))
+        vetoed = {(local[i], local[j]) for i, j in zip(I[v].tolist(), J[v].tolist())}
+        for part in average_linkage(len(members), sims, vetoed, threshold, [groups[g] for g in members]):
+            clusters.append([members[k] for k in part])
+    return clusters
+
+
 _CONNECTOR = re.compile(r"^(?:mais|et|or|donc|tandis que|en effet|de plus|par ailleurs|en outre|ensuite|ainsi|"
                         r"cependant|pourtant|dans les faits|par contre)\b[,\s]*", re.IGNORECASE)
 
@@ -365,8 +445,20 @@ def event_id(mentions: list[EventMention]) -> str:
     return "ev-" + hashlib.sha1("|".join(sorted(m.key for m in mentions)).encode()).hexdigest()[:12]
 
 
-def _build_event(idx: list[int], mentions: list[EventMention], sims: dict[tuple[int, int], float],
+def _single_event(m: EventMention, published: dict[str, str | None], names: dict[str, str]) -> Event:
+    """The event of a mention linked to nothing (most events: the fast path of :func:`_build_event`)."""
+    pub = published.get(m.article_id)
+    return Event(event_id([m]), m.date_start, m.date_end, m.granularity if m.date_start else None, _trim(m.text),
+                 [Participant(key, names.get(key, key.split(":", 1)[-1]), 1) for key in dict.fromkeys(m.participants)],
+                 [m], [], pub or None)
+
+
+def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple[int, int, float]],
                  scorer: Scorer, published: dict[str, str | None], names: dict[str, str]) -> Event:
+    """``pairs``: the scored candidate pairs (i, j, score) inside the cluster."""
+    if len(idx) == 1:
+        return _single_event(mentions[idx[0]], published, names)
+
     def order(i: int):
         m = mentions[i]
         return (published.get(m.article_id) or "9999", m.article_id, m.passage, m.start)
@@ -382,15 +474,10 @@ def _build_event(idx: list[int], mentions: list[EventMention], sims: dict[tuple[
         date = min(counts, key=lambda d: (granularity_rank(d[2]), -counts[d], d[0]))
     # label: most central mention
     central = {i: 0.0 for i in idx}
-    pair_list = []
-    if len(idx) > 1:
-        for a in idx:
-            for b in idx:
-                if a < b and (a, b) in sims:
-                    sc = sims[(a, b)]
-                    central[a] += sc
-                    central[b] += sc
-                    pair_list.append((a, b, sc))
+    pair_list = sorted(pairs)
+    for a, b, sc in pair_list:
+        central[a] += sc
+        central[b] += sc
     label_i = max(idx, key=lambda i: (central[i], mentions[i].dated, -order(i)[2]))
     # participants by frequency
     freq: Counter[str] = Counter()
@@ -432,15 +519,18 @@ def link_mentions(mentions: list[EventMention], published: dict[str, str | None]
     pairs = candidate_pairs(mentions, published, window_days, max_neighbours)
     stats.candidate_pairs = len(pairs)
     scorer = Scorer(mentions, names)
-    I, J, score, veto = scorer.score_all(pairs) if pairs else (np.zeros(0, int),) * 2 + (np.zeros(0),
-                                                                                       np.zeros(0, bool))
+    I, J, score, veto = scorer.score_all(pairs)
     stats.vetoed_pairs = int(veto.sum())
-    keep = ~veto & (score >= EDGE_FLOOR)
-    sims = dict(zip(zip(I[keep].tolist(), J[keep].tolist()), score[keep].tolist()))
-    vetoed = set(zip(I[veto].tolist(), J[veto].tolist()))
-    del I, J, score, veto, keep
-    clusters = average_linkage(len(mentions), sims, vetoed, threshold, [m.article_id for m in mentions])
-    events = [_build_event(c, mentions, sims, scorer, published, names) for c in clusters]
+    clusters = cluster_components(len(mentions), I, J, score, veto, threshold, [m.article_id for m in mentions])
+    label = np.empty(len(mentions), dtype=np.int64)
+    label[np.fromiter((i for c in clusters for i in c), dtype=np.int64, count=len(mentions))] = np.repeat(
+        np.arange(len(clusters)), [len(c) for c in clusters])
+    inside = np.nonzero(~veto & (score >= EDGE_FLOOR) & (label[I] == label[J]))[0]
+    pairs_of: dict[int, list[tuple[int, int, float]]] = {}
+    for i, j, sc in zip(I[inside].tolist(), J[inside].tolist(), score[inside].tolist()):
+        pairs_of.setdefault(int(label[i]), []).append((i, j, sc))
+    events = [_build_event(c, mentions, pairs_of.get(k, []), scorer, published, names)
+              for k, c in enumerate(clusters)]
     events.sort(key=Event.sort_key)
     stats.events = len(events)
     stats.linked_events = sum(1 for e in events if e.linked)

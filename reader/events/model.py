@@ -14,7 +14,8 @@ Dates are half-open ISO intervals ``[date_start, date_end)`` with a granularity 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 
 GRANULARITY_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "part-of-year": 4, "year": 5}
 
@@ -118,24 +119,90 @@ class Link:
         return f"score {self.score:.2f} — " + "; ".join(parts)
 
 
-@dataclass
 class Event:
-    id: str
-    date_start: str | None
-    date_end: str | None
-    granularity: str | None
-    label: str  # the most central sentence, trimmed to ~80 characters (plain text)
-    participants: list[Participant]
-    mentions: list[EventMention]
-    links: list[Link] = field(default_factory=list)
-    reported: str | None = None  # earliest publication date of its articles (to place undated events)
+    """One event: a cluster of mentions. Same API whether built in memory (the linker) or read from
+    the store (:mod:`reader.events.store`), where ``mentions``, ``links``, ``participants`` and
+    ``articles`` are fetched or decoded on first access (``loader``: a callable returning the
+    mention list; the others are raw strings decoded by :mod:`reader.events.store`)."""
+
+    __slots__ = ("id", "date_start", "date_end", "granularity", "label", "reported", "_participants",
+                 "_mentions", "_links", "_articles", "_raw", "_loader")
+
+    def __init__(self, id: str, date_start: str | None, date_end: str | None, granularity: str | None,
+                 label: str, participants: list[Participant] | None = None,
+                 mentions: list[EventMention] | None = None, links: list[Link] | None = None,
+                 reported: str | None = None, *, articles: list[str] | None = None,
+                 raw: tuple[str, str] | None = None, loader=None):
+        self.id = id
+        self.date_start = date_start
+        self.date_end = date_end
+        self.granularity = granularity
+        self.label = label  # the most central sentence, trimmed to ~80 characters (plain text)
+        self.reported = reported  # earliest publication date of its articles (to place undated events)
+        self._participants = participants if participants is not None or raw else []
+        self._mentions = mentions
+        self._links = links if links is not None or raw else []
+        self._articles = articles
+        self._raw = raw  # (participants JSON, links JSON) when read from the store
+        self._loader = loader
+        if mentions is None and loader is None:
+            self._mentions = []
+
+    @property
+    def participants(self) -> list[Participant]:
+        if self._participants is None:
+            self._participants = [Participant(*p) for p in json.loads(self._raw[0])] if self._raw else []
+        return self._participants
+
+    @participants.setter
+    def participants(self, value: list[Participant]) -> None:
+        self._participants = value
+
+    @property
+    def mentions(self) -> list[EventMention]:
+        if self._mentions is None:
+            self._mentions = self._loader()
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, value: list[EventMention]) -> None:
+        self._mentions = value
+        self._articles = None
+
+    @property
+    def links(self) -> list[Link]:
+        if self._links is None:
+            self._links = [Link(*lk[:6], tuple(lk[6]), lk[7]) for lk in json.loads(self._raw[1])] if self._raw else []
+        return self._links
+
+    @links.setter
+    def links(self, value: list[Link]) -> None:
+        self._links = value
+
+    @property
+    def dated(self) -> bool:
+        """Has the event a date of its own? (Else :attr:`when` is the date it was reported.)"""
+        return self.date_start is not None
+
+    def __repr__(self) -> str:
+        return f"Event({self.id!r}, {self.date_label or '~' + str(self.reported)}, {self.label!r})"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None
 
     @property
     def articles(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for m in self.mentions:
-            seen.setdefault(m.article_id, None)
-        return list(seen)
+        """Its articles, in the order of its mentions."""
+        if self._articles is None:
+            seen: dict[str, None] = {}
+            for m in self.mentions:
+                seen.setdefault(m.article_id, None)
+            self._articles = list(seen)
+        return self._articles
 
     @property
     def linked(self) -> bool:
@@ -179,13 +246,13 @@ class Event:
     @classmethod
     def from_json(cls, d: dict) -> "Event":
         return cls(
-            id=d["id"],
-            date_start=d.get("date_start"),
-            date_end=d.get("date_end"),
-            granularity=d.get("granularity"),
-            label=d.get("label", ""),
-            participants=[Participant(**p) for p in d.get("participants", [])],
-            mentions=[EventMention.from_json(m) for m in d.get("mentions", [])],
-            links=[Link(**{**lk, "shared": tuple(lk.get("shared", ()))}) for lk in d.get("links", [])],
-            reported=d.get("reported"),
+            d["id"],
+            d.get("date_start"),
+            d.get("date_end"),
+            d.get("granularity"),
+            d.get("label", ""),
+            [Participant(**p) for p in d.get("participants", [])],
+            [EventMention.from_json(m) for m in d.get("mentions", [])],
+            [Link(**{**lk, "shared": tuple(lk.get("shared", ()))}) for lk in d.get("links", [])],
+            d.get("reported"),
         )

@@ -1,33 +1,82 @@
 """The corpus's events on disk and their read API (pure Python: no scikit-learn, no spaCy).
 
-The ingest stage (:mod:`reader.events.build`) writes one JSON file per corpus,
-``paths.corpus_cache_dir(folder) / "events.json"``, atomically (temp file + rename)::
+One SQLite file per corpus, ``paths.corpus_cache_dir(folder) / "events.sqlite"`` (WAL journal)::
 
-    {"version": 1, "built": "<UTC ISO time>", "articles": {"<id>": "<content hash>", …},
-     "stats": {…}, "events": [Event.to_json(), …]}
+    meta(key, value)            "built" (UTC ISO time), "stats" (JSON of the linker's counts)
+    articles(id, hash)          the article versions the events were built from
+    events(id, date_start, date_end, granularity, label, reported, articles, participants, links,
+           sort_when, sort_rank, digest)
+                                index on (sort_when, sort_rank, id) = Event.sort_key; articles "\\x1f"-joined;
+                                participants [[key, name, mentions]…] and links [[a, b, …]…] as JSON
+    mentions(event, ord, article_id, passage, start, end, text, date…, participants, trigger, actions)
+                                index on (article_id, passage, start)
+    entities(key, event, name)  one row per participant of an event (primary key (key, event))
 
-:func:`load_events` returns an :class:`EventSet`, or None when the file is missing, corrupt or of
-another version (the next ingest rebuilds it).
+``PRAGMA user_version`` holds :data:`STORE_VERSION`; a file of another version, or corrupt, reads
+as None and is deleted and rebuilt by the next :func:`save_events`. A save writes everything in one
+transaction: readers see the old result or the new one, never half of one. Rows are replaced only
+for events whose content changed (``events.digest``), so relinking a corpus where few articles
+changed writes little.
+
+:func:`load_events` opens the file and returns a :class:`StoredEventSet` (an :class:`EventSet`)
+in about a millisecond whatever the corpus size: nothing is read until asked. It pins a read
+snapshot (a transaction kept open; WAL lets the ingest write meanwhile), so a set never mixes two
+builds; load again after an ingest to see the new one. Its queries hit the indexes: for_article
+and nearest read that article's mention positions (cached for the last article), event/by_entity
+one or a few rows, all() every event row but no mention (an event's mentions are fetched on first
+access to ``Event.mentions``). Event objects are cached by id, so ``event(id) is`` the object that
+for_article or all() returned. The set may be used from any thread (one connection, one lock).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sqlite3
+import threading
 from pathlib import Path
 
 from reader import paths
-from reader.events.fileio import write_json_atomic
-from reader.events.model import Event, Participant
+from reader.events.model import Event, EventMention, Participant
 
-STORE_VERSION = 1
+STORE_VERSION = 2
+_SEP = "\x1f"
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE articles(id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE events(id TEXT NOT NULL UNIQUE, date_start TEXT, date_end TEXT,
+    granularity TEXT, label TEXT NOT NULL, reported TEXT, articles TEXT NOT NULL,
+    participants TEXT NOT NULL, links TEXT NOT NULL, sort_when TEXT NOT NULL, sort_rank INTEGER NOT NULL,
+    digest TEXT NOT NULL);
+CREATE INDEX events_order ON events(sort_when, sort_rank, id);
+CREATE TABLE mentions(event TEXT NOT NULL, ord INTEGER NOT NULL, article_id TEXT NOT NULL,
+    passage INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    date_start TEXT, date_end TEXT, granularity TEXT, date_text TEXT, dates TEXT NOT NULL,
+    participants TEXT NOT NULL, trigger TEXT, actions TEXT NOT NULL,
+    PRIMARY KEY(event, ord)) WITHOUT ROWID;
+CREATE INDEX mentions_article ON mentions(article_id, passage, start);
+CREATE TABLE entities(key TEXT NOT NULL, event TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY(key, event)) WITHOUT ROWID;
+CREATE INDEX entities_event ON entities(event);
+"""
+_EVENT_COLS = "sort_rank, id, date_start, date_end, granularity, label, reported, articles, participants, links"
+_MENTION_COLS = ('article_id, passage, start, "end", text, date_start, date_end, granularity, date_text, dates, '
+                 "participants, trigger, actions")
 
 
 def events_file(folder: Path) -> Path:
+    return paths.corpus_cache_dir(folder) / "events.sqlite"
+
+
+def _legacy_file(folder: Path) -> Path:
     return paths.corpus_cache_dir(folder) / "events.json"
 
 
 class EventSet:
-    """All events of a corpus, with indexes by id, article and entity."""
+    """All events of a corpus in memory, with indexes by id, article and entity (what the linker
+    builds; :func:`load_events` returns the lazy :class:`StoredEventSet` with the same API)."""
 
     def __init__(self, events: list[Event], articles: dict[str, str] | None = None,
                  stats: dict | None = None, built: str | None = None):
@@ -52,18 +101,25 @@ class EventSet:
         return list(self._events)
 
     def linked(self) -> list[Event]:
-        return [e for e in self._events if e.linked]
+        """The events reported by two articles or more, ordered by date."""
+        return [e for e in self.all() if e.linked]
 
     def event(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)
 
-    def for_article(self, article_id: str) -> list[Event]:
-        """The events an article reports, ordered by date, then by where the article first mentions them."""
-        def key(e: Event):
-            first = min((m.passage, m.start) for m in e.mentions if m.article_id == article_id)
-            return (e.when or "9999", first)
+    def _positions(self, article_id: str) -> list[tuple[int, int, int, str]]:
+        """(passage, start, end, event id) of the article's mentions, in reading order."""
+        return sorted((m.passage, m.start, m.end, e.id)
+                      for e in self._by_article.get(article_id, []) for m in e.mentions_in(article_id))
 
-        return sorted(self._by_article.get(article_id, []), key=key)
+    def for_article(self, article_id: str) -> list[Event]:
+        """The events an article reports, ordered by :attr:`Event.when` (their date, else the date
+        they were reported), dated ones first on a tie, then by where the article first mentions them."""
+        first: dict[str, tuple[int, int]] = {}
+        for passage, start, _end, eid in self._positions(article_id):
+            first.setdefault(eid, (passage, start))
+        events = [e for e in (self.event(eid) for eid in first) if e is not None]
+        return sorted(events, key=lambda e: (e.when or "9999", not e.dated, first[e.id]))
 
     def by_entity(self, entity_key: str) -> list[Event]:
         """Events with this participant (entity key such as ``"PER:elon musk"``), ordered by date."""
@@ -81,36 +137,251 @@ class EventSet:
     def nearest(self, article_id: str, passage: int, offset: int = 0) -> Event | None:
         """The article's event whose mention is nearest to (passage, offset): for the panel's marker."""
         best, best_d = None, None
-        for e in self._by_article.get(article_id, []):
-            for m in e.mentions_in(article_id):
-                if m.passage == passage and m.start <= offset <= m.end:
-                    d = (0, 0)
-                else:
-                    d = (abs(m.passage - passage), abs(m.start - offset))
-                if best_d is None or d < best_d:
-                    best, best_d = e, d
-        return best
+        for p, start, end, eid in self._positions(article_id):
+            d = (0, 0) if (p == passage and start <= offset <= end) else (abs(p - passage), abs(start - offset))
+            if best_d is None or d < best_d:
+                best, best_d = eid, d
+        return self.event(best) if best is not None else None
 
     def to_json(self) -> dict:
         return {"version": STORE_VERSION, "built": self.built, "articles": self.articles, "stats": self.stats,
-                "events": [e.to_json() for e in self._events]}
+                "events": [e.to_json() for e in self.all()]}
 
-    @classmethod
-    def from_json(cls, data: dict) -> "EventSet":
-        if data.get("version") != STORE_VERSION:
-            raise ValueError("events file of another version")
-        return cls([Event.from_json(e) for e in data["events"]], data.get("articles"), data.get("stats"),
-                   data.get("built"))
+
+class StoredEventSet(EventSet):
+    """The events of :func:`load_events`, read from SQLite on demand (see the module docstring)."""
+
+    def __init__(self, conn: sqlite3.Connection):  # noqa: super().__init__ builds in-memory indexes
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._cache: dict[str, Event] = {}
+        self._all: list[Event] | None = None
+        self._pos_cache: tuple[str, list] | None = None
+        self._articles: dict[str, str] | None = None
+        meta = dict(self._q("SELECT key, value FROM meta"))
+        self.built = meta.get("built")
+        self.stats = json.loads(meta.get("stats", "{}"))
+        self._count: int | None = None
+
+    def _q(self, sql: str, args=()) -> list:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def articles(self) -> dict[str, str]:  # type: ignore[override]
+        """Article id → content hash the events were built from (read on first access)."""
+        if self._articles is None:
+            self._articles = dict(self._q("SELECT id, hash FROM articles"))
+        return self._articles
+
+    def _event(self, row) -> Event:
+        eid = row[1]
+        ev = self._cache.get(eid)
+        if ev is None:
+            ev = Event(eid, row[2], row[3], row[4], row[5], None, None, None, row[6],
+                       articles=row[7].split(_SEP) if row[7] else [], raw=(row[8], row[9]),
+                       loader=lambda: self._mentions(eid))
+            self._cache[eid] = ev
+        return ev
+
+    def _mentions(self, event_id: str) -> list[EventMention]:
+        rows = self._q(f"SELECT {_MENTION_COLS} FROM mentions WHERE event = ? ORDER BY ord", (event_id,))
+        return [EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                             tuple(tuple(x) for x in json.loads(r[9])), tuple(json.loads(r[10])), r[11],
+                             tuple(json.loads(r[12]))) for r in rows]
+
+    def _events_where(self, where: str, args=()) -> list[Event]:
+        rows = self._q(f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id", args)
+        return [self._event(r) for r in rows]
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self._q("SELECT count(*) FROM events")[0][0]
+        return self._count
+
+    def all(self) -> list[Event]:
+        """Every event, ordered by date (undated ones placed at their report date). Mentions are not
+        read (fetched per event on access); the list is built once per set."""
+        if self._all is None:
+            self._all = self._events_where("")
+        return list(self._all)
+
+    def event(self, event_id: str) -> Event | None:
+        ev = self._cache.get(event_id)
+        if ev is None:
+            found = self._events_where("WHERE id = ?", (event_id,))
+            ev = found[0] if found else None
+        return ev
+
+    def events(self, event_ids) -> list[Event]:
+        """Several events by id (unknown ids skipped), in timeline order; one query for the uncached."""
+        ids = list(dict.fromkeys(event_ids))
+        missing = [i for i in ids if i not in self._cache]
+        for k in range(0, len(missing), 500):
+            chunk = missing[k:k + 500]
+            self._events_where(f"WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        return sorted((self._cache[i] for i in ids if i in self._cache), key=Event.sort_key)
+
+    def _positions(self, article_id: str) -> list[tuple[int, int, int, str]]:
+        cached = self._pos_cache
+        if cached is not None and cached[0] == article_id:
+            return cached[1]
+        rows = self._q('SELECT passage, start, "end", event FROM mentions WHERE article_id = ? '
+                       "ORDER BY passage, start", (article_id,))
+        self._pos_cache = (article_id, rows)
+        return rows
+
+    def for_article(self, article_id: str) -> list[Event]:
+        self.events({r[3] for r in self._positions(article_id)})  # fetch them in one query
+        return super().for_article(article_id)
+
+    def by_entity(self, entity_key: str) -> list[Event]:
+        return self._events_where("WHERE id IN (SELECT event FROM entities WHERE key = ?)", (entity_key,))
+
+    def entities(self) -> list[Participant]:
+        rows = self._q("SELECT key, min(name), count(*) FROM entities GROUP BY key")
+        out = [Participant(k, name, n) for k, name, n in rows]
+        out.sort(key=lambda p: (-p.mentions, p.name.casefold()))
+        return out
+
+
+def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None,
+                           check_same_thread=False, timeout=10)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
 
 
 def load_events(folder: Path) -> EventSet | None:
-    """The events of a corpus folder, or None if not computed yet (or unreadable: rebuilt at next ingest)."""
+    """The events of a corpus folder, or None if not computed yet (or unreadable or of another
+    version: rebuilt at next ingest). Cheap: opens the file and pins a read snapshot."""
+    path = events_file(folder)
+    if not path.exists():
+        return None
+    conn = None
     try:
-        data = json.loads(events_file(folder).read_text(encoding="utf-8"))
-        return EventSet.from_json(data)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        conn = _connect(path)
+        conn.execute("BEGIN")  # a read snapshot for the set's lifetime
+        if conn.execute("PRAGMA user_version").fetchone()[0] != STORE_VERSION:
+            raise ValueError("events store of another version")
+        return StoredEventSet(conn)
+    except (sqlite3.Error, ValueError, TypeError, OSError):
+        if conn is not None:
+            conn.close()
         return None
 
 
+# --- writing (the ingest) ---------------------------------------------------------------------------
+
+def _event_row(e: Event) -> tuple:
+    parts = json.dumps([[p.key, p.name, p.mentions] for p in e.participants], ensure_ascii=False)
+    links = json.dumps([[lk.a, lk.b, lk.score, lk.similarity, lk.jaccard, lk.date_agreement,
+                         list(lk.shared), lk.date_note] for lk in e.links], ensure_ascii=False)
+    return (e.sort_key()[1], e.id, e.date_start, e.date_end, e.granularity, e.label, e.reported, _SEP.join(e.articles), parts,
+            links)
+
+
+def _mention_rows(e: Event) -> list[tuple]:
+    return [(e.id, k, m.article_id, m.passage, m.start, m.end, m.text, m.date_start, m.date_end, m.granularity,
+             m.date_text, json.dumps(m.dates), json.dumps(m.participants, ensure_ascii=False), m.trigger,
+             json.dumps(m.actions)) for k, m in enumerate(e.mentions)]
+
+
+def _digest(row: tuple, mention_rows: list[tuple]) -> str:
+    h = hashlib.blake2b(repr(row[1:]).encode(), digest_size=12)
+    h.update(repr(mention_rows).encode())
+    return h.hexdigest()
+
+
+def _discard(path: Path) -> None:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _open_for_write(path: Path) -> sqlite3.Connection:
+    """The store opened for writing, created if missing; one of another version is replaced."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(path, create=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != STORE_VERSION:
+            if version != 0 or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                conn.close()
+                _discard(path)
+                conn = _connect(path, create=True)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {STORE_VERSION}; COMMIT;")
+        return conn
+    except BaseException:
+        conn.close()
+        raise
+
+
 def save_events(folder: Path, events: EventSet) -> Path:
-    return write_json_atomic(events_file(folder), events.to_json())
+    """Write a whole event set to the store in one transaction (see the module docstring); a corrupt
+    store is deleted and written anew."""
+    path = events_file(folder)
+    rows = []
+    for e in events.all():
+        row = _event_row(e)
+        ms = _mention_rows(e)
+        rows.append((row, ms, _digest(row, ms)))
+    try:
+        _write(path, rows, events)
+    except sqlite3.OperationalError:
+        raise  # locked, disk full…: not a reason to throw the store away
+    except sqlite3.DatabaseError:  # "file is not a database", "database disk image is malformed"
+        _discard(path)
+        _write(path, rows, events)
+    legacy = _legacy_file(folder)  # the JSON file of store version 1
+    if legacy.exists():
+        try:
+            os.unlink(legacy)
+        except OSError:
+            pass
+    return path
+
+
+def _write(path: Path, rows: list[tuple], events: EventSet) -> None:
+    conn = _open_for_write(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        old = dict(conn.execute("SELECT id, digest FROM events"))
+        keep = {row[1] for row, _ms, d in rows if old.get(row[1]) == d}
+        gone = [(i,) for i in old if i not in keep]
+        conn.executemany("DELETE FROM mentions WHERE event = ?", gone)
+        conn.executemany("DELETE FROM entities WHERE event = ?", gone)
+        conn.executemany("DELETE FROM events WHERE id = ?", gone)
+        fresh = [(row, ms, d) for row, ms, d in rows if row[1] not in keep]
+        conn.executemany(f"INSERT INTO events({_EVENT_COLS}, sort_when, digest) VALUES ({','.join('?' * 12)})",
+                         [row + (row[2] or row[6] or "9999", d) for row, _ms, d in fresh])
+        conn.executemany(f"INSERT INTO mentions(event, ord, {_MENTION_COLS}) VALUES ({','.join('?' * 15)})",
+                         [m for _row, ms, _d in fresh for m in ms])
+        conn.executemany("INSERT OR IGNORE INTO entities(key, event, name) VALUES (?, ?, ?)",
+                         [(p[0], row[1], p[1]) for row, _ms, _d in fresh for p in json.loads(row[8])])
+        conn.execute("DELETE FROM articles")
+        conn.executemany("INSERT INTO articles(id, hash) VALUES (?, ?)", list(events.articles.items()))
+        conn.execute("DELETE FROM meta")
+        conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
+                         [("built", events.built or ""), ("stats", json.dumps(events.stats))])
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.close()
