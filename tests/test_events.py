@@ -332,6 +332,108 @@ def test_store_roundtrip_and_corrupt_file(tmp_path):
     assert load_events(folder) is None
 
 
+def test_corrupt_or_old_store_is_rebuilt_by_the_next_save(tmp_path):
+    import sqlite3
+
+    from reader.events.store import save_events
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    events_file(folder).parent.mkdir(parents=True, exist_ok=True)
+    events_file(folder).write_bytes(b"garbage" * 1000)
+    assert load_events(folder) is None
+    save_events(folder, _set())
+    assert [e.id for e in load_events(folder).all()] == ["ev-y", "ev-z", "ev-x"]
+    with sqlite3.connect(events_file(folder)) as conn:
+        conn.execute("PRAGMA user_version = 1")
+    assert load_events(folder) is None
+    save_events(folder, _set())
+    assert len(load_events(folder)) == 3
+
+
+def test_stored_set_is_lazy_and_equal_to_the_built_one(tmp_path):
+    from reader.events.store import StoredEventSet, save_events
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    built = _set()
+    save_events(folder, built)
+    es = load_events(folder)
+    assert isinstance(es, StoredEventSet) and len(es) == 3
+    evs = es.all()
+    assert all(e._mentions is None for e in evs), "all() reads no mention"
+    assert [e.articles for e in evs] == [e.articles for e in built.all()]
+    assert evs == built.all()  # Event equality compares every field, mentions and links included
+    assert [e.id for e in es.linked()] == ["ev-x"] and es.event("ev-x") is evs[2]
+    assert es.for_article("a")[0] is evs[0]
+    assert [(p.key, p.mentions) for p in es.entities()] == [("ORG:openai", 1)]
+    assert es.by_entity("ORG:openai") == [evs[0]]
+    assert es.articles == {"a": "h1", "b": "h2"} and es.stats == {"events": 3}
+
+
+def test_links_roundtrip_through_the_store(tmp_path):
+    from reader.events.store import save_events
+
+    text = "Elon Musk a donné une interview à Miami sur la publicité"
+    a = em("a", text, ["PER:musk", "LOC:miami"], ("2023-04-18", "2023-04-19"))
+    b = em("b", text, ["PER:musk", "LOC:miami"], ("2023-04-18", "2023-04-19"), passage=2, start=7)
+    events, _ = link_mentions([a, b], PUB, {"PER:musk": "Elon Musk"})
+    save_events(tmp_path, EventSet(events, {"a": "1", "b": "2"}))
+    (ev,) = load_events(tmp_path).all()
+    assert ev.links == events[0].links and ev.links[0].explain() == events[0].links[0].explain()
+    assert ev.mentions == [a, b] or [m.key for m in ev.mentions] == [m.key for m in events[0].mentions]
+    assert load_events(tmp_path).nearest("b", 2, 10) == ev
+
+
+def test_a_loaded_set_keeps_its_snapshot_while_the_ingest_rewrites_the_store(tmp_path):
+    import threading
+
+    from reader.events.store import save_events
+
+    save_events(tmp_path, _set())
+    old = load_events(tmp_path)
+    w = Event("ev-w", "2024-01-01", "2024-01-02", "day", "W", [], [em("a", "w", passage=5)])
+    save_events(tmp_path, EventSet([w], {"a": "h9"}))
+    new = load_events(tmp_path)
+    assert [e.id for e in new.all()] == ["ev-w"] and new.event("ev-x") is None
+    # the old set still answers from its own build, mentions included, from another thread too
+    out = []
+    t = threading.Thread(target=lambda: out.append([m.passage for m in old.event("ev-x").mentions]))
+    t.start()
+    t.join()
+    assert out == [[3, 0]] and [e.id for e in old.for_article("a")] == ["ev-y", "ev-z", "ev-x"]
+    assert old.articles == {"a": "h1", "b": "h2"}
+
+
+def test_a_save_rewrites_only_the_events_that_changed(tmp_path):
+    import sqlite3
+
+    from reader.events.store import save_events
+
+    save_events(tmp_path, _set())
+    with sqlite3.connect(events_file(tmp_path)) as conn:
+        before = dict(conn.execute("SELECT id, rowid FROM events"))
+    es = _set()
+    es.event("ev-z").label = "Z changed"
+    save_events(tmp_path, es)
+    with sqlite3.connect(events_file(tmp_path)) as conn:
+        after = dict(conn.execute("SELECT id, rowid FROM events"))
+    assert after["ev-x"] == before["ev-x"] and after["ev-y"] == before["ev-y"] and after["ev-z"] != before["ev-z"]
+    assert load_events(tmp_path).event("ev-z").label == "Z changed"
+
+
+def test_for_article_orders_by_date_dated_first_and_says_which_are_dated():
+    from reader.events.model import Participant  # noqa: F401
+
+    undated = Event("ev-u", None, None, None, "U", [], [em("a", "u", passage=0)], reported="2023-04-19")
+    same_day = Event("ev-d", "2023-04-19", "2023-04-20", "day", "D", [], [em("a", "d", passage=4)])
+    before = Event("ev-b", "2023-04-01", "2023-05-01", "month", "B", [], [em("a", "b", passage=7)])
+    es = EventSet([undated, same_day, before])
+    assert [e.id for e in es.for_article("a")] == ["ev-b", "ev-d", "ev-u"]
+    assert [e.dated for e in es.for_article("a")] == [True, True, False]
+    assert es.event("ev-u").when == "2023-04-19"
+
+
 def test_read_side_imports_neither_sklearn_nor_spacy():
     code = ("import sys; import reader.events.store, reader.events.model; "
             "bad = [m for m in ('sklearn', 'spacy', 'textual') if m in sys.modules]; print(bad)")
