@@ -42,8 +42,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-
 PASSAGE_KINDS = ("heading", "paragraph", "quote", "item", "code")
 SEPARATOR = "\n\n"
 
@@ -111,7 +109,10 @@ class ParsedArticle:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    # imported on first use: start-up lists articles without parsing any
+    from markdown_it import MarkdownIt
+
     # commonmark + strikethrough; html disabled: raw HTML in an article is shown as text.
     return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
 

@@ -53,14 +53,14 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.articles: list[ArticleMeta] = []
         self.marked: set[str] = set()  # ids with bookmarks
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] | None = None
 
     # data ---------------------------------------------------------------------------------
     def set_articles(self, articles: list[ArticleMeta], keep_id: str | None = None) -> None:
-        self.articles = list(articles)
-        self._index = {m.id: i for i, m in enumerate(self.articles)}
+        self.articles = articles  # a list or a LazyMetas: rows become objects only when painted
+        self._index = None
         self.virtual_size = Size(self.size.width, len(self.articles) * self.ROW_HEIGHT)
-        target = self._index.get(keep_id, 0) if keep_id else 0
+        target = self.index_of(keep_id) or 0 if keep_id else 0
         self.cursor = min(target, max(0, len(self.articles) - 1))
         self.refresh()
 
@@ -74,9 +74,16 @@ class ArticleList(ScrollView, can_focus=True):
             return self.articles[self.cursor]
         return None
 
+    def index_of(self, article_id: str) -> int | None:
+        if self._index is None:
+            ids = getattr(self.articles, "ids", None) or [m.id for m in self.articles]
+            self._index = {aid: i for i, aid in enumerate(ids)}
+        return self._index.get(article_id)
+
     def select_id(self, article_id: str) -> bool:
-        if article_id in self._index:
-            self.cursor = self._index[article_id]
+        i = self.index_of(article_id)
+        if i is not None:
+            self.cursor = i
             return True
         return False
 
