@@ -150,3 +150,20 @@ def test_articles_sorted_newest_first_undated_last(tmp_path):
     write_article(tmp_path, "b.md", "new", "New", "x", published="2024-01-01")
     write_article(tmp_path, "c.md", "none", "Undated", "x")
     assert [m.id for m in load_folder(tmp_path).articles] == ["new", "old", "none"]
+
+
+def test_cached_catalogue_matches_a_fresh_scan(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "dup", "Zèbre", "x", published="2023-01-01")
+    write_article(folder, "b.md", "dup", "Autre", "x")
+    write_article(folder, "c.md", "c", "éclair", "x", published="2023-01-01")
+    write_article(folder, "d.md", "d", "Undated", "x")
+    (folder / "e.md").write_bytes(b"")
+    cat = Catalogue(folder)
+    fresh = cat.refresh()
+    cached = cat.cached()
+    assert [m.id for m in cached.articles] == [m.id for m in fresh.articles] == ["c", "dup", "d"]
+    assert [m.to_json() for m in cached.articles] == [m.to_json() for m in fresh.articles]
+    assert sorted(str(e) for e in cached.errors) == sorted(str(e) for e in fresh.errors)
+    assert cached.articles[-1].id == "d" and cached.articles[0:2][1].title == "Zèbre"
