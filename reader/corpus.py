@@ -27,6 +27,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,9 +216,15 @@ def load_article(meta: ArticleMeta) -> Article:
     return Article(new_meta, body, parse_passages(body))
 
 
+def title_key(title: str) -> str:
+    """Case- and accent-insensitive key, so « Éclair » sorts with the e's, not after z."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def sort_key(meta: ArticleMeta):
     # newest first, undated last, then by title
-    return (-(meta.published.toordinal() if meta.published else 0), meta.title.casefold(), meta.id)
+    return (-(meta.published.toordinal() if meta.published else 0), title_key(meta.title), meta.id)
 
 
 class LazyMetas(Sequence):
@@ -359,7 +366,7 @@ class Catalogue:
             else:
                 seen[row[1]] = row[0]
                 good.append(row[:10])
-        good.sort(key=lambda r: (-(dt.date.fromisoformat(r[5]).toordinal() if r[5] else 0), r[2].casefold(), r[1]))
+        good.sort(key=lambda r: (-(dt.date.fromisoformat(r[5]).toordinal() if r[5] else 0), title_key(r[2]), r[1]))
         return ScanResult(LazyMetas(self.folder, good), errors)
 
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
