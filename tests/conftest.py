@@ -37,3 +37,12 @@ def write_article(folder: Path, name: str, art_id: str, title: str, body: str, *
     path = folder / name
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+async def wait_until(pilot, condition, tries: int = 300, step: float = 0.05) -> bool:
+    """Let the app run until ``condition()`` holds (workers and debounces take a moment under load)."""
+    for _ in range(tries):
+        await pilot.pause(step)
+        if condition():
+            return True
+    return False

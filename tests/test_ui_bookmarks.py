@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.geometry import Offset
 from textual.selection import Selection
 
-from conftest import BUNDLED
+from conftest import BUNDLED, wait_until
 from reader.bookmarks.store import BookmarkStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -23,12 +23,6 @@ async def _open(pilot, down: int = 0):
     await pilot.pause()
 
 
-async def _wait(pilot, cond, tries=300):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if cond():
-            return True
-    return False
 
 
 async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
@@ -80,11 +74,11 @@ async def test_bookmarks_screen_filter_open_delete_undo():
         await pilot.press("B")
         screen = app.screen
         assert isinstance(screen, BookmarksScreen)
-        assert await _wait(pilot, lambda: len(screen.shown) == 2)
+        assert await wait_until(pilot, lambda: len(screen.shown) == 2)
         target = screen.shown[0]
         word = target.bookmark.quote.split()[3]
         await pilot.press(*word)
-        assert await _wait(pilot, lambda: len(screen.shown) == 1)
+        assert await wait_until(pilot, lambda: len(screen.shown) == 1)
         # delete then undo, from the list
         await pilot.press("down", "d")
         await pilot.pause()
@@ -93,7 +87,7 @@ async def test_bookmarks_screen_filter_open_delete_undo():
         await pilot.pause()
         assert len(BookmarkStore().list()) == 2
         await pilot.press("enter")
-        assert await _wait(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, BookmarksScreen))
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.query_one(ArticleView).cursor == target.anchor.passage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BUNDLED
+from conftest import BUNDLED, wait_until
 from reader.ingest import run_ingest
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
@@ -13,12 +13,6 @@ from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, a
 pytestmark = pytest.mark.slow
 
 
-async def _wait(pilot, cond, tries=300):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if cond():
-            return True
-    return False
 
 
 async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
@@ -27,7 +21,7 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
     async with app.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert await _wait(pilot, lambda: app.event_set is not None)
+        assert await wait_until(pilot, lambda: app.event_set is not None)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -54,7 +48,7 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         app.screen.query_one("#event-mentions").highlighted = other
         await pilot.press("enter")
         mention = linked[0].mentions[other]
-        assert await _wait(pilot, lambda: app.article is not None and app.article.id == mention.article_id)
+        assert await wait_until(pilot, lambda: app.article is not None and app.article.id == mention.article_id)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert view.cursor == mention.passage

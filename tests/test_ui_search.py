@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BUNDLED
+from conftest import BUNDLED, wait_until
 from reader.corpus import Catalogue
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
@@ -18,12 +18,6 @@ def indexed():
     update_index(BUNDLED, Catalogue(BUNDLED).refresh().articles)
 
 
-async def _wait(pilot, cond, tries=300):
-    for _ in range(tries):
-        await pilot.pause(0.05)
-        if cond():
-            return True
-    return False
 
 
 async def test_search_as_you_type_and_open_at_passage(indexed):
@@ -35,12 +29,12 @@ async def test_search_as_you_type_and_open_at_passage(indexed):
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"interview")
         screen = app.screen
-        assert await _wait(pilot, lambda: screen.results is not None and screen.results.hits)
+        assert await wait_until(pilot, lambda: screen.results is not None and screen.results.hits)
         hit = screen.results.hits[0]
         assert hit.article_id == "twitter-disparait-microsoft-advertising"
         assert "interview" in hit.snippet[slice(*hit.snippet_spans[0])].lower()
         await pilot.press("enter")
-        assert await _wait(pilot, lambda: not isinstance(app.screen, SearchScreen)
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen)
                            and app.query_one(ArticleView).article is not None
                            and app.query_one(ArticleView).article.id == hit.article_id)
         await app.workers.wait_for_complete()
@@ -58,9 +52,9 @@ async def test_n_and_N_move_between_matches(indexed):
         await app.workers.wait_for_complete()
         await pilot.press("slash", *"twitter")
         screen = app.screen
-        assert await _wait(pilot, lambda: screen.results is not None and screen.results.hits)
+        assert await wait_until(pilot, lambda: screen.results is not None and screen.results.hits)
         await pilot.press("enter")
-        assert await _wait(pilot, lambda: not isinstance(app.screen, SearchScreen))
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = app.query_one(ArticleView)
@@ -80,7 +74,7 @@ async def test_malformed_query_shows_a_message_not_a_crash(indexed):
         await pilot.pause()
         await pilot.press("slash", *'title:(', *'"unclosed')
         screen = app.screen
-        assert await _wait(pilot, lambda: screen.results is not None)
+        assert await wait_until(pilot, lambda: screen.results is not None)
         info = str(screen.query_one("#search-info").render())
         assert info.strip()
         await pilot.press("escape")
@@ -93,5 +87,5 @@ async def test_no_hits_offers_did_you_mean(indexed):
         await pilot.pause()
         await pilot.press("slash", *"plateforne")
         screen = app.screen
-        assert await _wait(pilot, lambda: screen.results is not None)
+        assert await wait_until(pilot, lambda: screen.results is not None)
         assert "plateforme" in str(screen.query_one("#search-info").render())
