@@ -196,7 +196,8 @@ def candidate_pairs(mentions: list[EventMention], published: dict[str, str | Non
         taken[active[cross]] += 1
         active = active[taken[active] < max_neighbours]
         k += 1
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    codes = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if len(codes) else codes
     return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -247,6 +248,7 @@ class Scorer:
 
         self.mentions = mentions
         self.names = names
+        self.cos = np.zeros(0, dtype=np.float32)
         n = len(mentions)
         self.X = _tfidf([_text_for_similarity(m) for m in mentions]) if mentions else None
         keys: dict[str, int] = {}
@@ -285,12 +287,13 @@ class Scorer:
             value, v, _note = date_agreement(self.mentions[I[k]], self.mentions[J[k]])
             agree[k], veto[k] = value, v
         score = W_SIM * cos + W_JACCARD * jac + W_DATE * agree
+        self.cos = cos  # kept for the explanations of the pairs that become links
         return I, J, score, veto
 
-    def detail(self, i: int, j: int) -> _Pair:
-        """One pair's score and explanation."""
+    def detail(self, i: int, j: int, cos: float | None = None) -> _Pair:
+        """One pair's score and explanation (``cos``: its TF-IDF cosine when already known)."""
         a, b = self.mentions[i], self.mentions[j]
-        c = min(max(_dot(self.X, i, j), 0.0), 1.0)
+        c = min(max(_dot(self.X, i, j), 0.0), 1.0) if cos is None else cos
         pa, pb = set(a.participants), set(b.participants)
         inter = pa & pb
         jac = len(inter) / (len(pa | pb) + 1)  # smoothed: one shared name of one is not a match
@@ -308,9 +311,13 @@ def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tupl
     against: see the module docstring); a pair absent from ``sims`` counts as 0.
     """
     groups = list(groups) if groups is not None else list(range(n))
-    arts: list[Counter] = [Counter({groups[i]: 1}) for i in range(n)]
+    arts: list[dict] = [{groups[i]: 1} for i in range(n)]  # cluster → {article: mentions}
+    size = [1] * n
 
     def cross(a: int, b: int) -> int:
+        """Pairs of mentions from different articles between clusters a and b."""
+        if arts[a].keys().isdisjoint(arts[b]):
+            return size[a] * size[b]
         small, big = (arts[a], arts[b]) if len(arts[a]) <= len(arts[b]) else (arts[b], arts[a])
         return size[a] * size[b] - sum(c * big.get(g, 0) for g, c in small.items())
 
@@ -322,48 +329,54 @@ def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tupl
     for i, j in vetoed:
         veto[i].add(j)
         veto[j].add(i)
-    size = [1] * n
     members: list[list[int]] = [[i] for i in range(n)]
     alive = [True] * n
     ver = [0] * n
     heap = [(-s, i, j, 0, 0) for (i, j), s in sims.items() if s >= threshold and j not in veto[i]]
     heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
     while heap:
-        _neg, i, j, vi, vj = heapq.heappop(heap)
+        _neg, i, j, vi, vj = pop(heap)
         if not (alive[i] and alive[j]) or ver[i] != vi or ver[j] != vj or j in veto[i]:
             continue
         if size[i] < size[j]:
             i, j = j, i
         alive[j] = False
-        nb[i].pop(j, None)
+        nbi = nb[i]
+        nbi.pop(j, None)
         for k, s in nb[j].items():
             if k == i:
                 continue
-            nb[i][k] = nb[i].get(k, 0.0) + s
+            v = nbi.get(k, 0.0) + s
+            nbi[k] = v
             nk = nb[k]
-            nk.pop(j, None)
-            nk[i] = nb[i][k]
+            del nk[j]
+            nk[i] = v
         nb[j] = {}
+        vi_set = veto[i]
         for k in veto[j]:
-            veto[k].discard(j)
+            vk = veto[k]
+            vk.discard(j)
             if k != i:
-                veto[k].add(i)
-                veto[i].add(k)
+                vk.add(i)
+                vi_set.add(k)
         veto[j] = set()
         size[i] += size[j]
-        arts[i].update(arts[j])
-        arts[j] = Counter()
+        ai = arts[i]
+        for g, c in arts[j].items():
+            ai[g] = ai.get(g, 0) + c
+        arts[j] = {}
         members[i].extend(members[j])
         members[j] = []
         ver[i] += 1
-        for k, s in nb[i].items():
-            if k in veto[i]:
+        for k, s in nbi.items():
+            if s < threshold or k in vi_set:  # an average is at most the sum: no need to count pairs
                 continue
             pairs = cross(i, k)
             avg = s / pairs if pairs else 0.0
             if avg >= threshold:
                 a, b = (i, k) if i < k else (k, i)
-                heapq.heappush(heap, (-avg, a, b, ver[a], ver[b]))
+                push(heap, (-avg, a, b, ver[a], ver[b]))
     return [sorted(m) for i, m in enumerate(members) if alive[i]]
 
 
@@ -453,9 +466,9 @@ def _single_event(m: EventMention, published: dict[str, str | None], names: dict
                  [m], [], pub or None)
 
 
-def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple[int, int, float]],
+def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple[int, int, float, float]],
                  scorer: Scorer, published: dict[str, str | None], names: dict[str, str]) -> Event:
-    """``pairs``: the scored candidate pairs (i, j, score) inside the cluster."""
+    """``pairs``: the scored candidate pairs (i, j, score, cosine) inside the cluster."""
     if len(idx) == 1:
         return _single_event(mentions[idx[0]], published, names)
 
@@ -475,7 +488,7 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
     # label: most central mention
     central = {i: 0.0 for i in idx}
     pair_list = sorted(pairs)
-    for a, b, sc in pair_list:
+    for a, b, sc, _c in pair_list:
         central[a] += sc
         central[b] += sc
     label_i = max(idx, key=lambda i: (central[i], mentions[i].dated, -order(i)[2]))
@@ -490,13 +503,13 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
              for key in sorted(freq, key=lambda x: (-freq[x], first[x]))]
     # one link per article pair: its best-scoring mention pair
     best: dict[tuple[str, str], tuple[int, int, float]] = {}
-    for a, b, sc in pair_list:
+    for a, b, sc, c in pair_list:
         arts = tuple(sorted((mentions[a].article_id, mentions[b].article_id)))
         if arts not in best or sc > best[arts][2]:
-            best[arts] = (a, b, sc)
+            best[arts] = (a, b, sc, c)
     links = []
-    for a, b, _sc in sorted(best.values(), key=lambda t: -t[2]):
-        p = scorer.detail(a, b)
+    for a, b, _sc, c in sorted(best.values(), key=lambda t: -t[2]):
+        p = scorer.detail(a, b, c)
         links.append(Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
                           p.shared, p.note))
     pubs = [published.get(m.article_id) for m in ms if published.get(m.article_id)]
@@ -526,9 +539,10 @@ def link_mentions(mentions: list[EventMention], published: dict[str, str | None]
     label[np.fromiter((i for c in clusters for i in c), dtype=np.int64, count=len(mentions))] = np.repeat(
         np.arange(len(clusters)), [len(c) for c in clusters])
     inside = np.nonzero(~veto & (score >= EDGE_FLOOR) & (label[I] == label[J]))[0]
-    pairs_of: dict[int, list[tuple[int, int, float]]] = {}
-    for i, j, sc in zip(I[inside].tolist(), J[inside].tolist(), score[inside].tolist()):
-        pairs_of.setdefault(int(label[i]), []).append((i, j, sc))
+    pairs_of: dict[int, list[tuple[int, int, float, float]]] = {}
+    for i, j, sc, c, lab in zip(I[inside].tolist(), J[inside].tolist(), score[inside].tolist(),
+                                scorer.cos[inside].tolist(), label[I[inside]].tolist()):
+        pairs_of.setdefault(lab, []).append((i, j, sc, c))
     events = [_build_event(c, mentions, pairs_of.get(k, []), scorer, published, names)
               for k, c in enumerate(clusters)]
     events.sort(key=Event.sort_key)

@@ -123,7 +123,7 @@ class Event:
     """One event: a cluster of mentions. Same API whether built in memory (the linker) or read from
     the store (:mod:`reader.events.store`), where ``mentions``, ``links``, ``participants`` and
     ``articles`` are fetched or decoded on first access (``loader``: a callable returning the
-    mention list; the others are raw strings decoded by :mod:`reader.events.store`)."""
+    mention list of an event id; the others are raw strings decoded by :mod:`reader.events.store`)."""
 
     __slots__ = ("id", "date_start", "date_end", "granularity", "label", "reported", "_participants",
                  "_mentions", "_links", "_articles", "_raw", "_loader")
@@ -161,7 +161,7 @@ class Event:
     @property
     def mentions(self) -> list[EventMention]:
         if self._mentions is None:
-            self._mentions = self._loader()
+            self._mentions = self._loader(self.id)
         return self._mentions
 
     @mentions.setter

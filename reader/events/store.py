@@ -9,6 +9,7 @@ One SQLite file per corpus, ``paths.corpus_cache_dir(folder) / "events.sqlite"``
                                 index on (sort_when, sort_rank, id) = Event.sort_key; articles "\\x1f"-joined;
                                 participants [[key, name, mentions]…] and links [[a, b, …]…] as JSON
     mentions(event, ord, article_id, passage, start, end, text, date…, participants, trigger, actions)
+                                lists \\x1f-joined (dates: \\x1e between dates)
                                 index on (article_id, passage, start)
     entities(key, event, name)  one row per participant of an event (primary key (key, event))
 
@@ -41,7 +42,8 @@ from reader import paths
 from reader.events.model import Event, EventMention, Participant
 
 STORE_VERSION = 2
-_SEP = "\x1f"
+_SEP = "\x1f"  # unit separator: between the items of a list in a column
+_RS = "\x1e"  # record separator: between the (start, end, granularity) of a mention's dates
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -190,15 +192,15 @@ class StoredEventSet(EventSet):
         if ev is None:
             ev = Event(eid, row[2], row[3], row[4], row[5], None, None, None, row[6],
                        articles=row[7].split(_SEP) if row[7] else [], raw=(row[8], row[9]),
-                       loader=lambda: self._mentions(eid))
+                       loader=self._mentions)
             self._cache[eid] = ev
         return ev
 
     def _mentions(self, event_id: str) -> list[EventMention]:
         rows = self._q(f"SELECT {_MENTION_COLS} FROM mentions WHERE event = ? ORDER BY ord", (event_id,))
         return [EventMention(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
-                             tuple(tuple(x) for x in json.loads(r[9])), tuple(json.loads(r[10])), r[11],
-                             tuple(json.loads(r[12]))) for r in rows]
+                             tuple(tuple(x.split(_SEP)) for x in r[9].split(_RS)) if r[9] else (),
+                             _split(r[10]), r[11], _split(r[12])) for r in rows]
 
     def _events_where(self, where: str, args=()) -> list[Event]:
         rows = self._q(f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id", args)
@@ -284,23 +286,32 @@ def load_events(folder: Path) -> EventSet | None:
 
 # --- writing (the ingest) ---------------------------------------------------------------------------
 
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _event_row(e: Event) -> tuple:
-    parts = json.dumps([[p.key, p.name, p.mentions] for p in e.participants], ensure_ascii=False)
-    links = json.dumps([[lk.a, lk.b, lk.score, lk.similarity, lk.jaccard, lk.date_agreement,
-                         list(lk.shared), lk.date_note] for lk in e.links], ensure_ascii=False)
+    parts = _json([[p.key, p.name, p.mentions] for p in e.participants])
+    links = "[]" if not e.links else _json([[lk.a, lk.b, lk.score, lk.similarity, lk.jaccard, lk.date_agreement,
+                         list(lk.shared), lk.date_note] for lk in e.links])
     return (e.sort_key()[1], e.id, e.date_start, e.date_end, e.granularity, e.label, e.reported, _SEP.join(e.articles), parts,
             links)
 
 
 def _mention_rows(e: Event) -> list[tuple]:
     return [(e.id, k, m.article_id, m.passage, m.start, m.end, m.text, m.date_start, m.date_end, m.granularity,
-             m.date_text, json.dumps(m.dates), json.dumps(m.participants, ensure_ascii=False), m.trigger,
-             json.dumps(m.actions)) for k, m in enumerate(e.mentions)]
+             m.date_text, _RS.join(map(_SEP.join, m.dates)), _SEP.join(m.participants), m.trigger,
+             _SEP.join(m.actions)) for k, m in enumerate(e.mentions)]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(_SEP)) if text else ()
 
 
 def _digest(row: tuple, mention_rows: list[tuple]) -> str:
-    h = hashlib.blake2b(repr(row[1:]).encode(), digest_size=12)
-    h.update(repr(mention_rows).encode())
+    """A fingerprint of an event's rows: a save rewrites an event only when it changed."""
+    h = hashlib.blake2b(_RS.join(map(str, row)).encode(), digest_size=12)
+    for m in mention_rows:
+        h.update(_RS.join(map(str, m)).encode())
     return h.hexdigest()
 
 
@@ -339,7 +350,7 @@ def save_events(folder: Path, events: EventSet) -> Path:
     for e in events.all():
         row = _event_row(e)
         ms = _mention_rows(e)
-        rows.append((row, ms, _digest(row, ms)))
+        rows.append((row, ms, _digest(row, ms), [(p.key, e.id, p.name) for p in e.participants]))
     try:
         _write(path, rows, events)
     except sqlite3.OperationalError:
@@ -361,18 +372,18 @@ def _write(path: Path, rows: list[tuple], events: EventSet) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         old = dict(conn.execute("SELECT id, digest FROM events"))
-        keep = {row[1] for row, _ms, d in rows if old.get(row[1]) == d}
+        keep = {row[1] for row, _ms, d, _p in rows if old.get(row[1]) == d}
         gone = [(i,) for i in old if i not in keep]
         conn.executemany("DELETE FROM mentions WHERE event = ?", gone)
         conn.executemany("DELETE FROM entities WHERE event = ?", gone)
         conn.executemany("DELETE FROM events WHERE id = ?", gone)
-        fresh = [(row, ms, d) for row, ms, d in rows if row[1] not in keep]
+        fresh = [r for r in rows if r[0][1] not in keep]
         conn.executemany(f"INSERT INTO events({_EVENT_COLS}, sort_when, digest) VALUES ({','.join('?' * 12)})",
-                         [row + (row[2] or row[6] or "9999", d) for row, _ms, d in fresh])
+                         [row + (row[2] or row[6] or "9999", d) for row, _ms, d, _p in fresh])
         conn.executemany(f"INSERT INTO mentions(event, ord, {_MENTION_COLS}) VALUES ({','.join('?' * 15)})",
-                         [m for _row, ms, _d in fresh for m in ms])
+                         [m for _row, ms, _d, _p in fresh for m in ms])
         conn.executemany("INSERT OR IGNORE INTO entities(key, event, name) VALUES (?, ?, ?)",
-                         [(p[0], row[1], p[1]) for row, _ms, _d in fresh for p in json.loads(row[8])])
+                         [p for _row, _ms, _d, ps in fresh for p in ps])
         conn.execute("DELETE FROM articles")
         conn.executemany("INSERT INTO articles(id, hash) VALUES (?, ?)", list(events.articles.items()))
         conn.execute("DELETE FROM meta")

@@ -7,7 +7,10 @@ take ~1 h for 10,000 articles, so their annotations are derived here without spa
 amounts from the pure-Python finder ``reader.nlp.dates.find`` (resolved against the publication
 date) plus a capitalised-name heuristic for entities (:func:`heuristic_annotations`). The output
 says so. Figures: extraction time (cold: articles read, parsed, extracted and cached; warm: from
-the per-hash cache), linking time, mentions, candidate pairs against n² (n = mentions), events.
+the per-hash cache), linking time, store write, mentions, candidate pairs against n² (n = mentions),
+events; then the read side the UI pays: ``load_events`` time and Python memory (tracemalloc peak),
+``for_article`` and ``nearest`` latency (first call for an article), one event's mentions, ``all()``
+(timeline) time and memory, store size. The machine may be busy: the load average is printed.
 """
 
 from __future__ import annotations
@@ -87,6 +90,49 @@ def annotate_folder_heuristically(folder: Path) -> list:
     return metas
 
 
+def read_side(folder: Path, article_ids: list[str], probes: int = 300) -> dict:
+    """What the UI pays: load_events (time, Python memory), for_article and nearest per article
+    (first call for that article), all() for the timeline, one event's mentions."""
+    import random
+    import tracemalloc
+
+    from reader.events.store import events_file, load_events
+
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    es = load_events(folder)
+    t_load = time.perf_counter() - t0
+    load_mem = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    ids = random.Random(0).sample(article_ids, min(probes, len(article_ids)))
+    t0 = time.perf_counter()
+    shown = [es.for_article(a) for a in ids]
+    t_for = (time.perf_counter() - t0) / len(ids)
+    t0 = time.perf_counter()
+    for a in ids:
+        for p in range(0, 12, 3):
+            es.nearest(a, p)
+    t_near = (time.perf_counter() - t0) / (len(ids) * 4)
+    t0 = time.perf_counter()
+    for evs in shown:
+        if evs:
+            _ = evs[0].mentions
+    t_ment = (time.perf_counter() - t0) / len(ids)
+    t0 = time.perf_counter()
+    everything = es.all()
+    t_all = time.perf_counter() - t0
+    fresh = load_events(folder)
+    tracemalloc.start()
+    fresh.all()
+    all_mem = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    size = sum(p.stat().st_size for p in events_file(folder).parent.glob(events_file(folder).name + "*"))
+    return {"load_ms": t_load * 1e3, "load_kb": load_mem / 1024, "for_article_ms": t_for * 1e3,
+            "nearest_ms": t_near * 1e3, "mentions_ms": t_ment * 1e3, "all_s": t_all, "all_mb": all_mem / 2**20,
+            "all_n": len(everything), "store_mb": size / 2**20,
+            "per_article": sum(map(len, shown)) / max(len(shown), 1)}
+
+
 def bench(n: int, work: Path) -> dict:
     from gencorpus import generate
 
@@ -114,8 +160,16 @@ def bench(n: int, work: Path) -> dict:
     t0 = time.perf_counter()
     events, stats = link_mentions(mentions, published, names)
     t_link = time.perf_counter() - t0
+    # store: a save of an unchanged result rewrites nothing; one changed article rewrites its events
+    from reader.events.store import EventSet, save_events
+
+    es = EventSet(events, {m.id: m.content_hash for m in metas}, stats.to_json())
+    t0 = time.perf_counter()
+    save_events(folder, es)
+    t_resave = time.perf_counter() - t0
+    read = read_side(folder, [m.id for m in metas])
     m = stats.mentions
-    return {
+    return {**read, "resave_s": t_resave, "save_s": report.get("save_s", 0.0),
         "articles": n, "annotate_s": t_ann, "ingest_cold_s": t_cold, "extract_cold_s": report["extract_s"],
         "extract_warm_s": t_warm, "link_s": t_link, "mentions": m, "pairs": stats.candidate_pairs,
         "n2": m * (m - 1) // 2, "vetoed": stats.vetoed_pairs, "events": stats.events, "linked": stats.linked_events,
@@ -129,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = args.sizes or ([1000] if args.quick else [1000, 10000])
     print("annotations: reader.nlp.dates.find (dates, money) + capitalised-name heuristic (no spaCy)")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -140,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{n:>6} articles: annotate {r['annotate_s']:.1f}s | ingest stage cold {r['ingest_cold_s']:.1f}s "
                   f"(extract {r['extract_cold_s']:.1f}s) | extract warm {r['extract_warm_s']:.2f}s | "
                   f"link {r['link_s']:.1f}s")
+            print(f"        store {r['store_mb']:.1f} MB, first save {r['save_s']:.1f}s, unchanged re-save "
+                  f"{r['resave_s']:.2f}s | load_events {r['load_ms']:.1f} ms, {r['load_kb']:.0f} KB | for_article "
+                  f"{r['for_article_ms']:.2f} ms ({r['per_article']:.1f} events) | nearest {r['nearest_ms']:.3f} ms | "
+                  f"mentions of an event {r['mentions_ms']:.2f} ms | all() {r['all_n']:,} events "
+                  f"{r['all_s']:.2f}s, {r['all_mb']:.0f} MB")
             print(f"        mentions {r['mentions']:,} | candidate pairs {r['pairs']:,} = "
                   f"{r['pairs'] / max(r['n2'], 1):.2e} of n²/2 ({r['n2']:,}) | {r['pairs'] / max(r['mentions'], 1):.1f} "
                   f"pairs per mention | vetoed {r['vetoed']:,} | events {r['events']:,}, linked {r['linked']:,}")
