@@ -240,6 +240,31 @@ def test_a_cluster_never_absorbs_a_vetoed_mention():
     assert sorted(map(sorted, clusters)) in ([[0, 1], [2]], [[0, 2], [1]])
 
 
+def test_clustering_per_strong_component_equals_global_average_linkage():
+    import random
+
+    import numpy as np
+
+    from reader.events.link import EDGE_FLOOR, THRESHOLD, cluster_components
+
+    for seed in range(25):
+        r = random.Random(seed)
+        n = r.randrange(5, 80)
+        groups = [f"art{r.randrange(max(2, n // 3))}" for _ in range(n)]
+        pairs = {(i, j) for i in range(n) for j in range(i + 1, n) if groups[i] != groups[j] and r.random() < 0.15}
+        pairs = sorted(pairs)
+        score = np.array([r.choice([r.uniform(0.0, 0.2), r.uniform(0.2, 0.6)]) for _ in pairs], dtype=np.float64)
+        veto = np.array([r.random() < 0.1 for _ in pairs], dtype=bool)
+        I = np.array([p[0] for p in pairs], dtype=np.int64)
+        J = np.array([p[1] for p in pairs], dtype=np.int64)
+        sims = {p: s for p, s, v in zip(pairs, score.tolist(), veto.tolist()) if not v and s >= EDGE_FLOOR}
+        vetoed = {p for p, v in zip(pairs, veto.tolist()) if v}
+        expected = sorted(average_linkage(n, sims, vetoed, THRESHOLD, groups))
+        got = sorted(sorted(c) for c in cluster_components(n, I, J, score, veto, THRESHOLD, groups))
+        assert got == expected, seed
+        assert sorted(i for c in got for i in c) == list(range(n))
+
+
 def test_same_article_mentions_are_not_candidates():
     a1 = em("a", "Microsoft retire Twitter", ["ORG:microsoft"])
     a2 = em("a", "Microsoft retire Twitter encore", ["ORG:microsoft"], start=50)
