@@ -304,11 +304,18 @@ class Scorer:
 
 def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tuple[int, int]],
                     threshold: float = THRESHOLD, groups: list | None = None) -> list[list[int]]:
+    """Clusters (lists of indexes) by average linkage on a sparse similarity graph with cannot-links
+    (see :func:`_average_linkage`)."""
+    return _average_linkage(n, [(i, j, s) for (i, j), s in sims.items()], vetoed, threshold, groups)
+
+
+def _average_linkage(n: int, edges: list[tuple[int, int, float]], vetoed, threshold: float = THRESHOLD,
+                     groups: list | None = None) -> list[list[int]]:
     """Clusters (lists of indexes) by average linkage on a sparse similarity graph with cannot-links.
 
     ``groups`` (the article of each item): the average between two clusters is taken over their
     pairs *from different groups* only (pairs inside one article are neither evidence for nor
-    against: see the module docstring); a pair absent from ``sims`` counts as 0.
+    against: see the module docstring); a pair absent from ``edges`` ((i, j, score) triples) counts as 0.
     """
     groups = list(groups) if groups is not None else list(range(n))
     arts: list[dict] = [{groups[i]: 1} for i in range(n)]  # cluster → {article: mentions}
@@ -323,7 +330,7 @@ def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tupl
 
     nb: list[dict[int, float]] = [{} for _ in range(n)]
     veto: list[set[int]] = [set() for _ in range(n)]
-    for (i, j), s in sims.items():
+    for i, j, s in edges:
         nb[i][j] = nb[i].get(j, 0.0) + s
         nb[j][i] = nb[j].get(i, 0.0) + s
     for i, j in vetoed:
@@ -332,7 +339,7 @@ def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tupl
     members: list[list[int]] = [[i] for i in range(n)]
     alive = [True] * n
     ver = [0] * n
-    heap = [(-s, i, j, 0, 0) for (i, j), s in sims.items() if s >= threshold and j not in veto[i]]
+    heap = [(-s, i, j, 0, 0) for i, j, s in edges if s >= threshold and j not in veto[i]]
     heapq.heapify(heap)
     pop, push = heapq.heappop, heapq.heappush
     while heap:
@@ -423,14 +430,14 @@ def cluster_components(n: int, I: np.ndarray, J: np.ndarray, score: np.ndarray, 
     nodes = nodes[np.argsort(comp[nodes], kind="stable")]
     cuts = np.flatnonzero(np.diff(comp[nodes])) + 1
     for members in np.split(nodes, cuts):
+        c = int(comp[members[0]])
+        e = edges.get(c, np.zeros(0, dtype=np.int64))
+        v = vetoes.get(c, np.zeros(0, dtype=np.int64))
+        local = list(zip(np.searchsorted(members, I[e]).tolist(), np.searchsorted(members, J[e]).tolist(),
+                         score[e].tolist()))
+        vetoed = zip(np.searchsorted(members, I[v]).tolist(), np.searchsorted(members, J[v]).tolist())
         members = members.tolist()
-        local = {g: k for k, g in enumerate(members)}
-        c = comp[members[0]]
-        e = edges.get(int(c), np.zeros(0, dtype=np.int64))
-        sims = {(local[i], local[j]): s for i, j, s in zip(I[e].tolist(), J[e].tolist(), score[e].tolist())}
-        v = vetoes.get(int(c), np.zeros(0, dtype=np.int64))
-        vetoed = {(local[i], local[j]) for i, j in zip(I[v].tolist(), J[v].tolist())}
-        for part in average_linkage(len(members), sims, vetoed, threshold, [groups[g] for g in members]):
+        for part in _average_linkage(len(members), local, vetoed, threshold, [groups[g] for g in members]):
             clusters.append([members[k] for k in part])
     return clusters
 

@@ -203,8 +203,10 @@ class StoredEventSet(EventSet):
                              _split(r[10]), r[11], _split(r[12])) for r in rows]
 
     def _events_where(self, where: str, args=()) -> list[Event]:
-        rows = self._q(f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id", args)
-        return [self._event(r) for r in rows]
+        with self._lock:  # rows are turned into events as they come: no list of every row at once
+            cur = self._conn.execute(f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id",
+                                     args)
+            return [self._event(r) for r in cur]
 
     def __len__(self) -> int:
         if self._count is None:
