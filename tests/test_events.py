@@ -376,6 +376,17 @@ def test_corrupt_or_old_store_is_rebuilt_by_the_next_save(tmp_path):
     assert len(load_events(folder)) == 3
 
 
+def test_loading_creates_nothing_and_a_save_drops_the_old_json_store(tmp_path):
+    from reader import paths
+    from reader.events.store import save_events
+
+    assert load_events(tmp_path) is None and not events_file(tmp_path).exists()
+    legacy = paths.corpus_cache_dir(tmp_path) / "events.json"
+    legacy.write_text(json.dumps({"version": 1, "events": []}), encoding="utf-8")
+    save_events(tmp_path, _set())
+    assert not legacy.exists() and load_events(tmp_path) is not None
+
+
 def test_stored_set_is_lazy_and_equal_to_the_built_one(tmp_path):
     from reader.events.store import StoredEventSet, save_events
 

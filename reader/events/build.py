@@ -12,10 +12,11 @@
    ``paths.corpus_cache_dir(folder)/"events.sqlite"`` (:mod:`reader.events.store`; only events
    whose content changed are rewritten).
 
-Relinking the whole corpus (rather than patching clusters) keeps events identical to a fresh build.
-Measured (tests/bench/bench_events.py, generated articles, 2 busy cores): 1,000 articles → 22k
-mentions, 156k candidate pairs, link ~7 s; 10,000 → 223k mentions, 5.7M pairs, link ~130 s.
-Unchanged corpora skip the relink entirely.
+Relinking the whole corpus (rather than patching clusters) keeps events identical to a fresh build
+(the TF-IDF idf moves with every article, so no cluster is safe from a change elsewhere).
+Measured (tests/bench/bench_events.py, generated articles, 2 busy cores): see
+:mod:`reader.events.link` for linking (~51 s at 10,000 articles, was ~130-160 s) and
+:mod:`reader.events.store` for the store. Unchanged corpora skip the relink entirely.
 """
 
 from __future__ import annotations

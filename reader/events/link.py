@@ -8,7 +8,9 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"), as implemented
   articles naming different companies). A mention's anchor is its date interval, else its
   article's publication day. Inside a block the mentions are sorted by anchor start and each is
   paired with at most ``max_neighbours`` (20) following ones in the window, so the number of pairs
-  is at most n·(blocks per mention)·20: linear, never n².
+  is at most n·(blocks per mention)·20: linear, never n². Vectorised (:func:`candidate_pairs`):
+  one sort of all block memberships, then numpy passes over offsets 1, 2, … (no Python loop per
+  mention).
 * **Score** = 0.5·TF-IDF cosine + 0.3·participant Jaccard + 0.2·date agreement, vectorised over
   all candidate pairs (:class:`Scorer`).
   TF-IDF: word 1–2-grams, French stop words removed, sublinear tf, fitted on the mention texts
@@ -28,7 +30,9 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"), as implemented
   happening they report, and seldom repeat each other's wording when they report the same one,
   so within-article similarity is no evidence either way; two mentions of one article end in one
   event only through mentions of other articles. A lazy heap over per-cluster neighbour sums
-  (scikit-learn's implementation needs a dense n×n matrix).
+  (scikit-learn's implementation needs a dense n×n matrix), run separately on each connected
+  component of the graph of pairs scoring ≥ the threshold (:func:`cluster_components`: exactly the
+  global result, see there); components of two mentions are merged without the heap.
 * **Events** — a cluster; its date is the most specific date among its mentions (then the most
   frequent), its label the most central mention (highest summed score to the others) trimmed to
   ~80 characters, its id ``ev-`` + a hash of its sorted mention keys (stable while its mentions
@@ -38,6 +42,14 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"), as implemented
 On the bundled articles (tests/data/events_gold.json, real spaCy annotations) cross-article links
 have precision 1.0 (5/5 judged pairs) and recall 1.0 (3/3 gold pairs); the margin is thin (gold
 links score 0.25–0.36, the best wrong candidate 0.23), so re-measure before changing a weight.
+
+Cost at 10,000 generated articles (223k mentions, 5.7M candidate pairs, 2 cores, load ~1.5):
+candidates 1.8 s, TF-IDF 7 s, pair scores 5 s, clustering 26 s (one strong component holds 116k
+mentions: its heap is the floor), events 6 s — ~51 s in all, peak RSS 1.5 GB (was 162 s and
+3.1 GB with one global heap over a 5M-entry dict, Python candidate loops and a per-link
+``intersect1d``; same events). Relinking stays global: the TF-IDF idf and so every score depend on
+the whole corpus, and only a global relink gives the events of a fresh build; the store then
+rewrites only the events that changed.
 """
 
 from __future__ import annotations
