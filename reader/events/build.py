@@ -57,8 +57,13 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
     t1 = time.perf_counter()
     report["extract_s"] = round(t1 - t0, 3)
     old = load_events(folder)
-    if old is not None and not extracted and old.articles == hashes:
-        report.update(relinked=False, events=len(old), linked=len(old.linked()))
+    unchanged = old is not None and not extracted and old.articles == hashes
+    if unchanged:  # the counts from the stored stats: listing every event would cost seconds at 10k
+        linked = old.stats.get("linked_events")
+        report.update(relinked=False, events=len(old), linked=linked if linked is not None else len(old.linked()))
+    if old is not None:
+        old.close()  # no read snapshot kept open while this process writes
+    if unchanged:
         prog(total + 1, total + 1)
         return report
     from reader.events.link import link_mentions

@@ -98,6 +98,9 @@ class EventSet:
     def __len__(self) -> int:
         return len(self._events)
 
+    def close(self) -> None:
+        """Nothing to release in memory (see :meth:`StoredEventSet.close`)."""
+
     def all(self) -> list[Event]:
         """Every event, ordered by date (undated ones placed at their report date)."""
         return list(self._events)
@@ -170,6 +173,7 @@ class StoredEventSet(EventSet):
             return self._conn.execute(sql, args).fetchall()
 
     def close(self) -> None:
+        """Release the file (and its read snapshot); the set must not be queried afterwards."""
         with self._lock:
             try:
                 self._conn.close()
