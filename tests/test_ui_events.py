@@ -82,3 +82,14 @@ def test_axis_draws_ticks_and_markers():
     assert marks.index("●") < 10  # 2015 sits at the left end
     marks, _, _ = axis_lines(dates, 60, [False, False, True], selected=0)
     assert marks.index("▼") < 10
+
+
+def test_axis_zooms_on_a_window():
+    import datetime as dt
+
+    dates = [dt.date(2015, 6, 1), dt.date(2023, 4, 18), dt.date(2023, 4, 19), dt.date(2023, 4, 25)]
+    window = (dt.date(2023, 4, 9), dt.date(2023, 4, 29))
+    marks, axis, labels = axis_lines(dates, 60, [False] * 4, selected=2, window=window)
+    assert marks[0] == "◀"  # 2015 is left of the window
+    assert "04-19" in labels or "04-17" in labels
+    assert "▼" in marks and marks.count("●") == 2  # the two other April dates stand apart

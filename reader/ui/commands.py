@@ -128,6 +128,8 @@ COMMANDS: tuple[Command, ...] = (
             palette=False),
     Command("timeline-linked", "ctrl+l", "linked", "Only linked", "Show only events linked across articles",
             scope="timeline", footer=True, palette=False),
+    Command("timeline-zoom", "ctrl+o", "zoom", "Zoom", "Zoom the axis around the highlighted event (cycles)",
+            scope="timeline", footer=True, palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 

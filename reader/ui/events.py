@@ -173,15 +173,31 @@ def _parse(d: str | None) -> dt.date | None:
         return None
 
 
-def axis_lines(dates: list[dt.date], width: int, linked: list[bool], selected: int | None = None) -> list[str]:
-    """Three lines: event markers, the axis with ticks, and tick labels. Pure function (tested)."""
+ZOOMS = (None, 400, 45, 10)  # half-width of the window around the selected event, in days (None: all)
+
+
+def axis_lines(dates: list[dt.date], width: int, linked: list[bool], selected: int | None = None,
+               window: tuple[dt.date, dt.date] | None = None) -> list[str]:
+    """Three lines: event markers, the axis with ticks, and tick labels. Pure function (tested).
+
+    ``window`` zooms on [start, end]: events outside it are counted at the edges as ◀ / ▶.
+    """
     width = max(20, width)
     if not dates:
         return [" " * width, "─" * width, "(no dated events)".ljust(width)]
-    lo, hi = min(dates), max(dates)
-    span = max(1, (hi - lo).days)
-    lo, hi = lo - dt.timedelta(days=max(1, span // 20)), hi + dt.timedelta(days=max(1, span // 20))
-    span = (hi - lo).days
+    if window is not None:
+        lo, hi = window
+        span = max(1, (hi - lo).days)
+    else:
+        lo, hi = min(dates), max(dates)
+        span = max(1, (hi - lo).days)
+        lo, hi = lo - dt.timedelta(days=max(1, span // 20)), hi + dt.timedelta(days=max(1, span // 20))
+        span = (hi - lo).days
+    outside = [d for d in dates if d < lo or d > hi]
+    keep = [k for k, d in enumerate(dates) if lo <= d <= hi]
+    if window is not None:
+        dates, linked = [dates[k] for k in keep], [linked[k] for k in keep]
+        selected = keep.index(selected) if selected in keep else None
 
     def x(d: dt.date) -> int:
         return min(width - 1, max(0, round((d - lo).days / span * (width - 1))))
@@ -196,6 +212,11 @@ def axis_lines(dates: list[dt.date], width: int, linked: list[bool], selected: i
         marks[col] = str(n) if 1 < n < 10 else ("+" if n >= 10 else ("◆" if is_linked[col] else "●"))
     if selected is not None and 0 <= selected < len(dates):
         marks[x(dates[selected])] = "▼"
+    if window is not None and outside:
+        if any(d < lo for d in outside):
+            marks[0] = "◀"
+        if any(d > hi for d in outside):
+            marks[-1] = "▶"
     axis = ["─"] * width
     labels = [" "] * width
     # ticks: years, months or days depending on the span
@@ -232,13 +253,21 @@ class TimelineAxis(Widget):
         self.dates: list[dt.date] = []
         self.linked: list[bool] = []
         self.selected: int | None = None
+        self.zoom = 0
 
     def set_events(self, dates, linked, selected=None) -> None:
         self.dates, self.linked, self.selected = dates, linked, selected
         self.refresh()
 
+    def window(self) -> tuple[dt.date, dt.date] | None:
+        days = ZOOMS[self.zoom]
+        if days is None or not self.dates:
+            return None
+        centre = self.dates[self.selected] if self.selected is not None else max(self.dates)
+        return centre - dt.timedelta(days=days), centre + dt.timedelta(days=days)
+
     def render(self) -> Content:
-        lines = axis_lines(self.dates, self.size.width, self.linked, self.selected)
+        lines = axis_lines(self.dates, self.size.width, self.linked, self.selected, self.window())
         return Content.assemble(Content(lines[0]).stylize("bold $text-warning"), "\n",
                                 Content(lines[1]).stylize("$text-muted"), "\n", Content(lines[2]))
 
@@ -291,7 +320,7 @@ class TimelineScreen(Screen[GoTo | None]):
         total = len(self.event_set.all()) if self.event_set else 0
         self.query_one("#timeline-info", Static).update(
             Content(f"{len(events)} of {total} events · ◆ linked across articles · ● one article · "
-                    f"digits: several · enter: mentions · ctrl+l: only linked").stylize("$text-muted"))
+                    f"digits: several · enter: mentions · ctrl+o: zoom · ctrl+l: only linked").stylize("$text-muted"))
         if events:
             options.highlighted = 0
 
@@ -322,6 +351,13 @@ class TimelineScreen(Screen[GoTo | None]):
 
     def action_up(self) -> None:
         self.query_one("#timeline-list", OptionList).action_cursor_up()
+
+    def action_zoom(self) -> None:
+        axis = self.query_one(TimelineAxis)
+        axis.zoom = (axis.zoom + 1) % len(ZOOMS)
+        axis.refresh()
+        window = axis.window()
+        self.notify(f"Timeline: {window[0]} → {window[1]}" if window else "Timeline: all events", timeout=2)
 
     def action_linked(self) -> None:
         self.only_linked = not self.only_linked
