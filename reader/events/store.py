@@ -379,10 +379,15 @@ def _write(path: Path, rows: list[tuple], events: EventSet) -> None:
         conn.execute("BEGIN IMMEDIATE")
         old = dict(conn.execute("SELECT id, digest FROM events"))
         keep = {row[1] for row, _ms, d, _p in rows if old.get(row[1]) == d}
-        gone = [(i,) for i in old if i not in keep]
-        conn.executemany("DELETE FROM mentions WHERE event = ?", gone)
-        conn.executemany("DELETE FROM entities WHERE event = ?", gone)
-        conn.executemany("DELETE FROM events WHERE id = ?", gone)
+        if len(keep) < len(old) // 2:  # mostly new: emptying the tables beats deleting row by row
+            keep = set()
+            for table in ("mentions", "entities", "events"):
+                conn.execute(f"DELETE FROM {table}")
+        else:
+            gone = [(i,) for i in old if i not in keep]
+            conn.executemany("DELETE FROM mentions WHERE event = ?", gone)
+            conn.executemany("DELETE FROM entities WHERE event = ?", gone)
+            conn.executemany("DELETE FROM events WHERE id = ?", gone)
         fresh = [r for r in rows if r[0][1] not in keep]
         conn.executemany(f"INSERT INTO events({_EVENT_COLS}, sort_when, digest) VALUES ({','.join('?' * 12)})",
                          [row + (row[2] or row[6] or "9999", d) for row, _ms, d, _p in fresh])
