@@ -157,7 +157,7 @@ class EventSet:
 class StoredEventSet(EventSet):
     """The events of :func:`load_events`, read from SQLite on demand (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection):  # noqa: super().__init__ builds in-memory indexes
+    def __init__(self, conn: sqlite3.Connection):  # not super().__init__: nothing is held in memory
         self._conn = conn
         self._lock = threading.RLock()
         self._cache: dict[str, Event] = {}
@@ -303,9 +303,9 @@ _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def _event_row(e: Event) -> tuple:
     parts = _json([[p.key, p.name, p.mentions] for p in e.participants])
     links = "[]" if not e.links else _json([[lk.a, lk.b, lk.score, lk.similarity, lk.jaccard, lk.date_agreement,
-                         list(lk.shared), lk.date_note] for lk in e.links])
-    return (e.sort_key()[1], e.id, e.date_start, e.date_end, e.granularity, e.label, e.reported, _SEP.join(e.articles), parts,
-            links)
+                                              list(lk.shared), lk.date_note] for lk in e.links])
+    return (e.sort_key()[1], e.id, e.date_start, e.date_end, e.granularity, e.label, e.reported,
+            _SEP.join(e.articles), parts, links)
 
 
 def _mention_rows(e: Event) -> list[tuple]:
