@@ -37,7 +37,7 @@ def _fresh_events(folder: Path) -> tuple[EventSet | None, dict[str, str]]:
 
 
 def _when(e: Event) -> str:
-    if e.date_start:
+    if e.dated:
         return e.date_label
     return f"~{e.reported}" if e.reported else "undated"
 
