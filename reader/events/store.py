@@ -27,6 +27,11 @@ and nearest read that article's mention positions (cached for the last article),
 one or a few rows, all() every event row but no mention (an event's mentions are fetched on first
 access to ``Event.mentions``). Event objects are cached by id, so ``event(id) is`` the object that
 for_article or all() returned. The set may be used from any thread (one connection, one lock).
+
+Measured (tests/bench/bench_events.py, 10,000 generated articles, 139k events, 223k mentions, 2 cores
+with load ~6): file 144 MB; load_events 1.9 ms and 4 KB; for_article 0.6 ms; nearest 0.03 ms;
+an event's mentions 0.1 ms; all() 0.9 s and 118 MB; first save 16 s, unchanged re-save 7 s
+(digests only). The JSON file it replaces took ~1 s and held everything in memory at 1,000 articles.
 """
 
 from __future__ import annotations
