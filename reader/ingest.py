@@ -52,8 +52,38 @@ def _stages():
     return stages
 
 
+class IngestBusy(RuntimeError):
+    """Another process is already indexing this corpus."""
+
+
+def _lock(folder: Path):
+    """An exclusive, non-blocking lock per corpus (released by the OS if the process dies)."""
+    import fcntl
+
+    from reader import paths
+
+    fh = open(paths.corpus_cache_dir(folder) / "ingest.lock", "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise IngestBusy("another `reader index` is already running on this corpus") from None
+    return fh
+
+
 def run_ingest(folder: Path, progress: Progress | None = None) -> dict:
-    """Bring every cache of ``folder`` up to date; returns a small report (counts and seconds)."""
+    """Bring every cache of ``folder`` up to date; returns a small report (counts and seconds).
+
+    Raises :class:`IngestBusy` when another process holds this corpus' ingest lock.
+    """
+    lock = _lock(folder)
+    try:
+        return _run(folder, progress)
+    finally:
+        lock.close()
+
+
+def _run(folder: Path, progress: Progress | None) -> dict:
     report: dict = {}
     prog = progress or (lambda stage, done, total: None)
     t0 = time.perf_counter()
@@ -100,7 +130,14 @@ def cli_index(args, folder: Path) -> int:
         progress = None
     else:
         progress = _Bar(sys.stderr)
-    report = run_ingest(folder, progress)
+    try:
+        report = run_ingest(folder, progress)
+    except IngestBusy as exc:
+        if getattr(args, "progress_lines", False):
+            print(json.dumps({"stage": "busy"}), flush=True)
+        else:
+            print(f"reader: {exc}; try again when it has finished", file=sys.stderr)
+        return 0
     for err in report.pop("errors"):
         print(f"reader: {err}", file=sys.stderr)
     if getattr(args, "progress_lines", False):

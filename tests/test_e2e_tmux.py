@@ -101,3 +101,26 @@ def test_bookmark_survives_a_restart(tmux, tmp_path):
     tmux.keys("B")
     screen = tmux.wait_for("1 of 1 bookmarks")
     assert "Depuis l’arrivée d’Elon Musk" in screen
+
+
+def test_q_quits_at_once_while_indexing_runs(tmp_path):
+    env = dict(os.environ, TERM="xterm-256color")  # background ingest on
+    env.pop("READER_NO_INGEST", None)
+    t = Tmux(tmp_path, env)
+    done = tmp_path / "exit-code"
+    try:
+        t.start(f"{READER} --articles {BUNDLED}; echo $? > {done}; sleep 30")
+        t.wait_for("Finding entities", timeout=60)  # spaCy is loading/running in the subprocess
+        t0 = time.monotonic()
+        t.keys("q")
+        while not done.exists() and time.monotonic() - t0 < 15:
+            time.sleep(0.1)
+        assert done.exists(), "reader kept running after q while indexing"
+        assert done.read_text().strip() == "0"
+    finally:
+        t.kill()
+    # the indexer was stopped too: no `reader index` left behind for this corpus' cache
+    time.sleep(0.5)
+    out = subprocess.run(["pgrep", "-f", f"--articles {BUNDLED} index --progress-lines"], capture_output=True,
+                         text=True)
+    assert out.stdout.strip() == ""

@@ -522,29 +522,64 @@ class ReaderApp(App):
     # ingest -------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="ingest")
     def run_ingest(self) -> None:
+        """Run ``reader index`` in a subprocess (spaCy stays out of this process); relay its progress."""
+        import tempfile
+
         cmd = [sys.executable, "-m", "reader", "--articles", str(self.folder), "index", "--progress-lines"]
-        try:
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    stdin=subprocess.DEVNULL)
-        except OSError as exc:
-            self.post_message(IngestDone(False, str(exc)))
-            return
-        assert proc.stdout is not None
-        for line in proc.stdout:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
             try:
-                data = json.loads(line)
-            except ValueError:
-                continue
-            if data.get("stage") == "done":
-                continue
-            self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
-        err = proc.stderr.read() if proc.stderr else ""
-        code = proc.wait()
-        if code != 0:
-            last = [ln for ln in err.strip().splitlines() if ln.strip()][-1:] or [f"exit status {code}"]
-            self.post_message(IngestDone(False, last[0]))
-        else:
-            self.post_message(IngestDone(True))
+                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
+                                        stdin=subprocess.DEVNULL)
+            except OSError as exc:
+                self.post_message(IngestDone(False, str(exc)))
+                return
+            self._ingest_proc = proc
+            assert proc.stdout is not None
+            busy = False
+            for line in proc.stdout:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                if data.get("stage") == "busy":
+                    busy = True
+                elif data.get("stage") != "done":
+                    self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
+            code = proc.wait()
+            self._ingest_proc = None
+            if self._quitting:
+                return
+            if busy:
+                self.post_message(IngestDone(True, "Another reader is indexing this corpus; its results "
+                                                   "appear on the next start or R"))
+            elif code != 0:
+                err.seek(0)
+                lines = [ln for ln in err.read().strip().splitlines() if ln.strip()]
+                self.post_message(IngestDone(False, (lines[-1:] or [f"exit status {code}"])[0]))
+            else:
+                self.post_message(IngestDone(True))
+
+    _ingest_proc = None
+    _quitting = False
+
+    def stop_ingest(self) -> None:
+        """Stop the background indexer (its caches are written atomically: nothing is half-done)."""
+        proc = self._ingest_proc
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    async def action_quit(self) -> None:
+        self._quitting = True
+        self.stop_ingest()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self._quitting = True
+        self.stop_ingest()
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         if self.ingest_state != "running":
@@ -560,7 +595,9 @@ class ReaderApp(App):
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self.ingest_state = "done" if message.ok else "failed"
-        if message.ok:
+        if message.ok and message.message:
+            self.set_status(message.message)
+        elif message.ok:
             self.set_status("Entities, search index and events are up to date")
             self.apply_annotations()
             self.load_events()
