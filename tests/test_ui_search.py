@@ -42,6 +42,9 @@ async def test_search_as_you_type_and_open_at_passage(indexed):
         view = app.query_one(ArticleView)
         assert view.cursor == hit.passage
         assert "interview" in view.article.passages[hit.passage].text
+        assert await wait_until(pilot, lambda: hit.passage in view._visible_passages()), \
+            "the article is scrolled to the passage"
+        assert view.scroll_offset.y > 0
         assert view.matches.get(hit.passage), "the matched words are highlighted"
 
 

@@ -233,7 +233,10 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._widgets[old].remove_class("-cursor")
         widget = self._widgets[new]
         widget.add_class("-cursor")
-        self.scroll_to_widget(widget, animate=False, top=False)
+        if widget.region.height:
+            self.scroll_to_widget(widget, animate=False, top=False)
+        else:  # mounted in this cycle: not laid out yet
+            self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=False)
         if self.article is not None:
             self.post_message(self.CursorMoved(self.article.id, new))
 
@@ -247,6 +250,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         passage = max(0, min(len(self._widgets) - 1, passage))
         self.cursor = passage
         if top:
+            # just-mounted passages have no place yet: scroll once the layout has run
+            self.call_after_refresh(self._scroll_top, passage)
+
+    def _scroll_top(self, passage: int) -> None:
+        if passage < len(self._widgets) and self._widgets[passage].is_attached:
             self.scroll_to_widget(self._widgets[passage], animate=False, top=True)
 
     def _visible_passages(self) -> list[int]:
