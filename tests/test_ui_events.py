@@ -60,10 +60,10 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         await pilot.pause()
         assert isinstance(app.screen, TimelineScreen)
         screen = app.screen
-        assert len(screen.shown) == len(app.event_set.all())
+        total = len(app.event_set.all())
+        assert await wait_until(pilot, lambda: len(screen.shown) == total)
         await pilot.press(*"musk")
-        await pilot.pause()
-        assert 0 < len(screen.shown) < len(app.event_set.all())
+        assert await wait_until(pilot, lambda: 0 < len(screen.shown) < total)
         assert all(any("musk" in p.name.casefold() for p in e.participants) for e in screen.shown)
     app2 = ReaderApp(BUNDLED, ingest=False)
     async with app2.run_test(size=(150, 40)) as pilot:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -293,35 +293,72 @@ class TimelineScreen(Screen[GoTo | None]):
             yield OptionList(id="timeline-list")
         yield Footer()
 
+    MAX_ROWS = 400  # the list shows the first rows; the axis shows every matching event
+
+    @dataclass
+    class Filtered(Message):
+        events: list
+        total: int
+        generation: int
+
     def on_mount(self) -> None:
-        self.refilter("")
+        self.all_events: list | None = None
+        self.generation = 0
         self.query_one(Input).focus()
+        self.query_one("#timeline-info", Static).update(Content("Loading events…").stylize("$text-muted"))
+        self.refilter("")
 
     @on(Input.Changed, "#timeline-filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.refilter(event.value)
 
     def refilter(self, text: str) -> None:
-        events = self.event_set.all() if self.event_set else []
-        needle = text.strip().casefold()
+        self.generation += 1
+        self._filter(text, self.only_linked, self.generation)
+
+    @work(thread=True, exclusive=True, group="timeline")
+    def _filter(self, text: str, only_linked: bool, generation: int) -> None:
+        """Filtering 100k+ events happens here, debounced, never on the UI thread."""
+        import time as _time
+
+        from textual.worker import get_current_worker
+
+        from reader.corpus import title_key
+
+        if self.all_events is not None:
+            _time.sleep(0.12)  # debounce typing
+            if get_current_worker().is_cancelled:
+                return
+        if self.all_events is None:
+            events = self.event_set.all() if self.event_set else []
+            self.all_events = sorted(events, key=lambda e: e.sort_key())
+        events = self.all_events
+        needle = title_key(text.strip())
         if needle:
-            events = [e for e in events if any(needle in p.name.casefold() for p in e.participants)]
-        if self.only_linked:
+            events = [e for e in events if any(needle in title_key(p.name) for p in e.participants)]
+        if only_linked:
             events = [e for e in events if e.linked]
-        events = sorted(events, key=lambda e: e.sort_key())
-        self.shown = events
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Filtered(events, len(self.all_events), generation))
+
+    def on_timeline_screen_filtered(self, message: Filtered) -> None:
+        if message.generation != self.generation:
+            return
+        events = message.events
+        self.shown = events[: self.MAX_ROWS]
         options = self.query_one("#timeline-list", OptionList)
         options.clear_options()
-        options.add_options([Option(event_row(e, None, False), id=e.id) for e in events])
+        options.add_options([Option(event_row(e, None, False), id=e.id) for e in self.shown])
         dated = [(i, _parse(e.when)) for i, e in enumerate(events)]
         self._dated = [(i, d) for i, d in dated if d]
         self.query_one(TimelineAxis).set_events([d for _, d in self._dated],
                                                 [events[i].linked for i, _ in self._dated])
-        total = len(self.event_set.all()) if self.event_set else 0
+        more = f" (list shows the first {self.MAX_ROWS}: type to narrow)" if len(events) > self.MAX_ROWS else ""
         self.query_one("#timeline-info", Static).update(
-            Content(f"{len(events)} of {total} events · ◆ linked across articles · ● one article · "
-                    f"digits: several · enter: mentions · ctrl+o: zoom · ctrl+l: only linked").stylize("$text-muted"))
-        if events:
+            Content(f"{len(events)} of {message.total} events{more} · ◆ linked across articles · ● one article · "
+                    f"digits/+: several · enter: mentions · ctrl+o: zoom · ctrl+l: only linked")
+            .stylize("$text-muted"))
+        if self.shown:
             options.highlighted = 0
 
     @on(Input.Submitted, "#timeline-filter")
