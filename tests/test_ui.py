@@ -121,8 +121,18 @@ async def test_palette_offers_app_commands():
     async with app.run_test() as pilot:
         await _started(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert any(t.startswith("Help") for t in titles)
         assert any(t.startswith("Rescan articles") for t in titles)
+        assert any(t.startswith("Search (/)") for t in titles)
+        assert len([t for t in titles if t.lower().startswith("quit")]) == 1, titles  # Textual's own, once
+        # with an article open, the article's commands are offered too, and they run
+        assert app.article is not None
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Bookmark (b)" in commands and "Next entity (e)" in commands
+        commands["Bookmark (b)"].callback()
+        await pilot.pause()
+        from reader.bookmarks.store import BookmarkStore
+
+        assert len(BookmarkStore().list()) == 1
 
 
 async def test_bad_files_are_reported_in_a_notice(tmp_path):

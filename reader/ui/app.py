@@ -107,7 +107,9 @@ class ReaderApp(App):
         lst.set_articles(cached.articles)
         lst.focus()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
-        self.query_one(EventsPanel).display = bool(wanted) if wanted is not None else self.size.width >= 130
+        width = self.size.width
+        # automatic: shown on wide terminals; never by default where the article would be squeezed
+        self.query_one(EventsPanel).display = (bool(wanted) and width >= 100) if wanted is not None else width >= 130
         if not cached.articles:
             self.set_status("Reading the articles folder…")
         if self.exit_after_paint:
@@ -184,6 +186,8 @@ class ReaderApp(App):
         self.match_list, self.match_pos = [], -1
         if query:
             self.set_match_list(query, matches, passage)
+        elif not self.status_text.startswith(("Finding", "Indexing", "Linking", "Scanning")):
+            self.set_status("")  # what was said about the previous article no longer applies
         if passage > 0:
             view.set_cursor(passage, top=True)
         else:
@@ -387,6 +391,11 @@ class ReaderApp(App):
             return
         selected = self._selection_in_view()
         passage, start, end = selected if selected else (view.cursor, None, None)
+        text = self.article.passages[passage].text
+        span = (start, end) if selected else (0, len(text))
+        if any(not a.orphaned and (a.passage, a.start, a.end) == (passage, *span) for _bm, a in self.anchored):
+            self.set_status("Already bookmarked · a: edit its note · B: all bookmarks (d deletes there)")
+            return
         try:
             bm = self.bookmark_store().add(self.article, passage, start, end)
         except Exception as exc:
@@ -630,12 +639,21 @@ class ReaderApp(App):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
+        from functools import partial
+
+        article_open = self.article is not None and screen is self.screen and not screen.is_modal
         for cmd in COMMANDS:
-            if cmd.palette and cmd.scope == "app":
-                action = cmd.action.removeprefix("app.")
-                callback = getattr(self, f"action_{action}", None)
-                if callback is not None:
-                    yield SystemCommand(f"{cmd.title} ({cmd.display_keys})", cmd.help, callback)
+            if not cmd.palette or not cmd.action.startswith("app."):
+                continue
+            if cmd.scope not in ("app", "article") or (cmd.scope == "article" and not article_open):
+                continue
+            name, _, arg = cmd.action.removeprefix("app.").partition("(")
+            callback = getattr(self, f"action_{name}", None)
+            if callback is None:
+                continue
+            if arg:
+                callback = partial(callback, arg.rstrip(")") == "True")
+            yield SystemCommand(f"{cmd.title} ({cmd.display_keys})", cmd.help, callback)
 
 
 def run_app(folder: Path) -> int:

@@ -141,19 +141,24 @@ class BookmarksScreen(Screen[GoTo | None]):
         self.refilter(event.value)
 
     def refilter(self, text: str) -> None:
-        needle = text.strip().casefold()
-        live = [r for r in self.rows if not r.bookmark.uuid in self.undo]
+        from reader.corpus import title_key
+
+        needle = title_key(text.strip())
+        live = [r for r in self.rows if r.bookmark.uuid not in self.undo]
         self.shown = [r for r in live if not needle or needle in
-                      f"{r.bookmark.quote}\n{r.bookmark.note}\n{r.article_title}".casefold()]
+                      title_key(f"{r.bookmark.quote}\n{r.bookmark.note}\n{r.article_title}")]
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([Option(row_content(r), id=r.bookmark.uuid) for r in self.shown])
         if self.shown:
             options.highlighted = 0
-        orphans = sum(1 for r in self.shown if r.anchor is None or r.anchor.orphaned)
+        orphans = sum(1 for r in self.shown if r.anchor is not None and r.anchor.orphaned)
+        missing = sum(1 for r in self.shown if r.anchor is None)
         info = f"{len(self.shown)} of {len(live)} bookmarks"
         if orphans:
-            info += f" · {orphans} orphaned (kept with their original text)"
+            info += f" · {orphans} orphaned (text no longer found; kept with their original words)"
+        if missing:
+            info += f" · {missing} whose article is missing"
         info += " · enter open · ↓ to the list, then d delete · u undo · a note · / filter"
         self.query_one("#bookmarks-info", Static).update(Content(info).stylize("$text-muted"))
 

@@ -35,10 +35,10 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     # everywhere
-    Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True),
-    Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True),
-    Command("switch-pane", "tab", "app.switch_pane", "Switch pane", "Move focus between the list and the article",
-            footer=True),
+    Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True, palette=False),
+    Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True, palette=False),
+    Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
+            "Move focus: article list → article → events panel (when shown)", footer=True),
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
     Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True),
     Command("toggle-events", "v", "app.toggle_events", "Events panel", "Show or hide the linked-events panel",
@@ -95,9 +95,9 @@ COMMANDS: tuple[Command, ...] = (
     # search screen
     Command("search-close", "escape", "close", "Close search", "Back to the reader", scope="search", footer=True,
             palette=False),
-    Command("search-down", "down,ctrl+n", "results_down", "Next result", "Highlight the next result",
+    Command("search-down", "down,ctrl+j", "results_down", "Next result", "Highlight the next result",
             scope="search", palette=False),
-    Command("search-up", "up,ctrl+p", "results_up", "Previous result", "Highlight the previous result",
+    Command("search-up", "up,ctrl+k", "results_up", "Previous result", "Highlight the previous result",
             scope="search", palette=False),
     Command("search-open", "enter", "open_highlighted", "Open result",
             "Open the article at the matching passage", scope="search", palette=False),

@@ -55,8 +55,10 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
     bits = [Content(name).stylize("bold"),
             Content(f" {LABEL_NAMES.get(mention.label, mention.label)} ").stylize(LABEL_STYLES.get(mention.label, ""))]
     if mention.label == "DATE" and mention.date_start:
-        end = mention.date_end or ""
-        bits.append(Content(f"{mention.date_start} → {end} ({mention.granularity or '?'})"))
+        from reader.ui.events import human_date
+
+        bits.append(Content(f"{human_date(mention.date_start, mention.date_end, mention.granularity)} "
+                            f"({mention.granularity or 'date'})"))
     elif mention.value:
         bits.append(Content(mention.value))
     if articles is not None:

@@ -43,20 +43,57 @@ class GoTo:
     passage: int
 
 
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def human_date(start: str | None, end: str | None, granularity: str | None) -> str:
+    """A readable date for an interval [start, end) with its granularity ("25 Apr 2023", "early Mar 2023")."""
+    d0 = _parse(start)
+    if d0 is None:
+        return ""
+    d1 = _parse(end)
+    last = d1 - dt.timedelta(days=1) if d1 and d1 > d0 else d0
+    month = f"{_MONTHS[d0.month - 1]} {d0.year}"
+    if granularity == "day" or last == d0:
+        return f"{d0.day} {month}"
+    if granularity == "month":
+        return month
+    if granularity == "year":
+        return str(d0.year)
+    if granularity == "part-of-month":
+        part = "early" if d0.day <= 10 and last.day <= 11 else ("late" if d0.day >= 20 else "mid")
+        return f"{part} {month}"
+    if granularity == "part-of-year":
+        part = "early" if last.month <= 4 else ("late" if d0.month >= 9 else "mid")
+        return f"{part} {d0.year}"
+    if granularity == "week":
+        return f"week of {d0.day} {month}"
+    return f"{d0.day} {month} – {last.day} {_MONTHS[last.month - 1]} {last.year}"
+
+
 def _date(event) -> str:
-    return event.date_label or (f"~{event.reported}" if event.reported else "undated")
+    label = human_date(event.date_start, event.date_end, event.granularity)
+    if label:
+        return label
+    reported = _parse(event.reported)
+    return f"reported {reported.day} {_MONTHS[reported.month - 1]} {reported.year}" if reported else "undated"
 
 
 def event_row(event, article_id: str | None, marked: bool) -> Content:
     others = event.other_articles(article_id) if article_id else len(event.articles)
     marker = Content("▶ " if marked else "  ").stylize("bold $accent")
-    date = Content(f"{_date(event):<12}").stylize("bold $text-warning")
+    date = Content(f"{_date(event):<15}").stylize("bold $text-warning")
+    label = event.label
+    if article_id:  # in the side panel, quote this article's own words
+        own = event.mentions_in(article_id)
+        if own:
+            label = own[0].text if len(own[0].text) <= 90 else own[0].text[:89] + "…"
     if article_id:
-        count = Content(f" +{others} article{'s' if others != 1 else ''}" if others else " this article only")
+        count = Content(f" +{others} article{'s' if others != 1 else ''}" if others else " only here")
     else:
         count = Content(f" {others} article{'s' if others != 1 else ''}")
     count = count.stylize("$text-success" if (others and article_id) or others > 1 else "$text-muted")
-    return Content.assemble(marker, date, count, "\n  ", Content(event.label))
+    return Content.assemble(marker, date, count, "\n  ", Content(label))
 
 
 class EventsPanel(Vertical, can_focus=False):

@@ -20,7 +20,7 @@ def help_content() -> Content:
     for scope, cmds in by_scope().items():
         parts.append(Content(SCOPE_TITLES.get(scope, scope)).stylize("bold $text-primary"))
         for cmd in cmds:
-            keys = Content(f"  {cmd.display_keys:<22}").stylize("bold $text-accent")
+            keys = Content(f"  {cmd.display_keys:<28} ").stylize("bold $text-accent")
             parts.append(keys + Content(f"{cmd.title} — {cmd.help}"))
         parts.append(Content(""))
     parts.append(Content("Mouse: click to select, wheel to scroll, drag to select text.").stylize("$text-muted"))

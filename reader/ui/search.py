@@ -130,6 +130,9 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         if not res.hits:
             bits = [Content(f"No results for {res.understood or res.query}")]
+            if getattr(self.app, "ingest_state", "") == "running":
+                bits.append(Content(" — the index is still being built in the background: results may "
+                                    "appear when it is done").stylize("$text-warning"))
             if res.suggestion:
                 bits.append(Content(f" — did you mean: {res.suggestion}?").stylize("bold $text-warning"))
             if not get_searcher(self.folder).available:
@@ -139,7 +142,8 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         options.add_options([Option(hit_content(h), id=str(i)) for i, h in enumerate(res.hits)])
         options.highlighted = 0
-        info = Content(f"{res.total} result{'s' if res.total != 1 else ''} · {res.elapsed_ms:.0f} ms · "
+        building = " · index still being built" if getattr(self.app, "ingest_state", "") == "running" else ""
+        info = Content(f"{res.total} result{'s' if res.total != 1 else ''}{building} · {res.elapsed_ms:.0f} ms · "
                        f"sorted by {self.sort} (ctrl+s) · understood: {res.understood}").stylize("$text-muted")
         if res.suggestion:
             info = info + Content(f" · did you mean: {res.suggestion}?").stylize("$text-warning")
