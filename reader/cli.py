@@ -24,6 +24,16 @@ def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1000, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -51,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_articles(p)
     p.add_argument("query", nargs="+")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_positive, default=10, help="results to print (1–1000)")
     p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
 
     p = sub.add_parser("events", help="print dated events and their links across articles")
@@ -108,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     folder = articles_dir(args)
-    if not folder.is_dir():
+    if not folder.exists():
         return _fail(f"articles folder not found: {folder}")
+    if not folder.is_dir():
+        return _fail(f"--articles must be a folder of .md files, not a file: {folder}")
     command = args.command
     try:
         if command is None:

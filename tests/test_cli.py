@@ -69,3 +69,15 @@ def test_readme_documents_commands_and_every_key():
     assert first < readme.index("make test") < readme.index("## Keyboard")
     for cmd in COMMANDS:
         assert f"| {cmd.title} — {cmd.help} |" in readme, f"README lacks the key of {cmd.id}"
+
+
+def test_a_file_given_as_folder_and_bad_limits_are_clear_errors(tmp_path, capsys):
+    f = tmp_path / "x.md"
+    f.write_text("hello")
+    assert main(["--articles", str(f), "list"]) == 2
+    assert "not a file" in capsys.readouterr().err
+    for bad in ("0", "-5", "3000", "ten"):
+        with pytest.raises(SystemExit) as exc:
+            main(["search", "--limit", bad, "twitter"])
+        assert exc.value.code == 2
+        assert "--limit" in capsys.readouterr().err
