@@ -219,3 +219,22 @@ async def test_long_article_mounts_progressively_and_G_reaches_the_end(tmp_path)
         assert view.cursor == 79
         assert all(w.is_attached for w in view.passage_widgets)
         assert view.passage_widgets[79].has_class("-cursor")
+
+
+async def test_restart_reopens_the_last_article_at_its_passage():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        await pilot.press("j", "enter")
+        await _started(pilot)
+        second = app.article.id
+        await pilot.press("j", "j", "j")
+        await pilot.press("q")
+        await pilot.pause()
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.article.id == second
+        assert app.query_one(ArticleView).cursor == 3

@@ -150,7 +150,12 @@ class ReaderApp(App):
         if self.status_text in ("", "Rescanning…", "Reading the articles folder…"):
             self.set_status(f"{len(result.articles)} articles")
         if self.article is None:
-            self.open_meta(lst.current, focus=False)
+            last = self.state.get("last") or {}
+            if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
+                passage = last.get("passage") if isinstance(last.get("passage"), int) else 0
+                self.open_meta(lst.current, focus=False, passage=max(0, passage))  # where the reader left off
+            else:
+                self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:
             self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
         self.load_events()
@@ -515,7 +520,13 @@ class ReaderApp(App):
                 ids = []
         lst = self.query_one(ArticleList)
         metas = {m.id: m for m in lst.articles}
-        rows = [(aid, f"{metas[aid].date_label or 'undated'}  {metas[aid].title}") for aid in ids if aid in metas]
+        from reader.corpus import sort_key
+
+        found = sorted((metas[aid] for aid in ids if aid in metas), key=sort_key)
+        current = self.article.id if self.article else None
+        found.sort(key=lambda m: m.id != current)  # the article being read first, then newest first
+        rows = [(m.id, f"{m.date_label or 'undated'}  {m.title}" + ("  (this article)" if m.id == current else ""))
+                for m in found]
         if not rows:
             self.notify("The entity index is not ready yet", severity="warning")
             return
@@ -584,6 +595,9 @@ class ReaderApp(App):
     async def action_quit(self) -> None:
         self._quitting = True
         self.stop_ingest()
+        if self.article is not None:
+            self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
+            self.save_state()
         self.exit()
 
     def on_unmount(self) -> None:
