@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "articles"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"  # copies of ../shared/seeds, the source of articles/
 
 
 @pytest.fixture(autouse=True)
