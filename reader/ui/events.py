@@ -76,22 +76,23 @@ def _date(event) -> str:
     if label:
         return label
     reported = _parse(event.reported)
-    return f"reported {reported.day} {_MONTHS[reported.month - 1]} {reported.year}" if reported else "undated"
+    # undated: placed at the date the article was published, marked with ~
+    return f"~{reported.day} {_MONTHS[reported.month - 1]} {reported.year}" if reported else "undated"
 
 
 def event_row(event, article_id: str | None, marked: bool) -> Content:
     others = event.other_articles(article_id) if article_id else len(event.articles)
     marker = Content("▶ " if marked else "  ").stylize("bold $accent")
-    date = Content(f"{_date(event):<15}").stylize("bold $text-warning")
+    date = Content(_date(event)).stylize("bold $text-warning")
     label = event.label
     if article_id:  # in the side panel, quote this article's own words
         own = event.mentions_in(article_id)
         if own:
             label = own[0].text if len(own[0].text) <= 90 else own[0].text[:89] + "…"
     if article_id:
-        count = Content(f" +{others} article{'s' if others != 1 else ''}" if others else " only here")
+        count = Content(f" · +{others} article{'s' if others != 1 else ''}" if others else "")
     else:
-        count = Content(f" {others} article{'s' if others != 1 else ''}")
+        count = Content(f" · {others} article{'s' if others != 1 else ''}")
     count = count.stylize("$text-success" if (others and article_id) or others > 1 else "$text-muted")
     return Content.assemble(marker, date, count, "\n  ", Content(label))
 
@@ -392,7 +393,8 @@ class TimelineScreen(Screen[GoTo | None]):
                                                 [events[i].linked for i, _ in self._dated])
         more = f" (list shows the first {self.MAX_ROWS}: type to narrow)" if len(events) > self.MAX_ROWS else ""
         self.query_one("#timeline-info", Static).update(
-            Content(f"{len(events)} of {message.total} events{more} · ◆ linked across articles · ● one article · "
+            Content(f"{len(events)} of {message.total} events{more} · ◆ linked across articles · ● one article · ~ undated: "
+                    f"placed at publication · "
                     f"digits/+: several · enter: mentions · ctrl+o: zoom · ctrl+l: only linked")
             .stylize("$text-muted"))
         if self.shown:
