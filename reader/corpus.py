@@ -369,6 +369,24 @@ class Catalogue:
         good.sort(key=lambda r: (-(dt.date.fromisoformat(r[5]).toordinal() if r[5] else 0), title_key(r[2]), r[1]))
         return ScanResult(LazyMetas(self.folder, good), errors)
 
+    def unchanged(self) -> bool:
+        """True when no file was added, removed or modified since the last scan (stat only: cheap)."""
+        if not self.folder.is_dir():
+            return False
+        with self._connect() as conn:
+            known = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT name, size, mtime_ns FROM files")}
+        entries = _list_md(self.folder)
+        if len(entries) != len(known):
+            return False
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                return False
+            if known.get(entry.name) != (st.st_size, st.st_mtime_ns):
+                return False
+        return True
+
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
         """Stat every file, re-read only new or changed ones, forget deleted ones."""
         if not self.folder.is_dir():

@@ -167,3 +167,22 @@ def test_cached_catalogue_matches_a_fresh_scan(tmp_path):
     assert [m.to_json() for m in cached.articles] == [m.to_json() for m in fresh.articles]
     assert sorted(str(e) for e in cached.errors) == sorted(str(e) for e in fresh.errors)
     assert cached.articles[-1].id == "d" and cached.articles[0:2][1].title == "Zèbre"
+
+
+def test_unchanged_detects_edits_additions_and_removals(tmp_path):
+    write_article(tmp_path, "a.md", "a", "A", "x")
+    cat = Catalogue(tmp_path)
+    cat.refresh()
+    assert cat.unchanged()
+    write_article(tmp_path, "b.md", "b", "B", "y")
+    assert not cat.unchanged()
+    cat.refresh()
+    assert cat.unchanged()
+    path = tmp_path / "a.md"
+    st = path.stat()
+    path.write_text(path.read_text() + "more")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert not cat.unchanged()
+    cat.refresh()
+    (tmp_path / "b.md").unlink()
+    assert not cat.unchanged()

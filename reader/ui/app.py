@@ -118,17 +118,25 @@ class ReaderApp(App):
         self.rescan()
 
     @work(thread=True, exclusive=True, group="scan")
-    def rescan(self) -> None:
+    def rescan(self, only_if_changed: bool = False) -> None:
         try:
+            if only_if_changed and self.catalogue.unchanged():
+                return
             result = self.catalogue.refresh()
         except Exception as exc:
             self.post_message(ScanFailed(str(exc)))
             return
         self.post_message(ScanDone(result))
 
+    WATCH_SECONDS = 20.0  # how often the folder is checked for new or edited articles (stat only)
+
     def action_rescan(self) -> None:
         self.set_status("Rescanning…")
         self.rescan()
+
+    def _watch_folder(self) -> None:
+        if self.ingest_state != "running":
+            self.rescan(only_if_changed=True)
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10)
@@ -156,11 +164,18 @@ class ReaderApp(App):
                 self.open_meta(lst.current, focus=False, passage=max(0, passage))  # where the reader left off
             else:
                 self.open_meta(lst.current, focus=False)
-        elif self.article.id in result.changed:
-            self.open_meta(lst.current, focus=False, passage=self.query_one(ArticleView).cursor)
+        elif self.article.id in result.changed:  # the article being read was edited: show the new text
+            i = lst.index_of(self.article.id)
+            if i is not None:
+                view = self.query_one(ArticleView)
+                self.open_meta(lst.articles[i], focus=view.has_focus, passage=view.cursor)
         self.load_events()
         self.refresh_bookmark_marks()
-        if self.auto_ingest:
+        if not self._watching:
+            self._watching = True
+            self.set_interval(self.WATCH_SECONDS, self._watch_folder)
+        if self.auto_ingest and (not self._ingested or result.changed or result.removed):
+            self._ingested = True
             self.run_ingest()
 
     # opening articles -------------------------------------------------------------------------------
@@ -581,6 +596,8 @@ class ReaderApp(App):
 
     _ingest_proc = None
     _quitting = False
+    _ingested = False
+    _watching = False
 
     def stop_ingest(self) -> None:
         """Stop the background indexer (its caches are written atomically: nothing is half-done)."""
