@@ -112,7 +112,8 @@ def bench_open(quick: bool) -> None:
     ann = ann_store.load(metas[0].content_hash)
     n_mentions = len(ann.mentions) if ann else 0
     runs = 5 if quick else 15
-    times: list[float] = []
+    painted: list[float] = []
+    settled: list[float] = []
 
     async def main():
         app = ReaderApp(folder, ingest=False)
@@ -120,16 +121,29 @@ def bench_open(quick: bool) -> None:
             await pilot.pause()
             await app.workers.wait_for_complete()
             lst = app.query_one("#list")
+            view = app.query_one(ArticleView)
+            show = view.show_article
+            marks: list[float] = []
+
+            async def timed_show(*args, **kwargs):
+                await show(*args, **kwargs)
+                app.screen.call_after_refresh(lambda: marks.append(time.perf_counter()))
+
+            view.show_article = timed_show
             for _ in range(runs):
+                marks.clear()
                 t0 = time.perf_counter()
                 app.open_meta(lst.current, focus=True)
                 await app.workers.wait_for_complete()
-                await pilot.pause()  # one refresh: the article is painted
-                times.append(time.perf_counter() - t0)
+                await pilot.pause()  # the rest of the article mounted, panel and legend updated
+                settled.append(time.perf_counter() - t0)
+                await pilot.pause(0.2)
+                painted.append(marks[0] - t0)
 
     asyncio.run(main())
-    print(f"  open a {words}-word article with {n_mentions} entity highlights ({how}): "
-          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms  (goal < 50 ms)")
+    print(f"  open a {words}-word article with {n_mentions} entity highlights ({how}): first paint median "
+          f"{statistics.median(painted) * 1000:.0f} ms (max {max(painted) * 1000:.0f}), fully laid out "
+          f"{statistics.median(settled) * 1000:.0f} ms  (goal < 50 ms)")
 
 
 def _area_modules() -> dict[str, Path]:
