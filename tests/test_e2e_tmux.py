@@ -103,14 +103,24 @@ def test_bookmark_survives_a_restart(tmux, tmp_path):
     assert "Depuis l’arrivée d’Elon Musk" in screen
 
 
-def test_q_quits_at_once_while_indexing_runs(tmp_path):
+@pytest.mark.parametrize("size", [0, 450])
+def test_q_quits_at_once_while_indexing_runs(tmp_path, size):
+    """q stops the background indexer, including spaCy's worker processes (2 from 400 articles)."""
+    if size:
+        sys.path.insert(0, str(Path(__file__).parent / "bench"))
+        from gencorpus import generate
+
+        folder = generate(tmp_path / "gen", size)
+    else:
+        folder = BUNDLED
     env = dict(os.environ, TERM="xterm-256color")  # background ingest on
     env.pop("READER_NO_INGEST", None)
     t = Tmux(tmp_path, env)
     done = tmp_path / "exit-code"
     try:
-        t.start(f"{READER} --articles {BUNDLED}; echo $? > {done}; sleep 30")
-        t.wait_for("Finding entities", timeout=60)  # spaCy is loading/running in the subprocess
+        t.start(f"{READER} --articles {folder}; echo $? > {done}; sleep 30")
+        # entities are being computed (for the big corpus: some done, so the workers are running)
+        t.wait_for("Finding entities… 10/" if size else "Finding entities", timeout=120)
         t0 = time.monotonic()
         t.keys("q")
         while not done.exists() and time.monotonic() - t0 < 15:
@@ -119,8 +129,7 @@ def test_q_quits_at_once_while_indexing_runs(tmp_path):
         assert done.read_text().strip() == "0"
     finally:
         t.kill()
-    # the indexer was stopped too: no `reader index` left behind for this corpus' cache
     time.sleep(0.5)
-    out = subprocess.run(["pgrep", "-f", f"--articles {BUNDLED} index --progress-lines"], capture_output=True,
+    out = subprocess.run(["pgrep", "-f", f"--articles {folder} index --progress-lines"], capture_output=True,
                          text=True)
-    assert out.stdout.strip() == ""
+    assert out.stdout.strip() == "", "indexer processes left behind"

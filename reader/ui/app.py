@@ -563,8 +563,9 @@ class ReaderApp(App):
         cmd = [sys.executable, "-m", "reader", "--articles", str(self.folder), "index", "--progress-lines"]
         with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
             try:
+                # its own process group: spaCy's worker processes are stopped with it (see stop_ingest)
                 proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
             except OSError as exc:
                 self.post_message(IngestDone(False, str(exc)))
                 return
@@ -601,13 +602,23 @@ class ReaderApp(App):
 
     def stop_ingest(self) -> None:
         """Stop the background indexer (its caches are written atomically: nothing is half-done)."""
+        import signal
+
         proc = self._ingest_proc
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        if proc is None:
+            return
+        try:  # the whole group: the indexer and any worker process it started
+            os.killpg(proc.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            return
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # anything still alive in the group
+        except (ProcessLookupError, PermissionError):
+            pass
 
     async def action_quit(self) -> None:
         self._quitting = True
