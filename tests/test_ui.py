@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
 from conftest import BUNDLED, write_article
 from reader.ui.app import ReaderApp

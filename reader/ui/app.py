@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -179,9 +179,6 @@ class ReaderApp(App):
             self.run_ingest()
 
     # opening articles -------------------------------------------------------------------------------
-    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
-        pass  # opening happens on enter / click, so scrolling the list stays instant
-
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
         self.open_meta(message.meta, focus=True)
 

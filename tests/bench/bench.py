@@ -80,7 +80,6 @@ def bench_startup(quick: bool) -> None:
 def bench_open(quick: bool) -> None:
     """Open a 2,000-word article with its entity highlights, in-process (Pilot), median of runs."""
     import asyncio
-    import re
 
     from gencorpus import Gen
 
