@@ -135,3 +135,20 @@ async def test_keyboard_selection_bookmarks_sentences():
         await pilot.pause()
         bm = BookmarkStore().list()[0]
         assert bm.passage == 0 and bm.start == 0 and bm.quote == text
+
+
+async def test_note_goes_to_the_whole_passage_bookmark_unless_a_sentence_is_selected():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _open(pilot)
+        text = app.query_one(ArticleView).article.passages[0].text
+        await pilot.press("s", "b")  # the first sentence
+        await pilot.press("b")  # the whole passage (bookmarking cleared the selection)
+        await pilot.pause()
+        assert len(BookmarkStore().list()) == 2
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog) and app.screen.quote == text
+        await pilot.press("escape", "s", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog) and app.screen.quote == text[: text.index(". ") + 1]

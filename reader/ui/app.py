@@ -306,6 +306,9 @@ class ReaderApp(App):
             self.push_screen(EventMentionsScreen(event, self.titles()), self.goto)
 
     def action_timeline(self) -> None:
+        if not self.query_one(ArticleList).articles:
+            self.notify("No articles in this folder, so no events", severity="warning")
+            return
         if self.event_set is None:
             self.notify("Events are not computed yet (they are being built in the background)", severity="warning")
             return
@@ -427,11 +430,18 @@ class ReaderApp(App):
 
     def action_note(self) -> None:
         view = self.query_one(ArticleView)
-        here = [bm for bm, a in self.anchored if not a.orphaned and a.passage == view.cursor]
+        if self.article is None or not view.passage_widgets:
+            self.set_status("Open an article first")
+            return
+        here = [(bm, a) for bm, a in self.anchored if not a.orphaned and a.passage == view.cursor]
         if not here:
             self.set_status("No bookmark on this passage: press b to bookmark it first")
             return
-        bm = here[-1]
+        selected = self._selection_in_view()
+        whole = len(self.article.passages[view.cursor].text)
+        # the bookmark of the selected text, else the whole-passage one, else the last made
+        bm = next((b for b, a in here if selected and (a.passage, a.start, a.end) == selected), None) \
+            or next((b for b, a in here if (a.start, a.end) == (0, whole)), None) or here[-1][0]
 
         def done(note: str | None) -> None:
             if note is None:
