@@ -84,6 +84,7 @@ class BookmarkList(OptionList):
 
 
 class BookmarksScreen(Screen[GoTo | None]):
+    AUTO_FOCUS = "#bookmarks-filter"  # typing right after the key that opened the screen goes into the field
     BINDINGS = split_bindings("bookmarks")[1]
 
     def __init__(self, store, metas: dict, load_article) -> None:

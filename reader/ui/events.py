@@ -312,6 +312,7 @@ class TimelineAxis(Widget):
 
 class TimelineScreen(Screen[GoTo | None]):
     """All events of the corpus on a time axis, filterable by entity."""
+    AUTO_FOCUS = "#timeline-filter"  # typing right after the key that opened the screen goes into the field
 
     BINDINGS = bindings("timeline")
 

@@ -54,6 +54,7 @@ def hit_content(hit) -> Content:
 
 
 class SearchScreen(Screen[OpenHit | None]):
+    AUTO_FOCUS = "#search-input"  # typing right after the key that opened the screen goes into the field
     BINDINGS = bindings("search")
 
     @dataclass
