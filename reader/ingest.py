@@ -31,18 +31,20 @@ def _stages():
     """(name, callable) of the stages after the catalogue; a stage not yet built is skipped."""
     stages = []
     try:
-        from reader.search.index import update_index
+        from reader.search.index import merge_small_segments, update_index
 
         index = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
+        merge = ("index", lambda folder, metas, p: merge_small_segments(folder))
     except ModuleNotFoundError:
-        index = None
+        index = merge = None
     try:
         from reader.nlp.ingest import annotate_missing
 
         entities = ("entities", lambda folder, metas, p: annotate_missing(metas, progress=p))
     except ModuleNotFoundError:
         entities = None
-    stages += [s for s in (index, entities, index) if s is not None]
+    # updates commit without merging; small segments are merged last, off the update's path
+    stages += [s for s in (index, entities, index, merge) if s is not None]
     try:
         from reader.events.build import update_events
 

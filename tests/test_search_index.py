@@ -183,3 +183,23 @@ def test_dirty_manifest_entries_are_redone(tmp_path):
     rep = update_index(folder, refresh(folder))
     assert rep["updated"] == 1 and not rep["rebuilt"]
     assert Searcher(folder).search("plateforme").total == 5
+
+
+def test_small_updates_do_not_merge_and_housekeeping_merges_later(corpus):
+    from reader.corpus import Catalogue
+    from reader.search.index import index_dir, merge_small_segments, update_index
+    from whoosh import index as windex
+
+    update_index(corpus, Catalogue(corpus).refresh().articles)
+    for n in range(4):  # four small updates: one new segment each
+        write_article(corpus, f"extra{n}.md", f"extra{n}", f"Extra {n}", f"Texte supplémentaire numéro {n}.")
+        update_index(corpus, Catalogue(corpus).refresh().articles)
+    d = index_dir(corpus)
+    assert len(windex.open_dir(str(d), indexname=INDEX_NAME)._segments()) >= 4, "small updates did not merge"
+    report = merge_small_segments(corpus, max_segments=2)
+    assert report["status"] == "ok"
+    assert report["segments_before"] >= 4
+    assert report["segments_after"] < report["segments_before"]
+    from reader.search.query import Searcher
+
+    assert Searcher(corpus).search("supplementaire").total == 4

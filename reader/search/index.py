@@ -310,6 +310,36 @@ def _annotated_hashes() -> set[str]:
         return set()
 
 
+SMALL_UPDATE = 500  # documents; at most this many are committed without merging segments
+MAX_SEGMENTS = 8  # merge_small_segments() merges small segments beyond this many
+
+
+def merge_small_segments(folder: Path, max_segments: int = MAX_SEGMENTS, timeout: float = 30.0) -> dict:
+    """Merge small segments when there are more than ``max_segments`` (Whoosh's MERGE_SMALL policy).
+
+    Returns ``{"status": "ok"|"locked"|"absent", "segments_before": n, "segments_after": n, "seconds": s}``.
+    """
+    t0 = time.perf_counter()
+    directory = index_dir(folder)
+    if open_index(directory) is None:
+        return {"status": "absent", "seconds": 0.0}
+    lock = FileStorage(str(directory.parent)).lock("search.lock")
+    if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+        return {"status": "locked", "message": "the search index is being updated by another process"}
+    try:
+        ix = windex.open_dir(str(directory), indexname=INDEX_NAME)
+        before = after = len(ix._segments())
+        if before > max_segments:
+            writer = ix.writer(timeout=5.0, limitmb=64, compound=False, codec=W3Codec(blocklimit=1024))
+            writer.commit(merge=True)
+            after = len(windex.open_dir(str(directory), indexname=INDEX_NAME)._segments())
+        ix.close()
+        return {"status": "ok", "segments_before": before, "segments_after": after,
+                "seconds": round(time.perf_counter() - t0, 3)}
+    finally:
+        lock.release()
+
+
 def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
     fresh = not docs
     dirty = {i: ["", False] for i in to_delete}  # dirty until committed
@@ -345,7 +375,9 @@ def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
             done_ids[meta.id] = [h, ann is not None]
             if progress and (n % 200 == 0 or n == total):
                 progress(n, total)
-        writer.commit()
+        # A small update writes its own small segment and returns: merging segments is housekeeping,
+        # done afterwards by merge_small_segments() (the ingest calls it), off the update's path.
+        writer.commit(merge=len(to_index) + len(to_delete) > SMALL_UPDATE)
     except BaseException:
         writer.cancel()
         raise
