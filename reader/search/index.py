@@ -38,6 +38,8 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import hashlib
 import json
 import os
 import shutil
@@ -45,7 +47,7 @@ import sqlite3
 import time
 import zlib
 from array import array
-from contextlib import closing
+from contextlib import closing, contextmanager
 from collections.abc import Callable
 from pathlib import Path
 
@@ -132,6 +134,22 @@ def _manifest_db(directory: Path) -> sqlite3.Connection:
     return sqlite3.connect(directory / "manifest.sqlite3", timeout=10)
 
 
+@contextmanager
+def gc_paused():
+    """No cyclic garbage collection while building tens of thousands of small objects at once.
+
+    Those allocations would trigger full collections over everything the caller holds (measured at
+    50k articles: reading the manifest went from 0.07 s to 0.47 s with the corpus' metadata loaded).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read_manifest(directory: Path) -> dict[str, list] | None:
     """{article id: [content hash, annotated?]} or None when missing, corrupt or of another version."""
     path = directory / "manifest.sqlite3"
@@ -142,7 +160,8 @@ def _read_manifest(directory: Path) -> dict[str, list] | None:
             row = conn.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
             if row is None or row[0] != str(SCHEMA_VERSION):
                 return None
-            return {i: [h, bool(a)] for i, h, a in conn.execute("SELECT id, hash, annotated FROM docs")}
+            with gc_paused():
+                return {i: [h, bool(a)] for i, h, a in conn.execute("SELECT id, hash, annotated FROM docs")}
     except sqlite3.Error:
         return None
 
@@ -177,18 +196,34 @@ def open_index(directory: Path):
         return None
 
 
+def _files_signature(directory: Path) -> str:
+    """Names, sizes and mtimes of the index files: changes whenever a segment is written or damaged."""
+    entries = []
+    for entry in os.scandir(directory):
+        if entry.name.startswith(("manifest.sqlite3", "info.json", ".")) or entry.name.endswith(".tmp"):
+            continue
+        st = entry.stat()
+        entries.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha1("|".join(sorted(entries)).encode()).hexdigest()[:20]
+
+
 def _open_or_create(directory: Path):
-    """(index, manifest docs, rebuilt?) — wipes and recreates what cannot be trusted. Caller holds the lock."""
+    """(index, manifest docs, rebuilt?) — wipes and recreates what cannot be trusted. Caller holds the lock.
+
+    Opening every segment to check it costs ~0.5 s at 50k articles, so it is done only when the
+    index files differ from those our last successful update left (``info.json`` "validated").
+    """
     docs = _read_manifest(directory)
     ix = None
     if docs is not None:
         try:
             if windex.exists_in(str(directory), indexname=INDEX_NAME):
                 ix = windex.open_dir(str(directory), indexname=INDEX_NAME)
-                with ix.reader() as r:  # touch the segments: a corrupt TOC/segment fails here
-                    r.doc_count_all()
-                    if set(r.schema.names()) != set(build_schema().names()):
-                        raise ValueError("schema changed")
+                if set(ix.schema.names()) != set(build_schema().names()):
+                    raise ValueError("schema changed")
+                if (read_info(directory) or {}).get("validated") != _files_signature(directory):
+                    with ix.reader() as r:  # touch the segments: a corrupt TOC/segment fails here
+                        r.doc_count_all()
         except Exception:  # noqa: BLE001
             ix = None
     if ix is not None:
@@ -269,14 +304,15 @@ def update_index(
     try:
         ix, docs, rebuilt = _open_or_create(directory)
         report["rebuilt"] = rebuilt
-        current = {m.id: m for m in metas}
-        to_delete = [i for i in docs if i not in current]
-        to_index = []
-        annotated = _annotated_hashes()
-        for m in metas:
-            entry = docs.get(m.id)
-            if entry is None or entry[0] != m.content_hash or (not entry[1] and m.content_hash in annotated):
-                to_index.append(m)
+        with gc_paused():
+            current = {m.id for m in metas}
+            to_delete = [i for i in docs if i not in current]
+            to_index = []
+            annotated = _annotated_hashes()
+            for m in metas:
+                entry = docs.get(m.id)
+                if entry is None or entry[0] != m.content_hash or (not entry[1] and m.content_hash in annotated):
+                    to_index.append(m)
         total = len(to_index)
         if progress:
             progress(0, total)
@@ -291,7 +327,8 @@ def update_index(
         elif progress:
             progress(total, total)
         newest = max((m.published for m in metas if m.published), default=None)
-        info = {"schema": SCHEMA_VERSION, "newest": newest.isoformat() if newest else None, "count": len(docs)}
+        info = {"schema": SCHEMA_VERSION, "newest": newest.isoformat() if newest else None, "count": len(docs),
+                "validated": _files_signature(directory)}
         if read_info(directory) != info:
             _write_json(directory / "info.json", info)
         report["documents"] = len(docs)
