@@ -348,11 +348,30 @@ def _annotated_hashes() -> set[str]:
 
 
 SMALL_UPDATE = 500  # documents; at most this many are committed without merging segments
-MAX_SEGMENTS = 8  # merge_small_segments() merges small segments beyond this many
+MAX_SEGMENTS = 2  # merge_small_segments() folds the small segments together beyond this many
+
+
+def _merge_into_largest_kept(writer, segments):
+    """Whoosh merge policy: keep the largest segment, rewrite all the others into the new one.
+
+    Small update segments cost every query a little; folding them together reads only their few
+    documents (the big segment is untouched), so it is cheap to run after each ingest.
+    """
+    from whoosh.reading import SegmentReader
+
+    if len(segments) <= 1:
+        return segments
+    largest = max(segments, key=lambda seg: seg.doc_count_all())
+    for seg in segments:
+        if seg is not largest:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+    return [largest]
 
 
 def merge_small_segments(folder: Path, max_segments: int = MAX_SEGMENTS, timeout: float = 30.0) -> dict:
-    """Merge small segments when there are more than ``max_segments`` (Whoosh's MERGE_SMALL policy).
+    """Fold the small segments together when there are more than ``max_segments``.
 
     Returns ``{"status": "ok"|"locked"|"absent", "segments_before": n, "segments_after": n, "seconds": s}``.
     """
@@ -368,7 +387,7 @@ def merge_small_segments(folder: Path, max_segments: int = MAX_SEGMENTS, timeout
         before = after = len(ix._segments())
         if before > max_segments:
             writer = ix.writer(timeout=5.0, limitmb=64, compound=False, codec=W3Codec(blocklimit=1024))
-            writer.commit(merge=True)
+            writer.commit(mergetype=_merge_into_largest_kept)
             after = len(windex.open_dir(str(directory), indexname=INDEX_NAME)._segments())
         ix.close()
         return {"status": "ok", "segments_before": before, "segments_after": after,

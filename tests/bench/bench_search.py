@@ -198,7 +198,7 @@ def bench_size(n: int, reuse: bool) -> dict:
     cache = BENCH / f"search-cache-{n}"
     os.environ["XDG_CACHE_HOME"] = str(cache)
     from reader.corpus import Catalogue
-    from reader.search.index import index_dir, update_index
+    from reader.search.index import index_dir, merge_small_segments, update_index
 
     metas = Catalogue(corpus).refresh().articles
     d = index_dir(corpus)
@@ -209,6 +209,8 @@ def bench_size(n: int, reuse: bool) -> dict:
     rep = update_index(corpus, metas)
     out["build_s"] = time.perf_counter() - t
     out["build_report"] = rep
+    out["merge"] = merge_small_segments(corpus)  # what every ingest ends with
+    print(f"  segments merged: {out['merge']}", flush=True)
     out["index_mb"] = sum(f.stat().st_size for f in d.iterdir()) / 1e6
     print(f"  build {out['build_s']:.1f}s, index {out['index_mb']:.0f} MB", flush=True)
 
