@@ -42,10 +42,6 @@ class ArticleList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True)
 
     @dataclass
-    class Highlighted(Message):
-        meta: ArticleMeta
-
-    @dataclass
     class Selected(Message):
         meta: ArticleMeta
 
@@ -118,9 +114,6 @@ class ArticleList(ScrollView, can_focus=True):
             return
         self.scroll_to_region_row(new)
         self.refresh()
-        meta = self.current
-        if meta is not None:
-            self.post_message(self.Highlighted(meta))
 
     def scroll_to_region_row(self, row: int) -> None:
         top = self.scroll_offset.y

@@ -201,10 +201,6 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.entity_cursor = None
         self.refresh_highlights()
 
-    def set_matches(self, matches: dict[int, list[tuple[int, int]]]) -> None:
-        self.matches = matches
-        self.refresh_highlights()
-
     def set_bookmarks(self, spans: dict[int, list[tuple[int, int]]]) -> None:
         self.bookmarks = spans
         self.refresh_highlights()
