@@ -99,9 +99,7 @@ class Annotations:
 
 
 def annotations_dir() -> Path:
-    path = paths.cache_dir() / "annotations"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return paths.cache_subdir("annotations")
 
 
 def _file(content_hash: str) -> Path:

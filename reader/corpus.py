@@ -222,9 +222,13 @@ def title_key(title: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def order_key(published: dt.date | None, title: str, art_id: str) -> tuple:
+    """The list order: newest first, undated last, then by title (accents ignored), then id."""
+    return (-(published.toordinal() if published else 0), title_key(title), art_id)
+
+
 def sort_key(meta: ArticleMeta):
-    # newest first, undated last, then by title
-    return (-(meta.published.toordinal() if meta.published else 0), title_key(meta.title), meta.id)
+    return order_key(meta.published, meta.title, meta.id)
 
 
 class LazyMetas(Sequence):
@@ -366,7 +370,7 @@ class Catalogue:
             else:
                 seen[row[1]] = row[0]
                 good.append(row[:10])
-        good.sort(key=lambda r: (-(dt.date.fromisoformat(r[5]).toordinal() if r[5] else 0), title_key(r[2]), r[1]))
+        good.sort(key=lambda r: order_key(dt.date.fromisoformat(r[5]) if r[5] else None, r[2], r[1]))
         return ScanResult(LazyMetas(self.folder, good), errors)
 
     def unchanged(self) -> bool:

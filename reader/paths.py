@@ -37,6 +37,13 @@ def config_dir() -> Path:
     return _xdg("XDG_CONFIG_HOME", platformdirs.user_config_dir)
 
 
+def cache_subdir(name: str) -> Path:
+    """A folder of the cache shared by all corpora (per-content-hash caches: annotations, events)."""
+    path = cache_dir() / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def corpus_key(articles_dir: Path) -> str:
     """A short stable key for a corpus folder, so two corpora never share a cache."""
     return hashlib.sha1(str(Path(articles_dir).resolve()).encode()).hexdigest()[:16]

@@ -263,9 +263,7 @@ def extract_mentions(article_id: str, passages, ann: Annotations | None) -> list
 # --- cache --------------------------------------------------------------------------------------
 
 def events_cache_dir() -> Path:
-    path = paths.cache_dir() / "events"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return paths.cache_subdir("events")
 
 
 def _cache_file(content_hash: str) -> Path:
