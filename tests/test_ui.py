@@ -239,24 +239,7 @@ async def test_restart_reopens_the_last_article_at_its_passage():
 
 
 async def test_an_edited_article_is_picked_up_while_reading(corpus):
-    from conftest import wait_until
-
-    app = ReaderApp(corpus, ingest=False)
-    app.WATCH_SECONDS = 0.2
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _started(pilot)
-        await pilot.press("enter")
-        await _started(pilot)
-        path = app.article.meta.path
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.rstrip() + "\n\nUn paragraphe ajouté pendant la lecture.\n", encoding="utf-8")
-        assert await wait_until(pilot, lambda: app.article is not None and
-                                "Un paragraphe ajouté pendant la lecture." in app.article.passages[-1].text)
-        view = app.query_one(ArticleView)
-        assert await wait_until(pilot, lambda: view.passage_widgets[-1].passage.text.startswith("Un paragraphe"))
-
-
-async def test_edit_of_the_open_article_reopens_it_not_the_list_selection(corpus):
+    """The folder watch reloads the open article (not the list's highlighted one) with its new text."""
     from conftest import wait_until
 
     app = ReaderApp(corpus, ingest=False)
@@ -268,6 +251,10 @@ async def test_edit_of_the_open_article_reopens_it_not_the_list_selection(corpus
         reading = app.article.id
         path = app.article.meta.path
         await pilot.press("escape", "j")  # back to the list, highlight the other article (not opened)
-        path.write_text(path.read_text(encoding="utf-8") + "\n\nAjout.\n", encoding="utf-8")
-        assert await wait_until(pilot, lambda: app.article.passages[-1].text == "Ajout.")
+        path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n\nUn paragraphe ajouté pendant la lecture.\n",
+                        encoding="utf-8")
+        assert await wait_until(pilot, lambda: app.article is not None and
+                                app.article.passages[-1].text == "Un paragraphe ajouté pendant la lecture.")
         assert app.article.id == reading
+        view = app.query_one(ArticleView)
+        assert await wait_until(pilot, lambda: view.passage_widgets[-1].passage.text.startswith("Un paragraphe"))
