@@ -38,7 +38,7 @@ async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
         bm = stored[0]
         assert bm.article_id == view.article.id and bm.passage == 2
         assert bm.quote == view.article.passages[2].text
-        assert view.passage_widgets[2].has_class("-bookmarked")
+        assert view.is_bookmarked_mark(2) and not view.is_bookmarked_mark(1)
         assert view.article.id in app.query_one(ArticleList).marked
         await pilot.press("a")
         await pilot.pause()
@@ -48,16 +48,26 @@ async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
         assert BookmarkStore().get(bm.uuid).note == "à relire"
 
 
-async def test_selection_inside_a_passage_bookmarks_just_that_text():
+async def test_mouse_selection_inside_a_passage_bookmarks_just_that_text():
+    """A real mouse drag over "Elon Musk" (down, move, up) selects and bookmarks exactly those chars."""
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await _open(pilot)
         view = app.query_one(ArticleView)
-        widget = view.passage_widgets[0]
-        text = widget.passage.text
+        text = view.article.passages[0].text
         start = text.index("Elon Musk")
-        app.screen.selections = {widget: Selection(Offset(start, 0), Offset(start + len("Elon Musk"), 0))}
+        # where the word is painted: its row, and its column after the padding and the gutter
+        first, end = view.passage_row_range(0)
+        row = next(r for r in range(first, end) if "Elon Musk" in view.row_strip(r).text)
+        line = view.row_strip(row).text
+        x0 = view.styles.padding.left + line.index("Elon Musk")
+        y = row - int(view.scroll_offset.y)
+        await pilot.mouse_down(view, offset=(x0, y))
+        last = x0 + len("Elon Musk") - 1  # Textual's selection includes the char under the pointer
+        await pilot.hover(view, offset=(last, y))
+        await pilot.mouse_up(view, offset=(last, y))
         await pilot.pause()
+        assert app.screen.get_selected_text() == "Elon Musk"
         await pilot.press("b")
         await pilot.pause()
         bm = BookmarkStore().list()[0]
@@ -110,7 +120,7 @@ async def test_bookmark_survives_an_edit_of_the_article(corpus):
     async with app.run_test(size=(110, 35)) as pilot:
         await _open(pilot)
         view = app.query_one(ArticleView)
-        marked = [w.passage.index for w in view.passage_widgets if w.has_class("-bookmarked")]
+        marked = [i for i in range(view.passage_count) if view.is_bookmarked_mark(i)]
         assert len(marked) == 1
         assert view.article.passages[marked[0]].text == quote
 

@@ -7,7 +7,7 @@ from reader import annotations as ann_store
 from reader.annotations import Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.ui.app import ReaderApp
-from reader.ui.article_view import ArticleView, PassageWidget
+from reader.ui.article_view import ArticleView
 
 
 def _annotate_first_article() -> Annotations:
@@ -33,10 +33,9 @@ async def _open(pilot):
     await pilot.pause()
 
 
-def _styled(widget: PassageWidget) -> set[str]:
-    content = widget.render()
-    return {str(content)[s.start - len(widget.prefix):s.end - len(widget.prefix)] if widget.prefix else
-            str(content)[s.start:s.end] for s in content.spans}
+def _styled(view: ArticleView, passage: int) -> set[str]:
+    content = view.passage_content(passage)
+    return {str(content)[s.start:s.end] for s in content.spans}
 
 
 async def test_entities_are_highlighted_and_toggle():
@@ -46,17 +45,17 @@ async def test_entities_are_highlighted_and_toggle():
         await _open(pilot)
         view = app.query_one(ArticleView)
         assert view.annotations is not None and len(view.annotations.mentions) == len(ann.mentions)
-        first = view.passage_widgets[ann.mentions[0].passage]
-        assert ann.mentions[0].text in _styled(first)
+        first = ann.mentions[0].passage
+        assert ann.mentions[0].text in _styled(view, first)
         legend = str(app.query_one("#legend").render())
         for name in ("person", "organisation", "place", "date", "money", "other"):
             assert name in legend
         await pilot.press("x")
         assert not view.show_entities
-        assert ann.mentions[0].text not in _styled(first)
+        assert ann.mentions[0].text not in _styled(view, first)
         assert "highlighting off" in str(app.query_one("#legend").render())
         await pilot.press("x")
-        assert ann.mentions[0].text in _styled(first)
+        assert ann.mentions[0].text in _styled(view, first)
 
 
 async def test_e_and_E_jump_between_entities_and_describe_them():

@@ -369,29 +369,24 @@ class ReaderApp(App):
             self.query_one(ArticleView).set_bookmarks(self.anchor_bookmarks(self.article))
 
     def _selection_in_view(self) -> tuple[int, int, int] | None:
-        """(passage, start, end) of a text selection inside one passage of the article, if any."""
-        from reader.ui.article_view import PassageWidget
-
-        picked = [(w, sel) for w, sel in self.screen.selections.items() if isinstance(w, PassageWidget)]
-        if len(picked) != 1:
-            return None
-        widget, sel = picked[0]
-        span = widget.selection_span(sel)
-        return (widget.passage.index, *span) if span else None
+        """(passage, start, end) of a text selection in the article (clipped to the passage it starts in)."""
+        view = self.query_one(ArticleView)
+        sel = self.screen.selections.get(view)
+        return view.selection_span(sel) if sel is not None else None
 
     def action_select_sentence(self, extend: bool) -> None:
         """Keyboard selection, sentence by sentence, inside the passage under the cursor."""
         import re
 
         view = self.query_one(ArticleView)
-        if not view.passage_widgets:
+        if self.article is None or not view.passage_count:
             return
-        widget = view.passage_widgets[view.cursor]
-        text = widget.passage.text
+        here = view.cursor
+        text = self.article.passages[here].text
         bounds = [0] + [m.end() for m in re.finditer(r"(?<=[.!?…»”])\s+", text)] + [len(text)]
         sentences = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
         current = self._selection_in_view()
-        if current and current[0] == widget.passage.index:
+        if current and current[0] == here:
             _, start, end = current
             after = [k for k, (a, _b) in enumerate(sentences) if a >= end]
             if not after:
@@ -402,12 +397,12 @@ class ReaderApp(App):
         else:
             start, end = sentences[0] if sentences else (0, len(text))
         end = len(text[:end].rstrip())
-        self.screen.selections = {widget: widget.selection_for(start, end)}
+        self.screen.selections = {view: view.selection_for(here, start, end)}
         self.set_status("Selected: s next sentence · S extend · b bookmark the selection · esc clear")
 
     def action_bookmark(self) -> None:
         view = self.query_one(ArticleView)
-        if self.article is None or not view.passage_widgets:
+        if self.article is None or not view.passage_count:
             return
         selected = self._selection_in_view()
         passage, start, end = selected if selected else (view.cursor, None, None)
@@ -430,7 +425,7 @@ class ReaderApp(App):
 
     def action_note(self) -> None:
         view = self.query_one(ArticleView)
-        if self.article is None or not view.passage_widgets:
+        if self.article is None or not view.passage_count:
             self.set_status("Open an article first")
             return
         here = [(bm, a) for bm, a in self.anchored if not a.orphaned and a.passage == view.cursor]

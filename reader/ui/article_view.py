@@ -1,19 +1,42 @@
-"""The article view: one widget per passage, a passage cursor, and layered highlights.
+"""The article view: a line-API widget that wraps and paints passages itself.
 
-Text is built as :class:`textual.content.Content` from the passage's plain text plus style spans
-(inline Markdown styles, entities, search matches). Nothing from the article is ever parsed as
-markup, and control characters were made visible by :func:`reader.passages.make_safe`.
+Why not one widget per passage: mounting, laying out and painting dozens of widgets cost ~90 ms
+before the first paint of a 2,000-word article. Here an article becomes a list of *rows* (wrapped
+lines) computed once per width in pure Python, and Textual asks only for the rows on screen.
+
+Rows and coordinates
+--------------------
+Every row knows the passage it belongs to and the ``[start, end)`` slice of that passage's text it
+shows (see :mod:`reader.passages` for the coordinate system). Wrapping never changes the text: a row
+shows exactly ``passage.text[start:end]`` (a tab is drawn as one space), so a screen position maps
+back to (passage, char) and the other way round — that is how mouse selections, the keyboard
+sentence selection and bookmarks meet the same offsets as entities and search hits.
+
+Text selection follows Textual's protocol: the text segments of a row carry ``offset`` metadata
+``(x, y)`` where ``y`` is the row in the document and ``x`` the char index in the row's slice;
+:meth:`ArticleView.get_selection` turns a selection back into passage text.
+
+Styling is layered from :class:`textual.content.Content` spans over the plain text (inline Markdown
+styles, entities, bookmarks, search matches); nothing from the article is ever parsed as markup,
+and control characters were made visible by :func:`reader.passages.make_safe`. Colours and text
+styles come from component classes in ``styles/reader.tcss`` so every theme applies.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from textual.containers import VerticalScroll
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual.content import Content
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
 
 from reader.annotations import Annotations, Mention
 from reader.corpus import Article
@@ -40,88 +63,89 @@ MATCH_STYLE = "bold reverse"
 BOOKMARK_STYLE = "underline"
 ENTITY_CURSOR_STYLE = "bold underline reverse"
 
+CURSOR_BAR = "▌"
+BOOKMARK_BAR = "▐"
+BULLET = "• "
 
-class PassageWidget(Static):
-    """One passage. ``prefix`` (a bullet) is display-only and not part of the coordinates."""
-
-    def __init__(self, passage: Passage, mentions=(), matches=(), marks=()) -> None:
-        self.passage = passage
-        self.prefix = "• " if passage.kind == "item" else ""
-        classes = f"passage -{passage.kind}"
-        if passage.kind == "heading":
-            classes += f" -h{min(passage.level, 3)}"
-        if marks:
-            classes += " -bookmarked"
-        super().__init__(self._content(mentions, matches, None, marks), classes=classes, markup=False)
-        self.mentions = list(mentions)
-        self.matches = list(matches)
-
-    def _content(self, mentions, matches, focus_mention, marks=()) -> Content:
-        p = self.passage
-        content = Content(p.text)
-        for span in p.spans:
-            content = content.stylize(INLINE_STYLES.get(span.style, ""), span.start, span.end)
-        for m in mentions:
-            content = content.stylize(LABEL_STYLES.get(m.label, ""), m.start, m.end)
-        if focus_mention is not None:
-            content = content.stylize(ENTITY_CURSOR_STYLE, focus_mention.start, focus_mention.end)
-        for start, end in marks:
-            content = content.stylize(BOOKMARK_STYLE, start, end)
-        for start, end in matches:
-            content = content.stylize(MATCH_STYLE, start, end)
-        if self.prefix:
-            content = Content(self.prefix) + content
-        return content
-
-    def show(self, mentions: list[Mention], matches: list[tuple[int, int]], focus: Mention | None = None,
-             marks: list[tuple[int, int]] = ()) -> None:
-        self.mentions = mentions
-        self.matches = matches
-        self.set_class(bool(marks), "-bookmarked")
-        # same text, so same size: restyle without a layout pass
-        self.update(self._content(mentions, matches, focus, marks), layout=False)
-
-    def selection_for(self, start: int, end: int):
-        """The Textual selection covering ``[start, end)`` of the passage text (for keyboard selection)."""
-        from textual.geometry import Offset
-        from textual.selection import Selection
-
-        def point(offset: int) -> Offset:
-            offset += len(self.prefix)
-            lines = str(self.render()).split("\n")
-            y = 0
-            while y < len(lines) - 1 and offset > len(lines[y]):
-                offset -= len(lines[y]) + 1
-                y += 1
-            return Offset(offset, y)
-
-        return Selection(point(start), point(end))
-
-    def selection_span(self, selection) -> tuple[int, int] | None:
-        """A mouse/keyboard selection inside this widget → (start, end) in the passage text."""
-        lines = str(self.render()).split("\n")
-
-        def offset(point, default_end: bool) -> int:
-            if point is None:
-                return sum(len(ln) + 1 for ln in lines) - 1 if default_end else 0
-            y, x = point.y, point.x
-            y = min(y, len(lines) - 1)
-            return sum(len(ln) + 1 for ln in lines[:y]) + min(x, len(lines[y]))
-
-        start = offset(selection.start, False) - len(self.prefix)
-        end = offset(selection.end, True) - len(self.prefix)
-        start, end = max(0, start), min(len(self.passage.text), end)
-        if end <= start:
-            return None
-        return start, end
+_WORD = re.compile(r"\s*\S+")
 
 
-class ArticleHeader(Static):
-    pass
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of ``text`` into ``[start, end)`` slices of at most ``width`` cells.
+
+    Hard newlines end a row; spaces at a wrap point belong to no row; a word wider than the row is
+    cut by cells. Every char of ``text`` that is not such a space lies in exactly one slice.
+    """
+    width = max(1, width)
+    ascii_only = text.isascii()
+    measure = len if ascii_only else cell_len
+    rows: list[tuple[int, int]] = []
+    base = 0
+    for hard in text.split("\n"):
+        if not hard:
+            rows.append((base, base))
+            base += 1
+            continue
+        line_start = line_end = -1
+        line_width = 0
+        for m in _WORD.finditer(hard):
+            a, b = m.start() + base, m.end() + base
+            chunk_width = measure(m.group())
+            if line_start < 0:  # the first word of a hard line keeps its indentation
+                line_start, line_end, line_width = a, a, 0
+                word_start, word_width = a, chunk_width
+            elif line_width + chunk_width <= width:
+                line_end, line_width = b, line_width + chunk_width
+                continue
+            else:
+                rows.append((line_start, line_end))
+                word = m.group().lstrip()
+                word_start, word_width = b - len(word), measure(word)
+                line_start, line_end, line_width = word_start, word_start, 0
+            if word_width <= width:
+                line_end, line_width = b, word_width
+                continue
+            # a word longer than the row: cut it by cells
+            pos = word_start
+            while pos < b:
+                cells, end = 0, pos
+                while end < b and cells + measure(text[end]) <= width:
+                    cells += measure(text[end])
+                    end += 1
+                end = max(end, pos + 1)
+                if end < b:
+                    rows.append((pos, end))
+                    pos = end
+                else:
+                    line_start, line_end, line_width = pos, b, measure(text[pos:b])
+                    break
+        rows.append((line_start, line_end) if line_start >= 0 else (base, base))
+        base += len(hard) + 1
+    return rows
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class Row(NamedTuple):
+    """One row of the document: a slice of a passage (``passage`` ≥ 0) or of the header (-1)."""
+
+    passage: int
+    start: int
+    end: int
+    part: str  # "text" | "blank" | "title" | "meta" | "rule"
+    first: bool = False  # the passage's first row (carries the list bullet)
+
+
+BLANK = Row(-1, 0, 0, "blank")
+
+
+class ArticleView(ScrollView, can_focus=True):
     BINDINGS = bindings("article")
+    COMPONENT_CLASSES = {
+        "article-view--title", "article-view--meta", "article-view--rule",
+        "article-view--heading", "article-view--h1", "article-view--quote", "article-view--code",
+        "article-view--cursor", "article-view--cursor-bar", "article-view--bookmark-bar",
+    }
+    # a stable gutter: the scrollbar appearing never changes the wrapping width
+    DEFAULT_CSS = "ArticleView { overflow-x: hidden; scrollbar-gutter: stable; }"
 
     cursor: reactive[int] = reactive(0, always_update=True)
     show_entities: reactive[bool] = reactive(True)
@@ -138,62 +162,105 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.matches: dict[int, list[tuple[int, int]]] = {}
         self.bookmarks: dict[int, list[tuple[int, int]]] = {}
         self.entity_cursor: tuple[int, int] | None = None  # (passage, index in that passage's mentions)
-        self._widgets: list[PassageWidget] = []
         self._by_passage: dict[int, list[Mention]] = {}
+        self._rows: list[Row] = []
+        self._passage_rows: list[tuple[int, int]] = []  # passage → [first row, end row)
+        self._width = 0
+        self._styled: dict[int, Content] = {}  # passage → its text with every highlight layered
+        self._strips: dict[int, Strip] = {}  # row → painted strip (no selection)
 
     # content --------------------------------------------------------------------------------------
     async def show_article(self, article: Article, passage: int = 0, annotations: Annotations | None = None,
                            matches: dict[int, list[tuple[int, int]]] | None = None,
                            bookmarks: dict[int, list[tuple[int, int]]] | None = None) -> None:
-        """Show an article with all its highlights at once (one layout pass)."""
+        """Show an article with all its highlights (rows are wrapped now, painted when on screen)."""
         self.article = article
         self.annotations = annotations
         self._by_passage = annotations.by_passage() if annotations else {}
         self.matches = matches or {}
         self.bookmarks = bookmarks or {}
         self.entity_cursor = None
-        header = ArticleHeader(self._header_content(article), classes="article-header", markup=False)
-        mentions = self._by_passage if self.show_entities else {}
-        self._widgets = [PassageWidget(p, mentions.get(p.index, ()), self.matches.get(p.index, ()),
-                                       self.bookmarks.get(p.index, ())) for p in article.passages]
-        # Progressive: mount what the first screen needs (up to the target passage and a screenful
-        # more), paint, then mount the rest — opening a long article costs one screen, not the article.
-        first = self._first_batch(passage)
-        removing = self.remove_children()
-        mounting = self.mount(header, *self._widgets[:first])
-        await removing
-        await mounting
-        self._generation = getattr(self, "_generation", 0) + 1
-        if first < len(self._widgets):
-            self.call_after_refresh(self._mount_rest, self._generation, first)
-        self.scroll_home(animate=False)
-        self.cursor = min(passage, max(0, len(self._widgets) - 1))
+        if self.screen.selections.get(self) is not None:
+            self.screen.clear_selection()
+        self._layout(force=True)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor = min(passage, max(0, len(article.passages) - 1))
 
-    def _first_batch(self, passage: int) -> int:
-        """How many passages to mount before the first paint: through ``passage``, then a screenful of text."""
-        budget = max(1500, self.size.width * self.size.height)
-        count, chars = passage + 1, 0
-        while count < len(self._widgets) and chars < budget:
-            chars += len(self._widgets[count].passage.text) + 80
-            count += 1
-        return min(count, len(self._widgets))
+    @property
+    def passage_count(self) -> int:
+        return len(self.article.passages) if self.article is not None else 0
 
-    async def _mount_rest(self, generation: int, start: int) -> None:
-        if generation == self._generation and start < len(self._widgets):
-            await self.mount(*self._widgets[start:])
+    def _text_width(self) -> int:
+        return self.scrollable_content_region.width
 
-    async def _ensure_mounted(self) -> None:
-        pending = [w for w in self._widgets if not w.is_attached]
-        if pending:
-            await self.mount(*pending)
+    def _layout(self, force: bool = False) -> None:
+        """Wrap the article into rows for the current width (cheap: pure Python, no widgets)."""
+        width = self._text_width()
+        if not force and width == self._width:
+            return
+        self._width = width
+        self._styled.clear()
+        self._strips.clear()
+        rows: list[Row] = []
+        spans: list[tuple[int, int]] = []
+        article = self.article
+        if article is None or width <= 0:
+            self._rows, self._passage_rows = rows, spans
+            self.virtual_size = Size(0, 0)
+            self.refresh()
+            return
+        header_text = self._header_texts(article)
+        rows.append(BLANK)
+        for part, text in header_text:
+            for start, end in wrap_offsets(text, width - 3):
+                rows.append(Row(-1, start, end, part))
+        rows += [BLANK, Row(-1, 0, 0, "rule"), BLANK]
+        previous = None
+        for p in article.passages:
+            if previous is not None and not (previous.kind == "item" and p.kind == "item"):
+                rows.append(BLANK)
+            first = len(rows)
+            left, right = self._gutters(p)
+            for k, (start, end) in enumerate(wrap_offsets(p.text, max(1, width - left - right))):
+                rows.append(Row(p.index, start, end, "text", k == 0))
+            spans.append((first, len(rows)))
+            previous = p
+        rows.append(BLANK)
+        self._rows, self._passage_rows = rows, spans
+        self.virtual_size = Size(width, len(rows))
+        self.refresh()
 
-    def _header_content(self, article: Article) -> Content:
+    def _header_texts(self, article: Article) -> list[tuple[str, str]]:
         meta = article.meta
         bits = [b for b in (meta.date_label and f"{meta.published.isoformat()}"
                             + (" (date inferred)" if meta.published_inferred else ""),
                             meta.source, meta.language, f"{meta.words} words") if b]
-        title = Content(meta.title).stylize("bold")
-        return Content.assemble(title, "\n", Content(" · ".join(bits)).stylize("$text-muted"))
+        return [("title", meta.title), ("meta", " · ".join(bits))]
+
+    @staticmethod
+    def _indent(p: Passage) -> int:
+        if p.kind == "quote":
+            return 2 * max(1, p.level)
+        if p.kind == "item":
+            return 2 * max(0, p.level - 1) + len(BULLET)
+        if p.kind == "code":
+            return 1
+        return 0
+
+    def _gutters(self, p: Passage) -> tuple[int, int]:
+        """Cells left of the text (cursor bar, padding, indent) and right of it (padding, bookmark bar)."""
+        return 2 + self._indent(p), 2
+
+    def on_resize(self) -> None:
+        top = self._top_passage()
+        self._layout()
+        if top is not None:
+            self._scroll_to_passage(top, top=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styled.clear()
+        self._strips.clear()
 
     def set_annotations(self, annotations: Annotations | None) -> None:
         self.annotations = annotations
@@ -206,118 +273,330 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.refresh_highlights()
 
     def refresh_highlights(self, only: set[int] | None = None) -> None:
-        focus = self.focused_mention()
-        for w in self._widgets:
-            i = w.passage.index
-            if only is not None and i not in only:
-                continue
-            mentions = self._by_passage.get(i, []) if self.show_entities else []
-            f = focus if focus is not None and self.entity_cursor and self.entity_cursor[0] == i else None
-            w.show(mentions, self.matches.get(i, []), f, self.bookmarks.get(i, []))
+        """Repaint the highlights of some passages (all by default); the rows stay as they are."""
+        if only is None:
+            self._styled.clear()
+            self._strips.clear()
+            self.refresh()
+            return
+        for i in only:
+            self._invalidate(i)
+
+    def _invalidate(self, passage: int) -> None:
+        if not 0 <= passage < len(self._passage_rows):
+            return
+        self._styled.pop(passage, None)
+        first, end = self._passage_rows[passage]
+        for row in range(first, end):
+            self._strips.pop(row, None)
+        top = int(self.scroll_offset.y)
+        self.refresh(Region(0, first - top, self.size.width, end - first))
 
     def watch_show_entities(self, value: bool) -> None:
         self.refresh_highlights()
 
+    # painting ------------------------------------------------------------------------------------
+    def passage_content(self, index: int) -> Content:
+        """A passage's text with every highlight layered (cached until its highlights change)."""
+        content = self._styled.get(index)
+        if content is not None:
+            return content
+        p = self.article.passages[index]
+        content = Content(p.text.replace("\t", " ")) if "\t" in p.text else Content(p.text)
+        for span in p.spans:
+            content = content.stylize(INLINE_STYLES.get(span.style, ""), span.start, span.end)
+        if self.show_entities:
+            for m in self._by_passage.get(index, ()):
+                content = content.stylize(LABEL_STYLES.get(m.label, ""), m.start, m.end)
+            focus = self.focused_mention()
+            if focus is not None and self.entity_cursor and self.entity_cursor[0] == index:
+                content = content.stylize(ENTITY_CURSOR_STYLE, focus.start, focus.end)
+        for start, end in self.bookmarks.get(index, ()):
+            content = content.stylize(BOOKMARK_STYLE, start, end)
+        for start, end in self.matches.get(index, ()):
+            content = content.stylize(MATCH_STYLE, start, end)
+        self._styled[index] = content
+        return content
+
+    def _row_classes(self, row: Row) -> tuple[str, ...]:
+        if row.passage < 0:
+            return {"title": ("article-view--title",), "meta": ("article-view--meta",),
+                    "rule": ("article-view--rule",)}.get(row.part, ())
+        p = self.article.passages[row.passage]
+        classes: tuple[str, ...] = ()
+        if p.kind == "heading":
+            classes = ("article-view--heading",) + (("article-view--h1",) if p.level == 1 else ())
+        elif p.kind in ("quote", "code"):
+            classes = (f"article-view--{p.kind}",)
+        if row.passage == self.cursor:
+            classes += ("article-view--cursor",)
+        return classes
+
+    def render_line(self, y: int) -> Strip:
+        row_index = y + int(self.scroll_offset.y)
+        if not 0 <= row_index < len(self._rows):
+            return Strip.blank(self.scrollable_content_region.width, self.visual_style.rich_style)
+        selection = self.text_selection
+        if selection is None or not self._row_selected(selection, row_index):
+            strip = self._strips.get(row_index)
+            if strip is None:
+                strip = self._strips[row_index] = self._paint(row_index, None)
+            return strip
+        return self._paint(row_index, selection)
+
+    @staticmethod
+    def _row_selected(selection: Selection, row: int) -> bool:
+        start, end = selection
+        return (start is None or start.y <= row) and (end is None or row <= end.y)
+
+    def _paint(self, row_index: int, selection: Selection | None) -> Strip:
+        row = self._rows[row_index]
+        width = self._width
+        base = self.get_visual_style(*self._row_classes(row))
+        blank_style = base.rich_style
+        segments: list[Segment] = []
+        if row.passage < 0:
+            if row.part == "rule":
+                return Strip([Segment("─" * width, blank_style)], width)
+            if row.part == "blank":
+                return Strip([Segment(" " * width, base.rich_style_with_offset(0, row_index))], width)
+            segments.append(Segment("  ", blank_style))
+            text = self._header_texts(self.article)[0 if row.part == "title" else 1][1]
+            content = Content(text[row.start:row.end])
+            used = 2
+        else:
+            p = self.article.passages[row.passage]
+            left, right = self._gutters(p)
+            bar = self.get_visual_style("article-view--cursor-bar").rich_style if row.passage == self.cursor else None
+            gutter = CURSOR_BAR if bar is not None else " "
+            segments.append(Segment(gutter, (blank_style + bar) if bar else base.rich_style_with_offset(0, row_index)))
+            indent = " " * (left - 1)
+            if p.kind == "item" and row.first:
+                indent = indent[:-len(BULLET)] + BULLET
+            # one cell per segment, so a click in the gutter lands on the row's first char
+            segments += [Segment(ch, base.rich_style_with_offset(0, row_index)) for ch in indent]
+            content = self.passage_content(row.passage)[row.start:row.end]
+            used = left
+        if selection is not None:
+            span = selection.get_span(row_index)
+            if span is not None:
+                a, b = span
+                b = len(content) if b == -1 else b
+                sel_style = self.screen.get_visual_style("screen--selection")
+                content = content.stylize(sel_style, a, b)
+        parse = self.app.stylesheet.parse_style
+        x = 0
+        for text, style in content.render(base, end="", parse_style=parse):
+            segments.append(Segment(text, (base + style).rich_style_with_offset(x, row_index)))
+            x += len(text)
+        used += content.cell_length
+        if row.passage >= 0 and self.bookmarks.get(row.passage):
+            fill = max(0, width - used - 1)
+            segments.append(Segment(" " * fill, base.rich_style_with_offset(len(content), row_index)))
+            segments.append(Segment(BOOKMARK_BAR, blank_style + self.get_visual_style(
+                "article-view--bookmark-bar").rich_style))
+        else:
+            segments.append(Segment(" " * max(0, width - used),
+                                    base.rich_style_with_offset(len(content), row_index)))
+        return Strip(segments).crop_extend(0, width, blank_style)
+
+    # text selection -------------------------------------------------------------------------------
+    def _point(self, offset: Offset | None, end: bool) -> tuple[int, int] | None:
+        """A selection point (document row, x) → (passage, char), snapped into the nearest passage."""
+        if not self._rows:
+            return None
+        if offset is None:
+            row_index = len(self._rows) - 1 if end else 0
+            x = None
+        else:
+            row_index, x = min(max(0, offset.y), len(self._rows) - 1), offset.x
+        row = self._rows[row_index]
+        if row.passage < 0:  # header or blank: the next passage's start (or the previous one's end)
+            step = -1 if end else 1
+            k = row_index
+            while 0 <= k < len(self._rows) and self._rows[k].passage < 0:
+                k += step
+            if not 0 <= k < len(self._rows):
+                return None
+            row = self._rows[k]
+            first, last = self._passage_rows[row.passage]
+            return (row.passage, self._rows[last - 1].end) if end else (row.passage, self._rows[first].start)
+        if x is None:
+            return row.passage, row.end if end else row.start
+        return row.passage, min(row.start + max(0, x), row.end)
+
+    def selection_span(self, selection: Selection) -> tuple[int, int, int] | None:
+        """A selection → (passage, start, end) in passage text, clipped to the passage it starts in."""
+        a = self._point(selection.start, False)
+        b = self._point(selection.end, True)
+        if a is None or b is None or b < a:
+            return None
+        passage, start = a
+        end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
+        return (passage, start, end) if end > start else None
+
+    def selection_for(self, passage: int, start: int, end: int) -> Selection:
+        """The selection covering ``[start, end)`` of a passage's text (for keyboard selection)."""
+        return Selection(self._offset_of(passage, start, False), self._offset_of(passage, end, True))
+
+    def _offset_of(self, passage: int, char: int, end: bool) -> Offset:
+        first, last = self._passage_rows[passage]
+        for r in range(first, last):
+            row = self._rows[r]
+            if row.start <= char < row.end or (end and char == row.end) or r == last - 1:
+                return Offset(min(max(0, char - row.start), row.end - row.start), r)
+        return Offset(0, first)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        if self.article is None:
+            return None
+        a = self._point(selection.start, False)
+        b = self._point(selection.end, True)
+        if a is None or b is None or b < a:
+            return None
+        passages = self.article.passages
+        if a[0] == b[0]:
+            return passages[a[0]].text[a[1]:b[1]], "\n"
+        parts = [passages[a[0]].text[a[1]:]] + [passages[i].text for i in range(a[0] + 1, b[0])]
+        parts.append(passages[b[0]].text[:b[1]])
+        return "\n\n".join(parts), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.refresh()
+
     # cursor --------------------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
-        if not self._widgets:
+        if not self._passage_rows:
             return
-        if not self._widgets[new].is_attached:
-            self.run_worker(self._cursor_after_mount(old, new), group="mount-rest")
-            return
-        if 0 <= old < len(self._widgets):
-            self._widgets[old].remove_class("-cursor")
-        widget = self._widgets[new]
-        widget.add_class("-cursor")
-        if widget.region.height:
-            self.scroll_to_widget(widget, animate=False, top=False)
-        else:  # mounted in this cycle: not laid out yet
-            self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=False)
+        self._invalidate(old)
+        self._invalidate(new)
+        self._scroll_to_passage(new, top=False)
         if self.article is not None:
             self.post_message(self.CursorMoved(self.article.id, new))
 
-    async def _cursor_after_mount(self, old: int, new: int) -> None:
-        await self._ensure_mounted()
-        self.call_after_refresh(self.watch_cursor, old, new)
+    def _scroll_to_passage(self, passage: int, top: bool) -> None:
+        if not 0 <= passage < len(self._passage_rows):
+            return
+        first, end = self._passage_rows[passage]
+        height = self.scrollable_content_region.height
+        y = int(self.scroll_offset.y)
+        if top or end - first >= height or first < y:
+            # the blank row above a passage stays in view (and the header above the first one)
+            y = 0 if passage == 0 else first - 1
+        elif end > y + height:
+            y = min(end + 1, len(self._rows)) - height
+        else:
+            return
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     def set_cursor(self, passage: int, top: bool = False) -> None:
-        if not self._widgets:
+        if not self._passage_rows:
             return
-        passage = max(0, min(len(self._widgets) - 1, passage))
+        passage = max(0, min(len(self._passage_rows) - 1, passage))
         self.cursor = passage
         if top:
-            # just-mounted passages have no place yet: scroll once the layout has run
-            self.call_after_refresh(self._scroll_top, passage)
+            self._scroll_to_passage(passage, top=True)
 
-    def _scroll_top(self, passage: int) -> None:
-        if passage < len(self._widgets) and self._widgets[passage].is_attached:
-            self.scroll_to_widget(self._widgets[passage], animate=False, top=True)
+    def _move_cursor_quietly(self, passage: int) -> None:
+        """Move the cursor to a passage already on screen (no scrolling)."""
+        old = self.cursor
+        self.set_reactive(ArticleView.cursor, passage)
+        self._invalidate(old)
+        self._invalidate(passage)
+        if self.article is not None:
+            self.post_message(self.CursorMoved(self.article.id, passage))
+
+    def _top_passage(self) -> int | None:
+        visible = self._visible_passages()
+        return visible[0] if visible else None
 
     def _visible_passages(self) -> list[int]:
-        top = self.scroll_offset.y
+        top = int(self.scroll_offset.y)
         bottom = top + self.scrollable_content_region.height
-        out = []
-        for w in self._widgets:
-            y = w.virtual_region.y
-            if y + w.virtual_region.height > top and y < bottom:
-                out.append(w.passage.index)
-        return out
+        return [i for i, (first, end) in enumerate(self._passage_rows) if end > top and first < bottom]
 
     def action_cursor_down(self) -> None:
-        if self._widgets:
-            w = self._widgets[self.cursor]
-            bottom = self.scroll_offset.y + self.scrollable_content_region.height
+        if self._passage_rows:
+            bottom = int(self.scroll_offset.y) + self.scrollable_content_region.height
             # a passage taller than the screen scrolls before the cursor moves on
-            if w.virtual_region.bottom > bottom:
-                self.scroll_relative(y=max(1, self.scrollable_content_region.height // 2), animate=False)
+            if self._passage_rows[self.cursor][1] > bottom:
+                self.scroll_relative(y=max(1, self.scrollable_content_region.height // 2), animate=False,
+                                     immediate=True)
                 return
             self.set_cursor(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        if self._widgets:
-            w = self._widgets[self.cursor]
-            if w.virtual_region.y < self.scroll_offset.y:
-                self.scroll_relative(y=-max(1, self.scrollable_content_region.height // 2), animate=False)
+        if self._passage_rows:
+            if self._passage_rows[self.cursor][0] < int(self.scroll_offset.y):
+                self.scroll_relative(y=-max(1, self.scrollable_content_region.height // 2), animate=False,
+                                     immediate=True)
                 return
             self.set_cursor(self.cursor - 1)
 
     def action_first(self) -> None:
         self.set_cursor(0)
-        self.scroll_home(animate=False)
+        self.scroll_home(animate=False, immediate=True)
 
     def action_last(self) -> None:
-        self.set_cursor(len(self._widgets) - 1)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self.set_cursor(len(self._passage_rows) - 1)
+        self.scroll_end(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
-        self.call_after_refresh(self._cursor_into_view, True)
+        self._page(+1)
+        self._cursor_into_view(True)
 
     def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)
-        self.call_after_refresh(self._cursor_into_view, False)
+        self._page(-1)
+        self._cursor_into_view(False)
+
+    def _page(self, direction: int) -> None:
+        """Scroll by a screen, keeping one row of the previous screen for context."""
+        step = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=int(self.scroll_offset.y) + direction * step, animate=False, immediate=True)
 
     def _cursor_into_view(self, down: bool) -> None:
         visible = self._visible_passages()
         if visible and self.cursor not in visible:
-            target = visible[0] if down else visible[-1]
-            if self._widgets:
-                self._widgets[self.cursor].remove_class("-cursor")
-            self.set_reactive(ArticleView.cursor, target)
-            self._widgets[target].add_class("-cursor")
-            if self.article is not None:
-                self.post_message(self.CursorMoved(self.article.id, target))
+            self._move_cursor_quietly(visible[0] if down else visible[-1])
+
+    def passage_at(self, y: int) -> int | None:
+        """The passage shown on screen row ``y`` of the content region, if any."""
+        row = y + int(self.scroll_offset.y)
+        if 0 <= row < len(self._rows) and self._rows[row].passage >= 0:
+            return self._rows[row].passage
+        return None
 
     def on_click(self, event) -> None:
-        widget = event.widget
-        while widget is not None and not isinstance(widget, PassageWidget):
-            widget = widget.parent if widget is not self else None
-        if isinstance(widget, PassageWidget) and widget.passage.index != self.cursor:
-            self._widgets[self.cursor].remove_class("-cursor")
-            self.set_reactive(ArticleView.cursor, widget.passage.index)
-            widget.add_class("-cursor")
-            if self.article is not None:
-                self.post_message(self.CursorMoved(self.article.id, widget.passage.index))
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        passage = self.passage_at(offset.y)
+        if passage is not None and passage != self.cursor:
+            self._move_cursor_quietly(passage)
+
+    # for tests and the bench: what a passage looks like on screen ------------------------------------
+    def passage_lines(self, passage: int) -> list[str]:
+        """The text of each row of a passage as painted (bullet included, gutters excluded)."""
+        first, end = self._passage_rows[passage]
+        return ["".join(s.text for s in self._paint(r, None)).strip("▌▐ ") for r in range(first, end)]
+
+    def rendered_text(self) -> str:
+        return "\n".join(" ".join(self.passage_lines(i)) for i in range(len(self._passage_rows)))
+
+    def passage_row_range(self, passage: int) -> tuple[int, int]:
+        return self._passage_rows[passage]
+
+    def row_strip(self, row: int) -> Strip:
+        return self._paint(row, None)
+
+    def is_bookmarked_mark(self, passage: int) -> bool:
+        """Whether the passage's rows carry the bookmark bar."""
+        first, _end = self._passage_rows[passage]
+        return self._paint(first, None).text.endswith(BOOKMARK_BAR)
+
+    def has_cursor_bar(self, passage: int) -> bool:
+        first, _end = self._passage_rows[passage]
+        return self._paint(first, None).text.startswith(CURSOR_BAR)
 
     # entities ------------------------------------------------------------------------------------
     def focused_mention(self) -> Mention | None:
@@ -346,7 +625,3 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.refresh_highlights({old, order[k][0]} - {None})
         self.set_cursor(order[k][0])
         return self.focused_mention()
-
-    @property
-    def passage_widgets(self) -> list[PassageWidget]:
-        return self._widgets
