@@ -1,0 +1,122 @@
+"""Pilot tests of the line-API article view: structure, clicks, resizing, restyling, copying."""
+
+from __future__ import annotations
+
+from conftest import write_article
+from reader.ui.app import ReaderApp
+from reader.ui.article_view import BULLET, ArticleView
+
+BODY = """# Un titre
+
+Premier paragraphe assez long pour être coupé en plusieurs lignes dans une vue étroite, avec des mots.
+
+> Une citation de quelqu'un.
+
+- premier point
+- second point
+
+Dernier paragraphe.
+"""
+
+
+async def _open(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _strip_styles(view: ArticleView, row: int):
+    return [seg.style for seg in view.row_strip(row)]
+
+
+async def test_structure_is_drawn_bullets_indents_and_no_blank_between_items(tmp_path):
+    write_article(tmp_path, "a.md", "a", "Structure", BODY)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        kinds = [p.kind for p in view.article.passages]
+        assert kinds == ["heading", "paragraph", "quote", "item", "item", "paragraph"]
+        assert view.passage_lines(3) == [BULLET + "premier point"]
+        # list items follow each other without a blank row; other passages are separated by one
+        assert view.passage_row_range(4)[0] == view.passage_row_range(3)[1]
+        assert view.passage_row_range(2)[0] == view.passage_row_range(1)[1] + 1
+        # a quote is indented further than a paragraph
+        quote_row = view.row_strip(view.passage_row_range(2)[0]).text
+        para_row = view.row_strip(view.passage_row_range(5)[0]).text
+        assert len(quote_row) - len(quote_row.lstrip("▌ ")) > len(para_row) - len(para_row.lstrip("▌ "))
+        # the heading is bold (from the theme's component style)
+        heading = view.row_strip(view.passage_row_range(0)[0])
+        assert any(seg.style and seg.style.bold and "titre" in seg.text for seg in heading)
+
+
+async def test_click_moves_the_cursor_to_the_passage_clicked(tmp_path):
+    write_article(tmp_path, "a.md", "a", "Clics", BODY)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        first, _end = view.passage_row_range(5)
+        await pilot.click(view, offset=(6, first - int(view.scroll_offset.y)))
+        await pilot.pause()
+        assert view.cursor == 5 and view.has_cursor_bar(5) and not view.has_cursor_bar(0)
+
+
+async def test_narrowing_rewraps_and_keeps_the_reading_place(tmp_path):
+    paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 60 for i in range(40))
+    write_article(tmp_path, "long.md", "long", "Long", paras)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        view.set_cursor(20, top=True)
+        await pilot.pause()
+        rows_wide = view.passage_row_range(20)
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        await pilot.pause()
+        rows_narrow = view.passage_row_range(20)
+        assert rows_narrow[1] - rows_narrow[0] > rows_wide[1] - rows_wide[0]  # rewrapped: more rows
+        assert 20 in view._visible_passages()
+        lines = view.passage_lines(20)
+        assert all(len(line) <= view.scrollable_content_region.width for line in lines)
+        assert " ".join(lines) == view.article.passages[20].text.strip()
+
+
+async def test_theme_and_focus_changes_repaint_cached_rows(tmp_path):
+    write_article(tmp_path, "a.md", "a", "Couleurs", BODY)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        row = view.passage_row_range(1)[0]
+        y = row - int(view.scroll_offset.y)
+        before = [seg.style for seg in view.render_line(y)]
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        after = [seg.style for seg in view.render_line(y)]
+        assert after != before
+        assert after == _strip_styles(view, row)  # what is shown is what a fresh paint gives
+        await pilot.press("escape")  # focus leaves the article: its tint goes
+        await pilot.pause()
+        assert [seg.style for seg in view.render_line(y)] == _strip_styles(view, row)
+
+
+async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
+    write_article(tmp_path, "a.md", "a", "Copie", BODY)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        passages = view.article.passages
+        sel = view.selection_for(1, 0, 0)
+        end = view.selection_for(3, 0, len("premier"))
+        app.screen.selections = {view: type(sel)(sel.start, end.end)}
+        await pilot.pause()
+        copied = app.screen.get_selected_text()
+        assert copied == "\n\n".join([passages[1].text, passages[2].text, "premier"])
+        # a selection spanning passages bookmarks the part in the passage where it starts
+        assert app._selection_in_view() == (1, 0, len(passages[1].text))
