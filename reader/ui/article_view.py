@@ -168,6 +168,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = 0
         self._styled: dict[int, Content] = {}  # passage → its text with every highlight layered
         self._strips: dict[int, Strip] = {}  # row → painted strip (no selection)
+        self._pending_top = False
 
     # content --------------------------------------------------------------------------------------
     async def show_article(self, article: Article, passage: int = 0, annotations: Annotations | None = None,
@@ -221,7 +222,8 @@ class ArticleView(ScrollView, can_focus=True):
                 rows.append(BLANK)
             first = len(rows)
             left, right = self._gutters(p)
-            for k, (start, end) in enumerate(wrap_offsets(p.text, max(1, width - left - right))):
+            text = p.text.replace("\t", " ") if "\t" in p.text else p.text  # a tab is drawn as one space
+            for k, (start, end) in enumerate(wrap_offsets(text, max(1, width - left - right))):
                 rows.append(Row(p.index, start, end, "text", k == 0))
             spans.append((first, len(rows)))
             previous = p
@@ -229,6 +231,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._rows, self._passage_rows = rows, spans
         self.virtual_size = Size(width, len(rows))
         self.refresh()
+        if self._pending_top:  # a cursor set before the view had a size
+            self._pending_top = False
+            self._scroll_to_passage(self.cursor, top=True)
 
     def _header_texts(self, article: Article) -> list[tuple[str, str]]:
         meta = article.meta
@@ -491,6 +496,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def set_cursor(self, passage: int, top: bool = False) -> None:
         if not self._passage_rows:
+            if self.passage_count:  # not laid out yet (no size): place it when the rows exist
+                self.set_reactive(ArticleView.cursor, max(0, min(self.passage_count - 1, passage)))
+                self._pending_top = True
             return
         passage = max(0, min(len(self._passage_rows) - 1, passage))
         self.cursor = passage

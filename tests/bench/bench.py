@@ -36,13 +36,15 @@ def corpus(n: int) -> Path:
     return path
 
 
-def _time(cmd: list[str], env: dict, runs: int) -> float:
-    times = []
+def _time(cmds: list[list[str]], env: dict, runs: int) -> list[float]:
+    """Median wall time of each command; runs are interleaved so machine load drifts hit all alike."""
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        for k, cmd in enumerate(cmds):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[k].append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
 
 
 def bench_startup(quick: bool) -> None:
@@ -50,6 +52,9 @@ def bench_startup(quick: bool) -> None:
     cache = tempfile.mkdtemp(prefix="reader-bench-cache-")
     env = dict(os.environ, READER_EXIT_AFTER_PAINT="1", READER_HEADLESS="1", READER_NO_INGEST="1",
                XDG_CACHE_HOME=cache, XDG_DATA_HOME=cache, XDG_CONFIG_HOME=cache)
+    # as on a user's machine, Python caches bytecode (Textual's came compiled by pip; without this
+    # reader's own modules would be compiled again at every start where PYTHONDONTWRITEBYTECODE is set)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     py = sys.executable
     big = corpus(2_000 if quick else 10_000)
     n_big = len(list(big.glob("*.md")))
@@ -57,9 +62,9 @@ def bench_startup(quick: bool) -> None:
     for folder in (ROOT / "articles", big):
         subprocess.run([py, "-m", "reader", "--articles", str(folder), "list"], env=env, check=True,
                        stdout=subprocess.DEVNULL)
-    bare = _time([py, str(HERE / "bare_app.py")], env, runs)
-    small = _time([py, "-m", "reader", "--articles", str(ROOT / "articles")], env, runs)
-    large = _time([py, "-m", "reader", "--articles", str(big)], env, runs)
+    bare, small, large = _time([[py, str(HERE / "bare_app.py")],
+                                [py, "-m", "reader", "--articles", str(ROOT / "articles")],
+                                [py, "-m", "reader", "--articles", str(big)]], env, runs)
     # cold catalogue: first scan of the big corpus (happens in a worker after first paint)
     cold_env = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="reader-bench-cold-"))
     t0 = time.perf_counter()
