@@ -168,6 +168,43 @@ def test_cached_catalogue_matches_a_fresh_scan(tmp_path):
     assert cached.articles[-1].id == "d" and cached.articles[0:2][1].title == "Zèbre"
 
 
+def test_cached_order_from_sqlite_equals_the_python_order_on_many_titles(tmp_path):
+    """The cached list is sorted by SQLite (sort_title column); it must equal order_key's order."""
+    import random
+
+    rnd = random.Random(3)
+    letters = "aàâbcçdeéèêëfgiîïoôuùûzAÉÈZŒœæ -'"
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for i in range(80):
+        title = "".join(rnd.choice(letters) for _ in range(rnd.randint(1, 8))).strip() or "x"
+        date = rnd.choice(["2023-01-01", "2023-01-02", "2022-12-31", None])
+        write_article(folder, f"f{i:02}.md", f"id{rnd.randint(0, 70)}", title.replace('"', ""), "x",
+                      **({"published": date} if date else {}))
+    cat = Catalogue(folder)
+    fresh = cat.refresh()
+    cached = cat.cached()
+    assert [m.id for m in cached.articles] == [m.id for m in fresh.articles]
+    assert [m.path.name for m in cached.articles] == [m.path.name for m in fresh.articles]
+    assert sorted(str(e) for e in cached.errors) == sorted(str(e) for e in fresh.errors)
+
+
+def test_an_older_catalogue_layout_is_rebuilt(tmp_path):
+    import sqlite3
+
+    write_article(tmp_path, "a.md", "a", "A", "x")
+    cat = Catalogue(tmp_path)
+    cat.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(cat.db_path) as conn:  # version 1: no sort_title column
+        conn.executescript("CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, id TEXT, "
+                           "title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT, "
+                           "source TEXT, url TEXT, words INTEGER, error TEXT);"
+                           "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);"
+                           "INSERT INTO info VALUES ('version', '1');")
+    assert [m.id for m in cat.refresh().articles] == ["a"]
+    assert [m.id for m in cat.cached().articles] == ["a"]
+
+
 def test_unchanged_detects_edits_additions_and_removals(tmp_path):
     write_article(tmp_path, "a.md", "a", "A", "x")
     cat = Catalogue(tmp_path)
