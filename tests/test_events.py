@@ -374,6 +374,13 @@ def test_corrupt_or_old_store_is_rebuilt_by_the_next_save(tmp_path):
     assert load_events(folder) is None
     save_events(folder, _set())
     assert len(load_events(folder)) == 3
+    # our version number on an older layout (a development build's file): read as absent, replaced
+    with sqlite3.connect(events_file(folder)) as conn:
+        conn.execute("DROP INDEX events_order")
+        conn.execute("ALTER TABLE events DROP COLUMN sort_rank")
+    assert load_events(folder) is None
+    save_events(folder, _set())
+    assert [e.id for e in load_events(folder).all()] == ["ev-y", "ev-z", "ev-x"]
 
 
 def test_loading_creates_nothing_and_a_save_drops_the_old_json_store(tmp_path):

@@ -281,6 +281,19 @@ def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def _layout_ok(conn: sqlite3.Connection) -> bool:
+    """The tables have the columns this code reads (a file can carry our version number with an
+    older layout, e.g. from a development build): probing costs nothing on an empty result."""
+    try:
+        conn.execute(f"SELECT {_EVENT_COLS}, sort_when, digest FROM events LIMIT 0")
+        conn.execute(f"SELECT {_MENTION_COLS}, event, ord FROM mentions LIMIT 0")
+        conn.execute("SELECT key, event, name FROM entities LIMIT 0")
+        conn.execute("SELECT id, hash FROM articles LIMIT 0")
+        return True
+    except sqlite3.OperationalError:
+        return False
+
+
 def load_events(folder: Path) -> EventSet | None:
     """The events of a corpus folder, or None if not computed yet (or unreadable or of another
     version: rebuilt at next ingest). Cheap: opens the file and pins a read snapshot."""
@@ -291,7 +304,7 @@ def load_events(folder: Path) -> EventSet | None:
     try:
         conn = _connect(path)
         conn.execute("BEGIN")  # a read snapshot for the set's lifetime
-        if conn.execute("PRAGMA user_version").fetchone()[0] != STORE_VERSION:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != STORE_VERSION or not _layout_ok(conn):
             raise ValueError("events store of another version")
         return StoredEventSet(conn)
     except (sqlite3.Error, ValueError, TypeError, OSError):
@@ -347,6 +360,8 @@ def _open_for_write(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_size_limit = 8388608")  # the WAL shrinks back to 8 MB after a checkpoint
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == STORE_VERSION and not _layout_ok(conn):
+            version = -1  # our number on another layout: replaced like any other version
         if version != STORE_VERSION:
             if version != 0 or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 conn.close()
