@@ -92,3 +92,22 @@ async def test_no_hits_offers_did_you_mean(indexed):
         screen = app.screen
         assert await wait_until(pilot, lambda: screen.results is not None)
         assert "plateforme" in str(screen.query_one("#search-info").render())
+
+
+async def test_keys_typed_with_the_slash_reach_the_search_field(indexed):
+    """In a terminal, "/musk" typed fast arrives as one burst: the keys come before the field is focused."""
+    from textual import events
+
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        for key in ["slash", "m", "u", "s", "k"]:  # posted at once, as the driver does for a burst
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        assert app.screen.query_one("#search-input").value == "musk"
+        await pilot.press("slash")  # inside the search field "/" is just a character
+        assert isinstance(app.screen, SearchScreen) and app.screen.query_one("#search-input").value == "musk/"
+        assert len(app.screen_stack) == 2

@@ -228,8 +228,12 @@ class ReaderApp(App):
 
     # search --------------------------------------------------------------------------------------------
     def action_search(self) -> None:
-        if not isinstance(self.screen, SearchScreen):
-            self.push_screen(SearchScreen(self.folder, self.last_query), self.search_done)
+        from textual.actions import SkipAction
+        from textual.widgets import Input, TextArea
+
+        if isinstance(self.screen, SearchScreen) or isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # "/" is a character there (a query, a note, a filter)
+        self.push_screen(SearchScreen(self.folder, self.last_query), self.search_done)
 
     def search_done(self, hit: OpenHit | None) -> None:
         if hit is None:

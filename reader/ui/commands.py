@@ -40,7 +40,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
             "Move focus: article list → article → events panel (when shown)", footer=True),
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
-    Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True),
+    # priority: "/" is acted on when it arrives, so the keys typed right after it (one burst in a
+    # terminal) go to the search screen rather than to the pane that had focus
+    Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True,
+            priority=True),
     Command("toggle-events", "v", "app.toggle_events", "Events panel", "Show or hide the linked-events panel",
             footer=True),
     Command("timeline", "t", "app.timeline", "Timeline", "All events of the corpus on a time axis"),

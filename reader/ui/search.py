@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -85,6 +85,16 @@ class SearchScreen(Screen[OpenHit | None]):
                       .stylize("$text-muted"))
         if self.initial:
             self.run_query(self.initial)
+
+    def on_key(self, event: events.Key) -> None:
+        """A character that reaches the screen instead of the field goes into the field: keys typed
+        in the same burst as ``/`` (sent before the field had focus), or typed in the results list."""
+        field = self.query_one(Input)
+        if event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+            field.focus()
+            event.stop()
+            event.prevent_default()
 
     def set_info(self, content: Content) -> None:
         self.query_one("#search-info", Static).update(content)
