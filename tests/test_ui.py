@@ -257,3 +257,20 @@ async def test_an_edited_article_is_picked_up_while_reading(corpus):
         assert app.article.id == reading
         view = app.query_one(ArticleView)
         assert await wait_until(pilot, lambda: "Un paragraphe ajouté pendant la lecture." in view.rendered_text())
+
+
+async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path):
+    for i in range(1001):
+        (tmp_path / f"a{i:04}.md").write_text(f"---\nid: a{i}\ntitle: Article {i}\n---\n\nTexte {i}.\n",
+                                              encoding="utf-8")
+    app = ReaderApp(tmp_path, ingest=False)
+    said: list[str] = []
+    set_status = app.set_status
+    app.set_status = lambda text: (said.append(text), set_status(text))[1]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _started(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert said[0] == "Reading the articles folder…"
+        assert "Reading the articles folder… 500/1,001 files" in said
+        assert "1,001 articles" in said[said.index("Reading the articles folder… 500/1,001 files"):]

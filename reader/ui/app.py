@@ -40,6 +40,12 @@ class ScanDone(Message):
 
 
 @dataclass
+class ScanProgress(Message):
+    done: int
+    total: int
+
+
+@dataclass
 class ScanFailed(Message):
     message: str
 
@@ -122,7 +128,7 @@ class ReaderApp(App):
         try:
             if only_if_changed and self.catalogue.unchanged():
                 return
-            result = self.catalogue.refresh()
+            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
         except Exception as exc:
             self.post_message(ScanFailed(str(exc)))
             return
@@ -137,6 +143,12 @@ class ReaderApp(App):
     def _watch_folder(self) -> None:
         if self.ingest_state != "running":
             self.rescan(only_if_changed=True)
+
+    def on_scan_progress(self, message: ScanProgress) -> None:
+        # shown while the list is still empty (a first, cold scan) or when asked for (R)
+        if message.done < message.total and self.status_text.startswith(("Reading the articles", "Rescanning")):
+            verb = "Reading the articles folder" if self.status_text.startswith("Reading") else "Rescanning"
+            self.set_status(f"{verb}… {message.done:,}/{message.total:,} files")
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10)
@@ -155,8 +167,8 @@ class ReaderApp(App):
         if not result.articles:
             self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
             return
-        if self.status_text in ("", "Rescanning…", "Reading the articles folder…"):
-            self.set_status(f"{len(result.articles)} articles")
+        if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
+            self.set_status(f"{len(result.articles):,} articles")
         if self.article is None:
             last = self.state.get("last") or {}
             if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
