@@ -258,6 +258,9 @@ def test_cli_text_json_and_errors(corpus, capsys):
     data = json.loads(out)
     assert code == 0 and len(data) == 1
     assert set(data[0]) == {"id", "title", "score", "passage", "snippet", "published"}
+    # the text output numbers passages from 1, as the UI does; JSON keeps the 0-based index
+    code, out, _err = run_cli(capsys, "search", "--articles", str(corpus), "elon", "musk", "--limit", "1")
+    assert f"({data[0]['id']}, passage {data[0]['passage'] + 1})" in out
     code, out, err = run_cli(capsys, "search", "--articles", str(corpus), "title:(")
     assert code == 1 and "parenthes" in err and out == ""
     code, out, _err = run_cli(capsys, "search", "--articles", str(corpus), "plateforne")

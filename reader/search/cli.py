@@ -4,7 +4,8 @@ Brings the index up to date first (catalogue refresh + :func:`reader.search.inde
 entity annotation is left to ``reader index``), then prints one page of results. Matches in
 snippets are marked with ANSI bold on a terminal and «» otherwise; JSON output is a list of
 ``{id, title, score, passage, snippet, published}``. A malformed query prints a message on
-stderr and exits 1.
+stderr and exits 1. Passages are numbered from 1 in the text output, as in the UI; JSON keeps the
+0-based passage index of the coordinate system (:mod:`reader.passages`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def cli_search(args, folder: Path) -> int:
         date = h.published.isoformat() if h.published else "undated"
         print()
         score = f"  score {h.score:.2f}" if h.score else ""
-        print(f"{h.title}  [{date}]{score}  ({h.article_id}, passage {h.passage})")
+        print(f"{h.title}  [{date}]{score}  ({h.article_id}, passage {h.passage + 1})")
         print("  " + mark(h.snippet, h.snippet_spans, tty))
     if res.suggestion:
         print(f"\nDid you mean: {res.suggestion}")
