@@ -274,3 +274,24 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path):
         assert said[0] == "Reading the articles folder…"
         assert "Reading the articles folder… 500/1,001 files" in said
         assert "1,001 articles" in said[said.index("Reading the articles folder… 500/1,001 files"):]
+
+
+async def test_events_panel_says_what_the_background_work_is_doing(tmp_path):
+    from reader.ui.app import IngestDone, IngestProgress
+    from reader.ui.events import EventsPanel
+
+    write_article(tmp_path, "a.md", "a", "A", "Texte.")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(150, 30)) as pilot:
+        await _started(pilot)
+        note = app.query_one(EventsPanel).query_one("#events-note")
+        assert "not computed yet" in str(note.render())
+        app.post_message(IngestProgress("index", 1, 10))
+        await pilot.pause()
+        assert "come after the search index and the entities" in str(note.render())
+        app.post_message(IngestProgress("events", 0, 1))
+        await pilot.pause()
+        assert "Linking events" in str(note.render())
+        app.post_message(IngestDone(False, "boom"))
+        await pilot.pause()
+        assert "background work failed" in str(note.render())

@@ -84,6 +84,7 @@ class ReaderApp(App):
         self.errors: list[LoadError] = []
         self.article: Article | None = None
         self.ingest_state = "idle"
+        self.ingest_stage = ""  # the ingest's current stage while it runs
         self.last_query = ""
         self.match_list: list[tuple[int, int, int]] = []  # (passage, start, end) of the search matches
         self.match_pos = -1
@@ -298,7 +299,8 @@ class ReaderApp(App):
     def show_events(self) -> None:
         panel = self.query_one(EventsPanel)
         article_id = self.article.id if self.article else None
-        panel.show(self.event_set, article_id, self.ingest_state)
+        state = "linking" if self.ingest_state == "running" and self.ingest_stage == "events" else self.ingest_state
+        panel.show(self.event_set, article_id, state)
         self.mark_event(self.query_one(ArticleView).cursor)
 
     def mark_event(self, passage: int) -> None:
@@ -656,6 +658,10 @@ class ReaderApp(App):
             self.update_legend()
         names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
         pct = f" {100 * message.done // message.total}%" if message.total else ""
+        if message.stage != self.ingest_stage:
+            self.ingest_stage = message.stage
+            if self.event_set is None:
+                self.show_events()  # the panel says what the background work is doing
         if message.stage == "entities" and self.article is not None:
             view = self.query_one(ArticleView)
             if view.annotations is None and ann_store.has(self.article.meta.content_hash):
@@ -672,6 +678,7 @@ class ReaderApp(App):
             self.load_events()
         else:
             self.set_status("Background indexing failed (the reader still works)")
+            self.show_events()
             self.notify(message.message, title="Indexing failed", severity="error", markup=False)
         self.update_legend()
 

@@ -122,7 +122,10 @@ class EventsPanel(Vertical, can_focus=False):
         self.marked = None
         note = self.query_one("#events-note", Static)
         if event_set is None:
-            note.update(Content({"running": "Linking events…", "failed": "Event linking failed"}
+            note.update(Content({"linking": "Linking events…",
+                                 "running": "Events come after the search index and the entities "
+                                            "(background work: see the status line)",
+                                 "failed": "Events not computed: the background work failed"}
                                 .get(state, "Events are not computed yet")).stylize("$text-muted"))
         elif not self.events:
             note.update(Content("No dated event found in this article").stylize("$text-muted"))
