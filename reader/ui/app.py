@@ -666,7 +666,11 @@ class ReaderApp(App):
             view = self.query_one(ArticleView)
             if view.annotations is None and ann_store.has(self.article.meta.content_hash):
                 self.apply_annotations()  # this article's entities are ready: show them now
-        self.set_status(f"{names.get(message.stage, message.stage)}… {message.done}/{message.total}{pct}")
+        name = names.get(message.stage, message.stage)
+        if message.total and message.done >= message.total:  # e.g. the index being written to disk
+            self.set_status(f"{name}… {message.total:,}/{message.total:,}, finishing (writing to disk)")
+        else:
+            self.set_status(f"{name}… {message.done:,}/{message.total:,}{pct}")
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self.ingest_state = "done" if message.ok else "failed"
