@@ -295,3 +295,27 @@ async def test_events_panel_says_what_the_background_work_is_doing(tmp_path):
         app.post_message(IngestDone(False, "boom"))
         await pilot.pause()
         assert "background work failed" in str(note.render())
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time():
+    app = ReaderApp(BUNDLED, ingest=False)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await _started(pilot)
+        lst, view = app.query_one(ArticleList), app.query_one(ArticleView)
+        assert lst.has_focus and lst.region.width == 60 and not view.region.width
+        await pilot.press("enter")
+        await _started(pilot)
+        assert view.has_focus and not lst.region.width
+        assert view.region.width > 50  # the article has the whole width to itself
+        assert "Microsoft" in view.rendered_text()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert lst.has_focus and lst.region.width == 60
+        await pilot.press("tab")
+        await pilot.pause()
+        assert view.has_focus and view.region.width > 50
+        await pilot.resize_terminal(120, 30)  # wide again: side by side
+        await pilot.pause()
+        await pilot.pause()
+        assert not app.query_one("#panes").has_class("-single")
+        assert lst.region.width and view.region.width

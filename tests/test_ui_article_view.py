@@ -120,3 +120,40 @@ async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
         assert copied == "\n\n".join([passages[1].text, passages[2].text, "premier"])
         # a selection spanning passages bookmarks the part in the passage where it starts
         assert app._selection_in_view() == (1, 0, len(passages[1].text))
+
+
+ODD = (
+    "# 標題 with 🎉 emoji and a very long title that will not fit in a narrow terminal at all\n\n"
+    "https://example.com/" + "a" * 300 + " suivi de texte.\n\n"
+    "日本語のテキストは二つのセルを使います。" * 4 + "\n\n"
+    "Accents combinés : e\u0301te\u0301, zero\u200bwidth, famille 👨\u200d👩\u200d👧 et עברית mêlés.\n\n"
+    "```\n\tcode\tavec\ttabulations\n  indenté\n```\n\n"
+    "> > citation imbriquée très longue " + "mot " * 40 + "\n\n"
+    "1. premier\n   - sous-point " + "long " * 30 + "\n"
+)
+
+
+async def test_odd_text_at_narrow_widths_paints_rows_that_fit(tmp_path):
+    """Wide, combining and zero-width chars, tabs, a 300-char URL, nested lists and quotes: every
+    painted row is exactly as wide as the view, at several widths, while moving around."""
+    from rich.cells import cell_len
+
+    write_article(tmp_path, "odd.md", "odd", "Bizarre", ODD)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        for width in (60, 34, 70):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            await pilot.pause()
+            for keys in (("G",), ("k", "k"), ("space",), ("g",), ("j", "j", "j")):
+                await pilot.press(*keys)
+                await pilot.pause()
+                for y in range(view.scrollable_content_region.height):
+                    strip = view.render_line(y)
+                    assert cell_len(strip.text) == view.scrollable_content_region.width, (width, y, strip.text)
+            # every passage's text is on screen somewhere, nothing lost to wrapping
+            for p in view.article.passages:
+                shown = "".join("".join(line.split()) for line in view.passage_lines(p.index))
+                assert shown.replace("•", "") == "".join(p.text.replace("\t", " ").split())

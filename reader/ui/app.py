@@ -113,6 +113,7 @@ class ReaderApp(App):
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
         lst.set_articles(cached.articles)
         lst.focus()
+        self._layout_panes()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
         width = self.size.width
         # automatic: shown on wide terminals; never by default where the article would be squeezed
@@ -224,7 +225,7 @@ class ReaderApp(App):
             view.scroll_home(animate=False)
         self.show_events()
         if focus:
-            view.focus()
+            self.focus_pane(view)
 
     def apply_annotations(self) -> None:
         if self.article is None:
@@ -694,15 +695,51 @@ class ReaderApp(App):
         self.query_one(StatusBar).update(text if isinstance(text, Content) else Content(text))
 
     def action_switch_pane(self) -> None:
+        from textual.actions import SkipAction
+
+        if not self.screen.query("#panes"):
+            raise SkipAction()  # a dialog or another screen: its own tab moves focus there
         order = [self.query_one(ArticleList), self.query_one(ArticleView)]
         panel = self.query_one(EventsPanel)
         if panel.display:
             order.append(panel.query_one("#events-list"))
         current = next((i for i, w in enumerate(order) if w.has_focus), -1)
-        order[(current + 1) % len(order)].focus()
+        self.focus_pane(order[(current + 1) % len(order)])
+
+    SINGLE_PANE_BELOW = 72  # columns: narrower, the list and the article take the whole width in turn
+
+    def on_resize(self, event) -> None:
+        self._layout_panes(event.size.width)  # self.size is updated after this handler
+
+    def on_descendant_focus(self, event) -> None:
+        self._layout_panes()
+
+    def _layout_panes(self, width: int | None = None) -> None:
+        """Side by side on a wide terminal; on a narrow one, the pane that has focus fills the width."""
+        try:
+            panes = self.screen.query_one("#panes")
+        except Exception:  # another screen (search, help…) is on top: nothing to arrange
+            return
+        single = (self.size.width if width is None else width) < self.SINGLE_PANE_BELOW
+        focused = self.screen.focused
+        reading = panes.has_class("-reading") if focused is None else not isinstance(focused, ArticleList)
+        panes.set_class(single, "-single")
+        panes.set_class(single and reading, "-reading")
+        panes.set_class(single and not reading, "-listing")
 
     def action_focus_list(self) -> None:
-        self.query_one(ArticleList).focus()
+        self.focus_pane(self.query_one(ArticleList))
+
+    def focus_pane(self, widget) -> None:
+        """Focus a pane's widget, showing its pane first on a narrow terminal (a hidden one can't take focus)."""
+        panes = self.query_one("#panes")
+        reading = not isinstance(widget, ArticleList)
+        if panes.has_class("-single") and panes.has_class("-reading") != reading:
+            panes.set_class(reading, "-reading")
+            panes.set_class(not reading, "-listing")
+            self.call_after_refresh(widget.focus)  # once its pane is displayed
+        else:
+            widget.focus()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -37,8 +37,10 @@ COMMANDS: tuple[Command, ...] = (
     # everywhere
     Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True, palette=False),
     Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True, palette=False),
+    # priority: before the screen's own tab (focus_next), which cannot reach a pane hidden on a
+    # narrow terminal; other screens keep their tab (the action skips there)
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
-            "Move focus: article list → article → events panel (when shown)", footer=True),
+            "Move focus: article list → article → events panel (when shown)", footer=True, priority=True),
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
     # priority: "/" is acted on when it arrives, so the keys typed right after it (one burst in a
     # terminal) go to the search screen rather than to the pane that had focus
