@@ -34,23 +34,23 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    # everywhere
-    Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True, palette=False),
-    Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True, palette=False),
-    # priority: before the screen's own tab (focus_next), which cannot reach a pane hidden on a
-    # narrow terminal; other screens keep their tab (the action skips there)
-    Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
-            "Move focus: article list → article → events panel (when shown)", footer=True, priority=True),
-    Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
+    # everywhere (in this order in the footer: the most used first, a narrow footer cuts the last)
     # priority: "/" is acted on when it arrives, so the keys typed right after it (one burst in a
     # terminal) go to the search screen rather than to the pane that had focus
     Command("search", "slash", "app.search", "Search", "Full-text search (results as you type)", footer=True,
             priority=True),
+    Command("help", "question_mark", "app.help", "Help", "Show every key binding", footer=True, palette=False),
+    Command("quit", "q", "app.quit", "Quit", "Leave the reader", footer=True, palette=False),
+    Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
     Command("toggle-events", "v", "app.toggle_events", "Events panel", "Show or hide the linked-events panel",
             footer=True),
     Command("timeline", "t", "app.timeline", "Timeline", "All events of the corpus on a time axis"),
     Command("bookmarks", "B", "app.bookmarks", "Bookmarks", "All bookmarks: filter, open, delete with undo"),
     Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),
+    # priority: before the screen's own tab (focus_next), which cannot reach a pane hidden on a
+    # narrow terminal; other screens keep their tab (the action skips there)
+    Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
+            "Move focus: article list → article → events panel (when shown)", footer=True, priority=True),
     # article list
     Command("list-down", "j,down", "cursor_down", "Next article", "Move to the next article", scope="list",
             palette=False),
