@@ -118,8 +118,15 @@ async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
         await pilot.pause()
         copied = app.screen.get_selected_text()
         assert copied == "\n\n".join([passages[1].text, passages[2].text, "premier"])
-        # a selection spanning passages bookmarks the part in the passage where it starts
+        # a selection spanning passages bookmarks the part in the passage where it starts, and says so
         assert app._selection_in_view() == (1, 0, len(passages[1].text))
+        await pilot.press("b")
+        await pilot.pause()
+        assert "up to the end of its first passage" in app.status_text
+        from reader.bookmarks.store import BookmarkStore
+
+        bm = BookmarkStore().list()[0]
+        assert (bm.passage, bm.start, bm.end) == (1, 0, len(passages[1].text))
 
 
 ODD = (

@@ -424,6 +424,8 @@ class ReaderApp(App):
         if self.article is None or not view.passage_count:
             return
         selected = self._selection_in_view()
+        sel = self.screen.selections.get(view)
+        clipped = bool(selected and sel is not None and view.selection_crosses_passages(sel))
         passage, start, end = selected if selected else (view.cursor, None, None)
         text = self.article.passages[passage].text
         span = (start, end) if selected else (0, len(text))
@@ -440,6 +442,10 @@ class ReaderApp(App):
         self.refresh_bookmark_marks()
         what = "selection" if selected else "passage"
         quote = bm.quote if len(bm.quote) < 50 else bm.quote[:49] + "…"
+        if clipped:  # a bookmark points into one passage (the coordinate system)
+            self.set_status(f"Bookmarked the selection up to the end of its first passage: “{quote}” · "
+                            "a bookmark stays within one passage")
+            return
         self.set_status(f"Bookmarked {what}: “{quote}” · a: add a note · B: all bookmarks")
 
     def action_note(self) -> None:

@@ -440,6 +440,11 @@ class ArticleView(ScrollView, can_focus=True):
         end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
         return (passage, start, end) if end > start else None
 
+    def selection_crosses_passages(self, selection: Selection) -> bool:
+        a = self._point(selection.start, False)
+        b = self._point(selection.end, True)
+        return a is not None and b is not None and a[0] != b[0]
+
     def selection_for(self, passage: int, start: int, end: int) -> Selection:
         """The selection covering ``[start, end)`` of a passage's text (for keyboard selection)."""
         return Selection(self._offset_of(passage, start, False), self._offset_of(passage, end, True))
