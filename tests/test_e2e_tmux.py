@@ -133,3 +133,36 @@ def test_q_quits_at_once_while_indexing_runs(tmp_path, size):
     out = subprocess.run(["pgrep", "-f", f"--articles {folder} index --progress-lines"], capture_output=True,
                          text=True)
     assert out.stdout.strip() == "", "indexer processes left behind"
+
+
+def test_closing_the_terminal_ends_the_reader_and_keeps_the_place(tmux, tmp_path):
+    """Closed terminal, no SIGHUP reaching the reader (as under `make run`, where make holds the
+    session): the reader notices the terminal is gone and leaves, instead of spinning on a dead tty."""
+    pidfile = tmp_path / "pid"
+    # `trap "" HUP`: the reader inherits an ignored SIGHUP, like a process that never receives it
+    tmux.start(f"sh -c 'trap \"\" HUP; echo $$ > {pidfile}; exec {READER} --articles {BUNDLED}'")
+    tmux.wait_for("Twitter va disparaître")
+    tmux.keys("Enter")
+    tmux.wait_for("Microsoft va retirer Twitter")
+    tmux.wait_for("b Bookmark")  # the article view has the focus
+    tmux.keys("j", "j")
+    time.sleep(0.5)
+    pid = int(pidfile.read_text())
+    tmux.kill()  # the terminal goes away
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2] if Path(f"/proc/{pid}/stat").exists() else "X"
+        if state == "Z":
+            break
+        time.sleep(0.2)
+    alive = Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "reader kept running after its terminal was closed"
+    # where the reader was is kept for the next start
+    import json
+
+    from reader import paths
+
+    state = json.loads(paths.ui_state_file().read_text())
+    assert state["last"]["passage"] == 2

@@ -124,6 +124,7 @@ class ReaderApp(App):
             self.call_after_refresh(self.exit)
             return
         self.rescan()
+        self._watch_terminal()
 
     @work(thread=True, exclusive=True, group="scan")
     def rescan(self, only_if_changed: bool = False) -> None:
@@ -648,12 +649,40 @@ class ReaderApp(App):
             pass
 
     async def action_quit(self) -> None:
+        self._leave()
+        self.exit()
+
+    def _leave(self) -> None:
+        """Stop the background work and remember where the reader was."""
         self._quitting = True
         self.stop_ingest()
         if self.article is not None:
             self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
             self.save_state()
-        self.exit()
+
+    def _watch_terminal(self) -> None:
+        """Leave when the terminal goes away. Closing a terminal sends SIGHUP to its session, but a
+        process in between (``make run``: make holds the session) can keep it from the reader, which
+        would then spin on a dead tty (Textual's input thread reads EOF forever)."""
+        if self.is_headless:
+            return
+        try:
+            fd = sys.__stdin__.fileno()
+            if not os.isatty(fd):
+                return
+        except (AttributeError, ValueError, OSError):
+            return
+        self._tty_fd = fd
+        self.set_interval(1.0, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        import termios
+
+        try:
+            termios.tcgetattr(self._tty_fd)
+        except (termios.error, OSError):  # hung up: EIO
+            self._leave()
+            os._exit(0)  # nothing left to draw on; state saved, indexer stopped, SQLite commits are durable
 
     def on_unmount(self) -> None:
         self._quitting = True
