@@ -166,3 +166,21 @@ def test_closing_the_terminal_ends_the_reader_and_keeps_the_place(tmux, tmp_path
 
     state = json.loads(paths.ui_state_file().read_text())
     assert state["last"]["passage"] == 2
+
+
+def test_sigterm_restores_the_terminal_and_keeps_the_place(tmux, tmp_path):
+    pidfile = tmp_path / "pid"
+    tmux.start(f"sh -c 'echo $$ > {pidfile}; exec {READER} --articles {BUNDLED}'; echo EXIT=$?; sleep 30")
+    tmux.wait_for("Twitter va disparaître")
+    tmux.keys("Enter")
+    tmux.wait_for("b Bookmark")  # the article view has the focus
+    tmux.keys("j", "j", "j")
+    time.sleep(0.5)
+    os.kill(int(pidfile.read_text()), 15)
+    screen = tmux.wait_for("EXIT=143")
+    assert "Microsoft se retire" not in screen, "the reader's screen was left on the terminal"
+    import json
+
+    from reader import paths
+
+    assert json.loads(paths.ui_state_file().read_text())["last"]["passage"] == 3

@@ -125,6 +125,7 @@ class ReaderApp(App):
             return
         self.rescan()
         self._watch_terminal()
+        self._handle_signals()
 
     @work(thread=True, exclusive=True, group="scan")
     def rescan(self, only_if_changed: bool = False) -> None:
@@ -674,6 +675,30 @@ class ReaderApp(App):
             return
         self._tty_fd = fd
         self.set_interval(1.0, self._check_terminal)
+
+    def _handle_signals(self) -> None:
+        """SIGTERM: leave cleanly (terminal restored, place saved). SIGHUP (the terminal closed):
+        save the place and go, unless SIGHUP is ignored on purpose (nohup)."""
+        import asyncio
+        import signal
+
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGTERM, self._terminated)
+            if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+                loop.add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            pass
+
+    def _terminated(self) -> None:
+        self._leave()
+        self.exit(return_code=128 + 15)
+
+    def _hung_up(self) -> None:
+        self._leave()
+        os._exit(128 + 1)
 
     def _check_terminal(self) -> None:
         import termios
