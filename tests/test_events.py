@@ -338,6 +338,8 @@ def test_event_set_queries():
     assert [e.id for e in es.by_entity("ORG:openai")] == ["ev-y"] and es.by_entity("ORG:none") == []
     assert es.nearest("a", 3).id == "ev-x" and es.nearest("a", 8).id == "ev-y" and es.nearest("b", 0).id == "ev-x"
     assert es.nearest("nope", 0) is None
+    assert es.nearest("a", 8, among={"ev-x"}).id == "ev-x"  # only among the events the panel lists
+    assert es.nearest("a", 3, among=set()) is None
     assert es.entities()[0].name == "OpenAI"
 
 

@@ -37,7 +37,19 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         target = linked[0].mentions_in(app.article.id)[0].passage
         view.set_cursor(target)
         await pilot.pause()
-        assert panel.marked == app.event_set.nearest(app.article.id, target).id
+        listed = {e.id for e in panel.events}
+        assert panel.marked == app.event_set.nearest(app.article.id, target, among=listed).id
+        # listed: the dated ones and those another article reports; u lists the undated rest too
+        every = app.event_set.for_article(app.article.id)
+        assert all(e.dated or e.other_articles(app.article.id) for e in panel.events)
+        assert panel.hidden == len(every) - len(panel.events) > 0
+        assert f"{panel.hidden} undated hidden (u)" in str(panel.query_one("#events-note").render())
+        await pilot.press("u")
+        await pilot.pause()
+        assert [e.id for e in panel.events] == [e.id for e in every] and panel.hidden == 0
+        await pilot.press("u")
+        await pilot.pause()
+        assert len(panel.events) == len(every) - panel.hidden
         # enter on an event lists its mentions in both articles; enter on one opens it
         panel.query_one("#events-list").focus()
         panel.query_one("#events-list").highlighted = panel.events.index(linked[0])

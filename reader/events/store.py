@@ -145,10 +145,14 @@ class EventSet:
         out.sort(key=lambda p: (-p.mentions, p.name.casefold()))
         return out
 
-    def nearest(self, article_id: str, passage: int, offset: int = 0) -> Event | None:
-        """The article's event whose mention is nearest to (passage, offset): for the panel's marker."""
+    def nearest(self, article_id: str, passage: int, offset: int = 0,
+                among: set[str] | None = None) -> Event | None:
+        """The article's event whose mention is nearest to (passage, offset): for the panel's marker
+        (``among``: only these event ids, e.g. the ones the panel lists)."""
         best, best_d = None, None
         for p, start, end, eid in self._positions(article_id):
+            if among is not None and eid not in among:
+                continue
             d = (0, 0) if (p == passage and start <= offset <= end) else (abs(p - passage), abs(start - offset))
             if best_d is None or d < best_d:
                 best, best_d = eid, d

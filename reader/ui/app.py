@@ -118,6 +118,7 @@ class ReaderApp(App):
         width = self.size.width
         # automatic: shown on wide terminals; never by default where the article would be squeezed
         self.query_one(EventsPanel).display = (bool(wanted) and width >= 100) if wanted is not None else width >= 130
+        self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
         if not cached.articles:
             self.set_status("Reading the articles folder…")
         if self.exit_after_paint:
@@ -309,11 +310,22 @@ class ReaderApp(App):
     def mark_event(self, passage: int) -> None:
         if self.event_set is None or self.article is None:
             return
-        nearest = self.event_set.nearest(self.article.id, passage)
-        self.query_one(EventsPanel).mark(nearest.id if nearest else None)
+        panel = self.query_one(EventsPanel)
+        nearest = self.event_set.nearest(self.article.id, passage, among={e.id for e in panel.events})
+        panel.mark(nearest.id if nearest else None)
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.mark_event(message.passage)
+
+    def action_toggle_undated_events(self) -> None:
+        panel = self.query_one(EventsPanel)
+        panel.show_undated = not panel.show_undated
+        self.state["events_undated"] = panel.show_undated
+        self.save_state()
+        if not panel.display:
+            panel.display = True
+        self.show_events()
+        self.set_status("Events panel: undated events " + ("listed" if panel.show_undated else "hidden"))
 
     def action_toggle_events(self) -> None:
         panel = self.query_one(EventsPanel)

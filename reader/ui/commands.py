@@ -44,6 +44,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("palette", "ctrl+p", "app.command_palette", "Commands", "Open the command palette", palette=False),
     Command("toggle-events", "v", "app.toggle_events", "Events panel", "Show or hide the linked-events panel",
             footer=True),
+    Command("undated-events", "u", "app.toggle_undated_events", "Undated events",
+            "List in the events panel the events with no date that no other article reports"),
     Command("timeline", "t", "app.timeline", "Timeline", "All events of the corpus on a time axis"),
     Command("bookmarks", "B", "app.bookmarks", "Bookmarks", "All bookmarks: filter, open, delete with undo"),
     Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),

@@ -107,7 +107,9 @@ class EventsPanel(Vertical, can_focus=False):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.events = []
+        self.events = []  # the events listed (see show_undated)
+        self.hidden = 0  # the article's events left out of the list
+        self.show_undated = False  # list events with neither a date nor another article too
         self.article_id: str | None = None
         self.marked: str | None = None
 
@@ -118,7 +120,11 @@ class EventsPanel(Vertical, can_focus=False):
 
     def show(self, event_set, article_id: str | None, state: str) -> None:
         self.article_id = article_id
-        self.events = event_set.for_article(article_id) if (event_set and article_id) else []
+        every = event_set.for_article(article_id) if (event_set and article_id) else []
+        # an event with no date of its own, reported by this article only, is mostly a sentence with
+        # an action verb: listed on request (u), so the dated and linked ones stand out
+        self.events = [e for e in every if self.show_undated or e.dated or e.other_articles(article_id)]
+        self.hidden = len(every) - len(self.events)
         self.marked = None
         note = self.query_one("#events-note", Static)
         if event_set is None:
@@ -128,11 +134,14 @@ class EventsPanel(Vertical, can_focus=False):
                                  "failed": "Events not computed: the background work failed"}
                                 .get(state, "Events are not computed yet")).stylize("$text-muted"))
         elif not self.events:
-            note.update(Content("No dated event found in this article").stylize("$text-muted"))
+            more = f" · u: show {self.hidden} undated" if self.hidden else ""
+            note.update(Content(f"No dated or linked event in this article{more}").stylize("$text-muted"))
         else:
             linked = sum(1 for e in self.events if e.other_articles(article_id))
-            note.update(Content(f"{len(self.events)} events, {linked} linked · enter: mentions · t: timeline")
-                        .stylize("$text-muted"))
+            hidden = f" · {self.hidden} undated hidden (u)" if self.hidden else ""
+            undated = " · u: hide undated" if self.show_undated and any(not e.dated for e in self.events) else ""
+            note.update(Content(f"{len(self.events)} events, {linked} linked{hidden}{undated} · enter: mentions "
+                                "· t: timeline").stylize("$text-muted"))
         self._render_options()
 
     def _render_options(self) -> None:
