@@ -222,3 +222,31 @@ def test_unchanged_detects_edits_additions_and_removals(tmp_path):
     cat.refresh()
     (tmp_path / "b.md").unlink()
     assert not cat.unchanged()
+
+
+def test_lazy_metas_read_rows_by_chunks_and_survive_a_vanished_row(tmp_path):
+    from reader.corpus import LazyMetas
+
+    names = [f"a{i:04}.md" for i in range(600)]
+    ids = [f"id{i}" for i in range(600)]
+    calls = []
+
+    def load(wanted):
+        calls.append(None if wanted is None else len(wanted))
+        wanted = names if wanted is None else wanted
+        return {n: (n, "id" + str(int(n[1:5])), f"T{n}", "h", "fr", "2023-01-01", None, None, None, 3)
+                for n in wanted if n != "a0300.md"}  # this one left the catalogue meanwhile
+
+    metas = LazyMetas(tmp_path, names, ids, load)
+    assert len(metas) == 600 and calls == []
+    assert metas[0].title == "Ta0000.md" and metas[-1].id == "id599"
+    assert calls == [256, 600 - 512]  # the first chunk, then the last (a partial one)
+    assert metas[300].title == "id300" and metas[300].content_hash == ""  # a stand-in, not a crash
+    assert [m.id for m in metas[1:3]] == ["id1", "id2"]
+    with pytest.raises(IndexError):
+        metas[600]
+    calls.clear()
+    assert [m.id for m in metas] == ids and calls == []  # every chunk was read already
+    fresh = LazyMetas(tmp_path, names, ids, load)
+    assert fresh[5].id == "id5" and calls == [256]
+    assert [m.id for m in fresh] == ids and calls == [256, None]  # iterating reads the rest at once
