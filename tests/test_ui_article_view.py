@@ -164,3 +164,29 @@ async def test_odd_text_at_narrow_widths_paints_rows_that_fit(tmp_path):
             for p in view.article.passages:
                 shown = "".join("".join(line.split()) for line in view.passage_lines(p.index))
                 assert shown.replace("•", "") == "".join(p.text.replace("\t", " ").split())
+
+
+async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path, monkeypatch):
+    """Past LAZY_CHARS the first screens are wrapped before the first paint, the rest right after:
+    the rows end up exactly those of a one-step layout, and jumping far ahead works at any time."""
+    paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 150 for i in range(120))
+    write_article(tmp_path, "long.md", "long", "Long", paras)
+    layouts = []
+    for lazy in (True, False):
+        if not lazy:
+            monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
+        app = ReaderApp(tmp_path, ingest=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _open(pilot)
+            view = app.query_one(ArticleView)
+            await view.show_article(view.article, 0)
+            if lazy:
+                assert view._wrapped < view.passage_count, "only the first screens are wrapped before painting"
+                view.set_cursor(100, top=True)  # far ahead at once: the rest is wrapped first
+                assert view.cursor == 100 and 100 in view._visible_passages()
+            await pilot.pause()
+            await pilot.pause()
+            assert view._wrapped == view.passage_count
+            assert view.virtual_size.height == len(view._rows)
+            layouts.append(list(view._rows))
+    assert layouts[0] == layouts[1]

@@ -169,6 +169,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._styled: dict[int, Content] = {}  # passage → its text with every highlight layered
         self._strips: dict[int, Strip] = {}  # row → painted strip (no selection)
         self._pending_top = False
+        self._wrapped = 0
 
     # content --------------------------------------------------------------------------------------
     async def show_article(self, article: Article, passage: int = 0, annotations: Annotations | None = None,
@@ -183,7 +184,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.entity_cursor = None
         if self.screen.selections.get(self) is not None:
             self.screen.clear_selection()
-        self._layout(force=True)
+        self._layout(force=True, through=passage)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = min(passage, max(0, len(article.passages) - 1))
 
@@ -194,7 +195,11 @@ class ArticleView(ScrollView, can_focus=True):
     def _text_width(self) -> int:
         return self.scrollable_content_region.width
 
-    def _layout(self, force: bool = False) -> None:
+    # Articles longer than this are wrapped in two steps: the passages the first screens need now,
+    # the rest right after the first paint (a 20,000-word article wraps in ~25 ms).
+    LAZY_CHARS = 30_000
+
+    def _layout(self, force: bool = False, through: int = 0) -> None:
         """Wrap the article into rows for the current width (cheap: pure Python, no widgets)."""
         width = self._text_width()
         if not force and width == self._width:
@@ -202,22 +207,42 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = width
         self._styled.clear()
         self._strips.clear()
-        rows: list[Row] = []
-        spans: list[tuple[int, int]] = []
+        self._rows, self._passage_rows = [], []
+        self._wrapped = 0  # passages wrapped so far
         article = self.article
         if article is None or width <= 0:
-            self._rows, self._passage_rows = rows, spans
             self.virtual_size = Size(0, 0)
             self.refresh()
             return
-        header_text = self._header_texts(article)
+        rows = self._rows
         rows.append(BLANK)
-        for part, text in header_text:
+        for part, text in self._header_texts(article):
             for start, end in wrap_offsets(text, width - 3):
                 rows.append(Row(-1, start, end, part))
         rows += [BLANK, Row(-1, 0, 0, "rule"), BLANK]
-        previous = None
-        for p in article.passages:
+        passages = article.passages
+        until = len(passages)
+        if sum(len(p.text) for p in passages) > self.LAZY_CHARS:
+            # through the passage to show, then about three screens of text
+            budget, until = 3 * width * max(10, self.scrollable_content_region.height), through + 1
+            while until < len(passages) and budget > 0:
+                budget -= len(passages[until].text) + width
+                until += 1
+        self._wrap_passages(until)
+        if self._wrapped < len(passages):
+            self.call_after_refresh(self._complete_layout)
+        if self._pending_top:  # a cursor set before the view had a size
+            self._pending_top = False
+            self._scroll_to_passage(self.cursor, top=True)
+
+    def _wrap_passages(self, until: int) -> None:
+        """Wrap passages ``[_wrapped, until)`` onto the rows; the rest is estimated in the virtual size."""
+        rows, spans, width = self._rows, self._passage_rows, self._width
+        passages = self.article.passages
+        if rows and rows[-1] is BLANK and self._wrapped and self._wrapped == len(spans):
+            rows.pop()  # the closing blank row of an earlier step
+        for p in passages[self._wrapped:until]:
+            previous = passages[p.index - 1] if p.index else None
             if previous is not None and not (previous.kind == "item" and p.kind == "item"):
                 rows.append(BLANK)
             first = len(rows)
@@ -226,14 +251,16 @@ class ArticleView(ScrollView, can_focus=True):
             for k, (start, end) in enumerate(wrap_offsets(text, max(1, width - left - right))):
                 rows.append(Row(p.index, start, end, "text", k == 0))
             spans.append((first, len(rows)))
-            previous = p
+        self._wrapped = max(self._wrapped, min(until, len(passages)))
         rows.append(BLANK)
-        self._rows, self._passage_rows = rows, spans
-        self.virtual_size = Size(width, len(rows))
+        rest = sum(len(p.text) // max(1, width - 6) + 2 for p in passages[self._wrapped:])
+        self.virtual_size = Size(width, len(rows) + rest)
         self.refresh()
-        if self._pending_top:  # a cursor set before the view had a size
-            self._pending_top = False
-            self._scroll_to_passage(self.cursor, top=True)
+
+    def _complete_layout(self) -> None:
+        """Wrap the passages not wrapped yet (all the code that needs their rows calls this first)."""
+        if self.article is not None and self._width > 0 and self._wrapped < len(self.article.passages):
+            self._wrap_passages(len(self.article.passages))
 
     def _header_texts(self, article: Article) -> list[tuple[str, str]]:
         meta = article.meta
@@ -258,7 +285,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         top = self._top_passage()
-        self._layout()
+        self._layout(through=max(top or 0, self.cursor))
         if top is not None:
             self._scroll_to_passage(top, top=True)
 
@@ -447,6 +474,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def selection_for(self, passage: int, start: int, end: int) -> Selection:
         """The selection covering ``[start, end)`` of a passage's text (for keyboard selection)."""
+        self._complete_layout()
         return Selection(self._offset_of(passage, start, False), self._offset_of(passage, end, True))
 
     def _offset_of(self, passage: int, char: int, end: bool) -> Offset:
@@ -485,6 +513,8 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self.article.id, new))
 
     def _scroll_to_passage(self, passage: int, top: bool) -> None:
+        if passage >= len(self._passage_rows):
+            self._complete_layout()
         if not 0 <= passage < len(self._passage_rows):
             return
         first, end = self._passage_rows[passage]
@@ -505,7 +535,9 @@ class ArticleView(ScrollView, can_focus=True):
                 self.set_reactive(ArticleView.cursor, max(0, min(self.passage_count - 1, passage)))
                 self._pending_top = True
             return
-        passage = max(0, min(len(self._passage_rows) - 1, passage))
+        passage = max(0, min(self.passage_count - 1, passage))
+        if passage >= len(self._passage_rows):
+            self._complete_layout()
         self.cursor = passage
         if top:
             self._scroll_to_passage(passage, top=True)
@@ -551,7 +583,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_home(animate=False, immediate=True)
 
     def action_last(self) -> None:
-        self.set_cursor(len(self._passage_rows) - 1)
+        self.set_cursor(self.passage_count - 1)
         self.scroll_end(animate=False, immediate=True)
 
     def action_page_down(self) -> None:
@@ -590,13 +622,15 @@ class ArticleView(ScrollView, can_focus=True):
     # for tests and the bench: what a passage looks like on screen ------------------------------------
     def passage_lines(self, passage: int) -> list[str]:
         """The text of each row of a passage as painted (bullet included, gutters excluded)."""
+        self._complete_layout()
         first, end = self._passage_rows[passage]
         return ["".join(s.text for s in self._paint(r, None)).strip("▌▐ ") for r in range(first, end)]
 
     def rendered_text(self) -> str:
-        return "\n".join(" ".join(self.passage_lines(i)) for i in range(len(self._passage_rows)))
+        return "\n".join(" ".join(self.passage_lines(i)) for i in range(self.passage_count))
 
     def passage_row_range(self, passage: int) -> tuple[int, int]:
+        self._complete_layout()
         return self._passage_rows[passage]
 
     def row_strip(self, row: int) -> Strip:
@@ -604,11 +638,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def is_bookmarked_mark(self, passage: int) -> bool:
         """Whether the passage's rows carry the bookmark bar."""
-        first, _end = self._passage_rows[passage]
+        first, _end = self.passage_row_range(passage)
         return self._paint(first, None).text.endswith(BOOKMARK_BAR)
 
     def has_cursor_bar(self, passage: int) -> bool:
-        first, _end = self._passage_rows[passage]
+        first, _end = self.passage_row_range(passage)
         return self._paint(first, None).text.startswith(CURSOR_BAR)
 
     # entities ------------------------------------------------------------------------------------
