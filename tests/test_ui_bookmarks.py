@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.geometry import Offset
-from textual.selection import Selection
 
 from conftest import BUNDLED, wait_until
 from reader.bookmarks.store import BookmarkStore
