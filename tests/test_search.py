@@ -96,6 +96,34 @@ def test_phrase_is_stricter_than_words(bundled):
     assert bundled.search("news daily twitter").total == 1
 
 
+def test_a_long_phrase_needs_its_words_together(tmp_path):
+    """Three words or more: having each adjacent pair somewhere is not enough, the words must follow
+    each other (stop words aside)."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    write_article(folder, "a.md", "together", "A", "Microsoft retire Twitter de sa plateforme.")
+    write_article(folder, "b.md", "apart", "B", "Microsoft retire son offre. Le fisc retire Twitter du lot.")
+    index(folder)
+    s = Searcher(folder)
+    try:
+        res = s.search('"Microsoft retire Twitter"')
+        assert ids(res) == {"together"} and res.total == 1
+        assert ids(s.search('"Microsoft retire"')) == {"together", "apart"}  # two words: the pair
+        assert s.search('"retire Twitter de sa plateforme"').total == 1  # stop words do not break a run
+        assert ids(s.search('microsoft -"Microsoft retire Twitter"')) == {"apart"}
+        assert not res.approximate
+        import reader.search.engine as engine
+
+        engine.PHRASE_CHECK_MAX, saved = 1, engine.PHRASE_CHECK_MAX  # too many candidates to check:
+        try:  # the pairs decide, and the result says it is approximate
+            many = s.search('"Microsoft retire Twitter"')
+            assert many.approximate and many.total == 2
+        finally:
+            engine.PHRASE_CHECK_MAX = saved
+    finally:
+        s.close()
+
+
 def test_operators(bundled):
     assert ids(bundled.search("Miami")) == {"twitter-disparait-microsoft-advertising"}
     assert ids(bundled.search("musk -miami")) == {"microsoft-retire-twitter-advertising"}

@@ -63,7 +63,8 @@ def cli_search(args, folder: Path) -> int:
             print(f"Did you mean: {res.suggestion}")
         return 0
     tty = sys.stdout.isatty()
-    print(f"{res.total} result{'s' if res.total != 1 else ''} for: {res.understood}")
+    about = "about " if res.approximate else ""
+    print(f"{about}{res.total} result{'s' if res.total != 1 else ''} for: {res.understood}")
     for h in res.hits:
         date = h.published.isoformat() if h.published else "undated"
         print()

@@ -15,7 +15,9 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
   ``& ~``; AndMaybe adds the optional side's scores. Element-wise work on n documents costs tens
   of µs at 50k, far less than sorted-set merges.
 - Phrases on ``body`` → the ``pairs`` field (adjacent-term bigrams indexed per article): a
-  two-word phrase is one term lookup, a longer one an intersection of its bigrams.
+  two-word phrase is one term lookup, a longer one an intersection of its bigrams, then each
+  candidate's stored passages are checked for the words in a row (up to ``PHRASE_CHECK_MAX``
+  candidates: past that, having every pair is taken as a match and ``approximate`` is set).
 - Fuzzy, prefix, wildcard → expanded against the lexicon (capped, most frequent first).
 - Dates → a mask on the ``published`` column (loaded once per searcher).
 - A phrase in a short field (title, source, entity names) → all its words in that field (word
@@ -39,6 +41,7 @@ B = 0.75
 MAX_EXPANSIONS = 64
 SCORED_FIELDS = {"title", "body", "pairs", "source", "person", "org", "place", "other"}
 CACHE_BYTES = 48 * 1024 * 1024
+PHRASE_CHECK_MAX = 300  # candidates of a 3+-word phrase checked against their text (~0.2 ms each)
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
@@ -107,6 +110,7 @@ class Engine:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self.expanded: dict[int, list[str]] = {}  # id(leaf query) -> expanded terms (for snippets)
+        self.approximate = False  # a long phrase had too many candidates to check them all
 
     # -- per-field data ---------------------------------------------------------------------------
 
@@ -259,10 +263,11 @@ class Engine:
             if q.fieldname == "body" and len(words) > 1:
                 # adjacent-term bigrams: a two-word phrase is one lookup
                 parts = [self.term("pairs", f"{a}_{b}", boost) for a, b in zip(words, words[1:])]
-            else:
-                # one word, or a short field (title, source, entity names): all the words
-                # (word order is not checked there)
-                parts = [self.term(q.fieldname, w, boost) for w in words]
+                mask, scores = self._all([self.dense(*p) for p in parts])
+                return (self._in_a_row(mask, words) if len(words) > 2 else mask), scores
+            # one word, or a short field (title, source, entity names): all the words
+            # (word order is not checked there)
+            parts = [self.term(q.fieldname, w, boost) for w in words]
             return self._all([self.dense(*p) for p in parts])
         if isinstance(q, wq.DateRange):
             dates = self.dates()
@@ -323,6 +328,34 @@ class Engine:
         except Exception:  # noqa: BLE001
             ids = np.zeros(0, np.int64)
         return self.dense(ids, np.ones(len(ids), dtype=np.float32))
+
+    def _in_a_row(self, mask: np.ndarray, words: list[str]) -> np.ndarray:
+        """Keep the candidates with ``words`` one after the other inside one passage (as indexed:
+        stop words left out, so they do not break a run). Only the passages whose stored term set
+        holds every word are analysed again (~0.2 ms a candidate)."""
+        from reader.search.analysis import terms
+        from reader.search.index import unpack_passages
+        from reader.search.query import _passage_bounds
+
+        ids = np.flatnonzero(mask & self.alive)
+        if len(ids) > PHRASE_CHECK_MAX:
+            self.approximate = True
+            return mask
+        mask = mask.copy()
+        n, need = len(words), set(words)
+        for docnum in ids:
+            plain, offsets, lines = unpack_passages(self.searcher.stored_fields(int(docnum))["passages"])
+            found = False
+            for k, line in enumerate(lines):
+                if not need.issubset(line.split()):
+                    continue
+                seq = terms(plain[slice(*_passage_bounds(offsets, len(plain), k))])
+                if any(seq[i:i + n] == words for i, t in enumerate(seq) if t == words[0]):
+                    found = True
+                    break
+            if not found:
+                mask[docnum] = False
+        return mask
 
     def run(self, q, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """(total matches, the first ``count`` (docnum, score) in order)."""

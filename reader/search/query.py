@@ -96,6 +96,7 @@ class SearchResults:
     error: str | None = None
     suggestion: str | None = None
     elapsed_ms: float = 0.0
+    approximate: bool = False  # a phrase of 3+ words had too many candidates to check word by word
 
     @property
     def pages(self) -> int:
@@ -516,7 +517,9 @@ class Searcher:
                     self._engine = Engine(s)
                 engine = self._engine
                 engine.expanded = {}
+                engine.approximate = False
                 res.total, ranked = engine.run(q, page * limit, sort)
+                res.approximate = engine.approximate
                 res.hits = self._hits(s, q, ranked[(page - 1) * limit :], sort, engine.expanded)
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)

@@ -153,7 +153,8 @@ class SearchScreen(Screen[OpenHit | None]):
         options.add_options([Option(hit_content(h), id=str(i)) for i, h in enumerate(res.hits)])
         options.highlighted = 0
         building = " · index still being built" if getattr(self.app, "ingest_state", "") == "running" else ""
-        info = Content(f"{res.total} result{'s' if res.total != 1 else ''}{building} · {res.elapsed_ms:.0f} ms · "
+        about = "about " if res.approximate else ""  # a long phrase matched by its word pairs
+        info = Content(f"{about}{res.total} result{'s' if res.total != 1 else ''}{building} · {res.elapsed_ms:.0f} ms · "
                        f"sorted by {self.sort} (ctrl+s) · understood: {res.understood}").stylize("$text-muted")
         if res.suggestion:
             info = info + Content(f" · did you mean: {res.suggestion}?").stylize("$text-warning")

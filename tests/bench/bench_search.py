@@ -174,7 +174,25 @@ def query_phase(corpus: Path, queries: list[str]) -> dict:
         t = time.perf_counter()
         s.search(q, limit=20, sort="date")
         date_times.append((time.perf_counter() - t) * 1000)
+    # phrases of 3+ indexed words, taken from article titles: their candidates (every adjacent pair
+    # present) are checked word by word, the costly case of a phrase query
+    import random
+
+    from reader.corpus import Catalogue
+    from reader.search.analysis import terms
+
+    rnd = random.Random(5)
+    titles = [m.title for m in rnd.sample(list(Catalogue(corpus).cached().articles), 400)]
+    phrases = [f'"{t}"' for t in titles if len(terms(t)) >= 3][:40]
+    phrase_times, approx = [], 0
+    for q in phrases:
+        t = time.perf_counter()
+        r = s.search(q, limit=20)
+        phrase_times.append((time.perf_counter() - t) * 1000)
+        approx += r.approximate
     return {
+        "phrase": phrase_times,
+        "phrase_approximate": approx,
         "open_first_query_ms": open_ms,
         "first_total": first.total,
         "rss_open_mb": after_open - base,
@@ -225,8 +243,8 @@ def bench_size(n: int, reuse: bool) -> dict:
     if proc.stderr.strip():
         print(proc.stderr.strip()[:2000], file=sys.stderr)
     qp = json.loads(proc.stdout.strip().splitlines()[-1])
-    out.update({k: v for k, v in qp.items() if k not in ("pass1", "pass2", "date_sort")})
-    for name in ("pass1", "pass2", "date_sort"):
+    out.update({k: v for k, v in qp.items() if k not in ("pass1", "pass2", "date_sort", "phrase")})
+    for name in ("pass1", "pass2", "date_sort", "phrase"):
         out[f"{name}_median_ms"] = statistics.median(qp[name])
         out[f"{name}_p95_ms"] = pct(qp[name], 95)
     out["slowest"] = sorted(zip(qp["pass1"], queries), reverse=True)[:5]
@@ -270,6 +288,8 @@ def report(n: int, r: dict) -> None:
         ("page, median / p95 ms, 2nd pass", f"{r['pass2_median_ms']:.1f} / {r['pass2_p95_ms']:.1f}",
          f"{r['fts5_median_ms']:.1f} / {r['fts5_p95_ms']:.1f}"),
         ("sorted by date, median / p95 ms", f"{r['date_sort_median_ms']:.1f} / {r['date_sort_p95_ms']:.1f}", ""),
+        ("3+-word phrases (checked in a row), median / p95 ms",
+         f"{r['phrase_median_ms']:.1f} / {r['phrase_p95_ms']:.1f} ({r['phrase_approximate']} approx.)", ""),
         ("searcher open + first query, ms", f"{r['open_first_query_ms']:.0f}", ""),
         ("searcher memory (RSS delta), MB", f"{r['rss_open_mb']:.0f} open, {r['rss_after_queries_mb']:.0f} after queries", ""),
         ("update 10 articles, s", f"{r['update10_s']:.2f}", ""),
