@@ -174,6 +174,7 @@ def query_phase(corpus: Path, queries: list[str]) -> dict:
         t = time.perf_counter()
         s.search(q, limit=20, sort="date")
         date_times.append((time.perf_counter() - t) * 1000)
+    after_queries = rss_mb() - base  # before the phrase part below (it reads some catalogue rows)
     # phrases of 3+ indexed words, taken from article titles: their candidates (every adjacent pair
     # present) are checked word by word, the costly case of a phrase query
     import random
@@ -182,7 +183,8 @@ def query_phase(corpus: Path, queries: list[str]) -> dict:
     from reader.search.analysis import terms
 
     rnd = random.Random(5)
-    titles = [m.title for m in rnd.sample(list(Catalogue(corpus).cached().articles), 400)]
+    metas = Catalogue(corpus).cached().articles
+    titles = [metas[i].title for i in rnd.sample(range(len(metas)), min(400, len(metas)))]
     phrases = [f'"{t}"' for t in titles if len(terms(t)) >= 3][:40]
     phrase_times, approx = [], 0
     for q in phrases:
@@ -196,7 +198,7 @@ def query_phase(corpus: Path, queries: list[str]) -> dict:
         "open_first_query_ms": open_ms,
         "first_total": first.total,
         "rss_open_mb": after_open - base,
-        "rss_after_queries_mb": rss_mb() - base,
+        "rss_after_queries_mb": after_queries,
         "pass1": passes[0],
         "pass2": passes[1],
         "date_sort": date_times,
