@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.passages import ParsedArticle, make_safe, parse_passages
+from reader.passages import PASSAGES_VERSION, TABLE_DELIMITER, ParsedArticle, make_safe, parse_passages
 
 MAX_BYTES = 5 * 1024 * 1024
-CATALOGUE_VERSION = 2  # 2: sort_title column (the list order comes sorted from SQLite)
+CATALOGUE_VERSION = 3  # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 
 
@@ -109,7 +109,12 @@ class ArticleFileError(ValueError):
     """A file that cannot be read as an article; the message is meant for the user."""
 
 
-def content_hash(data: bytes) -> str:
+def content_hash(data: bytes, body: str | None = None) -> str:
+    """The version of an article every cache is keyed by: its bytes, and — for a body whose passages
+    a newer parser reads differently (see :data:`reader.passages.PASSAGES_VERSION`) — that version,
+    so such an article alone is annotated and indexed again after an upgrade."""
+    if body is not None and TABLE_DELIMITER.search(body):
+        data += b"\x00passages:%d" % PASSAGES_VERSION
     return hashlib.sha256(data).hexdigest()[:24]
 
 
@@ -187,7 +192,7 @@ def parse_article_bytes(path: Path, data: bytes) -> tuple[ArticleMeta, str]:
         id=art_id,
         title=" ".join(title.split()),
         path=path,
-        content_hash=content_hash(data),
+        content_hash=content_hash(data, body),
         language=language[:12],
         published=_as_date(fm.get("published") or fm.get("date"), "published"),
         published_inferred=_opt_str(fm, "published_inferred"),
@@ -337,15 +342,21 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
     id TEXT, title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT,
-    source TEXT, url TEXT, words INTEGER, error TEXT, sort_title TEXT
+    source TEXT, url TEXT, words INTEGER, error TEXT, sort_title TEXT,
+    pv INTEGER  -- the PASSAGES_VERSION the row was read with: an older one is read again
 );
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+"""
+_INDEXES = """
 -- the list in its order, read straight from this index at start-up: no sort, and no lookup into
 -- the table per row (the index covers the columns read; at 50k rows 346 ms → 116 ms)
 DROP INDEX IF EXISTS files_order;
 CREATE INDEX IF NOT EXISTS files_list ON files (published IS NULL, published DESC, sort_title, id, name,
     title, hash, language, published_inferred, source, url, words) WHERE error IS NULL;
 """
+# columns added since version 1, and how an older table gets them (kept, not rebuilt: a 50k-article
+# catalogue would otherwise be read again from the files before the list shows)
+_ADDED_COLUMNS = ("sort_title", "pv")
 
 
 class Catalogue:
@@ -363,10 +374,8 @@ class Catalogue:
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM info WHERE key='version'").fetchone()
             if row is None or row[0] != str(CATALOGUE_VERSION):
-                conn.execute("DROP TABLE files")  # an older layout: rebuilt by the next scan
-                conn.executescript(_SCHEMA)
-                conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
-                conn.commit()
+                self._upgrade(conn)
+            conn.executescript(_INDEXES)
             return conn
         except sqlite3.DatabaseError:
             # a corrupt cache is rebuilt, never fatal: it holds nothing that cannot be recomputed
@@ -376,9 +385,28 @@ class Catalogue:
                 pass
             conn = sqlite3.connect(self.db_path, timeout=10)
             conn.executescript(_SCHEMA)
+            conn.executescript(_INDEXES)
             conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
             conn.commit()
             return conn
+
+    @staticmethod
+    def _upgrade(conn: sqlite3.Connection) -> None:
+        """An older catalogue gets the new columns (rows then read again as their pv is unset);
+        one of an unknown layout is emptied, to be filled by the next scan."""
+        have = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
+        if have >= {"name", "size", "mtime_ns", "id", "title", "hash", "error"}:
+            for column in _ADDED_COLUMNS:
+                if column not in have:
+                    conn.execute(f"ALTER TABLE files ADD COLUMN {column} {'INTEGER' if column == 'pv' else 'TEXT'}")
+            rows = conn.execute("SELECT name, title FROM files WHERE title IS NOT NULL").fetchall()
+            conn.executemany("UPDATE files SET sort_title = ? WHERE name = ?",
+                             [(title_key(title), name) for name, title in rows])
+        else:
+            conn.execute("DROP TABLE files")
+            conn.executescript(_SCHEMA)
+        conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
+        conn.commit()
 
     def _row_to(self, row) -> ArticleMeta | LoadError:
         name, _size, _mtime, art_id, title, h, lang, pub, pub_inf, source, url, words, error = row[:13]
@@ -467,7 +495,8 @@ class Catalogue:
                     errors.append(LoadError(Path(entry.path), f"cannot read: {exc.strerror or exc}"))
                     continue
                 row = old.get(entry.name)
-                if row is not None and row[1] == st.st_size and row[2] == st.st_mtime_ns:
+                if row is not None and row[1] == st.st_size and row[2] == st.st_mtime_ns and \
+                        row[14] == PASSAGES_VERSION:
                     item = self._row_to(row)
                 else:
                     path = Path(entry.path)
@@ -477,16 +506,17 @@ class Catalogue:
                         updates.append((entry.name, st.st_size, st.st_mtime_ns, m.id, m.title, m.content_hash,
                                         m.language, m.published.isoformat() if m.published else None,
                                         m.published_inferred, m.source, m.url, m.words, None,
-                                        title_key(m.title)))
+                                        title_key(m.title), PASSAGES_VERSION))
                     except ArticleFileError as exc:
                         item = LoadError(path, str(exc))
-                        updates.append((entry.name, st.st_size, st.st_mtime_ns) + (None,) * 9 + (str(exc), None))
+                        updates.append((entry.name, st.st_size, st.st_mtime_ns) + (None,) * 9
+                                       + (str(exc), None, PASSAGES_VERSION))
                 (errors if isinstance(item, LoadError) else metas).append(item)
                 if progress and (n % 500 == 0 or n == total):
                     progress(n, total)
             gone = [name for name in old if name not in seen_names]
             with conn:
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", updates)
+                conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", updates)
                 conn.executemany("DELETE FROM files WHERE name = ?", [(g,) for g in gone])
         finally:
             conn.close()

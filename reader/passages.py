@@ -11,6 +11,8 @@ paragraph    a top-level paragraph
 quote        a paragraph inside a block quote (``level`` = quote depth)
 item         a list item's paragraph (``level`` = list depth, 1-based)
 code         a fenced or indented code block (text kept verbatim)
+row          a table row: its cells' text joined by ``" │ "`` (``level`` 0 for the
+             header row, 1 for body rows)
 ===========  ==========================================================
 
 Each passage carries its **plain text** (Markdown syntax removed, inline code kept, soft breaks
@@ -42,7 +44,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-PASSAGE_KINDS = ("heading", "paragraph", "quote", "item", "code")
+PASSAGE_KINDS = ("heading", "paragraph", "quote", "item", "code", "row")
+CELL_SEPARATOR = " │ "  # between the cells of a table row (part of the row's text)
+# Bumped when the same Markdown parses into other passages. Only articles whose passages change
+# get a new content hash (see reader.corpus.content_hash), so only they are annotated and indexed
+# again. 2: GFM tables, one passage per row (they were one paragraph of "| a | b |" text).
+PASSAGES_VERSION = 2
+# A GFM table's delimiter row ("| --- | :-: |"): what makes a body parse differently since version 2
+TABLE_DELIMITER = re.compile(r"^(?=[^\n]*\|)[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M)
 SEPARATOR = "\n\n"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -114,7 +123,7 @@ def _parser():
     from markdown_it import MarkdownIt
 
     # commonmark + strikethrough; html disabled: raw HTML in an article is shown as text.
-    return MarkdownIt("commonmark", {"html": False}).enable("strikethrough")
+    return MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
 
 
 def _inline_text(token) -> tuple[str, tuple[Span, ...]]:
@@ -167,6 +176,9 @@ def parse_passages(body: str) -> ParsedArticle:
     list_depth = 0
     heading_level = 0
     item_stack: list[bool] = []  # per open list item: has its first paragraph been emitted?
+    in_head = False  # inside a table's header
+    cells: list[tuple[str, tuple[Span, ...]]] | None = None  # the cells of the table row being read
+    row_line: int | None = None
 
     def add(kind: str, text: str, level: int, spans: tuple[Span, ...], line: int | None) -> None:
         nonlocal offset
@@ -191,6 +203,25 @@ def parse_passages(body: str) -> ParsedArticle:
             item_stack.append(False)
         elif t == "list_item_close":
             item_stack.pop()
+        elif t == "thead_open":
+            in_head = True
+        elif t == "thead_close":
+            in_head = False
+        elif t == "tr_open":
+            cells = []
+            row_line = tok.map[0] if tok.map else None
+        elif t == "tr_close" and cells is not None:
+            text, spans, at = "", [], 0
+            for k, (cell, cell_spans) in enumerate(cells):
+                if k:
+                    text += CELL_SEPARATOR
+                at = len(text)
+                text += cell
+                spans += [Span(sp.start + at, sp.end + at, sp.style, sp.href) for sp in cell_spans]
+            add("row", text, 0 if in_head else 1, tuple(spans), row_line)
+            cells = None
+        elif t == "inline" and cells is not None:
+            cells.append(_inline_text(tok))
         elif t == "heading_open":
             heading_level = int(tok.tag[1:])
         elif t == "heading_close":

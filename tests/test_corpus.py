@@ -189,20 +189,43 @@ def test_cached_order_from_sqlite_equals_the_python_order_on_many_titles(tmp_pat
     assert sorted(str(e) for e in cached.errors) == sorted(str(e) for e in fresh.errors)
 
 
-def test_an_older_catalogue_layout_is_rebuilt(tmp_path):
+def test_an_older_catalogue_is_upgraded_in_place_and_its_rows_read_again(tmp_path):
+    """Version 1 (no sort_title, no pv): the rows are kept, so the list shows at once after an
+    upgrade, and the next scan reads the files again (their passages version is unknown)."""
     import sqlite3
 
-    write_article(tmp_path, "a.md", "a", "A", "x")
+    from reader.corpus import content_hash
+
+    write_article(tmp_path, "a.md", "a", "Éclair", "x")
     cat = Catalogue(tmp_path)
     cat.db_path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(cat.db_path) as conn:  # version 1: no sort_title column
+    st = (tmp_path / "a.md").stat()
+    with sqlite3.connect(cat.db_path) as conn:
         conn.executescript("CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, id TEXT, "
                            "title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT, "
                            "source TEXT, url TEXT, words INTEGER, error TEXT);"
                            "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);"
                            "INSERT INTO info VALUES ('version', '1');")
-    assert [m.id for m in cat.refresh().articles] == ["a"]
-    assert [m.id for m in cat.cached().articles] == ["a"]
+        conn.execute("INSERT INTO files VALUES ('a.md', ?, ?, 'a', 'Éclair', 'oldhash', 'und', NULL, NULL, NULL, "
+                     "NULL, 1, NULL)", (st.st_size, st.st_mtime_ns))
+    assert [m.title for m in cat.cached().articles] == ["Éclair"]  # kept: no cold list after an upgrade
+    fresh = cat.refresh()
+    assert [m.id for m in fresh.articles] == ["a"] and fresh.changed == {"a"}  # read again: new hash
+    assert fresh.articles[0].content_hash == content_hash((tmp_path / "a.md").read_bytes())
+    assert cat.refresh().changed == set()
+
+
+def test_only_articles_with_a_table_change_hash_with_the_passages_version(tmp_path):
+    from reader.corpus import content_hash
+
+    plain = write_article(tmp_path, "p.md", "p", "Sans", "Un paragraphe. | pas une table |")
+    table = write_article(tmp_path, "t.md", "t", "Avec", "Intro.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n")
+    metas = {m.id: m for m in load_folder(tmp_path).articles}
+    assert metas["p"].content_hash == content_hash(plain.read_bytes())
+    assert metas["t"].content_hash != content_hash(table.read_bytes())
+    passages = load_article(metas["t"]).passages
+    assert [(p.kind, p.level, p.text) for p in passages] == [("paragraph", 0, "Intro."), ("row", 0, "A │ B"),
+                                                             ("row", 1, "1 │ 2")]
 
 
 def test_unchanged_detects_edits_additions_and_removals(tmp_path):

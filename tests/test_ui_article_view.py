@@ -15,6 +15,10 @@ Premier paragraphe assez long pour être coupé en plusieurs lignes dans une vue
 - premier point
 - second point
 
+| Année | Chiffre |
+|---|---|
+| 2022 | 2,15 milliards |
+
 Dernier paragraphe.
 """
 
@@ -38,14 +42,19 @@ async def test_structure_is_drawn_bullets_indents_and_no_blank_between_items(tmp
         await _open(pilot)
         view = app.query_one(ArticleView)
         kinds = [p.kind for p in view.article.passages]
-        assert kinds == ["heading", "paragraph", "quote", "item", "item", "paragraph"]
+        assert kinds == ["heading", "paragraph", "quote", "item", "item", "row", "row", "paragraph"]
         assert view.passage_lines(3) == [BULLET + "premier point"]
         # list items follow each other without a blank row; other passages are separated by one
         assert view.passage_row_range(4)[0] == view.passage_row_range(3)[1]
         assert view.passage_row_range(2)[0] == view.passage_row_range(1)[1] + 1
+        # a table: one row a passage, cells apart, no blank row between rows, its header in bold
+        assert view.passage_lines(5) == ["Année │ Chiffre"] and view.passage_lines(6) == ["2022 │ 2,15 milliards"]
+        assert view.passage_row_range(6)[0] == view.passage_row_range(5)[1]
+        head = view.row_strip(view.passage_row_range(5)[0])
+        assert any(seg.style and seg.style.bold and "Année" in seg.text for seg in head)
         # a quote is indented further than a paragraph
         quote_row = view.row_strip(view.passage_row_range(2)[0]).text
-        para_row = view.row_strip(view.passage_row_range(5)[0]).text
+        para_row = view.row_strip(view.passage_row_range(7)[0]).text
         assert len(quote_row) - len(quote_row.lstrip("▌ ")) > len(para_row) - len(para_row.lstrip("▌ "))
         # the heading is bold (from the theme's component style)
         heading = view.row_strip(view.passage_row_range(0)[0])
@@ -58,10 +67,10 @@ async def test_click_moves_the_cursor_to_the_passage_clicked(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await _open(pilot)
         view = app.query_one(ArticleView)
-        first, _end = view.passage_row_range(5)
+        first, _end = view.passage_row_range(7)
         await pilot.click(view, offset=(6, first - int(view.scroll_offset.y)))
         await pilot.pause()
-        assert view.cursor == 5 and view.has_cursor_bar(5) and not view.has_cursor_bar(0)
+        assert view.cursor == 7 and view.has_cursor_bar(7) and not view.has_cursor_bar(0)
 
 
 async def test_narrowing_rewraps_and_keeps_the_reading_place(tmp_path):

@@ -142,6 +142,7 @@ class ArticleView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "article-view--title", "article-view--meta", "article-view--rule",
         "article-view--heading", "article-view--h1", "article-view--quote", "article-view--code",
+        "article-view--table-head", "article-view--table-row",
         "article-view--cursor", "article-view--cursor-bar", "article-view--bookmark-bar",
     }
     # a stable gutter: the scrollbar appearing never changes the wrapping width
@@ -243,7 +244,8 @@ class ArticleView(ScrollView, can_focus=True):
             rows.pop()  # the closing blank row of an earlier step
         for p in passages[self._wrapped:until]:
             previous = passages[p.index - 1] if p.index else None
-            if previous is not None and not (previous.kind == "item" and p.kind == "item"):
+            # list items follow each other, and so do a table's rows; other passages have a blank row
+            if previous is not None and not (previous.kind == p.kind and p.kind in ("item", "row")):
                 rows.append(BLANK)
             first = len(rows)
             left, right = self._gutters(p)
@@ -275,7 +277,7 @@ class ArticleView(ScrollView, can_focus=True):
             return 2 * max(1, p.level)
         if p.kind == "item":
             return 2 * max(0, p.level - 1) + len(BULLET)
-        if p.kind == "code":
+        if p.kind in ("code", "row"):
             return 1
         return 0
 
@@ -360,6 +362,8 @@ class ArticleView(ScrollView, can_focus=True):
             classes = ("article-view--heading",) + (("article-view--h1",) if p.level == 1 else ())
         elif p.kind in ("quote", "code"):
             classes = (f"article-view--{p.kind}",)
+        elif p.kind == "row":
+            classes = ("article-view--table-head",) if p.level == 0 else ("article-view--table-row",)
         if row.passage == self.cursor:
             classes += ("article-view--cursor",)
         return classes
