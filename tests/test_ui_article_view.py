@@ -47,8 +47,8 @@ async def test_structure_is_drawn_bullets_indents_and_no_blank_between_items(tmp
         # list items follow each other without a blank row; other passages are separated by one
         assert view.passage_row_range(4)[0] == view.passage_row_range(3)[1]
         assert view.passage_row_range(2)[0] == view.passage_row_range(1)[1] + 1
-        # a table: one row a passage, cells apart, no blank row between rows, its header in bold
-        assert view.passage_lines(5) == ["Année │ Chiffre"] and view.passage_lines(6) == ["2022 │ 2,15 milliards"]
+        # a table: one row a passage, columns aligned, no blank row between rows, its header in bold
+        assert view.passage_lines(5) == ["Année │ Chiffre"] and view.passage_lines(6) == ["2022  │ 2,15 milliards"]
         assert view.passage_row_range(6)[0] == view.passage_row_range(5)[1]
         head = view.row_strip(view.passage_row_range(5)[0])
         assert any(seg.style and seg.style.bold and "Année" in seg.text for seg in head)
@@ -199,3 +199,33 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
             assert view.virtual_size.height == len(view._rows)
             layouts.append(list(view._rows))
     assert layouts[0] == layouts[1]
+
+
+async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_padding(tmp_path):
+    body = ("| Trimestre | Chiffre d'affaires |\n|---|---|\n| T1 | 51,7 milliards de dollars |\n"
+            "| Quatrième | 3 |\n")
+    write_article(tmp_path, "t.md", "t", "Table", body)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        lines = [view.passage_lines(i)[0] for i in range(3)]
+        assert [line.index("│") for line in lines] == [10, 10, 10]  # one column edge for every row
+        assert lines[1] == "T1".ljust(len("Trimestre")) + " │ 51,7 milliards de dollars"
+        # a drag from "T1" to the padding after it selects just "T1" (the padding maps to the cell's end)
+        first, _ = view.passage_row_range(1)
+        text = view.row_strip(first).text
+        x0 = view.styles.padding.left + text.index("T1")
+        y = first - int(view.scroll_offset.y)
+        await pilot.mouse_down(view, offset=(x0, y))
+        await pilot.hover(view, offset=(x0 + 6, y))
+        await pilot.mouse_up(view, offset=(x0 + 6, y))
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "T1"
+        assert app._selection_in_view() == (1, 0, 2)
+        # too wide for the view: the rows wrap like text again
+        await pilot.resize_terminal(30, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert len(view.passage_lines(1)) > 1
+        assert " ".join(view.passage_lines(1)) == view.article.passages[1].text

@@ -40,7 +40,7 @@ from textual.strip import Strip
 
 from reader.annotations import Annotations, Mention
 from reader.corpus import Article
-from reader.passages import Passage
+from reader.passages import CELL_SEPARATOR, Passage
 from reader.ui.commands import bindings
 
 INLINE_STYLES = {
@@ -171,6 +171,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}  # row → painted strip (no selection)
         self._pending_top = False
         self._wrapped = 0
+        # aligned table rows: passage → (cell (start, end) in its text, column widths in cells)
+        self._cells: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
 
     # content --------------------------------------------------------------------------------------
     async def show_article(self, article: Article, passage: int = 0, annotations: Annotations | None = None,
@@ -209,6 +211,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._styled.clear()
         self._strips.clear()
         self._rows, self._passage_rows = [], []
+        self._cells = {}
         self._wrapped = 0  # passages wrapped so far
         article = self.article
         if article is None or width <= 0:
@@ -249,6 +252,12 @@ class ArticleView(ScrollView, can_focus=True):
                 rows.append(BLANK)
             first = len(rows)
             left, right = self._gutters(p)
+            if p.kind == "row" and (previous is None or previous.kind != "row"):
+                self._align_table(p.index, width - left - right)
+            if p.index in self._cells:  # a table row in aligned columns: one row, not wrapped
+                rows.append(Row(p.index, 0, len(p.text), "cells", True))
+                spans.append((first, len(rows)))
+                continue
             text = p.text.replace("\t", " ") if "\t" in p.text else p.text  # a tab is drawn as one space
             for k, (start, end) in enumerate(wrap_offsets(text, max(1, width - left - right))):
                 rows.append(Row(p.index, start, end, "text", k == 0))
@@ -258,6 +267,27 @@ class ArticleView(ScrollView, can_focus=True):
         rest = sum(len(p.text) // max(1, width - 6) + 2 for p in passages[self._wrapped:])
         self.virtual_size = Size(width, len(rows) + rest)
         self.refresh()
+
+    def _align_table(self, first: int, room: int) -> None:
+        """Columns of the table starting at passage ``first``, when every row has as many cells and
+        the aligned rows fit the width; else its rows are wrapped like text."""
+        passages = self.article.passages
+        rows, k = [], first
+        while k < len(passages) and passages[k].kind == "row":
+            text = passages[k].text
+            bounds, at = [], 0
+            for cell in text.split(CELL_SEPARATOR):
+                bounds.append((at, at + len(cell)))
+                at += len(cell) + len(CELL_SEPARATOR)
+            rows.append((k, bounds, [cell_len(c) for c in text.split(CELL_SEPARATOR)]))
+            k += 1
+        if "\t" in "".join(passages[i].text for i, _, _ in rows) or len({len(b) for _, b, _ in rows}) != 1:
+            return
+        widths = [max(w[c] for _, _, w in rows) for c in range(len(rows[0][1]))]
+        if sum(widths) + len(CELL_SEPARATOR) * (len(widths) - 1) > room:
+            return
+        for i, bounds, _ in rows:
+            self._cells[i] = (bounds, widths)
 
     def _complete_layout(self) -> None:
         """Wrap the passages not wrapped yet (all the code that needs their rows calls this first)."""
@@ -421,11 +451,27 @@ class ArticleView(ScrollView, can_focus=True):
                 sel_style = self.screen.get_visual_style("screen--selection")
                 content = content.stylize(sel_style, a, b)
         parse = self.app.stylesheet.parse_style
-        x = 0
-        for text, style in content.render(base, end="", parse_style=parse):
-            segments.append(Segment(text, (base + style).rich_style_with_offset(x, row_index)))
-            x += len(text)
-        used += content.cell_length
+
+        def put(part: Content, x: int) -> None:
+            for text, style in part.render(base, end="", parse_style=parse):
+                segments.append(Segment(text, (base + style).rich_style_with_offset(x, row_index)))
+                x += len(text)
+
+        if row.part == "cells":  # aligned table row: each cell padded to its column's width
+            bounds, widths = self._cells[row.passage]
+            for k, ((a, b), w) in enumerate(zip(bounds, widths)):
+                cell = content[a:b]
+                put(cell, a)
+                # padding, one cell a segment mapped to the cell's last char: a drag ending there
+                # (Textual includes the char under the pointer) selects up to the cell's end
+                pad_style = base.rich_style_with_offset(max(a, b - 1), row_index)
+                segments += [Segment(" ", pad_style)] * (w - cell.cell_length)
+                if k + 1 < len(bounds):
+                    put(content[b:b + len(CELL_SEPARATOR)], b)
+            used += sum(widths) + len(CELL_SEPARATOR) * (len(widths) - 1)
+        else:
+            put(content, 0)
+            used += content.cell_length
         if row.passage >= 0 and self.bookmarks.get(row.passage):
             fill = max(0, width - used - 1)
             segments.append(Segment(" " * fill, base.rich_style_with_offset(len(content), row_index)))
