@@ -91,6 +91,7 @@ class Passage:
     level: int = 0
     spans: tuple[Span, ...] = ()
     line: int | None = None  # first source line (0-based, body-relative) — for "open in editor"
+    align: tuple[str, ...] = ()  # table rows: each cell's alignment ("left", "right", "center")
 
     @property
     def end_offset(self) -> int:
@@ -179,14 +180,16 @@ def parse_passages(body: str) -> ParsedArticle:
     in_head = False  # inside a table's header
     cells: list[tuple[str, tuple[Span, ...]]] | None = None  # the cells of the table row being read
     row_line: int | None = None
+    aligns: list[str] = []
 
-    def add(kind: str, text: str, level: int, spans: tuple[Span, ...], line: int | None) -> None:
+    def add(kind: str, text: str, level: int, spans: tuple[Span, ...], line: int | None,
+            align: tuple[str, ...] = ()) -> None:
         nonlocal offset
         if not text.strip() and kind != "code":
             return
         if passages:
             offset += len(SEPARATOR)
-        passages.append(Passage(len(passages), kind, text, offset, level, spans, line))
+        passages.append(Passage(len(passages), kind, text, offset, level, spans, line, align))
         offset += len(text)
 
     for i, tok in enumerate(tokens):
@@ -208,7 +211,7 @@ def parse_passages(body: str) -> ParsedArticle:
         elif t == "thead_close":
             in_head = False
         elif t == "tr_open":
-            cells = []
+            cells, aligns = [], []
             row_line = tok.map[0] if tok.map else None
         elif t == "tr_close" and cells is not None:
             text, spans, at = "", [], 0
@@ -218,8 +221,11 @@ def parse_passages(body: str) -> ParsedArticle:
                 at = len(text)
                 text += cell
                 spans += [Span(sp.start + at, sp.end + at, sp.style, sp.href) for sp in cell_spans]
-            add("row", text, 0 if in_head else 1, tuple(spans), row_line)
+            add("row", text, 0 if in_head else 1, tuple(spans), row_line, tuple(aligns))
             cells = None
+        elif t in ("th_open", "td_open") and cells is not None:
+            style = str(tok.attrGet("style") or "")
+            aligns.append(style.split("text-align:", 1)[1].strip() if "text-align:" in style else "left")
         elif t == "inline" and cells is not None:
             cells.append(_inline_text(tok))
         elif t == "heading_open":

@@ -229,3 +229,15 @@ async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_
         await pilot.pause()
         assert len(view.passage_lines(1)) > 1
         assert " ".join(view.passage_lines(1)) == view.article.passages[1].text
+
+
+async def test_table_cells_follow_the_markdown_alignment(tmp_path):
+    body = "| Pays | Montant | Note |\n|:--|--:|:-:|\n| France | 3 | A |\n| Allemagne | 1 250 | BBB |\n"
+    write_article(tmp_path, "t.md", "t", "Alignement", body)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _open(pilot)
+        view = app.query_one(ArticleView)
+        assert view.article.passages[1].align == ("left", "right", "center")
+        assert view.passage_lines(1) == ["France    │       3 │  A"]
+        assert view.passage_lines(2) == ["Allemagne │   1 250 │ BBB"]

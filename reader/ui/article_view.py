@@ -459,13 +459,17 @@ class ArticleView(ScrollView, can_focus=True):
 
         if row.part == "cells":  # aligned table row: each cell padded to its column's width
             bounds, widths = self._cells[row.passage]
+            align = self.article.passages[row.passage].align
             for k, ((a, b), w) in enumerate(zip(bounds, widths)):
                 cell = content[a:b]
+                pad = w - cell.cell_length
+                how = align[k] if k < len(align) else "left"
+                before = pad if how == "right" else pad // 2 if how == "center" else 0
+                # padding, one cell a segment: before the text it maps to the cell's first char, after
+                # it to the last (Textual includes the char under the pointer at a drag's end)
+                segments += [Segment(" ", base.rich_style_with_offset(a, row_index))] * before
                 put(cell, a)
-                # padding, one cell a segment mapped to the cell's last char: a drag ending there
-                # (Textual includes the char under the pointer) selects up to the cell's end
-                pad_style = base.rich_style_with_offset(max(a, b - 1), row_index)
-                segments += [Segment(" ", pad_style)] * (w - cell.cell_length)
+                segments += [Segment(" ", base.rich_style_with_offset(max(a, b - 1), row_index))] * (pad - before)
                 if k + 1 < len(bounds):
                     put(content[b:b + len(CELL_SEPARATOR)], b)
             used += sum(widths) + len(CELL_SEPARATOR) * (len(widths) - 1)
