@@ -46,3 +46,14 @@ async def wait_until(pilot, condition, tries: int = 300, step: float = 0.05) -> 
         if condition():
             return True
     return False
+
+
+async def open_article(pilot, down: int = 0):
+    """Once the reader has started, open the list's first article (or the one ``down`` rows below)."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(down):
+        await pilot.press("j")
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

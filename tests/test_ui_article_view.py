@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import write_article
+from contextlib import asynccontextmanager
+
+from conftest import open_article, write_article
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import BULLET, ArticleView
 
@@ -23,12 +25,14 @@ Dernier paragraphe.
 """
 
 
-async def _open(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+@asynccontextmanager
+async def reading(tmp_path, title: str, body: str, size: tuple[int, int] = (100, 30)):
+    """The reader on a folder of one article, opened: (app, pilot, view)."""
+    write_article(tmp_path, "a.md", "a", title, body)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=size) as pilot:
+        await open_article(pilot)
+        yield app, pilot, app.query_one(ArticleView)
 
 
 def _strip_styles(view: ArticleView, row: int):
@@ -36,11 +40,7 @@ def _strip_styles(view: ArticleView, row: int):
 
 
 async def test_structure_is_drawn_bullets_indents_and_no_blank_between_items(tmp_path):
-    write_article(tmp_path, "a.md", "a", "Structure", BODY)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Structure", BODY) as (app, pilot, view):
         kinds = [p.kind for p in view.article.passages]
         assert kinds == ["heading", "paragraph", "quote", "item", "item", "row", "row", "paragraph"]
         assert view.passage_lines(3) == [BULLET + "premier point"]
@@ -62,11 +62,7 @@ async def test_structure_is_drawn_bullets_indents_and_no_blank_between_items(tmp
 
 
 async def test_click_moves_the_cursor_to_the_passage_clicked(tmp_path):
-    write_article(tmp_path, "a.md", "a", "Clics", BODY)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Clics", BODY) as (app, pilot, view):
         first, _end = view.passage_row_range(7)
         await pilot.click(view, offset=(6, first - int(view.scroll_offset.y)))
         await pilot.pause()
@@ -75,11 +71,7 @@ async def test_click_moves_the_cursor_to_the_passage_clicked(tmp_path):
 
 async def test_narrowing_rewraps_and_keeps_the_reading_place(tmp_path):
     paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 60 for i in range(40))
-    write_article(tmp_path, "long.md", "long", "Long", paras)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Long", paras, size=(120, 30)) as (app, pilot, view):
         view.set_cursor(20, top=True)
         await pilot.pause()
         rows_wide = view.passage_row_range(20)
@@ -95,11 +87,7 @@ async def test_narrowing_rewraps_and_keeps_the_reading_place(tmp_path):
 
 
 async def test_theme_and_focus_changes_repaint_cached_rows(tmp_path):
-    write_article(tmp_path, "a.md", "a", "Couleurs", BODY)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Couleurs", BODY) as (app, pilot, view):
         row = view.passage_row_range(1)[0]
         y = row - int(view.scroll_offset.y)
         before = [seg.style for seg in view.render_line(y)]
@@ -115,11 +103,7 @@ async def test_theme_and_focus_changes_repaint_cached_rows(tmp_path):
 
 
 async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
-    write_article(tmp_path, "a.md", "a", "Copie", BODY)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Copie", BODY) as (app, pilot, view):
         passages = view.article.passages
         sel = view.selection_for(1, 0, 0)
         end = view.selection_for(3, 0, len("premier"))
@@ -154,11 +138,7 @@ async def test_odd_text_at_narrow_widths_paints_rows_that_fit(tmp_path):
     painted row is exactly as wide as the view, at several widths, while moving around."""
     from rich.cells import cell_len
 
-    write_article(tmp_path, "odd.md", "odd", "Bizarre", ODD)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(60, 24)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Bizarre", ODD, size=(60, 24)) as (app, pilot, view):
         for width in (60, 34, 70):
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
@@ -186,7 +166,7 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
             monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
         app = ReaderApp(tmp_path, ingest=False)
         async with app.run_test(size=(100, 30)) as pilot:
-            await _open(pilot)
+            await open_article(pilot)
             view = app.query_one(ArticleView)
             await view.show_article(view.article, 0)
             if lazy:
@@ -204,11 +184,7 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
 async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_padding(tmp_path):
     body = ("| Trimestre | Chiffre d'affaires |\n|---|---|\n| T1 | 51,7 milliards de dollars |\n"
             "| Quatrième | 3 |\n")
-    write_article(tmp_path, "t.md", "t", "Table", body)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Table", body) as (app, pilot, view):
         lines = [view.passage_lines(i)[0] for i in range(3)]
         assert [line.index("│") for line in lines] == [10, 10, 10]  # one column edge for every row
         assert lines[1] == "T1".ljust(len("Trimestre")) + " │ 51,7 milliards de dollars"
@@ -233,11 +209,7 @@ async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_
 
 async def test_table_cells_follow_the_markdown_alignment(tmp_path):
     body = "| Pays | Montant | Note |\n|:--|--:|:-:|\n| France | 3 | A |\n| Allemagne | 1 250 | BBB |\n"
-    write_article(tmp_path, "t.md", "t", "Alignement", body)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _open(pilot)
-        view = app.query_one(ArticleView)
+    async with reading(tmp_path, "Alignement", body) as (app, pilot, view):
         assert view.article.passages[1].align == ("left", "right", "center")
         assert view.passage_lines(1) == ["France    │       3 │  A"]
         assert view.passage_lines(2) == ["Allemagne │   1 250 │ BBB"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from conftest import BUNDLED, wait_until
+from conftest import BUNDLED, open_article, wait_until
 from reader.bookmarks.store import BookmarkStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
@@ -11,22 +11,12 @@ from reader.ui.article_view import ArticleView
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 
 
-async def _open(pilot, down: int = 0):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(down):
-        await pilot.press("j")
-    await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 
 
 async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         await pilot.press("j", "j")
         await pilot.press("b")
@@ -50,7 +40,7 @@ async def test_mouse_selection_inside_a_passage_bookmarks_just_that_text():
     """A real mouse drag over "Elon Musk" (down, move, up) selects and bookmarks exactly those chars."""
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         text = view.article.passages[0].text
         start = text.index("Elon Musk")
@@ -75,7 +65,7 @@ async def test_mouse_selection_inside_a_passage_bookmarks_just_that_text():
 async def test_bookmarks_screen_filter_open_delete_undo():
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         await pilot.press("j", "j", "b", "j", "j", "b")
         await pilot.pause()
         assert len(BookmarkStore().list()) == 2
@@ -104,7 +94,7 @@ async def test_bookmarks_screen_filter_open_delete_undo():
 async def test_bookmark_survives_an_edit_of_the_article(corpus):
     app = ReaderApp(corpus, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         await pilot.press("j", "j", "j", "j", "b")
         await pilot.pause()
@@ -116,7 +106,7 @@ async def test_bookmark_survives_an_edit_of_the_article(corpus):
     path.write_text("---\n" + head + "---\n\nUn nouveau paragraphe ajouté en tête.\n" + body, encoding="utf-8")
     app = ReaderApp(corpus, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         marked = [i for i in range(view.passage_count) if view.is_bookmarked_mark(i)]
         assert len(marked) == 1
@@ -126,7 +116,7 @@ async def test_bookmark_survives_an_edit_of_the_article(corpus):
 async def test_keyboard_selection_bookmarks_sentences():
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         text = view.article.passages[0].text
         first = text[: text.index(". ") + 1]
@@ -148,7 +138,7 @@ async def test_keyboard_selection_bookmarks_sentences():
 async def test_note_goes_to_the_whole_passage_bookmark_unless_a_sentence_is_selected():
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         text = app.query_one(ArticleView).article.passages[0].text
         await pilot.press("s", "b")  # the first sentence
         await pilot.press("b")  # the whole passage (bookmarking cleared the selection)

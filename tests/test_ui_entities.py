@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BUNDLED
+from conftest import BUNDLED, open_article
 from reader import annotations as ann_store
 from reader.annotations import Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
@@ -25,14 +25,6 @@ def _annotate_first_article() -> Annotations:
     return ann
 
 
-async def _open(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _styled(view: ArticleView, passage: int) -> set[str]:
     content = view.passage_content(passage)
     return {str(content)[s.start:s.end] for s in content.spans}
@@ -42,7 +34,7 @@ async def test_entities_are_highlighted_and_toggle():
     ann = _annotate_first_article()
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         assert view.annotations is not None and len(view.annotations.mentions) == len(ann.mentions)
         first = ann.mentions[0].passage
@@ -63,7 +55,7 @@ async def test_e_and_E_jump_between_entities_and_describe_them():
     ordered = sorted(ann.mentions, key=lambda m: (m.passage, m.start))
     app = ReaderApp(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
-        await _open(pilot)
+        await open_article(pilot)
         view = app.query_one(ArticleView)
         await pilot.press("e")
         assert view.focused_mention() == ordered[0]
