@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.passages import PASSAGES_VERSION, TABLE_DELIMITER, ParsedArticle, make_safe, parse_passages
+from reader.passages import PASSAGES_VERSION, ParsedArticle, make_safe, parse_passages, parses_differently
 
 MAX_BYTES = 5 * 1024 * 1024
 CATALOGUE_VERSION = 3  # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version)
@@ -113,7 +113,7 @@ def content_hash(data: bytes, body: str | None = None) -> str:
     """The version of an article every cache is keyed by: its bytes, and — for a body whose passages
     a newer parser reads differently (see :data:`reader.passages.PASSAGES_VERSION`) — that version,
     so such an article alone is annotated and indexed again after an upgrade."""
-    if body is not None and TABLE_DELIMITER.search(body):
+    if body is not None and parses_differently(body):
         data += b"\x00passages:%d" % PASSAGES_VERSION
     return hashlib.sha256(data).hexdigest()[:24]
 

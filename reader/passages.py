@@ -48,10 +48,17 @@ PASSAGE_KINDS = ("heading", "paragraph", "quote", "item", "code", "row")
 CELL_SEPARATOR = " │ "  # between the cells of a table row (part of the row's text)
 # Bumped when the same Markdown parses into other passages. Only articles whose passages change
 # get a new content hash (see reader.corpus.content_hash), so only they are annotated and indexed
-# again. 2: GFM tables, one passage per row (they were one paragraph of "| a | b |" text).
+# again. 2: GFM tables, one passage per row (they were one paragraph of "| a | b |" text);
+# images shown as "[image: alt]" (their alt text used to read as if it were the article's).
 PASSAGES_VERSION = 2
-# A GFM table's delimiter row ("| --- | :-: |"): what makes a body parse differently since version 2
+# A GFM table's delimiter row ("| --- | :-: |")
 TABLE_DELIMITER = re.compile(r"^(?=[^\n]*\|)[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$", re.M)
+
+
+def parses_differently(body: str) -> bool:
+    """Might this body's passages differ from what version 1 made of it? (A table or an image.)
+    False positives only cost one more annotation of that article."""
+    return "![" in body or TABLE_DELIMITER.search(body) is not None
 SEPARATOR = "\n\n"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -152,7 +159,10 @@ def _inline_text(token) -> tuple[str, tuple[Span, ...]]:
             push(child.content)
             spans.append(Span(start, length, "code"))
         elif t == "image":
-            push(child.content or "")
+            start = length
+            alt = " ".join((child.content or "").split())
+            push(f"[image: {alt}]" if alt else "[image]")
+            spans.append(Span(start, length, "image"))
         elif t.endswith("_open"):
             name = {"em_open": "em", "strong_open": "strong", "link_open": "link", "s_open": "strike"}.get(t)
             if name:

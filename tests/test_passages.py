@@ -74,3 +74,15 @@ def test_any_text_parses_and_offsets_hold(text):
 
 def test_make_safe_normalises_newlines():
     assert make_safe("a\r\nb\rc") == "a\nb\nc"
+
+
+def test_images_show_as_marked_text_and_change_the_hash_version():
+    from reader.corpus import content_hash
+    from reader.passages import parses_differently
+
+    body = "Avant ![Elon  Musk à Paris](http://x/y.jpg) après.\n\n![](seule.png)\n"
+    passages = parse_passages(body).passages
+    assert [p.text for p in passages] == ["Avant [image: Elon Musk à Paris] après.", "[image]"]
+    assert passages[0].spans[0].style == "image" and passages[0].text[slice(6, 32)] == "[image: Elon Musk à Paris]"
+    assert parses_differently(body) and not parses_differently("Un texte sans image ni table.")
+    assert content_hash(body.encode(), body) != content_hash(body.encode())

@@ -49,6 +49,7 @@ INLINE_STYLES = {
     "code": "$text-accent on $boost",
     "link": "underline $text-primary",
     "strike": "strike",
+    "image": "italic $text-muted",
 }
 # Background tints from the theme: readable on dark and light themes alike.
 LABEL_STYLES = {
