@@ -284,10 +284,7 @@ class LazyMetas(Sequence):
             raise IndexError(i)
         meta = self._made.get(i)
         if meta is None:
-            name, art_id, title, h, lang, pub, pub_inf, source, url, words = self._row(i)
-            meta = self._made[i] = ArticleMeta(art_id, title, self.folder / name, h, lang,
-                                               dt.date.fromisoformat(pub) if pub else None, pub_inf, source,
-                                               url, words)
+            meta = self._made[i] = _meta_from_row(self.folder, self._row(i))
         return meta
 
     def __iter__(self):
@@ -315,11 +312,23 @@ def _list_md(folder: Path) -> list[os.DirEntry]:
     return entries
 
 
+def _duplicate(art_id: str, first_file: str) -> str:
+    return f"duplicate id {art_id!r} (already used by {first_file}); skipped"
+
+
+def _meta_from_row(folder: Path, row: tuple) -> ArticleMeta:
+    """An :class:`ArticleMeta` from catalogue columns (name, id, title, hash, language, published,
+    published_inferred, source, url, words)."""
+    name, art_id, title, h, lang, pub, pub_inf, source, url, words = row
+    return ArticleMeta(art_id, title, folder / name, h, lang, dt.date.fromisoformat(pub) if pub else None,
+                       pub_inf, source, url, words)
+
+
 def _dedupe(metas: Iterable[ArticleMeta], errors: list[LoadError]) -> list[ArticleMeta]:
     seen: dict[str, ArticleMeta] = {}
     for meta in metas:  # in file-name order: the first file keeps the id
         if meta.id in seen:
-            errors.append(LoadError(meta.path, f"duplicate id {meta.id!r} (already used by {seen[meta.id].path.name}); skipped"))
+            errors.append(LoadError(meta.path, _duplicate(meta.id, seen[meta.id].path.name)))
         else:
             seen[meta.id] = meta
     return sorted(seen.values(), key=sort_key)
@@ -409,12 +418,10 @@ class Catalogue:
         conn.commit()
 
     def _row_to(self, row) -> ArticleMeta | LoadError:
-        name, _size, _mtime, art_id, title, h, lang, pub, pub_inf, source, url, words, error = row[:13]
-        path = self.folder / name
+        name, _size, _mtime, *columns, error = row[:13]
         if error:
-            return LoadError(path, error)
-        return ArticleMeta(art_id, title, path, h, lang, dt.date.fromisoformat(pub) if pub else None,
-                           pub_inf, source, url, words)
+            return LoadError(self.folder / name, error)
+        return _meta_from_row(self.folder, (name, *columns))
 
     def cached(self) -> ScanResult:
         """What the last scan saw, without touching the article files (fast: for first paint).
@@ -434,8 +441,7 @@ class Catalogue:
             for name, art_id in rows:
                 if art_id not in owner or name < owner[art_id]:
                     owner[art_id] = name
-            errors += [(name, f"duplicate id {art_id!r} (already used by {owner[art_id]}); skipped")
-                       for name, art_id in rows if owner[art_id] != name]
+            errors += [(name, _duplicate(art_id, owner[art_id])) for name, art_id in rows if owner[art_id] != name]
             rows = [row for row in rows if owner[row[1]] == row[0]]
         errors.sort()
         metas = LazyMetas(self.folder, [r[0] for r in rows], [r[1] for r in rows], self._list_rows)
