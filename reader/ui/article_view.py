@@ -125,6 +125,11 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return rows
 
 
+def drawn_text(p: Passage) -> str:
+    """A passage's text as drawn: a tab is one space, so chars and offsets stay one-to-one."""
+    return p.text.replace("\t", " ") if "\t" in p.text else p.text
+
+
 class Row(NamedTuple):
     """One row of the document: a slice of a passage (``passage`` ≥ 0) or of the header (-1)."""
 
@@ -259,8 +264,7 @@ class ArticleView(ScrollView, can_focus=True):
                 rows.append(Row(p.index, 0, len(p.text), "cells", True))
                 spans.append((first, len(rows)))
                 continue
-            text = p.text.replace("\t", " ") if "\t" in p.text else p.text  # a tab is drawn as one space
-            for k, (start, end) in enumerate(wrap_offsets(text, max(1, width - left - right))):
+            for k, (start, end) in enumerate(wrap_offsets(drawn_text(p), max(1, width - left - right))):
                 rows.append(Row(p.index, start, end, "text", k == 0))
             spans.append((first, len(rows)))
         self._wrapped = max(self._wrapped, min(until, len(passages)))
@@ -275,12 +279,12 @@ class ArticleView(ScrollView, can_focus=True):
         passages = self.article.passages
         rows, k = [], first
         while k < len(passages) and passages[k].kind == "row":
-            text = passages[k].text
+            cells = passages[k].text.split(CELL_SEPARATOR)
             bounds, at = [], 0
-            for cell in text.split(CELL_SEPARATOR):
+            for cell in cells:
                 bounds.append((at, at + len(cell)))
                 at += len(cell) + len(CELL_SEPARATOR)
-            rows.append((k, bounds, [cell_len(c) for c in text.split(CELL_SEPARATOR)]))
+            rows.append((k, bounds, [cell_len(c) for c in cells]))
             k += 1
         if "\t" in "".join(passages[i].text for i, _, _ in rows) or len({len(b) for _, b, _ in rows}) != 1:
             return
@@ -367,7 +371,7 @@ class ArticleView(ScrollView, can_focus=True):
         if content is not None:
             return content
         p = self.article.passages[index]
-        content = Content(p.text.replace("\t", " ")) if "\t" in p.text else Content(p.text)
+        content = Content(drawn_text(p))
         for span in p.spans:
             content = content.stylize(INLINE_STYLES.get(span.style, ""), span.start, span.end)
         if self.show_entities:
@@ -512,20 +516,24 @@ class ArticleView(ScrollView, can_focus=True):
             return row.passage, row.end if end else row.start
         return row.passage, min(row.start + max(0, x), row.end)
 
-    def selection_span(self, selection: Selection) -> tuple[int, int, int] | None:
-        """A selection → (passage, start, end) in passage text, clipped to the passage it starts in."""
+    def _ends(self, selection: Selection) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """A selection's two ends as (passage, char), in order; None when it covers no text."""
         a = self._point(selection.start, False)
         b = self._point(selection.end, True)
-        if a is None or b is None or b < a:
+        return None if a is None or b is None or b < a else (a, b)
+
+    def selection_span(self, selection: Selection) -> tuple[int, int, int] | None:
+        """A selection → (passage, start, end) in passage text, clipped to the passage it starts in."""
+        ends = self._ends(selection)
+        if ends is None:
             return None
-        passage, start = a
+        (passage, start), b = ends
         end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
         return (passage, start, end) if end > start else None
 
     def selection_crosses_passages(self, selection: Selection) -> bool:
-        a = self._point(selection.start, False)
-        b = self._point(selection.end, True)
-        return a is not None and b is not None and a[0] != b[0]
+        ends = self._ends(selection)
+        return ends is not None and ends[0][0] != ends[1][0]
 
     def selection_for(self, passage: int, start: int, end: int) -> Selection:
         """The selection covering ``[start, end)`` of a passage's text (for keyboard selection)."""
@@ -541,12 +549,10 @@ class ArticleView(ScrollView, can_focus=True):
         return Offset(0, first)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        if self.article is None:
+        ends = self._ends(selection) if self.article is not None else None
+        if ends is None:
             return None
-        a = self._point(selection.start, False)
-        b = self._point(selection.end, True)
-        if a is None or b is None or b < a:
-            return None
+        a, b = ends
         passages = self.article.passages
         if a[0] == b[0]:
             return passages[a[0]].text[a[1]:b[1]], "\n"
@@ -561,9 +567,13 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         if not self._passage_rows:
             return
+        self._cursor_changed(old, new)
+        self._scroll_to_passage(new, top=False)
+
+    def _cursor_changed(self, old: int, new: int) -> None:
+        """Repaint the two passages and tell the app (the events panel follows the cursor)."""
         self._invalidate(old)
         self._invalidate(new)
-        self._scroll_to_passage(new, top=False)
         if self.article is not None:
             self.post_message(self.CursorMoved(self.article.id, new))
 
@@ -601,10 +611,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Move the cursor to a passage already on screen (no scrolling)."""
         old = self.cursor
         self.set_reactive(ArticleView.cursor, passage)
-        self._invalidate(old)
-        self._invalidate(passage)
-        if self.article is not None:
-            self.post_message(self.CursorMoved(self.article.id, passage))
+        self._cursor_changed(old, passage)
 
     def _top_passage(self) -> int | None:
         visible = self._visible_passages()
