@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,16 @@ async def open_article(pilot, down: int = 0):
     await pilot.press("enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+@asynccontextmanager
+async def reader_open(folder: Path, size: tuple[int, int] = (110, 35), down: int = 0):
+    """The reader (no background ingest) on ``folder`` with its first article open (or the one
+    ``down`` rows below): yields (app, pilot, article view)."""
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    app = ReaderApp(folder, ingest=False)
+    async with app.run_test(size=size) as pilot:
+        await open_article(pilot, down)
+        yield app, pilot, app.query_one(ArticleView)

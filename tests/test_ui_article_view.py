@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-from conftest import open_article, write_article
+from conftest import open_article, reader_open, write_article
 from reader.ui.app import ReaderApp
 from reader.ui.article_view import BULLET, ArticleView
 
@@ -29,10 +29,8 @@ Dernier paragraphe.
 async def reading(tmp_path, title: str, body: str, size: tuple[int, int] = (100, 30)):
     """The reader on a folder of one article, opened: (app, pilot, view)."""
     write_article(tmp_path, "a.md", "a", title, body)
-    app = ReaderApp(tmp_path, ingest=False)
-    async with app.run_test(size=size) as pilot:
-        await open_article(pilot)
-        yield app, pilot, app.query_one(ArticleView)
+    async with reader_open(tmp_path, size) as opened:
+        yield opened
 
 
 def _strip_styles(view: ArticleView, row: int):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 
-from conftest import BUNDLED, open_article, wait_until
+from conftest import BUNDLED, reader_open, wait_until
 from reader.bookmarks.store import BookmarkStore
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
@@ -14,10 +13,7 @@ from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 
 
 async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(BUNDLED) as (app, pilot, view):
         await pilot.press("j", "j")
         await pilot.press("b")
         await pilot.pause()
@@ -38,10 +34,7 @@ async def test_b_bookmarks_the_cursor_passage_and_a_adds_a_note():
 
 async def test_mouse_selection_inside_a_passage_bookmarks_just_that_text():
     """A real mouse drag over "Elon Musk" (down, move, up) selects and bookmarks exactly those chars."""
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(BUNDLED) as (app, pilot, view):
         text = view.article.passages[0].text
         start = text.index("Elon Musk")
         # where the word is painted: its row, and its column after the padding and the gutter
@@ -63,9 +56,7 @@ async def test_mouse_selection_inside_a_passage_bookmarks_just_that_text():
 
 
 async def test_bookmarks_screen_filter_open_delete_undo():
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
+    async with reader_open(BUNDLED) as (app, pilot, _view):
         await pilot.press("j", "j", "b", "j", "j", "b")
         await pilot.pause()
         assert len(BookmarkStore().list()) == 2
@@ -92,10 +83,7 @@ async def test_bookmarks_screen_filter_open_delete_undo():
 
 
 async def test_bookmark_survives_an_edit_of_the_article(corpus):
-    app = ReaderApp(corpus, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(corpus) as (app, pilot, view):
         await pilot.press("j", "j", "j", "j", "b")
         await pilot.pause()
         quote = BookmarkStore().list()[0].quote
@@ -104,20 +92,14 @@ async def test_bookmark_survives_an_edit_of_the_article(corpus):
     text = path.read_text(encoding="utf-8")
     head, body = text.split("---\n", 2)[1:]
     path.write_text("---\n" + head + "---\n\nUn nouveau paragraphe ajouté en tête.\n" + body, encoding="utf-8")
-    app = ReaderApp(corpus, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(corpus) as (app, pilot, view):
         marked = [i for i in range(view.passage_count) if view.is_bookmarked_mark(i)]
         assert len(marked) == 1
         assert view.article.passages[marked[0]].text == quote
 
 
 async def test_keyboard_selection_bookmarks_sentences():
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(BUNDLED) as (app, pilot, view):
         text = view.article.passages[0].text
         first = text[: text.index(". ") + 1]
         await pilot.press("s")
@@ -136,9 +118,7 @@ async def test_keyboard_selection_bookmarks_sentences():
 
 
 async def test_note_goes_to_the_whole_passage_bookmark_unless_a_sentence_is_selected():
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
+    async with reader_open(BUNDLED) as (app, pilot, _view):
         text = app.query_one(ArticleView).article.passages[0].text
         await pilot.press("s", "b")  # the first sentence
         await pilot.press("b")  # the whole passage (bookmarking cleared the selection)

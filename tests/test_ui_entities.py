@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import BUNDLED, open_article
+from conftest import BUNDLED, reader_open
 from reader import annotations as ann_store
 from reader.annotations import Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 
 
@@ -32,10 +31,7 @@ def _styled(view: ArticleView, passage: int) -> set[str]:
 
 async def test_entities_are_highlighted_and_toggle():
     ann = _annotate_first_article()
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(BUNDLED) as (app, pilot, view):
         assert view.annotations is not None and len(view.annotations.mentions) == len(ann.mentions)
         first = ann.mentions[0].passage
         assert ann.mentions[0].text in _styled(view, first)
@@ -53,10 +49,7 @@ async def test_entities_are_highlighted_and_toggle():
 async def test_e_and_E_jump_between_entities_and_describe_them():
     ann = _annotate_first_article()
     ordered = sorted(ann.mentions, key=lambda m: (m.passage, m.start))
-    app = ReaderApp(BUNDLED, ingest=False)
-    async with app.run_test(size=(110, 35)) as pilot:
-        await open_article(pilot)
-        view = app.query_one(ArticleView)
+    async with reader_open(BUNDLED) as (app, pilot, view):
         await pilot.press("e")
         assert view.focused_mention() == ordered[0]
         status = str(app.query_one("#status").render())
