@@ -5,6 +5,7 @@ A reader killed mid-write leaves either the old file or the new one, never half 
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -24,3 +25,9 @@ def atomic_write_text(path: Path | str, text: str, *, newline: str | None = None
         except OSError:
             pass
         raise
+
+
+def write_json_atomic(target: Path, data) -> Path:
+    """Write ``data`` as compact JSON to ``target``, atomically (C encoder: one string, one write)."""
+    atomic_write_text(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return target

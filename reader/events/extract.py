@@ -36,7 +36,7 @@ from pathlib import Path
 from reader import annotations as ann_store
 from reader import paths
 from reader.annotations import Annotations
-from reader.events.fileio import write_json_atomic
+from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
 
 EXTRACT_VERSION = 4

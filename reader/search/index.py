@@ -60,7 +60,7 @@ from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
 from reader import annotations, paths
-from reader.fileio import atomic_write_text
+from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import french_analyzer, terms
 
@@ -116,10 +116,6 @@ def unpack_passages(blob: bytes) -> tuple[str, list[int], list[str]]:
 
 
 # -- small JSON files -----------------------------------------------------------------------------
-
-
-def _write_json(path: Path, data) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def read_info(directory: Path) -> dict | None:
@@ -330,7 +326,7 @@ def update_index(
         info = {"schema": SCHEMA_VERSION, "newest": newest.isoformat() if newest else None, "count": len(docs),
                 "validated": _files_signature(directory)}
         if read_info(directory) != info:
-            _write_json(directory / "info.json", info)
+            write_json_atomic(directory / "info.json", info)
         report["documents"] = len(docs)
         ix.close()
     finally:
