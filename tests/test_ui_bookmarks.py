@@ -130,3 +130,20 @@ async def test_note_goes_to_the_whole_passage_bookmark_unless_a_sentence_is_sele
         await pilot.press("escape", "s", "a")
         await pilot.pause()
         assert isinstance(app.screen, NoteDialog) and app.screen.quote == text[: text.index(". ") + 1]
+
+
+async def test_slash_in_the_bookmarks_list_goes_back_to_its_filter_not_to_search():
+    """The bookmarks screen has its own "/" (back to the filter): the global search key yields to it."""
+    from reader.ui.bookmarks import BookmarksScreen
+
+    async with reader_open(BUNDLED) as (app, pilot, _view):
+        await pilot.press("b", "B")
+        await pilot.pause()
+        assert isinstance(app.screen, BookmarksScreen)
+        await pilot.press("down")  # into the list
+        await pilot.pause()
+        assert app.focused is not app.screen.query_one("#bookmarks-filter")
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, BookmarksScreen)
+        assert app.focused is app.screen.query_one("#bookmarks-filter")

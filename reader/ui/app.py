@@ -250,6 +250,11 @@ class ReaderApp(App):
 
         if isinstance(self.screen, SearchScreen) or isinstance(self.focused, (Input, TextArea)):
             raise SkipAction()  # "/" is a character there (a query, a note, a filter)
+        node = self.focused or self.screen
+        while node is not None and node is not self:  # the focused widget, its parents, the screen
+            if node._bindings.key_to_bindings.get("slash"):
+                raise SkipAction()  # "/" has its own meaning there (bookmarks list: back to the filter)
+            node = node.parent
         self.push_screen(SearchScreen(self.folder, self.last_query), self.search_done)
 
     def search_done(self, hit: OpenHit | None) -> None:
