@@ -12,7 +12,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from reader import paths
-from reader.bookmarks.anchor import anchor, anchor_article
+from reader.bookmarks.anchor import ANCHOR_VERSION, anchor, anchor_article
 from reader.bookmarks.export import (export_csv, export_json, export_json_text, export_markdown,
                                      import_json)
 from reader.bookmarks.store import CONTEXT, SCHEMA_VERSION, BookmarkError, BookmarkStore
@@ -260,7 +260,7 @@ def test_anchor_article_remembers_per_version(store):
     new = edited(art, "Ajout.\n\n" + art.body.replace(art.passages[5].text, ""))
     pairs = anchor_article(store, new)
     assert [(b.uuid, a.status) for b, a in pairs] == [(bm.uuid, "moved"), (gone.uuid, "orphaned")]
-    remembered = store.cached_anchors(f"{new.meta.content_hash}:1")
+    remembered = store.cached_anchors(f"{new.meta.content_hash}:{ANCHOR_VERSION}")
     assert remembered[bm.uuid].passage == 4 and remembered[gone.uuid].orphaned
     assert anchor_article(store, new) == pairs
     assert {b.uuid for b in store.list()} == {bm.uuid, gone.uuid}  # never deleted by anchoring
@@ -476,8 +476,8 @@ def test_notes_are_made_safe_and_only_the_latest_anchor_is_kept(store):
     v2 = edited(art, "Deux.\n\n" + art.body)
     anchor_article(store, v1)
     anchor_article(store, v2)
-    assert store.cached_anchors(f"{v1.meta.content_hash}:1") == {}
-    assert store.cached_anchors(f"{v2.meta.content_hash}:1")[bm.uuid].status == "moved"
+    assert store.cached_anchors(f"{v1.meta.content_hash}:{ANCHOR_VERSION}") == {}
+    assert store.cached_anchors(f"{v2.meta.content_hash}:{ANCHOR_VERSION}")[bm.uuid].status == "moved"
 
 
 def test_regressions_found_by_the_property_tests():

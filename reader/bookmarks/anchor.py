@@ -14,7 +14,7 @@
     nothing is placed (passage/start/end are None). The bookmark itself is never touched.
 
 Exact search. Occurrences of the quote with at least :data:`PLAUSIBLE` characters of quote +
-intact adjacent context are ranked by context *similarity* to the stored prefix/suffix (one edited
+intact adjacent context (every occurrence, for an imported annotation, see below) are ranked by context *similarity* to the stored prefix/suffix (one edited
 character next to the quote costs little there); occurrences within :data:`SIMILARITY_MARGIN` of
 the best are a tie, won by the nearest to the recorded position. Then the winner alone is judged —
 if it fails, the exact stage gives up (rather than fall back to a worse occurrence) and the fuzzy
@@ -29,6 +29,12 @@ must bring its context:
   true of whatever replaced a deleted passage); each side ≥ :data:`SIDE_EVIDENCE` and, unless
   intact to the edge, similar ≥ :data:`SIDE_SIMILARITY` (a phrase repeated elsewhere matches on
   one side only).
+
+An imported annotation whose article version is unknown (no ``contentHash``: made by another tool,
+its context — if any — from another rendering of the text) is different: when its quote occurs
+*once* in the article, that occurrence anchors whatever the quote's length, unless a context side it
+brought contradicts it (neither intact to the passage edge nor similar ≥ :data:`SIDE_SIMILARITY`).
+A quote occurring several times still needs the evidence above to choose.
 
 Never a wrong place — "how much it changed" and "how far it moved" have separate thresholds:
 
@@ -71,7 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from reader.corpus import Article, ArticleMeta
     from reader.passages import ParsedArticle
 
-ANCHOR_VERSION = 1  # bump when the algorithm changes: remembered anchors are then recomputed
+ANCHOR_VERSION = 2  # bump when the algorithm changes: remembered anchors are then recomputed
 STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
 # exact search (characters unless said otherwise; see the module docstring)
@@ -208,7 +214,7 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
             j = i + n
             pre = _common_suffix(bm.prefix, plain[max(0, i - lp):i])
             suf = _common_prefix(bm.suffix, plain[j:j + ls])
-            if n + pre + suf >= PLAUSIBLE:
+            if n + pre + suf >= PLAUSIBLE or not bm.content_hash:  # a foreign quote may be its own evidence
                 found.append((pre + suf, i))
             i = plain.find(quote, i + 1, region_hi)
         if found and max(found)[0] >= most:
@@ -229,7 +235,8 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
     top = max(r[0] for r in ranked)
     sim, pos, (idx, off), (pre, suf, edge_pre, edge_suf) = min(
         (r for r in ranked if r[0] >= top - SIMILARITY_MARGIN), key=lambda r: (abs(r[1] - bm.pos_start), -r[0]))
-    if n < LONG_QUOTE:  # the winner must also bring enough intact context, or nothing is sure
+    if n < LONG_QUOTE and not _sole_foreign(bm, plain, pos, edge_pre, edge_suf):
+        # the winner must also bring enough intact context, or nothing is sure
         j = pos + n
         if not _evident(n, min(pre, lp if local_pre is None else local_pre) + BOUNDARY_BONUS * edge_pre,
                         min(suf, ls if local_suf is None else local_suf) + BOUNDARY_BONUS * edge_suf,
@@ -245,6 +252,18 @@ def _exact(bm: Bookmark, parsed: ParsedArticle) -> Anchor | None:
         if not edge_suf and _ratio(bm.suffix, plain[j:j + CONTEXT]) < SIDE_SIMILARITY:
             return None
     return Anchor(idx, off, off + n, "exact" if pos == bm.pos_start else "moved")
+
+
+def _sole_foreign(bm: Bookmark, plain: str, pos: int, edge_pre: bool, edge_suf: bool) -> bool:
+    """Is ``pos`` the only occurrence of an imported annotation's quote (article version unknown),
+    with no context side of its own contradicting it? (See the module docstring.)"""
+    quote = bm.quote
+    if bm.content_hash or plain.find(quote) != pos or plain.find(quote, pos + 1) != -1:
+        return False
+    j = pos + len(quote)
+    before, after = plain[max(0, pos - len(bm.prefix)):pos], plain[j:j + len(bm.suffix)]
+    return (not bm.prefix or edge_pre or _ratio(bm.prefix, before) >= SIDE_SIMILARITY) and \
+        (not bm.suffix or edge_suf or _ratio(bm.suffix, after) >= SIDE_SIMILARITY)
 
 
 def _align(quote: str, text: str) -> tuple[int, int] | None:

@@ -326,15 +326,16 @@ class BookmarkStore:
 
     def insert_new(self, bookmarks: list[Bookmark]) -> list[Bookmark]:
         """Insert prepared bookmarks in one transaction (all or none), skipping duplicates: a uuid
-        already stored (even deleted) or the same article + quote + position as a live bookmark
-        (or as an earlier one of the list). Returns those inserted. Used by the JSON import."""
+        already stored (even deleted) or the same article + quote + position + note as a live
+        bookmark (or as an earlier one of the list) — another note on the same quote is kept.
+        Returns those inserted. Used by the JSON import."""
         added: list[Bookmark] = []
         with self._write() as conn:
             uuids = {r[0] for r in conn.execute("SELECT uuid FROM bookmarks")}
-            places = set(conn.execute("SELECT article_id, quote, pos_start, pos_end FROM bookmarks "
+            places = set(conn.execute("SELECT article_id, quote, pos_start, pos_end, note FROM bookmarks "
                                       "WHERE deleted_at IS NULL"))
             for bm in bookmarks:
-                place = (bm.article_id, bm.quote, bm.pos_start, bm.pos_end)
+                place = (bm.article_id, bm.quote, bm.pos_start, bm.pos_end, bm.note)
                 if bm.uuid in uuids or place in places:
                     continue
                 self._insert(conn, bm)

@@ -5,7 +5,8 @@
 Articles are bodies of generated French-like articles (tests/bench/gencorpus.py) concatenated to
 the target size. For each size it anchors bookmarks after typical edits (unchanged, text inserted
 before, passage edited → fuzzy, passage deleted → orphaned, a one-letter quote → thousands of
-exact occurrences to weigh) and prints the median time and its ratio to parsing the article.
+exact occurrences to weigh; imported without context: a letter, every occurrence weighed, and a word
+found once) and prints the median time and its ratio to parsing the article.
 Then the store: add, list, for_article, article_ids with N bookmarks.
 """
 
@@ -70,6 +71,9 @@ def bench_anchor(folder: Path, sizes: list[int], repeat: int) -> None:
         letter_at = target.text.index("e", 50)
         letter = BookmarkStore.make(art, target.index, letter_at, letter_at + 1)
         edited_text = target.text[:60] + "XYZ" + target.text[64:150] + target.text[158:]
+        # imported from another tool: no article version, position or context, only the quote
+        foreign = dataclasses.replace(letter, content_hash="", passage=-1, pos_start=-1, pos_end=-1, prefix="", suffix="")
+        once = next(w for w in target.text.split() if len(w) > 4 and art.parsed.plain_text.count(w) == 1)
         cases = [
             ("unchanged (same hash)", span, art),
             ("inserted before", span, article_of(meta, "Un chapeau ajouté.\n\n" + body)),
@@ -78,6 +82,8 @@ def bench_anchor(folder: Path, sizes: list[int], repeat: int) -> None:
             ("passage edited (span)", span, article_of(meta, body.replace(target.text, edited_text))),
             ("passage deleted", span, article_of(meta, body.replace(target.text, ""))),
             ("1-letter quote, deleted", letter, article_of(meta, body.replace(target.text, ""))),
+            ("imported 1-letter quote", foreign, art),
+            ("imported word found once", dataclasses.replace(foreign, quote=once, end=len(once)), art),
         ]
         for name, bm, new in cases:
             status = anchor(bm, new).status
