@@ -11,13 +11,20 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_text(path: Path | str, text: str, *, newline: str | None = None) -> None:
+def atomic_write_text(path: Path | str, text: str, *, newline: str | None = None, mode: int | None = None,
+                      sync: bool = False) -> None:
+    """``mode``: the file's permission bits (default: private, 0600); ``sync``: on disk before the rename."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             fh.write(text)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:

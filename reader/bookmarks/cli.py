@@ -4,7 +4,8 @@
   the current article files (``exact``/``moved``/``fuzzy``/``orphaned``; an article that is gone
   makes its bookmarks orphaned), the original quote and the note.
 - ``reader bookmarks export --format md|json|csv [-o FILE]``: see :mod:`reader.bookmarks.export`
-  (written atomically to FILE, or to standard output).
+  (to FILE with :func:`~reader.bookmarks.export.write_export`, or to standard output with ``-o -``
+  or no ``-o``; a write error is a message and exit code 1).
 - ``reader bookmarks import FILE``: a W3C JSON export, without duplicates, all or nothing.
 
 Exit codes: 0 success, 1 a bookmark problem (message on stderr), 2 bad usage.
@@ -18,13 +19,13 @@ from pathlib import Path
 
 from reader.bookmarks.anchor import ORPHANED, anchor_bookmarks
 from reader.bookmarks.export import (export_csv, export_json_text, export_markdown, import_json,
-                                     write_atomic)
+                                     write_export)
 from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore
 from reader.passages import make_safe
 
 
 def _err(message: str) -> None:
-    print(f"reader: {message}", file=sys.stderr)
+    print(f"reader: {make_safe(message)}", file=sys.stderr)
 
 
 def _current(store: BookmarkStore, bookmarks: list[Bookmark], folder: Path):
@@ -91,13 +92,21 @@ def _export(store: BookmarkStore, folder: Path, fmt: str, output: str | None) ->
             text = export_csv(bookmarks, metas)
     if output and output != "-":
         try:
-            write_atomic(Path(output), text)
+            write_export(Path(output), text)
         except OSError as exc:
-            _err(f"cannot write {output}: {exc.strerror or exc}")
+            _err(f"cannot write {output}: {exc.strerror or exc}; nothing was exported")
             return 1
-        print(f"exported {len(bookmarks)} bookmark{'s' if len(bookmarks) != 1 else ''} to {output}", file=sys.stderr)
-    else:
+        print(f"exported {len(bookmarks)} bookmark{'s' if len(bookmarks) != 1 else ''} to {make_safe(output)}",
+              file=sys.stderr)
+        return 0
+    try:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader of the pipe stopped (| head): reader.cli.main ends quietly
+    except OSError as exc:
+        _err(f"cannot write to standard output: {exc.strerror or exc}")
+        return 1
     return 0
 
 

@@ -15,12 +15,22 @@ JSON follows the W3C Web Annotation Data Model: an ``AnnotationCollection`` whos
 standard has no field for; :func:`import_json` accepts annotations without it (passage unknown,
 re-anchored by quote) and also a bare list, an ``AnnotationPage`` or a single ``Annotation``.
 
-The import adds nothing twice (same uuid, or same article + quote + position as a live bookmark,
-including repeats inside the file) and is all-or-nothing: a malformed file raises
+The import adds nothing twice (same uuid, or same article + quote + position + note as a live
+bookmark, including repeats inside the file; another note on the same quote is another bookmark)
+and is all-or-nothing: a malformed file raises
 :class:`BookmarkError` with the reason and where, before anything is written.
 
 The CSV has Readwise's columns (Highlight, Title, Author, URL, Note, Location, Date); Author is
-the article's source, Location the article-level character position.
+the article's source, Location the article-level character position. A text cell that a spreadsheet
+would read as a formula (starting with ``= + - @``, a tab or a carriage return) gets a leading
+``'`` (OWASP's advice against CSV injection).
+
+The Markdown shows quotes, notes and titles as text whatever they contain: Markdown and HTML
+metacharacters are escaped (:func:`md_escape`), so a fence in a note cannot swallow the bookmarks
+after it and ``<script>`` or ``[x](javascript:…)`` is shown, never rendered.
+
+:func:`write_export` writes ``-o FILE``: through symbolic links, only to a regular file, keeping
+its permissions, atomically, and every write error is an error.
 """
 
 from __future__ import annotations
@@ -29,6 +39,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import re
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,24 +70,57 @@ def _grouped(bookmarks: Iterable[Bookmark]) -> dict[str, list[Bookmark]]:
 def export_markdown(bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta] | None = None,
                     anchors: Mapping[str, Anchor] | None = None) -> str:
     """Markdown grouped by article: a ``##`` heading per article, each quote as a block quote,
-    then the note and a line with the date (and ``orphaned`` when ``anchors`` says so)."""
+    then the note and a line with the date (and ``orphaned`` when ``anchors`` says so). Titles,
+    quotes, notes and URLs are text, never markup (:func:`md_escape`)."""
     metas, anchors = metas or {}, anchors or {}
     out = ["# Bookmarks", ""]
     for art_id, items in _grouped(bookmarks).items():
         meta = metas.get(art_id)
         title = meta.title if meta else items[0].title or art_id
-        out += [f"## {_one_line(title)}", ""]
+        out += ["## " + _CLOSING_HASH.sub(r"\\#", md_escape(_one_line(title))), ""]
         if meta and meta.url:
-            out += [f"<{meta.url}>", ""]
+            url = _one_line(meta.url)
+            out += [f"<{url}>" if _SAFE_URL.fullmatch(url) else md_escape(url), ""]
         for bm in items:
-            out += ["> " + line if line else ">" for line in bm.quote.split("\n")]
+            out += ["> " + line if line else ">" for line in md_escape(bm.quote).split("\n")]
             out.append("")
             if bm.note:
-                out += [bm.note, ""]
+                out += [md_escape(bm.note), ""]
             status = anchors.get(bm.uuid)
             tail = " · orphaned (no longer found in the article)" if status is not None and status.orphaned else ""
             out += [f"*{bm.date}*{tail}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+_MD_INLINE = re.compile(r"[\\`*_\[\]|~<]|&(?=#?\w+;)")  # code, emphasis, links, tables, strike, HTML, entities
+_MD_AS_ENTITY = {"<": "&lt;", "&": "&amp;"}
+_MD_BLOCK_START = re.compile(r"[#>+=-]|(\d{1,9})([.)])")  # heading, quote, list, setext/thematic break
+_CLOSING_HASH = re.compile(r"(?<=[ \t])#")  # '#' after a space could close an ATX heading
+_SAFE_URL = re.compile(r"https?://[^\s<>\\\x00-\x1f\x7f]+", re.IGNORECASE)
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def md_escape(text: str) -> str:
+    """``text`` escaped so that CommonMark (and GFM) renders it literally, line by line: every
+    inline metacharacter is backslash-escaped (``<`` and an entity's ``&`` become ``&lt;`` and
+    ``&amp;``), a block marker at a line's start (after up to three spaces) is escaped and a
+    deeper indentation starts with a character reference (never an indented code block). Blank
+    lines stay blank (paragraph breaks); whitespace-only lines become blank."""
+    lines = []
+    for line in _LINE_END.split(text):
+        if not line.strip():
+            lines.append("")
+            continue
+        line = _MD_INLINE.sub(lambda m: _MD_AS_ENTITY.get(m[0], "\\" + m[0]), line)
+        rest = line.lstrip(" \t")
+        indent = line[:len(line) - len(rest)]
+        if "\t" in indent or len(indent) >= 4:  # would be an indented code block
+            lines.append(f"&#{ord(line[0])};" + line[1:])
+            continue
+        if m := _MD_BLOCK_START.match(rest):
+            rest = (m[1] + "\\" + m[2] if m[1] else "\\" + m[0]) + rest[m.end():]
+        lines.append(indent + rest)
+    return "\n".join(lines)
 
 
 def _one_line(text: str) -> str:
@@ -119,9 +165,16 @@ def export_json_text(bookmarks: Iterable[Bookmark]) -> str:
     return json.dumps(export_json(bookmarks), ensure_ascii=False, indent=2) + "\n"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A text cell no spreadsheet runs: one that would start a formula gets a leading ``'``."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def export_csv(bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta] | None = None) -> str:
-    """Readwise-style CSV (meant for Readwise import, not for spreadsheets: cells are not escaped
-    against formula injection)."""
+    """Readwise-style CSV; text cells pass through :func:`csv_cell` (no formula injection)."""
     metas = metas or {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -129,14 +182,43 @@ def export_csv(bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta] |
     for bm in sorted(bookmarks, key=lambda b: (b.created, b.uuid)):
         meta = metas.get(bm.article_id)
         created = bm.created.replace("T", " ").replace("Z", "")[:19]
-        writer.writerow([bm.quote, meta.title if meta else bm.title, (meta.source if meta else None) or "",
-                         (meta.url if meta else None) or "", bm.note, bm.pos_start, created])
+        texts = [bm.quote, meta.title if meta else bm.title, (meta.source if meta else None) or "",
+                 (meta.url if meta else None) or "", bm.note]
+        writer.writerow([csv_cell(t) for t in texts] + [bm.pos_start, created])
     return buf.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file + rename (never a half-written export)."""
-    atomic_write_text(path, text, newline="")
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+
+
+def write_export(path: Path | str, text: str) -> None:
+    """Write an export to the user's ``path``:
+
+    - through a symbolic link (the link stays; the file it points to gets the text);
+    - only to a regular file or a new one: a folder, device, pipe or socket raises
+      :class:`BookmarkError` before anything is written (standard output is ``-o -``);
+    - atomically: a temporary file beside the target, flushed to disk, renamed over it — the old
+      file stays whole if anything fails;
+    - an existing file keeps its permission bits; a new one gets the usual mode (0666 less the umask);
+    - a write error raises :class:`OSError` (the temporary file is removed).
+    """
+    try:
+        st = os.stat(path)  # through links (also /dev/stdout's to a pipe, which realpath cannot name)
+    except FileNotFoundError:
+        st = None  # a new file, or a dangling link: created where the link points
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+        raise BookmarkError(f"{make_safe(str(path))} is {kind}, not a regular file: nothing was written "
+                            "(for standard output leave out -o or use -o -)")
+    atomic_write_text(os.path.realpath(path), text, newline="", sync=True,
+                      mode=stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0o077)  # reading it means setting it (the CLI has one thread)
+    os.umask(mask)
+    return mask
 
 
 # -- import ---------------------------------------------------------------------------------------
