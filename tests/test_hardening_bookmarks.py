@@ -58,7 +58,7 @@ def test_export_refuses_a_pipe_a_device_or_a_folder_and_leaves_it_alone(corpus, 
     os.mkfifo(fifo)
     to_device = tmp_path / "full"  # a link to a device: the old code replaced the link, never /dev/full
     to_device.symlink_to("/dev/full")
-    for target, kind in [(fifo, "a named pipe"), (to_device, "a character device"), (tmp_path, "a folder")]:
+    for target, kind in [(fifo, "a pipe"), (to_device, "a character device"), (tmp_path, "a folder")]:
         assert export(corpus, "--format", "json", "-o", str(target)) == 1
         err = capsys.readouterr().err
         assert kind in err and "nothing was written" in err and "-o -" in err, err
@@ -307,5 +307,5 @@ def test_csv_cells_never_start_a_formula(start):
 def test_write_export_refuses_before_writing_anything(tmp_path):
     fifo = tmp_path / "p"
     os.mkfifo(fifo)
-    with pytest.raises(BookmarkError, match="named pipe"):
+    with pytest.raises(BookmarkError, match="a pipe"):
         write_export(fifo, "x")

@@ -189,7 +189,7 @@ def export_csv(bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta] |
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"))
+          (stat.S_ISFIFO, "a pipe"), (stat.S_ISSOCK, "a socket"))
 
 
 def write_export(path: Path | str, text: str) -> None:
