@@ -118,6 +118,7 @@ class ReaderApp(App):
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
         self.events_wanted = bool(wanted) if wanted is not None else self.size.width >= 130
         self._layout_panes()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.update_legend())  # label colours
         self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
         if not cached.articles:
             self.set_status("Reading the articles folder…")
@@ -242,10 +243,6 @@ class ReaderApp(App):
         view = self.query_one(ArticleView)
         self.query_one("#legend", Static).update(legend_content(view.annotations, view.show_entities,
                                                                 self.ingest_state, app_label_styles(self)))
-
-    def watch_theme(self) -> None:
-        if self.is_mounted and self.screen.query("#legend"):
-            self.update_legend()  # the label colours are the theme's
 
     # search --------------------------------------------------------------------------------------------
     def action_search(self) -> None:

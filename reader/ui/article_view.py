@@ -53,7 +53,9 @@ INLINE_STYLES = {
     "image": "italic $text-muted",
 }
 # Entity label colours: reader.ui.palette (distinct in every theme and colour depth, opaque so a
-# label looks the same on the cursor row). No entity style uses reverse alone: the selection does.
+# label looks the same on the cursor row). No label style uses reverse: the selection does, a cue
+# that is not a colour (the theme's selection colour looked like an organisation).
+SELECTION_STYLE = "reverse"
 MATCH_STYLE = "bold reverse"
 BOOKMARK_STYLE = "underline"
 ENTITY_CURSOR_STYLE = "bold underline reverse"
@@ -144,7 +146,6 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--heading", "article-view--h1", "article-view--quote", "article-view--code",
         "article-view--table-head", "article-view--table-row",
         "article-view--cursor", "article-view--cursor-bar", "article-view--bookmark-bar",
-        "article-view--selection",
     }
     # a stable gutter: the scrollbar appearing never changes the wrapping width
     DEFAULT_CSS = "ArticleView { overflow-x: hidden; scrollbar-gutter: stable; }"
@@ -450,8 +451,7 @@ class ArticleView(ScrollView, can_focus=True):
             if span is not None:
                 a, b = span
                 b = len(content) if b == -1 else b
-                sel_style = self.get_visual_style("article-view--selection")
-                content = content.stylize(sel_style, a, b)
+                content = content.stylize(SELECTION_STYLE, a, b)
         parse = self.app.stylesheet.parse_style
 
         def put(part: Content, x: int) -> None:

@@ -42,6 +42,7 @@ _SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "1
 TINTS = (0.3, 0.25, 0.35, 0.2, 0.4, 0.45, 0.5, 0.55, 0.6)  # tried in this order
 MIN_CONTRAST = 4.5  # WCAG AA body text, or 70% of the theme's own text contrast where that is lower
 MIN_DISTANCE = 40  # between two colours as shown (Rich's "redmean" distance, 0–765)
+FOCUS_TINT = 0.02  # of the foreground over the article's background when it has focus (styles/reader.tcss)
 
 
 def colour_depth(color_system: str | None) -> str:
@@ -97,7 +98,7 @@ def _label_styles(background: str, foreground: str, depth: str, ansi: bool) -> t
         return tuple((label, _ansi_style(n, ansi=False)) for label, (_hue, n) in HUES.items())
     page, text = shown(bg, depth), shown(fg, depth)
     need = min(MIN_CONTRAST, 0.7 * contrast(text, page))
-    placed: list[tuple[int, int, int]] = [page]
+    placed: list[tuple[int, int, int]] = [page, shown(bg.blend(fg, FOCUS_TINT), depth)]  # the page, focused or not
     styles = []
     for label, (hue, n) in HUES.items():
         for alpha in TINTS:

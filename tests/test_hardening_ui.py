@@ -1,0 +1,261 @@
+"""Issue 10, seen by a newcomer: the article keeps a readable width on small terminals, and the six
+entity labels, the selection and the current event stay apart in every theme and colour depth."""
+
+from __future__ import annotations
+
+import pytest
+from rich._palettes import EIGHT_BIT_PALETTE, STANDARD_PALETTE
+from rich.color import ColorSystem, ColorType
+
+from conftest import BUNDLED, reader_open, write_article
+from reader import annotations as ann_store
+from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
+from reader.corpus import load_article, load_folder
+from reader.events.model import Event, EventMention
+from reader.events.store import EventSet
+from reader.ui.article_list import ArticleList
+from reader.ui.article_view import ArticleView
+from reader.ui.events import EventsPanel, event_row
+from reader.ui.layout import ARTICLE_CHROME, ARTICLE_MIN_TEXT, EVENTS_WIDTH, LIST_MIN, plan_panes
+
+# --- layout ------------------------------------------------------------------------------------------
+
+
+def test_the_pane_plan_keeps_the_article_readable_and_gives_way_in_order():
+    for width in range(ARTICLE_MIN_TEXT + ARTICLE_CHROME, 260):
+        for events in (False, True):
+            plan = plan_panes(width, events)
+            beside = EVENTS_WIDTH if plan.events == "beside" else 0
+            article = width - plan.list_width - beside
+            assert article - ARTICLE_CHROME >= ARTICLE_MIN_TEXT, (width, events, plan)
+            assert plan.list_width == 0 or plan.list_width >= LIST_MIN
+            assert bool(plan.events) == events
+            if plan.events == "below":  # only when even the list hidden leaves no room beside
+                assert width - EVENTS_WIDTH - ARTICLE_CHROME < ARTICLE_MIN_TEXT
+            if plan.list_width == 0:  # only when the list at its narrowest leaves no room
+                assert width - beside - LIST_MIN - ARTICLE_CHROME < ARTICLE_MIN_TEXT
+
+
+def _events_for(article_id: str, passages: int) -> EventSet:
+    """A few dated events on the open article (the real ones need the spaCy ingest)."""
+    events = []
+    for k in range(4):
+        day = f"2023-04-{20 + k}"
+        mention = EventMention(article_id, min(k, passages - 1), 0, 10, f"Événement numéro {k}", day,
+                               f"2023-04-{21 + k}", "day")
+        events.append(Event(f"ev-{k}", day, f"2023-04-{21 + k}", "day", f"Événement numéro {k}", [], [mention]))
+    return EventSet(events, {article_id: "x"})
+
+
+async def _with_events(app, pilot, shown: bool) -> None:
+    app._events_loaded(_events_for(app.article.id, len(app.article.passages)))
+    await pilot.pause()
+    if bool(app.query_one(EventsPanel).display) != shown:
+        await pilot.press("v")
+    await pilot.pause()
+    await pilot.pause()
+
+
+def _text_columns(view: ArticleView) -> int:
+    """Columns of text in a paragraph row: the view's content width less the cursor and bookmark gutters."""
+    paragraph = next(p for p in view.article.passages if p.kind == "paragraph")
+    return view.scrollable_content_region.width - sum(view._gutters(paragraph))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (100, 30), (120, 40)])
+@pytest.mark.parametrize("events", [False, True], ids=["no-events", "events"])
+async def test_the_article_keeps_40_columns_and_every_shown_pane_is_usable(size, events):
+    async with reader_open(BUNDLED, size) as (app, pilot, view):
+        await _with_events(app, pilot, events)
+        assert view.has_focus
+        assert _text_columns(view) >= ARTICLE_MIN_TEXT, (size, events, view.region)
+        rows = [view.row_strip(r).cell_length for r in range(*view.passage_row_range(0))]
+        assert all(n == view._width for n in rows)  # painted to the width, nothing cut
+        assert view.region.height >= 8, "the article shows a screenful of rows"
+        lst, panel = app.query_one(ArticleList), app.query_one(EventsPanel)
+        shown = [w for w in (lst, view, panel) if w.display and w.region.area]
+        for a in shown:  # side by side or stacked, never on top of each other
+            for b in shown:
+                assert a is b or not a.region.overlaps(b.region), (a, b)
+        if lst in shown:
+            assert lst.region.width >= LIST_MIN and lst.region.height >= 8
+        assert (panel in shown) == events
+        if events:
+            options = panel.query_one("#events-list")
+            assert options.region.width >= 30 and options.region.height >= 3, options.region
+            assert "20 Apr 2023" in "\n".join(s.text for s in panel.query_one("#events-list").render_lines(
+                options.region.reset_offset))
+
+
+async def test_on_a_narrow_terminal_the_list_and_the_reading_side_take_turns():
+    async with reader_open(BUNDLED, (60, 20)) as (app, pilot, view):
+        await _with_events(app, pilot, True)
+        lst, panel = app.query_one(ArticleList), app.query_one(EventsPanel)
+        assert panel.display and panel.region.y > view.region.y, "the events panel is below the article"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert lst.has_focus and lst.region.width == 60 and not view.region.width and not panel.display
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.pause()
+        assert view.has_focus and panel.display and _text_columns(view) >= ARTICLE_MIN_TEXT
+
+
+async def test_v_from_the_list_shows_the_reading_side_where_the_list_must_give_way():
+    async with reader_open(BUNDLED, (100, 30)) as (app, pilot, view):
+        await _with_events(app, pilot, False)
+        lst, panel = app.query_one(ArticleList), app.query_one(EventsPanel)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert lst.has_focus and lst.region.width and view.region.width  # side by side without the panel
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.pause()
+        assert panel.display and view.has_focus and not lst.display
+        assert panel.region.x >= view.region.right and _text_columns(view) >= ARTICLE_MIN_TEXT
+
+
+# --- entity colours, selection, current event --------------------------------------------------------
+
+WORDS = {"PER": "Alice", "ORG": "Acme", "LOC": "Paris", "DATE": "lundi", "MONEY": "cent euros", "MISC": "Linux"}
+BODY = ("Alice de Acme part pour Paris lundi avec cent euros et Linux.\n\n"
+        "Un second paragraphe où Alice revient.\n\nUn troisième.")
+SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
+
+
+def _annotated(folder):
+    write_article(folder, "a.md", "a", "Six étiquettes", BODY, language="fr", published="2023-04-19")
+    meta = load_folder(folder).articles[0]
+    art = load_article(meta)
+    mentions = []
+    for p in art.passages:
+        for label, word in WORDS.items():
+            at = p.text.find(word)
+            if at >= 0:
+                mentions.append(Mention(p.index, at, at + len(word), word, label, f"{label}:{word.lower()}"))
+    ann_store.save(Annotations(meta.id, meta.content_hash, "fr", "test-model", None, mentions,
+                               [EntityInfo(f"{lb}:{w.lower()}", lb, w, 1) for lb, w in WORDS.items()]))
+    assert {m.label for m in mentions} == set(LABEL_NAMES), "every label of the real label set"
+    return mentions
+
+
+def _label_segments(view: ArticleView, passage: int):
+    """label → the rich Style its text is painted with in ``passage``."""
+    by_word = {word: label for label, word in WORDS.items()}
+    text_at = {}
+    for row in range(*view.passage_row_range(passage)):
+        for seg in view.row_strip(row):
+            if seg.text in by_word:
+                text_at.setdefault(by_word[seg.text], seg.style)
+    return text_at
+
+
+def _rgb(color, system, default):
+    """The RGB a terminal of that colour system shows for a rich colour."""
+    if color is None or color.is_default:
+        return default
+    c = color.downgrade(system)
+    if c.triplet is not None:
+        return tuple(c.triplet)
+    return tuple(EIGHT_BIT_PALETTE[c.number] if c.type == ColorType.EIGHT_BIT else STANDARD_PALETTE[c.number])
+
+
+def _luminance(rgb) -> float:
+    def channel(x: int) -> float:
+        x /= 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+
+
+def _contrast(a, b) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _distance(a, b) -> float:  # Rich's redmean distance, the one its palette matching uses
+    mean = (a[0] + b[0]) // 2
+    dr, dg, db = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+    return (((512 + mean) * dr * dr >> 8) + 4 * dg * dg + ((767 - mean) * db * db >> 8)) ** 0.5
+
+
+async def test_six_labels_stay_apart_and_readable_in_every_theme_and_colour_depth(tmp_path, monkeypatch):
+    _annotated(tmp_path)
+    async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
+        view.set_cursor(2)  # the labelled passage is off the cursor row
+        await pilot.pause()
+        themes = sorted(app.available_themes)
+        assert len(themes) >= 20
+        checked = 0
+        for theme in themes:
+            app.theme = theme
+            await pilot.pause()
+            ansi = app.current_theme.ansi
+            for depth, system in SYSTEMS.items():
+                monkeypatch.setenv("READER_COLOR_DEPTH", depth)
+                view.refresh_highlights()
+                styles = _label_segments(view, 0)
+                assert set(styles) == set(WORDS), (theme, depth, styles)
+                page_style = view.get_visual_style().rich_style
+                page = _rgb(page_style.bgcolor, system, (0, 0, 0))
+                text = _rgb(page_style.color, system, (255, 255, 255))
+                baseline = _contrast(text, page)
+                shown = {}
+                for label, style in styles.items():
+                    bg, fg = _rgb(style.bgcolor, system, page), _rgb(style.color, system, text)
+                    flags = (style.bold, style.italic, style.underline, style.reverse)
+                    shown[label] = (bg, fg, flags)
+                    where = (theme, depth, label)
+                    # readable: WCAG AA, or 70% of the theme's own text contrast where that is lower
+                    assert _contrast(fg, bg) >= min(4.5, 0.7 * baseline), where
+                    if not ansi:  # (an ANSI theme's page is the terminal's default colour: unknown)
+                        assert _distance(bg, page) >= 40, ("the label's colour shows on the page",) + where
+                    assert not style.reverse, where  # reverse is the selection's cue
+                labels = list(shown)
+                for i, a in enumerate(labels):
+                    for b in labels[i + 1:]:
+                        assert shown[a] != shown[b], (theme, depth, a, b)
+                        assert _distance(shown[a][0], shown[b][0]) >= 40, (theme, depth, a, b, shown[a], shown[b])
+                checked += 1
+        assert checked == 3 * len(themes)
+
+
+async def test_a_label_looks_the_same_on_the_cursor_row_and_in_the_legend(tmp_path):
+    _annotated(tmp_path)
+    async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
+        for theme in ("textual-dark", "textual-light", "nord", "solarized-light"):
+            app.theme = theme
+            await pilot.pause()
+            view.set_cursor(1)
+            await pilot.pause()
+            off = _label_segments(view, 0)
+            view.set_cursor(0)
+            await pilot.pause()
+            on = _label_segments(view, 0)
+            assert view.has_cursor_bar(0) and not view.has_cursor_bar(1)
+            for label in WORDS:
+                assert (on[label].bgcolor, on[label].color) == (off[label].bgcolor, off[label].color), (theme, label)
+            legend = app.query_one("#legend")
+            strips = legend.render_lines(legend.content_region.reset_offset)
+            chips = {seg.text.strip(): seg.style for strip in strips for seg in strip if seg.text.strip()}
+            for label, name in LABEL_NAMES.items():
+                assert chips[name].bgcolor == off[label].bgcolor, (theme, label, "legend follows the theme")
+
+
+async def test_the_selection_is_reverse_video_unlike_any_label(tmp_path):
+    _annotated(tmp_path)
+    async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
+        labels = _label_segments(view, 0)
+        await pilot.press("s")  # keyboard selection: the first sentence of the passage under the cursor
+        await pilot.pause()
+        first, _ = view.passage_row_range(0)
+        painted = view._paint(first, view.text_selection)
+        selected = [seg for seg in painted if seg.text.strip() and seg.style and seg.style.reverse]
+        assert "Acme" in "".join(seg.text for seg in selected), "the selected text is drawn in reverse video"
+        assert not any(style.reverse for style in labels.values())
+
+
+def test_the_current_event_has_a_marker_besides_its_colour():
+    event = _events_for("a", 1).all()[0]
+    assert str(event_row(event, "a", True)).startswith("▶")
+    assert not str(event_row(event, "a", False)).startswith("▶")
