@@ -4,19 +4,16 @@ entity labels, the selection and the current event stay apart in every theme and
 from __future__ import annotations
 
 import pytest
-from rich._palettes import EIGHT_BIT_PALETTE, STANDARD_PALETTE
-from rich.color import ColorSystem, ColorType
 
-from conftest import BUNDLED, reader_open, write_article
-from reader import annotations as ann_store
-from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
-from reader.corpus import load_article, load_folder
+from conftest import BUNDLED, reader_open
+from reader.annotations import LABEL_NAMES
 from reader.events.model import Event, EventMention
 from reader.events.store import EventSet
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.events import EventsPanel, event_row
 from reader.ui.layout import ARTICLE_CHROME, ARTICLE_MIN_TEXT, EVENTS_WIDTH, LIST_MIN, plan_panes
+from test_theme_contrast import WORDS, annotated, label_segments
 
 # --- layout ------------------------------------------------------------------------------------------
 
@@ -115,123 +112,21 @@ async def test_v_from_the_list_shows_the_reading_side_where_the_list_must_give_w
         assert panel.region.x >= view.region.right and _text_columns(view) >= ARTICLE_MIN_TEXT
 
 
-# --- entity colours, selection, current event --------------------------------------------------------
-
-WORDS = {"PER": "Alice", "ORG": "Acme", "LOC": "Paris", "DATE": "lundi", "MONEY": "cent euros", "MISC": "Linux"}
-BODY = ("Alice de Acme part pour Paris lundi avec cent euros et Linux.\n\n"
-        "Un second paragraphe où Alice revient.\n\nUn troisième.")
-SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
-
-
-def _annotated(folder):
-    write_article(folder, "a.md", "a", "Six étiquettes", BODY, language="fr", published="2023-04-19")
-    meta = load_folder(folder).articles[0]
-    art = load_article(meta)
-    mentions = []
-    for p in art.passages:
-        for label, word in WORDS.items():
-            at = p.text.find(word)
-            if at >= 0:
-                mentions.append(Mention(p.index, at, at + len(word), word, label, f"{label}:{word.lower()}"))
-    ann_store.save(Annotations(meta.id, meta.content_hash, "fr", "test-model", None, mentions,
-                               [EntityInfo(f"{lb}:{w.lower()}", lb, w, 1) for lb, w in WORDS.items()]))
-    assert {m.label for m in mentions} == set(LABEL_NAMES), "every label of the real label set"
-    return mentions
-
-
-def _label_segments(view: ArticleView, passage: int):
-    """label → the rich Style its text is painted with in ``passage``."""
-    by_word = {word: label for label, word in WORDS.items()}
-    text_at = {}
-    for row in range(*view.passage_row_range(passage)):
-        for seg in view.row_strip(row):
-            if seg.text in by_word:
-                text_at.setdefault(by_word[seg.text], seg.style)
-    return text_at
-
-
-def _rgb(color, system, default):
-    """The RGB a terminal of that colour system shows for a rich colour."""
-    if color is None or color.is_default:
-        return default
-    c = color.downgrade(system)
-    if c.triplet is not None:
-        return tuple(c.triplet)
-    return tuple(EIGHT_BIT_PALETTE[c.number] if c.type == ColorType.EIGHT_BIT else STANDARD_PALETTE[c.number])
-
-
-def _luminance(rgb) -> float:
-    def channel(x: int) -> float:
-        x /= 255
-        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
-
-
-def _contrast(a, b) -> float:
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _distance(a, b) -> float:  # Rich's redmean distance, the one its palette matching uses
-    mean = (a[0] + b[0]) // 2
-    dr, dg, db = a[0] - b[0], a[1] - b[1], a[2] - b[2]
-    return (((512 + mean) * dr * dr >> 8) + 4 * dg * dg + ((767 - mean) * db * db >> 8)) ** 0.5
-
-
-async def test_six_labels_stay_apart_and_readable_in_every_theme_and_colour_depth(tmp_path, monkeypatch):
-    _annotated(tmp_path)
-    async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
-        view.set_cursor(2)  # the labelled passage is off the cursor row
-        await pilot.pause()
-        themes = sorted(app.available_themes)
-        assert len(themes) >= 20
-        checked = 0
-        for theme in themes:
-            app.theme = theme
-            await pilot.pause()
-            ansi = app.current_theme.ansi
-            for depth, system in SYSTEMS.items():
-                monkeypatch.setenv("READER_COLOR_DEPTH", depth)
-                view.refresh_highlights()
-                styles = _label_segments(view, 0)
-                assert set(styles) == set(WORDS), (theme, depth, styles)
-                page_style = view.get_visual_style().rich_style
-                page = _rgb(page_style.bgcolor, system, (0, 0, 0))
-                text = _rgb(page_style.color, system, (255, 255, 255))
-                baseline = _contrast(text, page)
-                shown = {}
-                for label, style in styles.items():
-                    bg, fg = _rgb(style.bgcolor, system, page), _rgb(style.color, system, text)
-                    flags = (style.bold, style.italic, style.underline, style.reverse)
-                    shown[label] = (bg, fg, flags)
-                    where = (theme, depth, label)
-                    # readable: WCAG AA, or 70% of the theme's own text contrast where that is lower
-                    assert _contrast(fg, bg) >= min(4.5, 0.7 * baseline), where
-                    if not ansi:  # (an ANSI theme's page is the terminal's default colour: unknown)
-                        assert _distance(bg, page) >= 40, ("the label's colour shows on the page",) + where
-                    assert not style.reverse, where  # reverse is the selection's cue
-                labels = list(shown)
-                for i, a in enumerate(labels):
-                    for b in labels[i + 1:]:
-                        assert shown[a] != shown[b], (theme, depth, a, b)
-                        assert _distance(shown[a][0], shown[b][0]) >= 40, (theme, depth, a, b, shown[a], shown[b])
-                checked += 1
-        assert checked == 3 * len(themes)
+# --- entity colours (every theme and depth: test_theme_contrast.py), selection, current event ----------
 
 
 async def test_a_label_looks_the_same_on_the_cursor_row_and_in_the_legend(tmp_path):
-    _annotated(tmp_path)
+    annotated(tmp_path)
     async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
         for theme in ("textual-dark", "textual-light", "nord", "solarized-light"):
             app.theme = theme
             await pilot.pause()
             view.set_cursor(1)
             await pilot.pause()
-            off = _label_segments(view, 0)
+            off = label_segments(view, 0)
             view.set_cursor(0)
             await pilot.pause()
-            on = _label_segments(view, 0)
+            on = label_segments(view, 0)
             assert view.has_cursor_bar(0) and not view.has_cursor_bar(1)
             for label in WORDS:
                 assert (on[label].bgcolor, on[label].color) == (off[label].bgcolor, off[label].color), (theme, label)
@@ -243,9 +138,9 @@ async def test_a_label_looks_the_same_on_the_cursor_row_and_in_the_legend(tmp_pa
 
 
 async def test_the_selection_is_reverse_video_unlike_any_label(tmp_path):
-    _annotated(tmp_path)
+    annotated(tmp_path)
     async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
-        labels = _label_segments(view, 0)
+        labels = label_segments(view, 0)
         await pilot.press("s")  # keyboard selection: the first sentence of the passage under the cursor
         await pilot.pause()
         first, _ = view.passage_row_range(0)
