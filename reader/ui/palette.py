@@ -21,9 +21,8 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from rich._palettes import EIGHT_BIT_PALETTE, STANDARD_PALETTE
+from rich.color import EIGHT_BIT_PALETTE, STANDARD_PALETTE, ColorSystem  # the palettes its downgrade matches
 from rich.color import Color as RichColor
-from rich.color import ColorSystem
 from textual.color import Color
 from textual.style import Style
 
