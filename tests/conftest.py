@@ -20,6 +20,7 @@ def isolated_xdg(tmp_path_factory, monkeypatch):
         (base / var).mkdir()
         monkeypatch.setenv(var, str(base / var))
     monkeypatch.delenv("READER_ARTICLES", raising=False)
+    monkeypatch.setenv("READER_COLOR_DEPTH", "truecolor")  # entity colours as in truecolor, whatever $TERM says
     return base
 
 

@@ -31,6 +31,8 @@ from reader.ui.commands import COMMANDS, bindings
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
 from reader.ui.help import HelpScreen
+from reader.ui.layout import plan_panes
+from reader.ui.palette import app_label_styles
 from reader.ui.search import OpenHit, SearchScreen
 
 
@@ -113,11 +115,10 @@ class ReaderApp(App):
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
         lst.set_articles(cached.articles)
         lst.focus()
-        self._layout_panes()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
-        width = self.size.width
-        # automatic: shown on wide terminals; never by default where the article would be squeezed
-        self.query_one(EventsPanel).display = (bool(wanted) and width >= 100) if wanted is not None else width >= 130
+        self.events_wanted = bool(wanted) if wanted is not None else self.size.width >= 130
+        self._layout_panes()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self.update_legend())  # label colours
         self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
         if not cached.articles:
             self.set_status("Reading the articles folder…")
@@ -241,7 +242,7 @@ class ReaderApp(App):
     def update_legend(self) -> None:
         view = self.query_one(ArticleView)
         self.query_one("#legend", Static).update(legend_content(view.annotations, view.show_entities,
-                                                                self.ingest_state))
+                                                                self.ingest_state, app_label_styles(self)))
 
     # search --------------------------------------------------------------------------------------------
     def action_search(self) -> None:
@@ -327,16 +328,22 @@ class ReaderApp(App):
         panel.show_undated = not panel.show_undated
         self.state["events_undated"] = panel.show_undated
         self.save_state()
-        if not panel.display:
-            panel.display = True
+        if not self.events_wanted:
+            self.events_wanted = True
+            self._show_events_panel()
         self.show_events()
         self.set_status("Events panel: undated events " + ("listed" if panel.show_undated else "hidden"))
 
     def action_toggle_events(self) -> None:
-        panel = self.query_one(EventsPanel)
-        panel.display = not panel.display
-        self.state["events_panel"] = bool(panel.display)
+        self.events_wanted = not self.events_wanted
+        self.state["events_panel"] = self.events_wanted
         self.save_state()
+        self._show_events_panel()
+
+    def _show_events_panel(self) -> None:
+        self._layout_panes()
+        if self.events_wanted and not self.query_one(EventsPanel).display:
+            self.focus_pane(self.query_one(ArticleView))  # the list had the width to itself: show the reading side
 
     def on_events_panel_chosen(self, message: EventsPanel.Chosen) -> None:
         event = self.event_set.event(message.event_id) if self.event_set else None
@@ -550,7 +557,7 @@ class ReaderApp(App):
                 count = index.article_count(mention.entity)
             except Exception:
                 count = None
-        self.set_status(describe_mention(mention, view.annotations, count))
+        self.set_status(describe_mention(mention, view.annotations, count, app_label_styles(self)))
 
     def action_back(self) -> None:
         view = self.query_one(ArticleView)
@@ -783,7 +790,7 @@ class ReaderApp(App):
         current = next((i for i, w in enumerate(order) if w.has_focus), -1)
         self.focus_pane(order[(current + 1) % len(order)])
 
-    SINGLE_PANE_BELOW = 72  # columns: narrower, the list and the article take the whole width in turn
+    events_wanted = False  # the events panel is shown (v), where there is a reading pane to show it with
 
     def on_resize(self, event) -> None:
         self._layout_panes(event.size.width)  # self.size is updated after this handler
@@ -791,18 +798,25 @@ class ReaderApp(App):
     def on_descendant_focus(self, event) -> None:
         self._layout_panes()
 
-    def _layout_panes(self, width: int | None = None) -> None:
-        """Side by side on a wide terminal; on a narrow one, the pane that has focus fills the width."""
+    def _layout_panes(self, width: int | None = None, reading: bool | None = None) -> None:
+        """Arrange the panes so the article keeps a readable width (see reader.ui.layout): the list
+        narrows, then the list and the reading pane take the width in turn (the one with focus, or
+        ``reading``), then the events panel goes below the article."""
         try:
             panes = self.screen.query_one("#panes")
         except Exception:  # another screen (search, help…) is on top: nothing to arrange
             return
-        single = (self.size.width if width is None else width) < self.SINGLE_PANE_BELOW
-        focused = self.screen.focused
-        reading = panes.has_class("-reading") if focused is None else not isinstance(focused, ArticleList)
+        plan = plan_panes(self.size.width if width is None else width, self.events_wanted)
+        single = plan.list_width == 0
+        if reading is None:
+            focused = self.screen.focused
+            reading = panes.has_class("-reading") if focused is None else not isinstance(focused, ArticleList)
         panes.set_class(single, "-single")
         panes.set_class(single and reading, "-reading")
         panes.set_class(single and not reading, "-listing")
+        panes.set_class(plan.events == "below", "-events-below")
+        self.query_one(ArticleList).styles.width = None if single else plan.list_width
+        self.query_one(EventsPanel).display = bool(plan.events) and not (single and not reading)
 
     def action_focus_list(self) -> None:
         self.focus_pane(self.query_one(ArticleList))
@@ -812,8 +826,7 @@ class ReaderApp(App):
         panes = self.query_one("#panes")
         reading = not isinstance(widget, ArticleList)
         if panes.has_class("-single") and panes.has_class("-reading") != reading:
-            panes.set_class(reading, "-reading")
-            panes.set_class(not reading, "-listing")
+            self._layout_panes(reading=reading)
             self.call_after_refresh(widget.focus)  # once its pane is displayed
         else:
             widget.focus()

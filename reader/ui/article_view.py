@@ -42,6 +42,7 @@ from reader.annotations import Annotations, Mention
 from reader.corpus import Article
 from reader.passages import CELL_SEPARATOR, Passage
 from reader.ui.commands import bindings
+from reader.ui.palette import app_label_styles
 
 INLINE_STYLES = {
     "em": "italic",
@@ -51,15 +52,10 @@ INLINE_STYLES = {
     "strike": "strike",
     "image": "italic $text-muted",
 }
-# Background tints from the theme: readable on dark and light themes alike.
-LABEL_STYLES = {
-    "PER": "on $secondary 25%",
-    "ORG": "on $primary 25%",
-    "LOC": "on $success 25%",
-    "DATE": "on $warning 25%",
-    "MONEY": "on $error 20%",
-    "MISC": "on $accent 25%",
-}
+# Entity label colours: reader.ui.palette (distinct in every theme and colour depth, opaque so a
+# label looks the same on the cursor row). No label style uses reverse: the selection does, a cue
+# that is not a colour (the theme's selection colour looked like an organisation).
+SELECTION_STYLE = "reverse"
 MATCH_STYLE = "bold reverse"
 BOOKMARK_STYLE = "underline"
 ENTITY_CURSOR_STYLE = "bold underline reverse"
@@ -375,8 +371,10 @@ class ArticleView(ScrollView, can_focus=True):
         for span in p.spans:
             content = content.stylize(INLINE_STYLES.get(span.style, ""), span.start, span.end)
         if self.show_entities:
+            labels = app_label_styles(self.app)
             for m in self._by_passage.get(index, ()):
-                content = content.stylize(LABEL_STYLES.get(m.label, ""), m.start, m.end)
+                if m.label in labels:
+                    content = content.stylize(labels[m.label], m.start, m.end)
             focus = self.focused_mention()
             if focus is not None and self.entity_cursor and self.entity_cursor[0] == index:
                 content = content.stylize(ENTITY_CURSOR_STYLE, focus.start, focus.end)
@@ -453,8 +451,7 @@ class ArticleView(ScrollView, can_focus=True):
             if span is not None:
                 a, b = span
                 b = len(content) if b == -1 else b
-                sel_style = self.screen.get_visual_style("screen--selection")
-                content = content.stylize(sel_style, a, b)
+                content = content.stylize(SELECTION_STYLE, a, b)
         parse = self.app.stylesheet.parse_style
 
         def put(part: Content, x: int) -> None:

@@ -9,11 +9,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.annotations import LABEL_NAMES, Annotations, Mention
-from reader.ui.article_view import LABEL_STYLES
 
 
 def entity_index(folder: Path):
@@ -28,10 +28,11 @@ def entity_index(folder: Path):
         return None
 
 
-def legend_content(annotations: Annotations | None, enabled: bool, state: str) -> Content:
+def legend_content(annotations: Annotations | None, enabled: bool, state: str, styles: dict[str, Style]) -> Content:
+    """The legend under the article; ``styles``: the label styles (reader.ui.palette.app_label_styles)."""
     parts: list[Content] = [Content("Entities ").stylize("bold")]
     for label, name in LABEL_NAMES.items():
-        parts.append(Content(f" {name} ").stylize(LABEL_STYLES[label]))
+        parts.append(Content(f" {name} ").stylize(styles[label]))
         parts.append(Content(" "))
     if not enabled:
         note = "highlighting off (x)"
@@ -45,7 +46,8 @@ def legend_content(annotations: Annotations | None, enabled: bool, state: str) -
     return Content.assemble(*parts)
 
 
-def describe_mention(mention: Mention, annotations: Annotations | None, articles: int | None) -> Content:
+def describe_mention(mention: Mention, annotations: Annotations | None, articles: int | None,
+                     styles: dict[str, Style]) -> Content:
     name = mention.text
     if annotations:
         for ent in annotations.entities:
@@ -53,7 +55,7 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
                 name = ent.name
                 break
     bits = [Content(name).stylize("bold"),
-            Content(f" {LABEL_NAMES.get(mention.label, mention.label)} ").stylize(LABEL_STYLES.get(mention.label, ""))]
+            Content(f" {LABEL_NAMES.get(mention.label, mention.label)} ").stylize(styles.get(mention.label, ""))]
     if mention.label == "DATE" and mention.date_start:
         from reader.ui.events import human_date
 
