@@ -190,11 +190,12 @@ def discard(path: Path | str, name: str = "cache", reason: BaseException | str |
 
 
 def log_rebuild(name: str, path: Path | str, reason: BaseException | str) -> None:
+    """Say that a cache was found damaged and is rebuilt; counted in :data:`rebuilds_count`."""
     global rebuilds_count
     rebuilds_count += 1
     from reader.passages import make_safe  # the reason may quote the file's (garbled) text
 
-    log.warning("reader: the %s cache %s was damaged (%s); it was deleted and is being rebuilt", name,
+    log.warning("reader: the %s cache %s was damaged (%s); it is being rebuilt", name,
                 make_safe(str(path)), make_safe(str(reason)[:200]))
 
 
