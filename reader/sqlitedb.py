@@ -100,7 +100,7 @@ def classify(exc: BaseException) -> str:
             return READONLY
         if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return FULL
-        return IOERR
+        return IOERR if exc.errno == errno.EIO else CANTOPEN
     return OTHER
 
 
