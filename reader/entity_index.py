@@ -10,7 +10,8 @@ annotation cache (:mod:`reader.annotations`)::
 caller names as re-annotated) are re-read; articles no longer in the corpus are dropped; an
 article without cached annotations yet is left out (and picked up by a later update). The
 ingest process writes (WAL mode, one transaction per update) while the reader reads. A corrupt
-or old-version file is deleted and rebuilt, never fatal.
+or old-version file is deleted and rebuilt, never fatal (:mod:`reader.sqlitedb`), also when the
+damage shows while rows are read: the reader then sees an empty index until the next update fills it.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ One SQLite file per corpus, ``paths.corpus_cache_dir(folder) / "events.sqlite"``
                                 index on (article_id, passage, start)
     entities(key, event, name)  one row per participant of an event (primary key (key, event))
 
-``PRAGMA user_version`` holds :data:`STORE_VERSION`; a file of another version, or corrupt, reads
-as None and is deleted and rebuilt by the next :func:`save_events`. A save writes everything in one
+``PRAGMA user_version`` holds :data:`STORE_VERSION` (opened through :mod:`reader.sqlitedb`); a file
+of another version reads as None and is replaced by the next :func:`save_events`; a damaged one is
+deleted where the damage shows — at load (None), while a set reads rows (the set then reads as empty)
+or at save (written anew) — so the next ingest links the events again. A save writes everything in one
 transaction: readers see the old result or the new one, never half of one. Rows are replaced only
 for events whose content changed (``events.digest``), so relinking a corpus where few articles
 changed writes little.

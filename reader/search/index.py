@@ -29,7 +29,9 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
   indexed — touch the index. Touched ids are marked dirty in the manifest before the commit, so a
   killed update is redone next time (``update_document`` is idempotent).
 - **Rebuilt, never fatal**: a missing index, an older schema version (another index name) or
-  anything that fails to open is wiped and rebuilt.
+  anything that fails to open is wiped and rebuilt. Damage a reader finds later (a bad postings
+  block, unreadable stored fields: :func:`is_damage`) leaves a ``.damaged`` marker: the searcher says
+  the index is being rebuilt, and the next update rebuilds it.
 - **Concurrency**: one writer at a time across processes (``search.lock``, waited for up to
   ``timeout`` seconds, then :func:`update_index` returns ``{"status": "locked"}``); readers never
   take a lock and keep working during an update.
