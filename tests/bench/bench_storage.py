@@ -13,27 +13,23 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
 import sys
 import tempfile
-import time
 from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_bookmarks import median_ms  # noqa: E402
 
 from reader import sqlitedb  # noqa: E402
 from reader.corpus import PASSAGES_VERSION, Catalogue, title_key  # noqa: E402
 
 
 def median_us(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e6)
-    return statistics.median(times)
+    return median_ms(fn, repeat) * 1000
 
 
 def fill(cat: Catalogue, n: int) -> None:
@@ -75,9 +71,12 @@ def main(argv: list[str] | None = None) -> int:
             cat._connect().close()
 
         print(f"storage (catalogue of {n:,} rows, median of {repeat})")
-        a, b = median_us(plain, repeat), median_us(checked, repeat)
+        a = b = 0.0
+        for _ in range(5):  # interleaved: machine load drifts hit both alike
+            a += median_us(plain, repeat) / 5
+            b += median_us(checked, repeat) / 5
         print(f"  plain connect + 256 list rows     {a:8.0f} µs   (before: no check)")
-        print(f"  open_cache    + 256 list rows     {b:8.0f} µs   (+{b - a:.0f} µs: version, probe)")
+        print(f"  open_cache    + 256 list rows     {b:8.0f} µs   ({b - a:+.0f} µs: version, probe)")
         print(f"  cached() + first 20 rows          {median_us(start, max(5, repeat // 10)) / 1000:8.1f} ms")
         print(f"  damaged catalogue rebuilt (empty) {median_us(rebuild, max(5, repeat // 10)):8.0f} µs")
     return 0
