@@ -395,14 +395,19 @@ _LAYOUT = sqlitedb.Layout("catalogue", CATALOGUE_VERSION, _SCHEMA, _upgrade,
 class Catalogue:
     """Cached metadata of a corpus folder (see module docstring). Thread-safe: one connection per call.
 
-    A damaged catalogue is deleted and rebuilt (:mod:`reader.sqlitedb`), found at open or while rows are read.
+    A damaged catalogue is deleted and rebuilt (:mod:`reader.sqlitedb`), found at open or while rows are read;
+    one that cannot be written (read-only cache folder, full disk) is done without: every scan then reads
+    the files again, until the next start.
     """
 
     def __init__(self, folder: Path, db_path: Path | None = None):
         from reader import paths
 
         self.folder = Path(folder).resolve()
-        self.db_path = db_path or paths.corpus_cache_dir(self.folder) / "catalogue.sqlite3"
+        try:
+            self.db_path = db_path or paths.corpus_cache_dir(self.folder) / "catalogue.sqlite3"
+        except OSError:  # the cache folder cannot be made: the articles are read without the catalogue
+            self.db_path = sqlitedb.MEMORY
 
     def _connect(self) -> sqlite3.Connection:
         return sqlitedb.open_cache(self.db_path, _LAYOUT)
@@ -413,7 +418,7 @@ class Catalogue:
             return LoadError(self.folder / name, error)
         return _meta_from_row(self.folder, (name, *columns))
 
-    @sqlitedb.rebuilds("catalogue")
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def cached(self) -> ScanResult:
         """What the last scan saw, without touching the article files (fast: for first paint).
 
@@ -440,7 +445,7 @@ class Catalogue:
 
     _LIST_COLUMNS = "name, id, title, hash, language, published, published_inferred, source, url, words"
 
-    @sqlitedb.rebuilds("catalogue")
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def _list_rows(self, names: list[str] | None) -> dict[str, tuple]:
         """The list columns of some files (all readable ones for None), by file name."""
         with closing(self._connect()) as conn:
@@ -454,7 +459,7 @@ class Catalogue:
                                           f"({','.join('?' * len(part))})", part).fetchall()
         return {row[0]: row for row in found}
 
-    @sqlitedb.rebuilds("catalogue")
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def unchanged(self) -> bool:
         """True when no file was added, removed or modified since the last scan (stat only: cheap)."""
         if not self.folder.is_dir():
@@ -473,7 +478,7 @@ class Catalogue:
                 return False
         return True
 
-    @sqlitedb.rebuilds("catalogue")
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
         """Stat every file, re-read only new or changed ones, forget deleted ones."""
         if not self.folder.is_dir():

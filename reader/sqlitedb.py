@@ -16,7 +16,8 @@ Two policies on the same helpers:
 
 Whatever the policy, an error that is *not* damage — a read-only file or folder, a full disk, a
 database locked by another process — is never a reason to delete a file: it propagates, and a cache
-then reads as "not available" where its caller allows it.
+then reads as "not available" where its caller allows it; the catalogue, without which there would be
+no list, goes on with an in-memory one (``rebuilds(degrade=True)``).
 
 Opening checks what is cheap: the header (``PRAGMA user_version``), the schema (the layout's probe
 statements are prepared, which parses ``sqlite_master``); ``PRAGMA quick_check`` reads the whole
@@ -254,15 +255,17 @@ def _create_or_upgrade(conn: sqlite3.Connection, layout: Layout) -> None:
         conn.execute("PRAGMA journal_mode = WAL")  # persistent: set once, outside any transaction
 
 
-_RAISE = object()
+MEMORY = Path(":memory:")  # where a cache that cannot be written lives instead: nothing kept between calls
+UNWRITABLE = frozenset({READONLY, FULL, CANTOPEN, IOERR})
 
 
-def rebuilds(name: str, path_of: Callable[[object], Path] = lambda self: self.db_path, *, retry: bool = True,
-             fallback=_RAISE):
-    """Decorate a method that reads a cache: damage found while it runs discards the file (path from
-    ``path_of(self)``), then the method runs once more (``retry``) or ``fallback`` is returned.
+def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
+    """Decorate a method that reads a cache at ``self.<attr>``: damage found while it runs discards the
+    file, then the method runs once more, on a fresh cache (a second failure propagates).
 
-    A second failure propagates. Errors that are not damage propagate at once.
+    ``degrade``: when the cache cannot be written (read-only folder, full disk…), the object goes on
+    without it — its path becomes :data:`MEMORY`, an empty cache per call — and the method runs once
+    more; the file is left alone. Other errors propagate at once.
     """
 
     def deco(fn):
@@ -270,15 +273,19 @@ def rebuilds(name: str, path_of: Callable[[object], Path] = lambda self: self.db
         def wrapper(self, *args, **kwargs):
             try:
                 return fn(self, *args, **kwargs)
-            except (sqlite3.Error, UnicodeDecodeError) as exc:
-                if not needs_rebuild(exc):
+            except (sqlite3.Error, UnicodeDecodeError, OSError) as exc:
+                path = getattr(self, attr)
+                if needs_rebuild(exc):
+                    discard(path, name, exc)
+                elif degrade and classify(exc) in UNWRITABLE and Path(path) != MEMORY:
+                    from reader.passages import make_safe
+
+                    log.warning("reader: the %s cache %s cannot be used (%s: %s); going on without it until "
+                                "the next start", name, make_safe(str(path)), classify(exc), make_safe(str(exc)[:200]))
+                    setattr(self, attr, MEMORY)
+                else:
                     raise
-                discard(path_of(self), name, exc)
-            if retry:
-                return fn(self, *args, **kwargs)
-            if fallback is _RAISE:
-                raise RuntimeError(f"the {name} cache was damaged; it is being rebuilt")
-            return fallback() if callable(fallback) else fallback
+            return fn(self, *args, **kwargs)
 
         return wrapper
 

@@ -153,6 +153,36 @@ def test_catalogue_damaged_under_an_open_list_is_rebuilt_when_rows_are_read(tmp_
     assert len(cat.refresh().articles) == 3
 
 
+@pytest.mark.parametrize("how", ["ro", "full"])
+def test_an_unwritable_catalogue_lists_the_articles_without_it(tmp_path, monkeypatch, caplog, how):
+    """A read-only cache folder or a full disk must not take the corpus down (before: the scan failed:
+    'Cannot read the articles', an empty list)."""
+    folder = make_folder(tmp_path)
+    cat = Catalogue(folder)
+    cat.refresh()
+    for i in range(40):  # enough new rows to need a new page
+        write_article(folder, f"new{i}.md", f"new{i}", f"Nouveau {i} " + "long " * 40, "Un texte de plus.")
+    before = cat.db_path.read_bytes()
+    real = sqlitedb.connect
+
+    def connect(path, **kwargs):
+        if Path(path) == sqlitedb.MEMORY:
+            return real(path, **kwargs)
+        if how == "ro":
+            return real(path, **{**kwargs, "mode": "ro"})
+        conn = real(path, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        return conn
+
+    monkeypatch.setattr(sqlitedb, "connect", connect)
+    with caplog.at_level(logging.WARNING, logger="reader.cache"):
+        result = cat.refresh()
+    assert len(result.articles) == 43
+    assert "cannot be used" in caplog.text and cat.db_path == sqlitedb.MEMORY
+    assert len(cat.refresh().changed) == 43  # no cache kept: every scan reads the files
+    assert Catalogue(folder).db_path.read_bytes() == before  # the file was left alone
+
+
 # --- the entity index ----------------------------------------------------------------------------------
 
 
