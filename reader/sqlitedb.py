@@ -255,6 +255,14 @@ def _create_or_upgrade(conn: sqlite3.Connection, layout: Layout) -> None:
         conn.execute("PRAGMA journal_mode = WAL")  # persistent: set once, outside any transaction
 
 
+def _about(exc: BaseException, path: Path) -> bool:
+    """True for an SQLite error, or an OS error on the cache file or its folders (not on, say, the
+    articles folder a method also reads)."""
+    if not isinstance(exc, OSError):
+        return True
+    return exc.filename is not None and Path(exc.filename) in (path, *path.parents)
+
+
 MEMORY = Path(":memory:")  # where a cache that cannot be written lives instead: nothing kept between calls
 UNWRITABLE = frozenset({READONLY, FULL, CANTOPEN, IOERR})
 
@@ -277,7 +285,7 @@ def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
                 path = getattr(self, attr)
                 if needs_rebuild(exc):
                     discard(path, name, exc)
-                elif degrade and classify(exc) in UNWRITABLE and Path(path) != MEMORY:
+                elif degrade and classify(exc) in UNWRITABLE and Path(path) != MEMORY and _about(exc, Path(path)):
                     from reader.passages import make_safe
 
                     log.warning("reader: the %s cache %s cannot be used (%s: %s); going on without it until "

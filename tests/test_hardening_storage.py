@@ -183,6 +183,18 @@ def test_an_unwritable_catalogue_lists_the_articles_without_it(tmp_path, monkeyp
     assert Catalogue(folder).db_path.read_bytes() == before  # the file was left alone
 
 
+def test_a_missing_articles_folder_is_not_taken_for_an_unwritable_cache(tmp_path):
+    folder = make_folder(tmp_path)
+    cat = Catalogue(folder)
+    cat.refresh()
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+    with pytest.raises(FileNotFoundError):
+        cat.refresh()
+    assert cat.db_path != sqlitedb.MEMORY
+
+
 # --- the entity index ----------------------------------------------------------------------------------
 
 
