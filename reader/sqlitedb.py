@@ -35,6 +35,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.passages import make_safe  # messages quote paths and the (garbled) text SQLite read
+
 log = logging.getLogger("reader.cache")
 
 # what is wrong, as classify() tells it
@@ -74,6 +76,8 @@ _BY_MESSAGE = (  # errors raised without an SQLite code (the module's own), or b
     ("disk i/o error", IOERR),
 )
 REBUILD = frozenset({CORRUPT, LAYOUT})  # what makes a cache be thrown away
+UNWRITABLE = frozenset({READONLY, FULL, CANTOPEN, IOERR})  # what makes the catalogue go on without its file
+MEMORY = Path(":memory:")  # where a cache that cannot be written lives instead: nothing kept between calls
 
 
 def classify(exc: BaseException) -> str:
@@ -181,6 +185,8 @@ def discard(path: Path | str, name: str = "cache", reason: BaseException | str |
     An open connection elsewhere keeps reading its (unlinked) file until it reopens.
     """
     path = Path(path)
+    if path == MEMORY:
+        return
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         try:
             p.unlink()
@@ -194,8 +200,6 @@ def log_rebuild(name: str, path: Path | str, reason: BaseException | str) -> Non
     """Say that a cache was found damaged and is rebuilt; counted in :data:`rebuilds_count`."""
     global rebuilds_count
     rebuilds_count += 1
-    from reader.passages import make_safe  # the reason may quote the file's (garbled) text
-
     log.warning("reader: the %s cache %s was damaged (%s); it is being rebuilt", name,
                 make_safe(str(path)), make_safe(str(reason)[:200]))
 
@@ -263,10 +267,6 @@ def _about(exc: BaseException, path: Path) -> bool:
     return exc.filename is not None and Path(exc.filename) in (path, *path.parents)
 
 
-MEMORY = Path(":memory:")  # where a cache that cannot be written lives instead: nothing kept between calls
-UNWRITABLE = frozenset({READONLY, FULL, CANTOPEN, IOERR})
-
-
 def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
     """Decorate a method that reads a cache at ``self.<attr>``: damage found while it runs discards the
     file, then the method runs once more, on a fresh cache (a second failure propagates).
@@ -286,8 +286,6 @@ def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
                 if needs_rebuild(exc):
                     discard(path, name, exc)
                 elif degrade and classify(exc) in UNWRITABLE and Path(path) != MEMORY and _about(exc, Path(path)):
-                    from reader.passages import make_safe
-
                     log.warning("reader: the %s cache %s cannot be used (%s: %s); going on without it until "
                                 "the next start", name, make_safe(str(path)), classify(exc), make_safe(str(exc)[:200]))
                     setattr(self, attr, MEMORY)
