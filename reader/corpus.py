@@ -29,9 +29,11 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader import sqlitedb
 from reader.passages import PASSAGES_VERSION, ParsedArticle, make_safe, parse_passages, parses_differently
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -347,75 +349,68 @@ def load_folder(folder: Path) -> ScanResult:
     return ScanResult(_dedupe(metas, errors), errors)
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (
+_FILES = """
+CREATE TABLE files (
     name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
     id TEXT, title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT,
     source TEXT, url TEXT, words INTEGER, error TEXT, sort_title TEXT,
     pv INTEGER  -- the PASSAGES_VERSION the row was read with: an older one is read again
 );
-CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 """
 _INDEXES = """
 -- the list in its order, read straight from this index at start-up: no sort, and no lookup into
 -- the table per row (the index covers the columns read; at 50k rows 346 ms → 116 ms)
-DROP INDEX IF EXISTS files_order;
-CREATE INDEX IF NOT EXISTS files_list ON files (published IS NULL, published DESC, sort_title, id, name,
+CREATE INDEX files_list ON files (published IS NULL, published DESC, sort_title, id, name,
     title, hash, language, published_inferred, source, url, words) WHERE error IS NULL;
 """
+_SCHEMA = _FILES + _INDEXES
 # columns added since version 1, and how an older table gets them (kept, not rebuilt: a 50k-article
 # catalogue would otherwise be read again from the files before the list shows)
 _ADDED_COLUMNS = ("sort_title", "pv")
 
 
+def _upgrade(conn: sqlite3.Connection, _old_version: int) -> bool:
+    """An older catalogue (versions 1-3 kept theirs in an ``info`` table, user_version 0) gets the new
+    columns (rows then read again as their pv is unset); one of an unknown layout is replaced."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
+    if not have >= {"name", "size", "mtime_ns", "id", "title", "hash", "error"}:
+        return False
+    for column in _ADDED_COLUMNS:
+        if column not in have:
+            conn.execute(f"ALTER TABLE files ADD COLUMN {column} {'INTEGER' if column == 'pv' else 'TEXT'}")
+    rows = conn.execute("SELECT name, title FROM files WHERE title IS NOT NULL").fetchall()
+    conn.executemany("UPDATE files SET sort_title = ? WHERE name = ?", [(title_key(title), name) for name, title in rows])
+    conn.execute("DROP INDEX IF EXISTS files_order")
+    conn.execute("DROP INDEX IF EXISTS files_list")
+    for statement in sqlitedb.statements(_INDEXES):
+        conn.execute(statement)
+    return True
+
+
+_LAYOUT = sqlitedb.Layout("catalogue", CATALOGUE_VERSION, _SCHEMA, _upgrade,
+                          probe=("SELECT name, size, mtime_ns, id, title, hash, language, published, "
+                                 "published_inferred, source, url, words, error, sort_title, pv FROM files LIMIT 0",))
+
+
 class Catalogue:
-    """Cached metadata of a corpus folder (see module docstring). Thread-safe: one connection per call."""
+    """Cached metadata of a corpus folder (see module docstring). Thread-safe: one connection per call.
+
+    A damaged catalogue is deleted and rebuilt (:mod:`reader.sqlitedb`), found at open or while rows are read;
+    one that cannot be written (read-only cache folder, full disk) is done without: every scan then reads
+    the files again, until the next start.
+    """
 
     def __init__(self, folder: Path, db_path: Path | None = None):
         from reader import paths
 
         self.folder = Path(folder).resolve()
-        self.db_path = db_path or paths.corpus_cache_dir(self.folder) / "catalogue.sqlite3"
+        try:
+            self.db_path = db_path or paths.corpus_cache_dir(self.folder) / "catalogue.sqlite3"
+        except OSError:  # the cache folder cannot be made: the articles are read without the catalogue
+            self.db_path = sqlitedb.MEMORY
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.db_path, timeout=10)
-            conn.executescript(_SCHEMA)
-            row = conn.execute("SELECT value FROM info WHERE key='version'").fetchone()
-            if row is None or row[0] != str(CATALOGUE_VERSION):
-                self._upgrade(conn)
-            conn.executescript(_INDEXES)
-            return conn
-        except sqlite3.DatabaseError:
-            # a corrupt cache is rebuilt, never fatal: it holds nothing that cannot be recomputed
-            try:
-                self.db_path.unlink()
-            except OSError:
-                pass
-            conn = sqlite3.connect(self.db_path, timeout=10)
-            conn.executescript(_SCHEMA)
-            conn.executescript(_INDEXES)
-            conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
-            conn.commit()
-            return conn
-
-    @staticmethod
-    def _upgrade(conn: sqlite3.Connection) -> None:
-        """An older catalogue gets the new columns (rows then read again as their pv is unset);
-        one of an unknown layout is emptied, to be filled by the next scan."""
-        have = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
-        if have >= {"name", "size", "mtime_ns", "id", "title", "hash", "error"}:
-            for column in _ADDED_COLUMNS:
-                if column not in have:
-                    conn.execute(f"ALTER TABLE files ADD COLUMN {column} {'INTEGER' if column == 'pv' else 'TEXT'}")
-            rows = conn.execute("SELECT name, title FROM files WHERE title IS NOT NULL").fetchall()
-            conn.executemany("UPDATE files SET sort_title = ? WHERE name = ?",
-                             [(title_key(title), name) for name, title in rows])
-        else:
-            conn.execute("DROP TABLE files")
-            conn.executescript(_SCHEMA)
-        conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(CATALOGUE_VERSION),))
-        conn.commit()
+        return sqlitedb.open_cache(self.db_path, _LAYOUT)
 
     def _row_to(self, row) -> ArticleMeta | LoadError:
         name, _size, _mtime, *columns, error = row[:13]
@@ -423,6 +418,7 @@ class Catalogue:
             return LoadError(self.folder / name, error)
         return _meta_from_row(self.folder, (name, *columns))
 
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def cached(self) -> ScanResult:
         """What the last scan saw, without touching the article files (fast: for first paint).
 
@@ -449,9 +445,10 @@ class Catalogue:
 
     _LIST_COLUMNS = "name, id, title, hash, language, published, published_inferred, source, url, words"
 
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def _list_rows(self, names: list[str] | None) -> dict[str, tuple]:
         """The list columns of some files (all readable ones for None), by file name."""
-        with sqlite3.connect(self.db_path, timeout=10) as conn:  # a plain read: the schema is in place
+        with closing(self._connect()) as conn:
             if names is None:
                 found = conn.execute(f"SELECT {self._LIST_COLUMNS} FROM files WHERE error IS NULL").fetchall()
             else:
@@ -462,6 +459,7 @@ class Catalogue:
                                           f"({','.join('?' * len(part))})", part).fetchall()
         return {row[0]: row for row in found}
 
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def unchanged(self) -> bool:
         """True when no file was added, removed or modified since the last scan (stat only: cheap)."""
         if not self.folder.is_dir():
@@ -480,6 +478,7 @@ class Catalogue:
                 return False
         return True
 
+    @sqlitedb.rebuilds("catalogue", degrade=True)
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
         """Stat every file, re-read only new or changed ones, forget deleted ones."""
         if not self.folder.is_dir():

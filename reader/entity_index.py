@@ -10,30 +10,45 @@ annotation cache (:mod:`reader.annotations`)::
 caller names as re-annotated) are re-read; articles no longer in the corpus are dropped; an
 article without cached annotations yet is left out (and picked up by a later update). The
 ingest process writes (WAL mode, one transaction per update) while the reader reads. A corrupt
-or old-version file is deleted and rebuilt, never fatal.
+or old-version file is deleted and rebuilt, never fatal (:mod:`reader.sqlitedb`), also when the
+damage shows while rows are read: the reader then sees an empty index until the next update fills it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
 
-from reader import annotations, paths
+from reader import annotations, paths, sqlitedb
 from reader.annotations import EntityInfo
 from reader.nlp.merge import fold as _fold  # pure Python
 
 INDEX_VERSION = 1
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, hash TEXT NOT NULL, model TEXT);
-CREATE TABLE IF NOT EXISTS mentions (
+CREATE TABLE articles (article_id TEXT PRIMARY KEY, hash TEXT NOT NULL, model TEXT);
+CREATE TABLE mentions (
     key TEXT NOT NULL, article_id TEXT NOT NULL, label TEXT NOT NULL, name TEXT NOT NULL,
     folded TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key, article_id)
 );
-CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article_id);
-CREATE INDEX IF NOT EXISTS mentions_folded ON mentions(folded);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE INDEX mentions_folded ON mentions(folded);
 """
+
+
+def _adopt(conn: sqlite3.Connection, _old_version: int) -> bool:
+    """A file from before ``PRAGMA user_version`` (its version in an ``info`` table) of this layout is kept."""
+    try:
+        row = conn.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return row is not None and row[0] == str(INDEX_VERSION)
+
+
+_LAYOUT = sqlitedb.Layout("entity index", INDEX_VERSION, _SCHEMA, _adopt, wal=True,
+                          probe=("SELECT article_id, hash, model FROM articles LIMIT 0",
+                                 "SELECT key, article_id, label, name, folded, count FROM mentions LIMIT 0"))
 
 
 def _like_escape(text: str) -> str:
@@ -49,31 +64,13 @@ class EntityIndex:
 
     # --- connection -------------------------------------------------------------------------
 
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.db_path, timeout=10)
-        conn.executescript(_SCHEMA)
-        row = conn.execute("SELECT value FROM info WHERE key = 'version'").fetchone()
-        if row is None or row[0] != str(INDEX_VERSION):
-            with conn:
-                conn.execute("DELETE FROM articles")
-                conn.execute("DELETE FROM mentions")
-                conn.execute("INSERT OR REPLACE INTO info VALUES ('version', ?)", (str(INDEX_VERSION),))
-        return conn
-
     def _connect(self) -> sqlite3.Connection:
-        try:
-            return self._open()
-        except sqlite3.DatabaseError:
-            # corrupt: everything here can be recomputed from the annotation cache
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    Path(str(self.db_path) + suffix).unlink()
-                except OSError:
-                    pass
-            return self._open()
+        # damaged or of another version: deleted and rebuilt (everything here comes from the annotation cache)
+        return sqlitedb.open_cache(self.db_path, _LAYOUT)
 
     # --- write side (ingest process) --------------------------------------------------------
 
+    @sqlitedb.rebuilds("entity index")
     def indexed(self) -> dict[str, tuple[str, str | None]]:
         """article id → (content hash, model id) of what the index holds."""
         conn = self._connect()
@@ -82,6 +79,7 @@ class EntityIndex:
         finally:
             conn.close()
 
+    @sqlitedb.rebuilds("entity index")
     def update(self, metas: Iterable, changed: Iterable[str] = (), prune: bool = True) -> int:
         """Sync with ``metas`` (the whole corpus); returns how many articles were (re)read.
 
@@ -92,7 +90,6 @@ class EntityIndex:
         force = set(changed)
         conn = self._connect()
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
             current = {a: h for a, h in conn.execute("SELECT article_id, hash FROM articles")}
             ids = {m.id for m in metas}
             n = 0
@@ -123,16 +120,17 @@ class EntityIndex:
     # --- read side (UI) ---------------------------------------------------------------------
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read; none when the index is unavailable (locked, unreadable folder…). A damaged
+        file is deleted and recreated empty: the next ``reader index`` fills it again."""
         try:
-            conn = self._connect()
+            return self._rows(sql, params)
         except sqlite3.Error:
             return []
-        try:
+
+    @sqlitedb.rebuilds("entity index")
+    def _rows(self, sql: str, params: tuple) -> list[tuple]:
+        with closing(self._connect()) as conn:
             return conn.execute(sql, params).fetchall()
-        except sqlite3.Error:
-            return []
-        finally:
-            conn.close()
 
     def article_count(self, key: str) -> int:
         """How many articles mention the entity ``key``."""

@@ -154,7 +154,7 @@ def test_refuses_newer_and_corrupt_databases_without_touching_them(tmp_path):
     corrupt = tmp_path / "corrupt.sqlite3"
     junk = b"this is not a database" * 100
     corrupt.write_bytes(junk)
-    with pytest.raises(BookmarkError, match="unreadable"):
+    with pytest.raises(BookmarkError, match="damaged"):
         BookmarkStore(corrupt)
     assert corrupt.read_bytes() == junk
 
@@ -447,7 +447,7 @@ def test_cli_export_and_import(corpus, tmp_path, capsys):
 def test_cli_reports_an_unreadable_database(corpus, capsys):
     paths.bookmarks_db().write_bytes(b"garbage" * 200)
     assert main(["--articles", str(corpus), "bookmarks"]) == 1
-    assert "unreadable" in capsys.readouterr().err
+    assert "damaged" in capsys.readouterr().err
 
 
 def test_anchor_bookmarks_reads_each_article_and_orphans_missing_ones(store, corpus):

@@ -61,7 +61,7 @@ def test_old_schema_version_is_rebuilt(tmp_path, monkeypatch):
     folder = make_corpus(tmp_path / "c")
     update_index(folder, refresh(folder))
     with sqlite3.connect(index_dir(folder) / "manifest.sqlite3") as conn:
-        conn.execute("UPDATE info SET value = ? WHERE key = 'schema'", (str(sindex.SCHEMA_VERSION - 1),))
+        conn.execute(f"PRAGMA user_version = {sindex.SCHEMA_VERSION - 1}")
     rep = update_index(folder, refresh(folder))
     assert rep["rebuilt"] and rep["added"] == 5
     assert Searcher(folder).search("plateforme").total == 5

@@ -3,8 +3,10 @@
 Durability: the database runs in WAL mode with ``synchronous=FULL``; every write is one
 ``BEGIN IMMEDIATE … COMMIT`` transaction on a short-lived connection, so killing the process at
 any moment leaves either the whole write or none of it (tested by SIGKILL-ing a writer). The file
-is never deleted or rebuilt: an unreadable database raises :class:`BookmarkError` and is left
-untouched for the user to inspect.
+is never deleted or rebuilt: a database that cannot be used raises :class:`BookmarkError` saying
+what is wrong — read-only, disk full, locked by another process, damaged — and what to do, and is
+left untouched (the errors are told apart by :func:`reader.sqlitedb.classify`). A read-only database
+can still be read.
 
 Schema: ``PRAGMA user_version`` holds the schema version; :data:`MIGRATIONS` lists the steps that
 bring an older file up to date inside one transaction. A file from a newer version is refused.
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader import sqlitedb
 from reader.passages import make_safe
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,7 +91,10 @@ _COLUMNS = ('uuid, article_id, title, content_hash, passage, start, "end", pos_s
 
 
 class BookmarkError(Exception):
-    """A problem the user should read (unreadable database, bad coordinates…)."""
+    """A problem the user should read (unusable database, bad coordinates…); ``kind`` is
+    :func:`reader.sqlitedb.classify`'s word for a database error (None otherwise)."""
+
+    kind: str | None = None
 
 
 def now_iso() -> str:
@@ -150,7 +156,10 @@ class BookmarkStore:
         if path is None:
             from reader import paths
 
-            path = paths.bookmarks_db()
+            try:
+                path = paths.bookmarks_db()
+            except OSError:  # the data folder cannot be made: _connect says why
+                path = paths.data_dir() / "bookmarks.sqlite3"
         self.path = Path(path)
         self._migrate()
 
@@ -159,31 +168,52 @@ class BookmarkStore:
     def _connect(self) -> sqlite3.Connection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn = sqlitedb.connect(self.path, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise BookmarkError(f"cannot open the bookmarks database {self.path}: {exc}") from None
+            raise self._error(exc) from None
         try:
-            conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             conn.close()
-            raise self._unreadable(exc) from None
+            raise self._error(exc) from None
         return conn
 
-    def _unreadable(self, exc: Exception) -> BookmarkError:
-        return BookmarkError(
-            f"the bookmarks database {self.path} is unreadable ({exc}); it was left untouched — "
-            "move it aside to start with an empty one"
-        )
+    def _error(self, exc: BaseException, writing: bool = False) -> BookmarkError:
+        """What is wrong with the database and what to do, from the sqlite3 (or OS) error ``exc``."""
+        kind = sqlitedb.classify(exc)
+        path, folder = self.path, self.path.parent
+        unchanged = " Nothing was changed." if writing else ""
+        if kind == sqlitedb.READONLY:
+            text = (f"the bookmarks database {path} is read-only (or its folder {folder} is): bookmarks can be "
+                    f"read but not added, changed or deleted; make the file and its folder writable.{unchanged}")
+        elif kind == sqlitedb.FULL:
+            text = (f"the disk holding the bookmarks database {path} is full: free some space, then try again."
+                    f"{unchanged} Your bookmarks are intact.")
+        elif kind == sqlitedb.BUSY:
+            text = (f"the bookmarks database {path} is locked by another program (another reader writing to it?): "
+                    f"try again in a moment.{unchanged}")
+        elif kind == sqlitedb.CANTOPEN:
+            text = (f"cannot open the bookmarks database {path} ({exc}): check that the folder {folder} exists "
+                    "and is writable.")
+        elif kind in (sqlitedb.CORRUPT, sqlitedb.LAYOUT):
+            text = (f"the bookmarks database {path} is damaged ({exc}); it was left untouched. Keep a copy of it: "
+                    f"`sqlite3 {path} .recover` may save its bookmarks; moving it aside starts an empty one.")
+        elif kind == sqlitedb.IOERR:
+            text = f"cannot read or write the bookmarks database {path}: disk error ({exc}); it was left untouched."
+        else:
+            text = f"the bookmarks database {path} failed: {exc}.{unchanged}"
+        error = BookmarkError(make_safe(text))
+        error.kind = kind
+        return error
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         conn = self._connect()
         try:
             yield conn
-        except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from None
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise self._error(exc) from None
         finally:
             conn.close()
 
@@ -196,17 +226,14 @@ class BookmarkStore:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite rolls back by itself on a full disk: the error is kept
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise BookmarkError(f"the bookmarks database {self.path} is busy (another reader is writing)") from None
-            raise BookmarkError(f"cannot write the bookmarks database {self.path}: {exc}; nothing was changed") from None
         except sqlite3.IntegrityError as exc:
             raise BookmarkError(f"bookmark conflict in {self.path}: {exc}; nothing was changed") from None
-        except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from None
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise self._error(exc, writing=True) from None
         finally:
             conn.close()
 
@@ -216,7 +243,7 @@ class BookmarkStore:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # pragma: no cover - e.g. a filesystem without shared memory
                 raise BookmarkError(f"cannot use WAL journaling for {self.path} (got {mode})")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = sqlitedb.user_version(conn)
             if version > SCHEMA_VERSION:
                 raise BookmarkError(
                     f"the bookmarks database {self.path} was written by a newer version of reader "
@@ -225,17 +252,18 @@ class BookmarkStore:
             if version < SCHEMA_VERSION:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under the lock
+                    version = sqlitedb.user_version(conn)  # re-read under the lock
                     for step in MIGRATIONS[version:]:
                         for statement in step:
                             conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
                     raise
                 conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            raise self._unreadable(exc) from None
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise self._error(exc, writing=True) from None
         finally:
             conn.close()
 

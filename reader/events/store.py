@@ -13,8 +13,10 @@ One SQLite file per corpus, ``paths.corpus_cache_dir(folder) / "events.sqlite"``
                                 index on (article_id, passage, start)
     entities(key, event, name)  one row per participant of an event (primary key (key, event))
 
-``PRAGMA user_version`` holds :data:`STORE_VERSION`; a file of another version, or corrupt, reads
-as None and is deleted and rebuilt by the next :func:`save_events`. A save writes everything in one
+``PRAGMA user_version`` holds :data:`STORE_VERSION` (opened through :mod:`reader.sqlitedb`); a file
+of another version reads as None and is replaced by the next :func:`save_events`; a damaged one is
+deleted where the damage shows — at load (None), while a set reads rows (the set then reads as empty)
+or at save (written anew) — so the next ingest links the events again. A save writes everything in one
 transaction: readers see the old result or the new one, never half of one. Rows are replaced only
 for events whose content changed (``events.digest``), so relinking a corpus where few articles
 changed writes little.
@@ -44,7 +46,7 @@ import threading
 from sys import intern as _intern
 from pathlib import Path
 
-from reader import paths
+from reader import paths, sqlitedb
 from reader.events.model import Event, EventMention, Participant
 
 STORE_VERSION = 2
@@ -166,8 +168,10 @@ class EventSet:
 class StoredEventSet(EventSet):
     """The events of :func:`load_events`, read from SQLite on demand (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection):  # not super().__init__: nothing is held in memory
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):  # nothing is held in memory
         self._conn = conn
+        self._path = path
+        self.damaged = False  # the file turned out damaged: deleted, the set reads as empty from then on
         self._lock = threading.RLock()
         self._cache: dict[str, Event] = {}
         self._all: list[Event] | None = None
@@ -179,8 +183,25 @@ class StoredEventSet(EventSet):
         self._count: int | None = None
 
     def _q(self, sql: str, args=()) -> list:
+        return self._read(lambda: self._conn.execute(sql, args).fetchall())
+
+    def _read(self, fetch) -> list:
+        """Rows from ``fetch()``; damage found while reading (the set cannot be rebuilt here: linking is
+        the ingest's) deletes the file, so the next ``reader index`` links the events again, and the
+        set reads as empty from then on instead of failing at every call."""
         with self._lock:
-            return self._conn.execute(sql, args).fetchall()
+            if self.damaged:
+                return []
+            try:
+                return fetch()
+            except (sqlite3.Error, UnicodeDecodeError) as exc:
+                if not sqlitedb.needs_rebuild(exc):
+                    raise
+                self.damaged = True
+                self._all, self._pos_cache, self._count = [], None, 0
+                if self._path is not None:
+                    sqlitedb.discard(self._path, "events", exc)
+                return []
 
     def close(self) -> None:
         """Release the file (and its read snapshot); the set must not be queried afterwards."""
@@ -221,14 +242,14 @@ class StoredEventSet(EventSet):
                              _split(r[10]), r[11], _split(r[12])) for r in rows]
 
     def _events_where(self, where: str, args=()) -> list[Event]:
-        with self._lock:  # rows are turned into events as they come: no list of every row at once
-            cur = self._conn.execute(f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id",
-                                     args)
-            return [self._event(r) for r in cur]
+        # rows are turned into events as they come: no list of every row at once
+        return self._read(lambda: [self._event(r) for r in self._conn.execute(
+            f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id", args)])
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = self._q("SELECT count(*) FROM events")[0][0]
+            rows = self._q("SELECT count(*) FROM events")
+            self._count = rows[0][0] if rows else 0
         return self._count
 
     def all(self) -> list[Event]:
@@ -277,22 +298,25 @@ class StoredEventSet(EventSet):
         return out
 
 
-def _connect(path: Path, create: bool = False) -> sqlite3.Connection:
-    mode = "rwc" if create else "rw"
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level=None,
-                           check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA busy_timeout = 10000")
-    return conn
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection for reading (never creates the file); one set may be used from any thread."""
+    return sqlitedb.connect(path, mode="rw", isolation_level=None, check_same_thread=False)
+
+
+_PROBE = (f"SELECT {_EVENT_COLS}, sort_when, digest FROM events LIMIT 0",
+          f"SELECT {_MENTION_COLS}, event, ord FROM mentions LIMIT 0",
+          "SELECT key, event, name FROM entities LIMIT 0",
+          "SELECT id, hash FROM articles LIMIT 0",
+          "SELECT key, value FROM meta LIMIT 0")
+_LAYOUT = sqlitedb.Layout("events", STORE_VERSION, _SCHEMA, wal=True, probe=_PROBE)
 
 
 def _layout_ok(conn: sqlite3.Connection) -> bool:
     """The tables have the columns this code reads (a file can carry our version number with an
     older layout, e.g. from a development build): probing costs nothing on an empty result."""
     try:
-        conn.execute(f"SELECT {_EVENT_COLS}, sort_when, digest FROM events LIMIT 0")
-        conn.execute(f"SELECT {_MENTION_COLS}, event, ord FROM mentions LIMIT 0")
-        conn.execute("SELECT key, event, name FROM entities LIMIT 0")
-        conn.execute("SELECT id, hash FROM articles LIMIT 0")
+        for sql in _PROBE:
+            conn.execute(sql)
         return True
     except sqlite3.OperationalError:
         return False
@@ -308,12 +332,14 @@ def load_events(folder: Path) -> EventSet | None:
     try:
         conn = _connect(path)
         conn.execute("BEGIN")  # a read snapshot for the set's lifetime
-        if conn.execute("PRAGMA user_version").fetchone()[0] != STORE_VERSION or not _layout_ok(conn):
+        if sqlitedb.user_version(conn) != STORE_VERSION or not _layout_ok(conn):
             raise ValueError("events store of another version")
-        return StoredEventSet(conn)
-    except (sqlite3.Error, ValueError, TypeError, OSError):
+        return StoredEventSet(conn, path)
+    except (sqlite3.Error, UnicodeDecodeError, ValueError, TypeError, OSError) as exc:
         if conn is not None:
             conn.close()
+        if sqlitedb.needs_rebuild(exc):  # damaged: gone, so that the next ingest links the events again
+            sqlitedb.discard(path, "events", exc)
         return None
 
 
@@ -348,35 +374,12 @@ def _digest(row: tuple, mention_rows: list[tuple]) -> str:
     return h.hexdigest()
 
 
-def _discard(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
 def _open_for_write(path: Path) -> sqlite3.Connection:
-    """The store opened for writing, created if missing; one of another version is replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _connect(path, create=True)
+    """The store opened for writing, created if missing; one of another version (or damaged) is replaced."""
+    conn = sqlitedb.open_cache(path, _LAYOUT, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB: a full write touches every page of the indexes
     conn.execute("PRAGMA journal_size_limit = 8388608")  # the WAL shrinks back to 8 MB after a checkpoint
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == STORE_VERSION and not _layout_ok(conn):
-            version = -1  # our number on another layout: replaced like any other version
-        if version != STORE_VERSION:
-            if version != 0 or conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                conn.close()
-                _discard(path)
-                conn = _connect(path, create=True)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA}; PRAGMA user_version = {STORE_VERSION}; COMMIT;")
-        return conn
-    except BaseException:
-        conn.close()
-        raise
+    return conn
 
 
 def save_events(folder: Path, events: EventSet) -> Path:
@@ -390,10 +393,10 @@ def save_events(folder: Path, events: EventSet) -> Path:
         rows.append((row, ms, _digest(row, ms), [(p.key, e.id, p.name) for p in e.participants]))
     try:
         _write(path, rows, events)
-    except sqlite3.OperationalError:
-        raise  # locked, disk full…: not a reason to throw the store away
-    except sqlite3.DatabaseError:  # "file is not a database", "database disk image is malformed"
-        _discard(path)
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if not sqlitedb.needs_rebuild(exc):
+            raise  # locked, disk full…: not a reason to throw the store away
+        sqlitedb.discard(path, "events", exc)  # damaged where rows were read: written anew
         _write(path, rows, events)
     legacy = _legacy_file(folder)  # the JSON file of store version 1
     if legacy.exists():

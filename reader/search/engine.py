@@ -34,6 +34,7 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 from whoosh.util.times import datetime_to_long
 
 K1 = 1.2
@@ -150,7 +151,7 @@ class Engine:
         for leaf, off in self.leaves:
             try:
                 m = leaf.postings(field, btext)
-            except Exception:  # noqa: BLE001 - TermNotFound: not in this segment
+            except (TermNotFound, KeyError):  # not in this segment (damage propagates: the index is rebuilt)
                 continue
             while hasattr(m, "child"):
                 m = m.child  # drop the deleted-docs filter: deletions are masked at the end

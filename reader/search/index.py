@@ -29,7 +29,9 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
   indexed — touch the index. Touched ids are marked dirty in the manifest before the commit, so a
   killed update is redone next time (``update_document`` is idempotent).
 - **Rebuilt, never fatal**: a missing index, an older schema version (another index name) or
-  anything that fails to open is wiped and rebuilt.
+  anything that fails to open is wiped and rebuilt. Damage a reader finds later (a bad postings
+  block, unreadable stored fields: :func:`is_damage`) leaves a ``.damaged`` marker: the searcher says
+  the index is being rebuilt, and the next update rebuilds it.
 - **Concurrency**: one writer at a time across processes (``search.lock``, waited for up to
   ``timeout`` seconds, then :func:`update_index` returns ``{"status": "locked"}``); readers never
   take a lock and keep working during an update.
@@ -42,8 +44,10 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sqlite3
+import struct
 import time
 import zlib
 from array import array
@@ -59,7 +63,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
-from reader import annotations, paths
+from reader import annotations, paths, sqlitedb
 from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import french_analyzer, terms
@@ -127,7 +131,36 @@ def read_info(directory: Path) -> dict | None:
 
 
 def _manifest_db(directory: Path) -> sqlite3.Connection:
-    return sqlite3.connect(directory / "manifest.sqlite3", timeout=10)
+    return sqlitedb.connect(directory / "manifest.sqlite3")
+
+
+# -- damage ---------------------------------------------------------------------------------------
+
+DAMAGED = ".damaged"  # marker: a reader found the index damaged; the next update rebuilds it
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when ``exc`` comes from reading damaged index files (not from a query or a bug)."""
+    from whoosh.filedb.filetables import FileFormatError
+    from whoosh.reading import CorruptIndexError
+
+    if isinstance(exc, (FileNotFoundError, PermissionError)):  # a writer swapping segments, a permission
+        return False
+    return isinstance(exc, (CorruptIndexError, FileFormatError, struct.error, zlib.error, EOFError, OSError,
+                            UnicodeError, pickle.UnpicklingError)) or sqlitedb.needs_rebuild(exc)
+
+
+def mark_damaged(directory: Path, exc: BaseException | str) -> None:
+    """Remember that the index is damaged (the next :func:`update_index` rebuilds it; the ingest runs it)."""
+    try:
+        (directory / DAMAGED).write_text(str(exc)[:200], encoding="utf-8")
+    except OSError:
+        pass
+    sqlitedb.log_rebuild("search index", directory, exc)
+
+
+def damaged(directory: Path) -> bool:
+    return (directory / DAMAGED).exists()
 
 
 @contextmanager
@@ -153,22 +186,26 @@ def _read_manifest(directory: Path) -> dict[str, list] | None:
         return None
     try:
         with closing(_manifest_db(directory)) as conn:
-            row = conn.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
-            if row is None or row[0] != str(SCHEMA_VERSION):
+            version = sqlitedb.user_version(conn)
+            if version == 0:  # from before PRAGMA user_version: the schema was in an info table
+                row = conn.execute("SELECT value FROM info WHERE key = 'schema'").fetchone()
+                version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+            if version != SCHEMA_VERSION:
                 return None
             with gc_paused():
                 return {i: [h, bool(a)] for i, h, a in conn.execute("SELECT id, hash, annotated FROM docs")}
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        if sqlitedb.needs_rebuild(exc):
+            sqlitedb.log_rebuild("search index", path, exc)  # the caller wipes the index and rebuilds it
         return None
 
 
 def _create_manifest(directory: Path) -> None:
-    with closing(_manifest_db(directory)) as conn, conn:
-        conn.executescript(
-            "CREATE TABLE docs (id TEXT PRIMARY KEY, hash TEXT, annotated INTEGER);"
-            "CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);"
-        )
-        conn.execute("INSERT INTO info VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    sqlitedb.open_cache(directory / "manifest.sqlite3", _MANIFEST).close()
+
+
+_MANIFEST = sqlitedb.Layout("search manifest", SCHEMA_VERSION,
+                            "CREATE TABLE docs (id TEXT PRIMARY KEY, hash TEXT, annotated INTEGER);")
 
 
 def _update_manifest(directory: Path, changes: dict[str, list | None]) -> None:
@@ -185,10 +222,16 @@ def _update_manifest(directory: Path, changes: dict[str, list | None]) -> None:
 def open_index(directory: Path):
     """Open the index read-only, or None when it is missing/of another version/unreadable."""
     try:
+        if damaged(directory):
+            return None
         if not windex.exists_in(str(directory), indexname=INDEX_NAME):
+            if directory.is_dir() and any(directory.glob(f"_{INDEX_NAME}_*.toc")):  # there, but unreadable
+                mark_damaged(directory, "its table of contents cannot be read")
             return None
         return windex.open_dir(str(directory), indexname=INDEX_NAME, readonly=True)
-    except Exception:  # noqa: BLE001 - any failure means "rebuild", never a crash
+    except Exception as exc:  # noqa: BLE001 - any failure means "rebuild", never a crash
+        if is_damage(exc):
+            mark_damaged(directory, exc)
         return None
 
 
@@ -211,7 +254,7 @@ def _open_or_create(directory: Path):
     """
     docs = _read_manifest(directory)
     ix = None
-    if docs is not None:
+    if docs is not None and not damaged(directory):
         try:
             if windex.exists_in(str(directory), indexname=INDEX_NAME):
                 ix = windex.open_dir(str(directory), indexname=INDEX_NAME)

@@ -46,7 +46,8 @@ from whoosh.support.levenshtein import distance
 
 from reader.search.analysis import WORD_RE, analyze, term_of
 from reader.search.engine import Engine
-from reader.search.index import TEXT_FIELDS, index_dir, open_index, parse_schema, read_info, unpack_passages
+from reader.search.index import (TEXT_FIELDS, damaged, index_dir, is_damage, mark_damaged, open_index,
+                                 parse_schema, read_info, unpack_passages)
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -427,6 +428,9 @@ def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_C
 
 # -- searcher -------------------------------------------------------------------------------------
 
+DAMAGED_MESSAGE = ("the search index is damaged; it is being rebuilt (the reader does it in the background, "
+                   "or run `reader index`)")
+
 
 class Searcher:
     """Searches one corpus' index; keep one per corpus (thread-safe, reopens only after a commit)."""
@@ -459,8 +463,10 @@ class Searcher:
             return None
         try:
             self._searcher = self._ix.searcher()
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
             self._ix = None
+            if is_damage(exc):
+                mark_damaged(self.directory, exc)
             return None
         self._engine = None
         self._load_info()
@@ -505,7 +511,8 @@ class Searcher:
         with self._lock:
             s = self._current()
             if s is None:
-                res.error = "the search index is not built yet: run `reader index`"
+                res.error = DAMAGED_MESSAGE if damaged(self.directory) else \
+                    "the search index is not built yet: run `reader index`"
                 return res
             q, err = parse(text, self._basedate)
             if err:
@@ -524,7 +531,12 @@ class Searcher:
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
             except Exception as exc:  # noqa: BLE001 - never crash the UI
-                res.error = f"search failed: {exc.__class__.__name__}: {exc}"[:300]
+                if is_damage(exc):  # a damaged segment: rebuilt by the next update, not retried each query
+                    mark_damaged(self.directory, exc)
+                    self.close()
+                    res.error, res.total = DAMAGED_MESSAGE, 0
+                else:
+                    res.error = f"search failed: {exc.__class__.__name__}: {exc}"[:300]
                 res.hits = []
         res.elapsed_ms = (time.perf_counter() - t0) * 1000
         return res

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from reader import annotations as ann_store
-from reader import paths
+from reader import paths, sqlitedb
 from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
@@ -132,7 +132,7 @@ class ReaderApp(App):
     @work(thread=True, exclusive=True, group="scan")
     def rescan(self, only_if_changed: bool = False) -> None:
         try:
-            if only_if_changed and self.catalogue.unchanged():
+            if only_if_changed and self.catalogue.unchanged() and sqlitedb.rebuilds_count == self._rebuilds_seen:
                 return
             result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
         except Exception as exc:
@@ -192,8 +192,9 @@ class ReaderApp(App):
         if not self._watching:
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self._watch_folder)
-        if self.auto_ingest and (not self._ingested or result.changed or result.removed):
-            self._ingested = True
+        rebuilt = sqlitedb.rebuilds_count != self._rebuilds_seen  # a cache found damaged here: the ingest redoes it
+        if self.auto_ingest and (not self._ingested or result.changed or result.removed or rebuilt):
+            self._ingested, self._rebuilds_seen = True, sqlitedb.rebuilds_count
             self.run_ingest()
 
     # opening articles -------------------------------------------------------------------------------
@@ -651,6 +652,7 @@ class ReaderApp(App):
     _ingest_proc = None
     _quitting = False
     _ingested = False
+    _rebuilds_seen = 0
     _watching = False
 
     def stop_ingest(self) -> None:

@@ -95,6 +95,7 @@ class BookmarksScreen(Screen[GoTo | None]):
         self.rows: list[Row] = []
         self.shown: list[Row] = []
         self.undo: list[str] = []
+        self.failed: str | None = None  # why the bookmarks could not be read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-box"):
@@ -115,7 +116,12 @@ class BookmarksScreen(Screen[GoTo | None]):
 
         rows: list[Row] = []
         by_article: dict[str, list] = {}
-        for bm in self.store.list():
+        try:
+            bookmarks = self.store.list()
+        except Exception as exc:  # BookmarkError says what is wrong and what to do; the app stays up
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        for bm in bookmarks:
             by_article.setdefault(bm.article_id, []).append(bm)
         for article_id, bms in by_article.items():
             meta = self.metas.get(article_id)
@@ -132,6 +138,19 @@ class BookmarksScreen(Screen[GoTo | None]):
             rows += [Row(bm, a, meta.title, published) for bm, a in pairs]
         rows.sort(key=lambda r: r.bookmark.created, reverse=True)
         self.app.call_from_thread(self._loaded, rows)
+
+    def _failed(self, message: str) -> None:
+        self.failed = message
+        self.query_one("#bookmarks-info", Static).update(
+            Content.assemble(Content("Bookmarks unavailable: ").stylize("bold $text-error"), Content(message)))
+
+    def _store_call(self, call, *args):
+        """``call(*args)`` on the store; None (and the message shown) when the store fails: nothing is lost."""
+        try:
+            return call(*args)
+        except Exception as exc:  # noqa: BLE001 - locked, read-only, full…: said, never a crash
+            self.notify(str(exc), title="Bookmarks unavailable", severity="error", markup=False, timeout=10)
+            return None
 
     def _loaded(self, rows: list[Row]) -> None:
         self.rows = rows
@@ -195,7 +214,8 @@ class BookmarksScreen(Screen[GoTo | None]):
         row = self._current()
         if row is None:
             return
-        self.store.delete(row.bookmark.uuid)
+        if self._store_call(self.store.delete, row.bookmark.uuid) is None:
+            return
         self.undo.append(row.bookmark.uuid)
         self.refilter(self.query_one(Input).value)
         self.notify("Bookmark deleted · ctrl+z to undo")
@@ -204,8 +224,10 @@ class BookmarksScreen(Screen[GoTo | None]):
         if not self.undo:
             self.notify("Nothing to undo")
             return
-        uuid = self.undo.pop()
-        self.store.undelete(uuid)
+        uuid = self.undo[-1]
+        if self._store_call(self.store.undelete, uuid) is None:
+            return  # still deleted: undo stays possible
+        self.undo.pop()
         self.refilter(self.query_one(Input).value)
         self.notify("Bookmark restored")
 
@@ -217,7 +239,9 @@ class BookmarksScreen(Screen[GoTo | None]):
         def done(note: str | None) -> None:
             if note is None:
                 return
-            updated = self.store.update_note(row.bookmark.uuid, note)
+            updated = self._store_call(self.store.update_note, row.bookmark.uuid, note)
+            if updated is None:
+                return
             row.bookmark = updated
             self.refilter(self.query_one(Input).value)
 
