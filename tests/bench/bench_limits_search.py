@@ -3,10 +3,12 @@
     .venv/bin/python tests/bench/bench_limits_search.py [--quick] [--full]
 
 A generated corpus (300 articles by default, 2,000 with ``--full``) plus two articles of one 1 MB
-paragraph each: one word 125,000 times, and five words in random order. Median time of a page of
+paragraph each (one word 125,000 times; five words in random order) and one of 40,000 short
+paragraphs. Median time of a page of
 20 results with snippets, in one warm searcher, for: a normal word and a normal phrase (the
 baselines, on the same index), a word and a phrase matching inside the 1 MB paragraphs; the
-article view's match marking of the 1 MB paragraph with and without the per-passage limit; and
+article view's match marking of the 1 MB paragraph with and without the per-passage limit, and of
+the 40,000 paragraphs with the query parsed once or (as before) for each paragraph; and
 queries at and beyond the limits (refused at once) against the same queries with the limits
 lifted. Before the limits, a word in a 1 MB paragraph took 30–120 s and a 100,000-character query
 more than 120 s and 718 MB.
@@ -36,7 +38,7 @@ def corpus_for(n: int) -> Path:
     import gencorpus
 
     out = BENCH / f"limits-search-{n}"
-    if out.is_dir() and sum(1 for _ in out.glob("gen-*.md")) == n and (out / "huge-mixed.md").exists():
+    if out.is_dir() and sum(1 for _ in out.glob("gen-*.md")) == n and (out / "huge-passages.md").exists():
         return out
     gencorpus.generate(out, n, seed=0)
     r = random.Random(0)
@@ -46,6 +48,8 @@ def corpus_for(n: int) -> Path:
     mixed = " ".join(r.choice(HUGE_WORDS) for _ in range(120_000))
     (out / "huge-mixed.md").write_text(front.format(id="huge-mixed", title="Cinq mots mêlés") + mixed + "\n",
                                        encoding="utf-8")
+    (out / "huge-passages.md").write_text(front.format(id="huge-passages", title="Quarante mille paragraphes")
+                                          + "Un paragraphe court sur twitter.\n\n" * 40_000, encoding="utf-8")
     return out
 
 
@@ -91,7 +95,7 @@ def main(argv=None) -> int:
     metas = Catalogue(folder).refresh().articles
     t = time.perf_counter()
     update_index(folder, metas)
-    print(f"{len(metas)} articles (two of them one 1 MB paragraph), index built in {time.perf_counter() - t:.1f} s")
+    print(f"{len(metas)} articles (two of one 1 MB paragraph, one of 40,000 paragraphs), index built in {time.perf_counter() - t:.1f} s")
     s = query.Searcher(folder)
     rows: list[tuple[str, str, str]] = []
 
@@ -112,6 +116,17 @@ def main(argv=None) -> int:
     base_phrase = row('baseline: normal phrase "annonce une nouvelle plateforme"', '"annonce une nouvelle plateforme"')
     row('a phrase inside the 1 MB paragraphs "twitter plateforme marché"', '"twitter plateforme marché"')
 
+    many = load_article(next(m for m in metas if m.id == "huge-passages"))
+    ms = median_ms(lambda: [query.match_spans("twitter", p.text) for p in many.passages], runs)
+    rows.append(("article view: mark twitter in 40,000 short passages", f"{ms:.0f} ms", "query parsed once"))
+
+    def parse_each_time():  # on 2,000 of the passages, times 20
+        for p in many.passages[:2000]:
+            query._query_test.cache_clear()
+            query.match_spans("twitter", p.text)
+
+    ms = median_ms(parse_each_time, 1) * len(many.passages) / 2000
+    rows.append(("  the same, parsing the query for each passage (before)", f"{ms:.0f} ms", "from 2,000 of them"))
     huge = load_article(next(m for m in metas if m.id == "huge-repeated"))
     for label, limit in (("limit", query.MAX_SPANS), ("no limit", 10**9)):
         ms = median_ms(lambda: [query.match_spans("twitter", p.text, limit=limit) for p in huge.passages], runs)
