@@ -314,3 +314,45 @@ def test_match_spans_parses_a_query_once_for_all_the_passages(monkeypatch):
     text = "Un paragraphe sur twitter."
     assert [query.match_spans("twitter OR réseau", text) for _ in range(100)] == [[(18, 25)]] * 100
     assert len(calls) <= 1
+
+
+# -- 3. the README's examples on the bundled articles -----------------------------------------------
+
+@pytest.mark.parametrize("query, word", [
+    ("reseaux", "réseau"),  # accents and plurals: the suggested README example
+    ("plateformes", "plateforme"),
+    ("publicitaire", "publicitaires"),
+    ("decision", "décision"),
+    ('"elon musk"', "Elon Musk"),
+    ("plat*", "plateforme"),
+    ("retirer~", "retirer"),
+    ("twitter -bing", "Twitter"),
+    ("title:plateforme", "plateforme"),
+])
+def test_readme_examples_find_something_in_the_bundled_articles(corpus, query, word):
+    index(corpus)
+    s = Searcher(corpus)
+    try:
+        res = s.search(query)
+        assert res.error is None and res.hits, query
+        assert any(word in h.snippet and h.snippet_spans for h in res.hits), query
+    finally:
+        s.close()
+
+
+def test_publicite_is_folded_like_publicite_but_the_bundled_articles_never_say_it(corpus):
+    """`publicite` and « publicité » are the same term (accents are folded before stemming); the
+    bundled articles only have « publicitaire(s) », a different Snowball stem, so nothing is found."""
+    assert term_of("publicite") == term_of("publicité") == term_of("Publicités")
+    assert term_of("publicitaires") != term_of("publicité")
+    index(corpus)
+    s = Searcher(corpus)
+    try:
+        assert s.search("publicite").total == 0
+        (corpus / "extra.md").write_text('---\nid: extra\ntitle: "Régie"\n---\n\nLa publicité en ligne.\n',
+                                         encoding="utf-8")
+        index(corpus)
+        assert ids_of(s.search("publicite")) == {"extra"}
+        assert len(s.search("publicit*").hits) == 3  # the prefix reaches « publicitaire(s) » too
+    finally:
+        s.close()
