@@ -51,6 +51,8 @@ def cli_search(args, folder: Path) -> int:
     if res.error:
         print(f"reader: {res.error}", file=sys.stderr)
         return 1
+    if res.notice:
+        print(f"reader: {res.notice}", file=sys.stderr)
     if args.json:
         json.dump([h.to_json() for h in res.hits], sys.stdout, ensure_ascii=False, indent=2)
         print()

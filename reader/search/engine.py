@@ -17,7 +17,8 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
 - Phrases on ``body`` → the ``pairs`` field (adjacent-term bigrams indexed per article): a
   two-word phrase is one term lookup, a longer one an intersection of its bigrams, then each
   candidate's stored passages are checked for the words in a row (up to ``PHRASE_CHECK_MAX``
-  candidates: past that, having every pair is taken as a match and ``approximate`` is set).
+  candidates and ``PHRASE_CHECK_CHARS`` characters of passages in all: past that, having every
+  pair is taken as a match and ``approximate`` is set).
 - Fuzzy, prefix, wildcard → expanded against the lexicon (capped, most frequent first).
 - Dates → a mask on the ``published`` column (loaded once per searcher).
 - A phrase in a short field (title, source, entity names) → all its words in that field (word
@@ -43,40 +44,62 @@ MAX_EXPANSIONS = 64
 SCORED_FIELDS = {"title", "body", "pairs", "source", "person", "org", "place", "other"}
 CACHE_BYTES = 48 * 1024 * 1024
 PHRASE_CHECK_MAX = 300  # candidates of a 3+-word phrase checked against their text (~0.2 ms each)
+PHRASE_CHECK_CHARS = 2_000_000  # characters analysed again for one phrase (~0.15 s a million)
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
-def _column_ints(raw, count: int) -> np.ndarray:
-    """A fixed-width numeric column as an int64 array: its bytes at once when they decode to the
-    same values Whoosh reads, else value by value."""
+def _column_ints(raw, count: int, default: int = 0) -> np.ndarray:
+    """A fixed-width numeric column of a segment of ``count`` documents as ``count`` int64 values.
+
+    Whoosh writes a column value only up to the last document that has a non-default value: when
+    the last documents have none (an empty field, e.g. a title of stop words only, no place
+    entity, no date), the column holds fewer than ``count`` values and the reader answers the
+    default for the rest. So exactly the stored values are decoded at once (big-endian, as Whoosh
+    packs them) and the rest is the default; a column that is absent (no document has a value)
+    is all default. Anything unexpected in the private layout: value by value, slow but sure.
+    Unsigned 64-bit values past the int64 range wrap to negative numbers.
+    """
+    if raw is None or count <= 0:
+        return np.full(max(0, count), default, dtype=np.int64)
     try:
-        if count == 0:
-            return np.zeros(0, np.int64)
-        data = raw._dbfile.get(raw._basepos, count * raw._fixedlen)
-        for order in ("<", ">"):
-            arr = np.frombuffer(data, dtype=np.dtype(order + raw._typecode)).astype(np.int64)
-            probe = range(0, count, max(1, count // 7))
-            if all(int(arr[i]) == int(raw[i]) for i in probe):
-                return arr
+        dtype = np.dtype(">" + raw._typecode)
+        if dtype.itemsize != raw._fixedlen:
+            raise ValueError("unexpected column width")
+        stored = max(0, min(count, int(raw._count)))
+        out = np.full(count, raw._default, dtype=dtype)
+        if stored:
+            data = raw._dbfile.get(raw._basepos, stored * dtype.itemsize)
+            out[:stored] = np.frombuffer(data, dtype=dtype, count=stored)
+        probe = sorted({0, stored - 1, stored, count - 1} | set(range(0, count, max(1, count // 7))))
+        if all(int(out[i]) == int(raw[i]) for i in probe if 0 <= i < count):
+            return out.astype(np.int64)
     except Exception:  # noqa: BLE001 - private layout changed: slow but sure
         pass
-    return np.fromiter((int(v or 0) for v in raw), dtype=np.int64, count=count)
+    return np.fromiter((_int64(raw[d]) for d in range(count)), dtype=np.int64, count=count)
+
+
+def _int64(value) -> int:
+    value = int(value or 0)
+    return value - (1 << 64) if value >= (1 << 63) else value
 
 
 def _field_lengths(leaf, field: str, count: int) -> np.ndarray:
+    """Each document's length in ``field`` (0 where the field is empty), exactly ``count`` values."""
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
         from whoosh.util.numeric import byte_to_length
 
         raw = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
         table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-        return table[_column_ints(raw, count)]
+        return table[np.clip(_column_ints(raw, count), 0, 255)]
     except Exception:  # noqa: BLE001
         return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float32)
 
 
 def _dates(leaf, count: int) -> np.ndarray:
     try:
+        if not leaf._perdoc.has_column("published"):  # no dated article in this segment
+            return np.zeros(count, dtype=np.int64)
         return _column_ints(leaf.column_reader("published").raw_column(), count)
     except Exception:  # noqa: BLE001 - no column: the stored fields
         vals = []
@@ -344,13 +367,19 @@ class Engine:
             return mask
         mask = mask.copy()
         n, need = len(words), set(words)
+        budget = PHRASE_CHECK_CHARS
         for docnum in ids:
             plain, offsets, lines = unpack_passages(self.searcher.stored_fields(int(docnum))["passages"])
             found = False
             for k, line in enumerate(lines):
                 if not need.issubset(line.split()):
                     continue
-                seq = terms(plain[slice(*_passage_bounds(offsets, len(plain), k))])
+                a, b = _passage_bounds(offsets, len(plain), k)
+                budget -= b - a
+                if budget < 0:  # huge passages: the rest is taken on trust (pairs all present)
+                    self.approximate = True
+                    return mask
+                seq = terms(plain[a:b])
                 if any(seq[i:i + n] == words for i, t in enumerate(seq) if t == words[0]):
                     found = True
                     break

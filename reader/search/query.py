@@ -25,6 +25,13 @@ suggestion is kept only if it finds more.
 (for the article view's highlighting and ``n``/``N``).
 
 Malformed queries never raise: :attr:`SearchResults.error` holds a message for the user.
+
+Limits (pathological input stays fast; each limit reached is said, never silent): a query of more
+than :data:`MAX_QUERY_CHARS` characters, :data:`MAX_QUERY_TERMS` words or
+:data:`MAX_EXPANDING_TERMS` fuzzy/prefix/wildcard words is refused with an error; in one passage
+at most :data:`MAX_SPANS` matches are located (snippet, :func:`match_spans`), which
+:attr:`SearchResults.notice` / :func:`spans_note` tell; did-you-mean looks up at most
+:data:`MAX_SUGGESTED_WORDS` words; phrase checks are bounded in :mod:`reader.search.engine`.
 """
 
 from __future__ import annotations
@@ -63,6 +70,14 @@ BINARY_OPS = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
 SNIPPET_CHARS = 180
 ELLIPSIS = "…"
 
+# Limits on pathological input: each bounds work that otherwise grows without end, and each says
+# so when it is reached (an error for the query, a notice next to the results).
+MAX_QUERY_CHARS = 1000  # a query longer than this is refused (parsing costs ~0.4 ms a word)
+MAX_QUERY_TERMS = 50  # words and phrase words in a query (each one a postings list, a dense pass)
+MAX_EXPANDING_TERMS = 10  # fuzzy~, prefix* and wild?card words (each one a scan of the lexicon)
+MAX_SPANS = 1000  # matches located in one passage, for its snippet and for match_spans
+MAX_SUGGESTED_WORDS = 10  # words looked up for did-you-mean (each one a fuzzy scan of the lexicon)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -98,6 +113,7 @@ class SearchResults:
     suggestion: str | None = None
     elapsed_ms: float = 0.0
     approximate: bool = False  # a phrase of 3+ words had too many candidates to check word by word
+    notice: str | None = None  # a limit was reached: the results are right but not complete
 
     @property
     def pages(self) -> int:
@@ -179,9 +195,13 @@ def normalize(text: str) -> str:
 
 def parse(text: str, basedate: dt.datetime | None = None):
     """(query, error message or None) for a query text; never raises."""
+    if len(text) > MAX_QUERY_CHARS * 4:  # do not even normalise a pasted book
+        return None, _too_long(len(text))
     text = normalize(text)
     if not text:
         return None, "type something to search"
+    if len(text) > MAX_QUERY_CHARS:
+        return None, _too_long(len(text))
     problem = _precheck(text)
     if problem:
         return None, problem
@@ -197,7 +217,33 @@ def parse(text: str, basedate: dt.datetime | None = None):
     q = q.normalize()
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return None, "nothing to search for: only common words (le, la, les, de…) or operators"
-    return q, None
+    err = _too_many_terms(q)
+    return (None, err) if err else (q, None)
+
+
+def _too_long(n: int) -> str:
+    return f"query too long: {n:,} characters (at most {MAX_QUERY_CHARS:,})"
+
+
+def _too_many_terms(q) -> str | None:
+    """An error when the query has more words than :data:`MAX_QUERY_TERMS` (a word searched in title
+    and body counts once, a phrase counts its words) or more fuzzy/prefix/wildcard words than
+    :data:`MAX_EXPANDING_TERMS`."""
+    words, expanding = set(), set()
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Phrase):
+            words.update(("phrase", tuple(leaf.words), i) for i in range(len(leaf.words)))
+            continue
+        key = (type(leaf).__name__, getattr(leaf, "startchar", None), str(getattr(leaf, "text", "")) or repr(leaf))
+        words.add(key)
+        if isinstance(leaf, (wq.FuzzyTerm, wq.Prefix, wq.Wildcard)):
+            expanding.add(key)
+    if len(words) > MAX_QUERY_TERMS:
+        return f"too many words in the query: {len(words)} (at most {MAX_QUERY_TERMS})"
+    if len(expanding) > MAX_EXPANDING_TERMS:
+        return (f"too many fuzzy~, prefix* or wildcard words: {len(expanding)} "
+                f"(at most {MAX_EXPANDING_TERMS})")
+    return None
 
 
 def _describe(q, src: str = "", strip: bool = False) -> str:
@@ -318,25 +364,29 @@ class _TokenTest:
         return hit
 
 
-def spans_in(text: str, test: _TokenTest) -> list[tuple[int, int]]:
-    """Spans of the words of ``text`` whose term passes ``test``, as the analyzer cuts tokens.
+def spans_in(text: str, test: _TokenTest, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
+    """Spans of the first ``limit`` words of ``text`` whose term passes ``test``, as the analyzer
+    cuts tokens.
 
     C-level ``findall`` gives the distinct words; only the (few) matching words are then located
-    with ``str.find``, checking that each occurrence is a whole token.
+    with ``str.find``, checking that each occurrence is a whole token. Each word is located at most
+    ``limit`` times, which is enough for the first ``limit`` matches overall: a passage of one word
+    repeated 100,000 times costs a ``findall``, not 100,000 steps in Python.
     """
     words = {w for w in set(WORD_RE.findall(text)) if (t := term_of(w)) is not None and test(t)}
     spans = []
     n = len(text)
     for w in words:
-        start = 0
-        while (i := text.find(w, start)) >= 0:
+        start, found = 0, 0
+        while found < limit and (i := text.find(w, start)) >= 0:
             j = start = i + len(w)
             if _token_edge(text, i - 1, -1) and _token_edge(text, j, 1):
                 spans.append((i, j))
+                found += 1
             if j >= n:
                 break
     spans.sort()
-    return spans
+    return spans[:limit]
 
 
 def _is_word(ch: str) -> bool:
@@ -356,17 +406,32 @@ def _token_edge(text: str, k: int, step: int) -> bool:
     return True
 
 
-def match_spans(query_text: str, passage_text: str) -> list[tuple[int, int]]:
-    """Every (start, end) in ``passage_text`` of a word the query matches (sorted, disjoint).
+def match_spans(query_text: str, passage_text: str, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
+    """Every (start, end) in ``passage_text`` of a word the query matches (sorted, disjoint), the
+    first ``limit`` of them (see :func:`spans_note`).
 
     Uses the same analysis as the index, so ``plateformes`` marks "plateforme" and "Plateformes".
-    Returns [] for a malformed query or when nothing matches.
+    Returns [] for a malformed query or when nothing matches. The parsed query is cached: the
+    article view calls this once per passage.
     """
+    test = _query_test(query_text)
+    return spans_in(passage_text, test, limit) if test else []
+
+
+@lru_cache(maxsize=16)
+def _query_test(query_text: str) -> _TokenTest | None:
     q, err = parse(query_text)
-    if err:
-        return []
-    test = _TokenTest(q)
-    return spans_in(passage_text, test) if test else []
+    return None if err else _TokenTest(q)
+
+
+def spans_note(spans_by_passage, what: str = "marked") -> str | None:
+    """What to tell the reader when some passage had :data:`MAX_SPANS` matches or more (only the
+    first ones are located), given the span lists of the passages; None otherwise."""
+    full = sum(1 for spans in spans_by_passage if len(spans) >= MAX_SPANS)
+    if not full:
+        return None
+    where = "a passage" if full == 1 else f"each of {full} passages"
+    return f"only the first {MAX_SPANS:,} matches in {where} are {what}"
 
 
 def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _TokenTest):
@@ -385,7 +450,7 @@ def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _Token
     if not best_n:
         return 0, []
     a, b = _passage_bounds(offsets, len(plain), best)
-    return best, spans_in(plain[a:b], test)
+    return best, spans_in(plain[a:b], test, MAX_SPANS)
 
 
 # -- snippets -------------------------------------------------------------------------------------
@@ -397,19 +462,28 @@ def _passage_bounds(offsets: list[int], plain_len: int, index: int) -> tuple[int
     return start, end
 
 
+def densest_start(spans: list[tuple[int, int]], reach: int) -> int:
+    """The start of the match from which ``reach`` characters hold the most matches (the first of
+    equals). The spans are sorted and disjoint, so a window's matches are a run of them: one pass
+    with two indexes, linear in the number of matches."""
+    best, best_n, j = spans[0][0], -1, 0
+    for i, (s, _e) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][1] <= s + reach:
+            j += 1
+        if j - i > best_n:
+            best, best_n = s, j - i
+    return best
+
+
 def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS):
     """(one-line snippet of ``text`` around its densest matches, spans shifted into the snippet)."""
     flat = text.replace("\n", " ").replace("\t", " ")
     if len(flat) <= width:
         return flat, tuple(spans)
     if spans:
-        # the window (starting a little before a match) covering the most matches
-        best, best_n = spans[0][0], -1
-        for s, _e in spans:
-            n = sum(1 for s2, e2 in spans if s <= s2 and e2 <= s + width - 40)
-            if n > best_n:
-                best, best_n = s, n
-        start = max(0, best - 40)
+        spans = sorted(spans)
+        start = max(0, densest_start(spans, width - 40) - 40)
     else:
         start = 0
     if start:
@@ -528,6 +602,7 @@ class Searcher:
                 res.total, ranked = engine.run(q, page * limit, sort)
                 res.approximate = engine.approximate
                 res.hits = self._hits(s, q, ranked[(page - 1) * limit :], sort, engine.expanded)
+                res.notice = spans_note((h.passage_spans for h in res.hits), "used for the snippet")
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
             except Exception as exc:  # noqa: BLE001 - never crash the UI
@@ -576,12 +651,14 @@ class Searcher:
         reader = s.reader()
         changed = False
         out = []
+        looked_up = 0  # each look-up is a fuzzy scan of the lexicon: the first few words only
         for part in re.split(r'(\s+|"|\(|\))', text):
             word = part
             m = re.fullmatch(r"([+-]?)([^\W\d_][\w]*)", part)
-            if m and part not in BINARY_OPS and part != "NOT":
+            if m and part not in BINARY_OPS and part != "NOT" and looked_up < MAX_SUGGESTED_WORDS:
                 term = term_of(m.group(2))
                 if term and len(term) >= 3 and reader.doc_frequency("body", term) == 0:
+                    looked_up += 1
                     best = None
                     for dist in (1, 2):
                         cands = [c for c in reader.terms_within("body", term, dist, prefix=1) if c != term]

@@ -285,8 +285,11 @@ class ReaderApp(App):
         at = [i for i, m in enumerate(self.match_list) if m[0] >= passage]
         self.match_pos = at[0] if at else -1
         total = len(self.match_list)
-        self.set_status(f"{total} match{'es' if total != 1 else ''} for {query} · n/N next/previous"
-                        if total else f"No match for {query} in this article")
+        from reader.search.query import spans_note
+
+        note = spans_note(matches.values())  # a passage with more matches than are marked
+        self.set_status((f"{total} match{'es' if total != 1 else ''} for {query} · n/N next/previous"
+                         + (f" · {note}" if note else "")) if total else f"No match for {query} in this article")
 
     def action_match(self, forward: bool) -> None:
         if not self.match_list:

@@ -158,6 +158,8 @@ class SearchScreen(Screen[OpenHit | None]):
                        f"sorted by {self.sort} (ctrl+s) · understood: {res.understood}").stylize("$text-muted")
         if res.suggestion:
             info = info + Content(f" · did you mean: {res.suggestion}?").stylize("$text-warning")
+        if res.notice:  # a limit on pathological input was reached (text from the search core)
+            info = info + Content(f" · {res.notice}").stylize("$text-warning")
         self.set_info(info)
 
     @on(Input.Submitted, "#search-input")
