@@ -13,7 +13,8 @@ Monday-based), ``month``, ``part-of-month`` (début 1–10, mi 11–20, fin 21�
 ``part-of-year`` (début = Jan–Mar, mi = May–Aug, fin = Oct–Dec). A bare weekday is the most recent
 one on or before publication ("dernier": strictly before; "prochain": strictly after); a month
 without a year is its occurrence nearest to publication. Without a publication date relative
-expressions stay unresolved (``value`` None) but are still found.
+expressions stay unresolved (``value`` None) but are still found; so do those whose interval would
+fall outside the calendar (years 1-9999: "demain" in an article published 9999-12-31).
 
 Guards against false positives: a bare month needs a cue ("en mars", "début du mois de mars",
 "mars 2023") and must be lowercase ("Mars" the planet is not a date); a bare year needs a cue
@@ -486,6 +487,10 @@ def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Fou
         res = _resolve(kind, m, published)
     except _Reject:
         return None
+    except (OverflowError, ValueError):
+        # beyond the calendar (years 1-9999): "demain" published 9999-12-31, "hier" 0001-01-01.
+        # The expression is still a date, left unresolved; never an error for the article.
+        res = None
     if res is None:
         return Found(start, end, "DATE", text[start:end])
     ds, de, gran = res

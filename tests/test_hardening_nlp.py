@@ -1,0 +1,147 @@
+"""Issue 10, NLP side: one article's bad value or pathological text costs that article (or that
+passage) only, never the annotation batch, the events stage or minutes of the ingest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import write_article
+from reader import annotations
+from reader.corpus import Catalogue
+from reader.nlp import dates
+from reader.nlp.ingest import annotate_missing
+
+LAST = dt.date(9999, 12, 31)
+FIRST = dt.date(1, 1, 1)
+
+
+def _metas(folder):
+    return Catalogue(folder).refresh().articles
+
+
+# --- 1. extreme publication dates ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, published", [
+    ("demain", LAST), ("après-demain", LAST), ("hier", FIRST), ("avant-hier", FIRST),
+    ("la semaine prochaine", LAST), ("la semaine dernière", FIRST), ("le mois prochain", LAST),
+    ("le mois dernier", FIRST), ("l'année prochaine", LAST), ("l'année dernière", FIRST),
+    ("fin de l'année", LAST), ("en décembre", LAST), ("en janvier", FIRST), ("ce week-end", LAST),
+    ("mercredi prochain", LAST), ("mercredi dernier", FIRST), ("il viendra lundi", LAST),
+    ("courant décembre", LAST),
+])
+def test_a_date_beyond_the_calendar_is_found_but_left_unresolved(text, published):
+    found = [f for f in dates.find(text, published) if f.label == "DATE"]
+    assert len(found) == 1
+    f = found[0]
+    assert text[f.start:f.end] == f.text
+    if f.value is not None:  # resolvable inside the calendar: then a valid interval
+        assert f.date_start < f.date_end
+    assert f.value is None or published.year in (f.date_start.year, f.date_end.year)
+
+
+def test_extreme_dates_in_the_ingest_without_a_model_cost_nothing_else(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "last", "Fin", "Il partira demain, le 25 avril 2023.", language="de",
+                  published="9999-12-31")
+    write_article(folder, "b.md", "first", "Début", "Il est parti hier.", language="de", published="0001-01-01")
+    errors: list[str] = []
+    assert annotate_missing(_metas(folder), errors=errors) == 2
+    assert errors == []
+    anns = {m.id: annotations.load(m.content_hash) for m in _metas(folder)}
+    assert [(m.text, m.value) for m in anns["last"].mentions] == [
+        ("demain", None), ("25 avril 2023", "2023-04-25/2023-04-26")]
+    assert [(m.text, m.value) for m in anns["first"].mentions] == [("hier", None)]
+
+
+def test_an_article_whose_annotation_raises_is_reported_and_the_others_go_on(tmp_path, monkeypatch):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "ok-1", "Un", "Il est parti hier.", language="de", published="2023-04-19")
+    write_article(folder, "b.md", "bad", "Deux", "BOOM hier.", language="de", published="2023-04-19")
+    write_article(folder, "c.md", "ok-2", "Trois", "Il revient demain.", language="de", published="2023-04-19")
+    real = dates.find
+
+    def find(text, published=None):
+        if "BOOM" in text:
+            raise RuntimeError("a bug on this text")
+        return real(text, published)
+
+    monkeypatch.setattr(dates, "find", find)
+    errors: list[str] = []
+    annotate_missing(_metas(folder), errors=errors)
+    assert len(errors) == 1 and errors[0].startswith("b.md: ") and "a bug on this text" in errors[0]
+    anns = {m.id: annotations.load(m.content_hash) for m in _metas(folder)}
+    assert anns["bad"] is None
+    assert [m.text for m in anns["ok-1"].mentions] == ["hier"]
+    assert [m.text for m in anns["ok-2"].mentions] == ["demain"]
+
+
+def test_an_article_whose_event_extraction_raises_is_reported_and_the_others_go_on(tmp_path, monkeypatch):
+    from reader.events import build
+    from reader.events.store import load_events
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "ok", "Un", "Il a démissionné le 25 avril 2023.", language="de")
+    write_article(folder, "b.md", "bad", "Deux", "Il a démissionné le 26 avril 2023.", language="de")
+    metas = _metas(folder)
+    annotate_missing(metas)
+    real = build.mentions_for
+
+    def mentions_for(meta):
+        if meta.id == "bad":
+            raise KeyError("broken annotation")
+        return real(meta)
+
+    monkeypatch.setattr(build, "mentions_for", mentions_for)
+    report = build.update_events(folder, metas)
+    assert len(report["errors"]) == 1 and report["errors"][0].startswith("b.md: ")
+    events = load_events(folder)
+    try:
+        assert {m.article_id for e in events.all() for m in e.mentions} == {"ok"}
+    finally:
+        events.close()
+
+
+@pytest.mark.slow
+def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_path, monkeypatch):
+    """The issue's case through the real pipeline: every article but the failing one gets entities
+    and events; the failure (raised inside spaCy's batch) is one line of the report."""
+    from reader.events.store import load_events
+    from reader.ingest import run_ingest
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "last", "Fin", "Elon Musk remettra demain sa démission à Microsoft.",
+                  language="fr", published="9999-12-31")
+    write_article(folder, "b.md", "first", "Début", "Elon Musk a quitté Microsoft hier.", language="fr",
+                  published="0001-01-01")
+    write_article(folder, "c.md", "bad", "Panne", "BOOM chez Microsoft le 25 avril 2023.", language="fr",
+                  published="2023-04-19")
+    write_article(folder, "d.md", "normal", "Normal", "Elon Musk a quitté Microsoft hier.", language="fr",
+                  published="2023-04-19")
+    real = dates.detect
+
+    def detect(text):
+        if "BOOM" in text:
+            raise RuntimeError("a bug on this passage")
+        return real(text)
+
+    monkeypatch.setattr(dates, "detect", detect)  # runs inside the spaCy component
+    report = run_ingest(folder)
+    assert len(report["errors"]) == 1 and report["errors"][0].startswith("c.md: "), report["errors"]
+    anns = {m.id: annotations.load(m.content_hash) for m in _metas(folder)}
+    assert anns["bad"] is None
+    for art in ("last", "first", "normal"):
+        assert {e.key for e in anns[art].entities} >= {"PER:elon musk", "ORG:microsoft"}, art
+    dated = {m.text: m.value for m in anns["last"].mentions + anns["first"].mentions if m.label == "DATE"}
+    assert dated == {"demain": None, "hier": None}
+    assert [m.value for m in anns["normal"].mentions if m.label == "DATE"] == ["2023-04-18/2023-04-19"]
+    events = load_events(folder)
+    try:
+        assert {m.article_id for e in events.all() for m in e.mentions} >= {"normal"}
+    finally:
+        events.close()
