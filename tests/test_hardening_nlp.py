@@ -145,3 +145,30 @@ def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_
         assert {m.article_id for e in events.all() for m in e.mentions} >= {"normal"}
     finally:
         events.close()
+
+
+# --- 2. a weekday with a future verb: the model's morphology when the pipeline has it ------------
+
+@pytest.mark.parametrize("words, pos, morphs, day", [
+    # the morphology wins over the verb endings: "signe" tagged conditional, "remettra" tagged past
+    (["Il", "signe", "lundi", "."], ["PRON", "VERB", "NOUN", "PUNCT"],
+     ["", "Mood=Cnd|Tense=Pres|VerbForm=Fin", "", ""], "2023-04-24"),
+    (["Il", "remettra", "lundi", "."], ["PRON", "VERB", "NOUN", "PUNCT"],
+     ["", "Mood=Ind|Tense=Past|VerbForm=Fin", "", ""], "2023-04-17"),
+    (["Il", "a", "signé", "lundi", "."], ["PRON", "AUX", "VERB", "NOUN", "PUNCT"],
+     ["", "Tense=Pres|VerbForm=Fin", "Tense=Past|VerbForm=Part", "", ""], "2023-04-17"),
+    (["Elle", "est", "prévue", "lundi", "."], ["PRON", "AUX", "VERB", "NOUN", "PUNCT"],
+     ["", "Tense=Pres|VerbForm=Fin", "Tense=Past|VerbForm=Part", "", ""], "2023-04-24"),
+    (["Il", "va", "signer", "lundi", "."], ["PRON", "AUX", "VERB", "NOUN", "PUNCT"],
+     ["", "Tense=Pres|VerbForm=Fin", "VerbForm=Inf", "", ""], "2023-04-24"),
+])
+def test_weekday_tense_from_the_model_morphology(words, pos, morphs, day):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    from reader.nlp import pipeline
+
+    doc = pipeline._entities(Doc(spacy.blank("fr").vocab, words=words, pos=pos, morphs=morphs))
+    (cand,) = doc.user_data[pipeline.RULES_KEY]
+    f = dates.resolve(doc.text, cand, dt.date(2023, 4, 19))
+    assert (f.text, f.date_start.isoformat()) == ("lundi", day)

@@ -11,7 +11,10 @@ Resolution is always against the article's **publication date** (never today): e
 a half-open interval ``[date_start, date_end)`` with a granularity — ``day``, ``week`` (ISO,
 Monday-based), ``month``, ``part-of-month`` (début 1–10, mi 11–20, fin 21–end), ``year``,
 ``part-of-year`` (début = Jan–Mar, mi = May–Aug, fin = Oct–Dec). A bare weekday is the most recent
-one on or before publication ("dernier": strictly before; "prochain": strictly after); a month
+one on or before publication, unless the verb nearest to it in its sentence is in a future tense or
+the conditional ("remettrait sa démission lundi", "circuleront vendredi": on or after publication;
+see :func:`text_tense`, or the model's morphology in the spaCy pipeline); with a past or present
+tense it stays the most recent ("dernier": strictly before; "prochain": strictly after); a month
 without a year is its occurrence nearest to publication. Without a publication date relative
 expressions stay unresolved (``value`` None) but are still found; so do those whose interval would
 fall outside the calendar (years 1-9999: "demain" in an article published 9999-12-31).
@@ -193,7 +196,7 @@ _GATES = {
     "frmonth": re.compile(r"janv|f[ée]vr|mars|avril|mai|juin|juil|ao[uû]t|sept|octo|nove|d[ée]ce", re.IGNORECASE),
     "enmonth": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     "rday": re.compile(r"hier|demain|aujourd|today|yesterday|tomorrow", re.IGNORECASE),
-    "weekday": re.compile(r"di\b|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
+    "weekday": re.compile(r"di\b|dimanche|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
     "unit": re.compile(r"semaine|mois|ann[ée]e|\ban\b|week|month|year", re.IGNORECASE),
     "part": re.compile(r"d[ée]but|fin|mi-|milieu|courant", re.IGNORECASE),
 }
@@ -256,6 +259,78 @@ _PER = (rf"(?:{_SP}*(?:par|per|a|an|/){_SP}*(?P<per>mois|an|année|jour|semaine|
         rf"|{_SP}+(?P<per2>mensuels|mensuel|annuels|annuel))")
 _rule(rf"(?<![\w,.]){_NUM}(?:{_SP}*{_SCALE})?{_SP}*(?:de{_SP}+|d{_A})?{_CUR}(?:{_PER})?(?![\w])", "money")
 _rule(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{_NUM}(?:{_SP}*{_SCALE})?(?:{_PER})?(?![\w])", "money_pre", 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# tense of a bare weekday's sentence: "remettrait sa démission lundi" is the coming Monday
+
+TENSES = ("fut", "past", "pres")  # groups["tense"] of a weekday candidate (set by the spaCy pipeline
+# from the model's morphology when it has some, else read here from verb endings)
+SCHEDULED = ("prévu", "programmé", "attendu", "fixé", "planifié")  # "est prévue lundi": to come
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+_W = r"[a-zàâäçéèêëîïôöùûüœ'’-]"
+_FR_TENSE_CUES = re.compile(
+    # future and conditional (Mood=Cnd): remettra, circuleront, serait, pourrait, remettrait
+    rf"(?P<fut>(?<!{_W})(?:"
+    rf"{_W}+(?:rai|ra|ront)"
+    rf"|{_W}*(?:er|ir|rr|dr|ttr|evr|uivr|vivr|clur)(?:ais|ait|ions|iez|aient)"
+    rf"|(?:aur|saur)(?:ais|ait|ions|iez|aient)"
+    # futur proche and scheduled: va remettre, vont circuler, doit rendre, est prévu(e)
+    rf"|(?:va|vont|vais|allons|doit|doivent)[ \u00a0]+(?:(?:se|le|la|les)[ \u00a0]+|[sl]['’])?"
+    rf"{_W}+(?:er|ir|re|oir)"
+    rf"|(?:est|sont|sera|seront)[ \u00a0]+(?:{'|'.join(w + 'e?s?' for w in SCHEDULED)})"
+    rf")(?!{_W}))"
+    # passé composé (auxiliary, at most two little words, a participle), imparfait, passé simple
+    rf"|(?P<past>(?<!{_W})(?:"
+    rf"(?:a|ont|ai|avons|avez|est|sont|suis|sommes)(?:[ \u00a0]+(?:ne|n['’]|pas|déjà|bien|aussi|encore|"
+    rf"été|{_W}+ment|-t-il|-t-elle|-t-on))*[ \u00a0]+{_W}+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|û|it|ite|its|"
+    rf"ites|ert|erte|erts|ertes|int|inte|ints|intes|ort|orte|orts|ortes)"
+    rf"|{_W}+(?:ait|aient|èrent)|fut|furent|eut|eurent"
+    rf")(?!{_W}))",
+    re.IGNORECASE)
+_EN_TENSE_CUES = re.compile(r"(?P<fut>\b(?:will|would|shall|'ll|’ll|going to)\b)"
+                            r"|(?P<past>\b(?:was|were|had|did|\w+ed)\b)", re.IGNORECASE)
+# words with those endings that are no verbs in that tense (nouns, adjectives, imparfait of -irer)
+_NOT_A_TENSE = {
+    "vrai", "extra", "caméra", "opéra", "ultra", "cobra", "mantra", "sierra", "tiara", "sahara", "agora", "front",
+    "affront", "fait", "lait", "trait", "portrait", "retrait", "extrait", "attrait", "souhait", "parfait", "forfait",
+    "bienfait", "méfait", "distrait", "abstrait", "soustrait", "satisfait", "contrefait", "surfait", "refait",
+    "plait", "tirait", "retirait", "attirait", "virait", "admirait", "inspirait", "aspirait", "soupirait",
+    "expirait", "désirait", "tiraient", "retiraient", "attiraient", "lui", "qui", "aussi", "ici", "parmi", "celui",
+    "ceci", "midi", "jeudi", "lundi", "mardi", "mercredi", "vendredi", "samedi", "dimanche", "sous", "plus",
+    "tous", "nous", "vous", "dessus", "jusqu", "vu", "su", "lu", "du", "tu", "début", "salut", "statut", "but",
+    "institut", "tribut", "attribut", "substitut", "bout", "tout", "surtout", "partout", "avant", "après",
+}
+
+
+def sentence_bounds(text: str, start: int, end: int, reach: int = 500) -> tuple[int, int]:
+    """``[lo, hi)`` of the sentence holding ``text[start:end]`` (cut at . ; ! ? and newlines),
+    at most ``reach`` characters each side (bounded work, however long the passage)."""
+    lo = max(0, start - reach)
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
+    nxt = _SENTENCE_END.search(text, end, min(len(text), end + reach))
+    return lo, nxt.start() if nxt else min(len(text), end + reach)
+
+
+def text_tense(text: str, start: int, end: int, english: bool = False) -> str | None:
+    """Tense of the verb nearest to ``text[start:end]`` in its sentence, read from French verb
+    endings (or English auxiliaries): "fut" (future, conditional, "va/doit + infinitive", "est
+    prévu"), "past" (passé composé, imparfait, passé simple) or None (no cue: a present tense or no
+    verb). A light rule for when there is no morphology; the spaCy pipeline passes its own."""
+    lo, hi = sentence_bounds(text, start, end)
+    best = None
+    for m in (_EN_TENSE_CUES if english else _FR_TENSE_CUES).finditer(text, lo, hi):
+        word = m.group().lower().replace("’", "'")
+        last = word.split()[-1] if " " in word else word
+        if m.start() < end and start < m.end():
+            continue  # the weekday itself ("mardi" ends in -i)
+        if not english and (last in _NOT_A_TENSE or word in _NOT_A_TENSE or last in FR_WEEKDAYS):
+            continue
+        dist = start - m.end() if m.end() <= start else m.start() - end
+        tense = "fut" if m.group("fut") else "past"
+        if best is None or dist < best[0]:
+            best = (dist, tense)
+    return best[1] if best else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +435,9 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
             delta = (wd - pub.weekday()) % 7 or 7
         elif rel < 0:
             delta = -((pub.weekday() - wd) % 7 or 7)
-        else:
+        elif _g(m, "tense") == "fut":  # "remettrait sa démission lundi": on or after publication
+            delta = (wd - pub.weekday()) % 7
+        else:  # past or present tense, or no verb: on or before publication
             delta = -((pub.weekday() - wd) % 7)
         return (*_day(pub + dt.timedelta(days=delta)), "day")
     if kind in ("rel_unit", "rel_unit_pre", "en_rel_unit"):
@@ -479,6 +556,9 @@ def detect(text: str) -> list[Candidate]:
 def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Found | None:
     """The :class:`Found` of a :func:`detect` candidate against ``published``; None if rejected."""
     start, end, kind, groups = cand
+    if kind in ("weekday", "en_weekday") and published is not None and "tense" not in groups \
+            and not groups.get("wrel"):
+        groups = {**groups, "tense": text_tense(text, start, end, english=kind == "en_weekday")}
     m = _Groups(text[start:end], groups)
     if kind.startswith("money"):
         value = _money(m)

@@ -160,6 +160,45 @@ def _junk(ent, cache: dict) -> bool:
     return False
 
 
+_ALLER_DEVOIR = {"va", "vont", "vais", "vas", "allons", "allez", "doit", "doivent", "dois", "devons", "devez"}
+
+
+def morph_tense(doc, start: int, end: int) -> str | None:
+    """Tense ("fut", "past", "pres", see :data:`reader.nlp.dates.TENSES`) of the verb nearest to the
+    characters ``[start, end)`` in their sentence, from the model's morphology (``Tense=Fut`` or
+    ``Mood=Cnd``: "fut"; ``Tense=Imp``/``Past``: "past"; an auxiliary takes its participle's
+    tense, "va/doit" + infinitive is "fut", a scheduled participle "est prévue" is "fut")."""
+    lo, hi = dates.sentence_bounds(doc.text, start, end)
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    if span is None:
+        return None
+    toks = list(span)
+    best = None
+    for k, t in enumerate(toks):
+        if t.pos_ not in ("VERB", "AUX") or (start <= t.idx < end):
+            continue
+        morph = t.morph
+        nxt = next((u for u in toks[k + 1:k + 4] if u.pos_ in ("VERB", "AUX")), None)
+        if "Cnd" in morph.get("Mood") or "Fut" in morph.get("Tense"):
+            tense = "fut"
+        elif t.lower_ in _ALLER_DEVOIR and nxt is not None and "Inf" in nxt.morph.get("VerbForm"):
+            tense = "fut"
+        elif t.pos_ == "AUX" and nxt is not None and "Part" in nxt.morph.get("VerbForm"):
+            tense = "fut" if nxt.lower_.startswith(dates.SCHEDULED) else "past"
+        elif "Part" in morph.get("VerbForm") and k and toks[k - 1].pos_ == "AUX":
+            continue  # read with its auxiliary
+        elif {"Imp", "Past"} & set(morph.get("Tense")):
+            tense = "past"
+        elif "Pres" in morph.get("Tense"):
+            tense = "pres"
+        else:
+            continue
+        dist = start - (t.idx + len(t)) if t.idx < start else t.idx - end
+        if best is None or dist < best[0]:
+            best = (dist, tense)
+    return best[1] if best else None
+
+
 @Language.component("reader_entities")
 def _entities(doc):
     """Curated names, junk filter, handles, then dates and amounts — one read and one write of
@@ -185,6 +224,12 @@ def _entities(doc):
             kept_cands.append(cand)
     if rule:
         ents = [e for e in ents if not any(_overlaps(e, r) for r in rule)] + rule
+        if doc.has_annotation("MORPH"):
+            for cand in kept_cands:
+                if cand[2] == "weekday" and not cand[3].get("wrel"):
+                    tense = morph_tense(doc, cand[0], cand[1])
+                    if tense:
+                        cand[3]["tense"] = tense  # dates.resolve reads it instead of the verb endings
         doc.user_data[RULES_KEY] = kept_cands
     final = filter_spans(ents)
     doc.ents = final
