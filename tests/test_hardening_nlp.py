@@ -172,3 +172,76 @@ def test_weekday_tense_from_the_model_morphology(words, pos, morphs, day):
     (cand,) = doc.user_data[pipeline.RULES_KEY]
     f = dates.resolve(doc.text, cand, dt.date(2023, 4, 19))
     assert (f.text, f.date_start.isoformat()) == ("lundi", day)
+
+
+# --- 3. pathological text: bounded work per passage --------------------------------------------
+
+def _blank_tokenizer():
+    spacy = pytest.importorskip("spacy")
+    from reader.nlp.pipeline import LongRunTokenizer
+
+    nlp = spacy.blank("fr")  # the French prefix/suffix rules, no model
+    return nlp.tokenizer, LongRunTokenizer(nlp.tokenizer)
+
+
+def test_a_60kb_run_of_brackets_is_tokenized_at_once_with_the_same_text():
+    # spaCy's own tokenizer is quadratic on it: 5,000 "[" took 2.7 s, 60,000 took 570 s
+    from reader.nlp.pipeline import LONG_RUNS_KEY
+
+    _inner, tok = _blank_tokenizer()
+    text = "Elon Musk chez Microsoft. " + "[" * 60_000 + " Sam Altman dirige OpenAI."
+    doc = tok(text)
+    assert doc.text == text
+    assert doc.user_data[LONG_RUNS_KEY] == [(26, 60_026)]
+    assert [t.text for t in doc][:5] == ["Elon", "Musk", "chez", "Microsoft", "."]
+    assert "[" * 60_000 in [t.text for t in doc]
+    assert [t.text for t in doc][-5:] == ["Sam", "Altman", "dirige", "OpenAI", "."]
+    lines = ("[" * 79 + "\n") * 750  # short runs, but all punctuation: also bypassed
+    assert tok(lines).text == lines and len(tok(lines)) == 1500
+
+
+def test_long_run_tokenizer_keeps_ordinary_text_as_spacy_cuts_it_and_every_offset():
+    import random
+
+    inner, tok = _blank_tokenizer()
+    normal = "« Twitter », a-t-il dit (le 25 avril 2023) : 42 000 $… https://example.com/a?b=c."
+    assert [(t.text, t.idx) for t in tok(normal)] == [(t.text, t.idx) for t in inner(normal)]
+    rnd = random.Random(5)
+    alphabet = ["[", "]", "(", "a", "é", " ", "  ", "\n", "x" * 120, "[" * 150, ",", "Microsoft", "\u00a0", "_",
+                "--", "!!!!!!!!!", "\t"]
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 40)))
+        doc = tok(text)
+        assert doc.text == text
+        assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+
+
+def test_thousands_of_rule_matches_in_one_passage_keep_the_longest_disjoint():
+    # the overlap checks were pairwise (quadratic in matches): now bisections over disjoint intervals
+    text = "lundi, le 25 avril 2023, hier et 42 000 dollars ; " * 400
+    found = dates.find(text, dt.date(2023, 4, 19))
+    assert len(found) == 1600
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert [f.text for f in found[:4]] == ["lundi", "25 avril 2023", "hier", "42 000 dollars"]
+
+
+def test_disjoint_intervals():
+    held = dates.Disjoint([(10, 20), (0, 5), (30, 31)])
+    assert [held.overlaps(s, e) for s, e in [(5, 10), (4, 6), (19, 30), (20, 30), (31, 40), (-5, 0), (0, 100)]] == [
+        False, True, True, False, False, False, True]
+    assert list(held.overlapping(3, 31)) == [0, 1, 2]
+    held.add(22, 25)
+    assert held.overlaps(24, 26) and list(held.overlapping(21, 26)) == [2]
+
+
+@pytest.mark.slow
+def test_a_file_of_brackets_is_annotated_in_seconds_with_a_note(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "brackets", "Crochets", "Elon Musk chez Microsoft.\n\n" + "[" * 60_000,
+                  language="fr", published="2023-04-19")
+    assert annotate_missing(_metas(folder)) == 1
+    ann = annotations.load(_metas(folder)[0].content_hash)
+    assert ann.model
+    assert {e.key for e in ann.entities} >= {"PER:elon musk", "ORG:microsoft"}
+    assert "passage 1: 60,000 characters without a space" in ann.reason

@@ -32,6 +32,7 @@ period ("par mois"), or a leading symbol (``$5``, ``€ 10``). Normalised as ``"
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -518,6 +519,30 @@ class _Groups:
 Candidate = tuple  # (start, end, kind, groups): plain data, msgpack/pickle-friendly
 
 
+class Disjoint:
+    """Disjoint half-open intervals ``[start, end)``, kept sorted: which of them overlap a given
+    interval is two bisections (a passage may hold thousands of matches: no pairwise checks)."""
+
+    def __init__(self, intervals=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(intervals):
+            self.add(start, end)
+
+    def overlapping(self, start: int, end: int) -> range:
+        """Positions (in sorted order) of the intervals overlapping ``[start, end)``."""
+        return range(bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return len(self.overlapping(start, end)) > 0
+
+    def add(self, start: int, end: int) -> None:
+        """Add an interval overlapping none of those held."""
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
 def detect(text: str) -> list[Candidate]:
     """Non-overlapping expressions of ``text`` (longest first, then earliest), not yet resolved.
 
@@ -539,15 +564,15 @@ def detect(text: str) -> list[Candidate]:
             if m.end() > start:
                 cands.append((start, m.end(), kind, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
+    taken = Disjoint()
     out: list[Candidate] = []
     for start, end, kind, m in cands:
-        if any(start < e and s < end for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         if resolve(text, (start, end, kind, groups), None) is None:
             continue  # rejected (not a date after all, or an amount without a number)
-        taken.append((start, end))
+        taken.add(start, end)
         out.append((start, end, kind, groups))
     out.sort()
     return out

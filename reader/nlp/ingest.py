@@ -15,9 +15,13 @@
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
-An article that cannot be read any more is skipped (the catalogue reports it), never fatal; a
+An article that cannot be read any more is skipped (the catalogue reports it), never fatal; an
+article whose processing raises is reported in ``errors`` and left without annotations, the
+batch goes on. Limits, each noted in the article's ``reason`` (shown by ``reader entities``): a
 passage over ``MAX_MODEL_CHARS`` (100 000) gets the date/money rules only (spaCy's memory grows
-with the text's length).
+with the text's length); a run of more than 100 characters without a space is cut at
+punctuation rather than by spaCy's tokenizer, which is quadratic on it
+(:class:`reader.nlp.pipeline.LongRunTokenizer`).
 """
 
 from __future__ import annotations
@@ -193,24 +197,24 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
 
 
 def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
-    # articles whose passages are in flight, in order: [meta, article, passages left, drafts, error]
+    # articles whose passages are in flight, in order: [meta, article, passages left, drafts, error, notes]
     queue: deque[list] = deque()
 
     def texts():
         for meta in metas:
             article = _load(meta)
             n = len(article.passages) if article is not None else 0
-            queue.append([meta, article, n, [], None])
+            queue.append([meta, article, n, [], None, []])
             if article is not None:
                 for p in article.passages:
                     yield p.text if len(p.text) <= MAX_MODEL_CHARS else ""
 
     def finished():
         while queue and queue[0][2] == 0:
-            meta, article, _, drafts, error = queue.popleft()
+            meta, article, _, drafts, error, notes = queue.popleft()
             if article is not None and error is None:
                 try:
-                    yield meta, _build(article, model, drafts, None), None
+                    yield meta, _build(article, model, drafts, "; ".join(notes) or None), None
                 except Exception as exc:
                     yield meta, None, _failed(meta, exc)
             else:
@@ -226,8 +230,11 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
             try:
                 if len(p.text) <= MAX_MODEL_CHARS:
                     entry[3].extend(_drafts_of(doc, p, article.meta.published))
+                    entry[5].extend(_long_run_notes(p.index, doc))
                 else:
                     entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
+                    entry[5].append(f"passage {p.index} too long for entity detection ({len(p.text):,} characters, "
+                                    f"limit {MAX_MODEL_CHARS:,}): dates and amounts only")
             except Exception as exc:  # this article fails, the batch goes on
                 entry[4] = _failed(entry[0], exc)
         entry[2] -= 1
@@ -235,6 +242,18 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
     for _ in passage_texts:  # pragma: no cover - exhausted by nlp.pipe
         pass
     yield from finished()
+
+
+def _long_run_notes(index: int, doc) -> list[str]:
+    from reader.nlp.pipeline import LONG_RUNS_KEY
+
+    runs = doc.user_data.get(LONG_RUNS_KEY)
+    if not runs:
+        return []
+    longest = max(end - start for start, end in runs)
+    what = f"{longest:,} characters without a space" if len(runs) == 1 else \
+        f"{len(runs)} runs without a space (the longest {longest:,} characters)"
+    return [f"passage {index}: {what} cut at punctuation for entity detection, not by the model's tokenizer"]
 
 
 def _drafts_of(doc, passage, published) -> list[Draft]:
