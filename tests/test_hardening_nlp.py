@@ -121,8 +121,8 @@ def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_
                   published="0001-01-01")
     write_article(folder, "c.md", "bad", "Panne", "BOOM chez Microsoft le 25 avril 2023.", language="fr",
                   published="2023-04-19")
-    write_article(folder, "d.md", "normal", "Normal", "Elon Musk a quitté Microsoft hier.", language="fr",
-                  published="2023-04-19")
+    write_article(folder, "d.md", "normal", "Normal", "Elon Musk a quitté Microsoft hier. Il remettrait sa "
+                  "démission lundi.", language="fr", published="2023-04-19")
     real = dates.detect
 
     def detect(text):
@@ -139,7 +139,8 @@ def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_
         assert {e.key for e in anns[art].entities} >= {"PER:elon musk", "ORG:microsoft"}, art
     dated = {m.text: m.value for m in anns["last"].mentions + anns["first"].mentions if m.label == "DATE"}
     assert dated == {"demain": None, "hier": None}
-    assert [m.value for m in anns["normal"].mentions if m.label == "DATE"] == ["2023-04-18/2023-04-19"]
+    assert [m.value for m in anns["normal"].mentions if m.label == "DATE"] == [
+        "2023-04-18/2023-04-19", "2023-04-24/2023-04-25"]  # hier; lundi with a conditional: the coming one
     events = load_events(folder)
     try:
         assert {m.article_id for e in events.all() for m in e.mentions} >= {"normal"}
@@ -150,11 +151,16 @@ def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_
 # --- 2. a weekday with a future verb: the model's morphology when the pipeline has it ------------
 
 @pytest.mark.parametrize("words, pos, morphs, day", [
-    # the morphology wins over the verb endings: "signe" tagged conditional, "remettra" tagged past
+    # no cue in the endings ("signe"): the morphology decides; an ending cue ("remettra") wins over
+    # the morphology (fr_core_news_md tags "remettra" Tense=Pres)
     (["Il", "signe", "lundi", "."], ["PRON", "VERB", "NOUN", "PUNCT"],
      ["", "Mood=Cnd|Tense=Pres|VerbForm=Fin", "", ""], "2023-04-24"),
     (["Il", "remettra", "lundi", "."], ["PRON", "VERB", "NOUN", "PUNCT"],
-     ["", "Mood=Ind|Tense=Past|VerbForm=Fin", "", ""], "2023-04-17"),
+     ["", "Mood=Ind|Tense=Pres|VerbForm=Fin", "", ""], "2023-04-24"),
+    (["Il", "parlait", "et", "signera", "lundi", "."], ["PRON", "VERB", "CCONJ", "VERB", "NOUN", "PUNCT"],
+     ["", "Tense=Imp|VerbForm=Fin", "", "Tense=Fut|VerbForm=Fin", "", ""], "2023-04-24"),
+    (["Il", "signe", "vite", "lundi", "."], ["PRON", "VERB", "ADV", "NOUN", "PUNCT"],
+     ["", "Tense=Past|VerbForm=Fin", "", "", ""], "2023-04-17"),
     (["Il", "a", "signé", "lundi", "."], ["PRON", "AUX", "VERB", "NOUN", "PUNCT"],
      ["", "Tense=Pres|VerbForm=Fin", "Tense=Past|VerbForm=Part", "", ""], "2023-04-17"),
     (["Elle", "est", "prévue", "lundi", "."], ["PRON", "AUX", "VERB", "NOUN", "PUNCT"],
@@ -170,6 +176,7 @@ def test_weekday_tense_from_the_model_morphology(words, pos, morphs, day):
 
     doc = pipeline._entities(Doc(spacy.blank("fr").vocab, words=words, pos=pos, morphs=morphs))
     (cand,) = doc.user_data[pipeline.RULES_KEY]
+    assert cand[3]["tense"] in dates.TENSES  # set from the morphology
     f = dates.resolve(doc.text, cand, dt.date(2023, 4, 19))
     assert (f.text, f.date_start.isoformat()) == ("lundi", day)
 

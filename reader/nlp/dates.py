@@ -13,7 +13,7 @@ Monday-based), ``month``, ``part-of-month`` (début 1–10, mi 11–20, fin 21�
 ``part-of-year`` (début = Jan–Mar, mi = May–Aug, fin = Oct–Dec). A bare weekday is the most recent
 one on or before publication, unless the verb nearest to it in its sentence is in a future tense or
 the conditional ("remettrait sa démission lundi", "circuleront vendredi": on or after publication;
-see :func:`text_tense`, or the model's morphology in the spaCy pipeline); with a past or present
+see :func:`text_tense`, then the model's morphology if the pipeline has some); with a past or present
 tense it stays the most recent ("dernier": strictly before; "prochain": strictly after); a month
 without a year is its occurrence nearest to publication. Without a publication date relative
 expressions stay unresolved (``value`` None) but are still found; so do those whose interval would
@@ -265,8 +265,8 @@ _rule(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{_NUM}(?:{_SP}*{_SCALE})?(?:{
 # ---------------------------------------------------------------------------------------------
 # tense of a bare weekday's sentence: "remettrait sa démission lundi" is the coming Monday
 
-TENSES = ("fut", "past", "pres")  # groups["tense"] of a weekday candidate (set by the spaCy pipeline
-# from the model's morphology when it has some, else read here from verb endings)
+TENSES = ("fut", "past", "pres")  # groups["tense"] of a weekday candidate: read here from verb endings,
+# else from the model's morphology when the spaCy pipeline has some (it sets groups["tense"])
 SCHEDULED = ("prévu", "programmé", "attendu", "fixé", "planifié")  # "est prévue lundi": to come
 _SENTENCE_END = re.compile(r"[.;!?\n]")
 _W = r"[a-zàâäçéèêëîïôöùûüœ'’-]"
@@ -317,7 +317,8 @@ def text_tense(text: str, start: int, end: int, english: bool = False) -> str | 
     """Tense of the verb nearest to ``text[start:end]`` in its sentence, read from French verb
     endings (or English auxiliaries): "fut" (future, conditional, "va/doit + infinitive", "est
     prévu"), "past" (passé composé, imparfait, passé simple) or None (no cue: a present tense or no
-    verb). A light rule for when there is no morphology; the spaCy pipeline passes its own."""
+    verb). Future and conditional endings are regular in French, so this light rule comes before
+    the model's morphology (see :func:`resolve`)."""
     lo, hi = sentence_bounds(text, start, end)
     best = None
     for m in (_EN_TENSE_CUES if english else _FR_TENSE_CUES).finditer(text, lo, hi):
@@ -581,9 +582,11 @@ def detect(text: str) -> list[Candidate]:
 def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Found | None:
     """The :class:`Found` of a :func:`detect` candidate against ``published``; None if rejected."""
     start, end, kind, groups = cand
-    if kind in ("weekday", "en_weekday") and published is not None and "tense" not in groups \
-            and not groups.get("wrel"):
-        groups = {**groups, "tense": text_tense(text, start, end, english=kind == "en_weekday")}
+    if kind in ("weekday", "en_weekday") and published is not None and not groups.get("wrel"):
+        # the verb endings first (regular in French), then the model's morphology if the pipeline
+        # set one: fr_core_news_md tags "remettrait" Tense=Imp and "remettra" Tense=Pres
+        tense = text_tense(text, start, end, english=kind == "en_weekday") or groups.get("tense")
+        groups = {**groups, "tense": tense}
     m = _Groups(text[start:end], groups)
     if kind.startswith("money"):
         value = _money(m)

@@ -166,7 +166,10 @@ _ALLER_DEVOIR = {"va", "vont", "vais", "vas", "allons", "allez", "doit", "doiven
 
 def morph_tense(doc, start: int, end: int) -> str | None:
     """Tense ("fut", "past", "pres", see :data:`reader.nlp.dates.TENSES`) of the verb nearest to the
-    characters ``[start, end)`` in their sentence, from the model's morphology (``Tense=Fut`` or
+    characters ``[start, end)`` in their sentence, from the model's morphology, when the pipeline
+    has a morphologizer (not ours by default: on every passage it costs 1.6x the ``ner`` alone, and
+    measured on "remettrait"/"remettra" md tags Imp/Pres where the verb endings are right;
+    :func:`reader.nlp.dates.resolve` reads the endings first). ``Tense=Fut`` or
     ``Mood=Cnd``: "fut"; ``Tense=Imp``/``Past``: "past"; an auxiliary takes its participle's
     tense, "va/doit" + infinitive is "fut", a scheduled participle "est prévue" is "fut")."""
     lo, hi = dates.sentence_bounds(doc.text, start, end)
@@ -186,6 +189,7 @@ def morph_tense(doc, start: int, end: int) -> str | None:
             tense = "fut"
         elif t.pos_ == "AUX" and nxt is not None and "Part" in nxt.morph.get("VerbForm"):
             tense = "fut" if nxt.lower_.startswith(dates.SCHEDULED) else "past"
+            t = nxt  # the distance from the participle: "a démissionné lundi et partira vendredi"
         elif "Part" in morph.get("VerbForm") and k and toks[k - 1].pos_ == "AUX":
             continue  # read with its auxiliary
         elif {"Imp", "Past"} & set(morph.get("Tense")):
