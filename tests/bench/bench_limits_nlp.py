@@ -14,7 +14,9 @@ cache) in a fresh cache; the model is loaded once before timing. Cases:
 - ``dates``: "lundi, le 25 avril 2023, hier et 42 000 dollars" repeated (rule matches by thousands);
 - ``names``: "Microsoft et Elon Musk à Paris." repeated (entities and curated names by thousands).
 
-Prints seconds per case and the ratio to ``normal``.
+Prints seconds per case and the ratio to ``normal``; then, for reference, spaCy's own tokenizer
+(unguarded, what ran before :class:`reader.nlp.pipeline.LongRunTokenizer`) on runs of ``[``
+against the guarded one: quadratic (60,000 took 570 s here, so only small sizes are timed).
 """
 
 from __future__ import annotations
@@ -104,6 +106,16 @@ def main(argv: list[str] | None = None) -> int:
             secs = time.perf_counter() - t0
             base = base or secs
             print(f"{name:<10} {secs:8.3f} s   x{secs / base:6.1f} normal", flush=True)
+        nlp = pipeline.load("fr")
+        for n in (1_000, 2_000) if args.quick else (1_000, 2_000, 4_000):
+            text = "[" * n
+            t0 = time.perf_counter()
+            nlp.tokenizer.inner(text)
+            raw = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            nlp.tokenizer(text)
+            guarded = time.perf_counter() - t0
+            print(f"tokenizer on {n:>5,} '[': spaCy {raw:7.3f} s   guarded {guarded:7.4f} s", flush=True)
     return 0
 
 
