@@ -57,7 +57,7 @@ class Annotations:
     content_hash: str
     language: str
     model: str | None  # e.g. "fr_core_news_md-3.8.0"; None when no model covers the language
-    reason: str | None = None  # why there are no entities (no model for the language, …)
+    reason: str | None = None  # why there are no entities (no model for the language, …) or what was limited
     mentions: list[Mention] = field(default_factory=list)
     entities: list[EntityInfo] = field(default_factory=list)
     schema: int = SCHEMA_VERSION

@@ -40,7 +40,12 @@ def _stages():
     try:
         from reader.nlp.ingest import annotate_missing
 
-        entities = ("entities", lambda folder, metas, p: annotate_missing(metas, progress=p))
+        def entities_stage(folder, metas, p):
+            errors: list[str] = []
+            done = annotate_missing(metas, progress=p, errors=errors)
+            return {"annotated": done, "errors": errors}
+
+        entities = ("entities", entities_stage)
     except ModuleNotFoundError:
         entities = None
     # updates commit without merging; small segments are merged last, off the update's path
@@ -98,6 +103,8 @@ def _run(folder: Path, progress: Progress | None) -> dict:
         result = stage(folder, scan.articles, lambda d, t, _n=name: prog(_n, d, t))
         if isinstance(result, dict) and result.get("status") == "locked":
             report.setdefault("errors", []).append(result.get("message") or "the search index is locked")
+        if isinstance(result, dict) and result.get("errors"):  # per-article failures of a stage
+            report.setdefault("errors", []).extend(str(e) for e in result["errors"])
         key = f"{name}_s"
         report[key] = round(report.get(key, 0) + time.perf_counter() - t1, 3)
     return report

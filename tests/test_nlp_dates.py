@@ -125,3 +125,43 @@ def test_several_expressions_sorted_and_disjoint():
 def test_invalid_calendar_day_falls_back_to_the_month():
     found = find("le 31 février 2023", PUB)
     assert [(f.text, f.granularity) for f in found] == [("février 2023", "month")]
+
+
+# A bare weekday reads the tense of the verb nearest to it in its sentence (future or conditional:
+# on or after publication; past or present: on or before). (sentence, published, expected day)
+SAT = dt.date(2023, 4, 22)  # a Saturday
+WEEKDAY_TENSE = [
+    ("Il remettrait sa démission lundi.", PUB, "2023-04-24"),
+    ("Les trains circuleront vendredi et samedi.", PUB, "2023-04-21"),
+    ("Le ministre remettra sa démission lundi au président.", PUB, "2023-04-24"),
+    ("Lundi, il remettra sa démission.", PUB, "2023-04-24"),
+    ("Il va présenter son plan jeudi.", PUB, "2023-04-20"),
+    ("La réunion est prévue jeudi.", PUB, "2023-04-20"),
+    ("Le sommet devrait se tenir mardi.", PUB, "2023-04-25"),
+    ("Les résultats seront publiés mercredi.", PUB, "2023-04-19"),  # future, the same day: that day
+    ("Il a démissionné lundi.", PUB, "2023-04-17"),
+    ("Elon Musk a tweeté jeudi soir", PUB, "2023-04-13"),
+    ("Le patron était à Paris mardi.", PUB, "2023-04-18"),
+    ("Il est parti vendredi.", SAT, "2023-04-21"),
+    ("Jeudi, le retrait du produit a été annoncé.", PUB, "2023-04-13"),
+    ("Il parle jeudi devant la presse.", PUB, "2023-04-13"),  # present: the most recent (nlp.md)
+    ("Il a démissionné lundi et partira vendredi.", PUB, "2023-04-17"),
+    ("He will speak on Friday.", PUB, "2023-04-21"),
+    ("He spoke on Friday.", PUB, "2023-04-14"),
+    ("Il remettra sa démission lundi dernier.", PUB, "2023-04-17"),  # explicit "dernier" wins
+    ("Il avait parlé dimanche prochain.", PUB, "2023-04-23"),  # explicit "prochain" wins
+]
+
+
+@pytest.mark.parametrize("text, published, day", WEEKDAY_TENSE)
+def test_weekday_follows_the_tense_of_its_verb(text, published, day):
+    found = [f for f in find(text, published) if f.label == "DATE"]
+    assert found, text
+    f = found[0]
+    assert (f.date_start.isoformat(), f.granularity) == (day, "day")
+    assert (f.date_end - f.date_start).days == 1
+
+
+def test_sunday_alone_is_a_weekday():
+    # the rule's cheap gate looked for "...di" and "...day" only: a lone "dimanche" was never found
+    assert [(f.text, f.value) for f in find("Il est parti dimanche.", PUB)] == [("dimanche", "2023-04-16/2023-04-17")]

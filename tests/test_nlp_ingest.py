@@ -212,6 +212,7 @@ def test_huge_passage_gets_rules_only_and_does_not_crash(tmp_path):
     ann = annotations.load(_metas(folder)[0].content_hash)
     assert ann.model
     assert [(m.passage, m.label) for m in ann.mentions] == [(0, "PER"), (0, "ORG"), (1, "DATE")]
+    assert ann.reason.startswith("passage 1 too long for entity detection")
 
 
 def test_a_second_ingest_of_the_same_corpus_is_refused_not_run_twice(corpus):

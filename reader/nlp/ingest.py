@@ -15,9 +15,13 @@
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
-An article that cannot be read any more is skipped (the catalogue reports it), never fatal; a
+An article that cannot be read any more is skipped (the catalogue reports it), never fatal; an
+article whose processing raises is reported in ``errors`` and left without annotations, the
+batch goes on. Limits, each noted in the article's ``reason`` (shown by ``reader entities``): a
 passage over ``MAX_MODEL_CHARS`` (100 000) gets the date/money rules only (spaCy's memory grows
-with the text's length).
+with the text's length); a run of more than 100 characters without a space is cut at
+punctuation rather than by spaCy's tokenizer, which is quadratic on it
+(:class:`reader.nlp.pipeline.LongRunTokenizer`).
 """
 
 from __future__ import annotations
@@ -51,11 +55,14 @@ def _no_model_reason(lang: str) -> str:
     return f"no entity model for language '{lang}': dates and amounts only"
 
 
+def _rule_draft(passage: int, f: dates.Found) -> Draft:
+    return Draft(passage, f.start, f.end, f.text, f.label, "", f.value,
+                 f.date_start.isoformat() if f.date_start else None,
+                 f.date_end.isoformat() if f.date_end else None, f.granularity)
+
+
 def _date_drafts(passage: int, text: str, published) -> list[Draft]:
-    return [Draft(passage, f.start, f.end, f.text, f.label, "", f.value,
-                  f.date_start.isoformat() if f.date_start else None,
-                  f.date_end.isoformat() if f.date_end else None, f.granularity)
-            for f in dates.find(text, published)]
+    return [_rule_draft(passage, f) for f in dates.find(text, published)]
 
 
 def _build(article: Article, model: str | None, drafts: list[Draft], reason: str | None) -> Annotations:
@@ -89,12 +96,16 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
 
 
 def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], None] | None = None, *,
-                     batch_size: int = 64, n_process: int | None = None, whole_corpus: bool = True) -> int:
+                     batch_size: int = 64, n_process: int | None = None, whole_corpus: bool = True,
+                     errors: list[str] | None = None) -> int:
     """Annotate every article of ``metas`` lacking up-to-date cached annotations; returns how many.
 
     ``progress(done, total)`` is called every 10 articles and at the end. ``whole_corpus=False``
     when ``metas`` is a part of the corpus (the entity index then keeps the other articles).
+    An article whose annotation fails (an exception anywhere in its processing) is left without
+    annotations and reported in ``errors`` (one line each); the other articles go on.
     """
+    errors = errors if errors is not None else []
     metas = list(metas)
     by_folder: dict[Path, list[ArticleMeta]] = {}
     for m in metas:
@@ -127,16 +138,22 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
         else:
             article = _load(meta)
             if article is not None:
-                drafts = [d for p in article.passages for d in _date_drafts(p.index, p.text, article.meta.published)]
-                annotations.save(_build(article, None, drafts, _no_model_reason(lang)))
+                try:
+                    drafts = [d for p in article.passages
+                              for d in _date_drafts(p.index, p.text, article.meta.published)]
+                    annotations.save(_build(article, None, drafts, _no_model_reason(lang)))
+                except Exception as exc:  # one article's failure is that article's, never the batch's
+                    errors.append(_failed(meta, exc))
             tick(meta)
     for lang, group in with_model.items():
         if n_process is None:
             procs = 2 if len(group) >= MANY and (os.cpu_count() or 1) >= 2 else 1
         else:
             procs = n_process
-        for article, ann in _annotate_with_model(lang, group, batch_size, procs):
-            if ann is not None:
+        for article, ann, error in _annotate_with_model(lang, group, batch_size, procs):
+            if error:
+                errors.append(error)
+            elif ann is not None:
                 annotations.save(ann)
             tick(article)
     for folder, group in by_folder.items():
@@ -144,29 +161,64 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
     return done
 
 
-def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n_process: int
-                         ) -> Iterator[tuple[ArticleMeta, Annotations | None]]:
-    """(meta, annotations or None if unreadable) for each article, streaming passages through spaCy."""
+def _failed(meta: ArticleMeta, exc: BaseException) -> str:
+    return f"{Path(meta.path).name}: entity annotation failed ({type(exc).__name__}: {exc})"
+
+
+Result = tuple[ArticleMeta, "Annotations | None", "str | None"]  # (meta, annotations, error line)
+
+
+def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+    """(meta, annotations or None if unreadable, error) for each article, streaming passages through spaCy.
+
+    If the pipeline itself raises (it processes batches of passages, so the culprit is not known),
+    the articles not finished yet are redone one at a time and only the failing one is reported.
+    """
     from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
 
     nlp = pipeline.load(lang)
     model = pipeline.model_id(nlp)
-    # articles whose passages are in flight, in order: [meta, article, passages left, drafts]
+    finished: set[int] = set()
+    try:
+        for meta, ann, error in _stream(nlp, model, metas, batch_size, n_process):
+            finished.add(id(meta))
+            yield meta, ann, error
+        return
+    except Exception:  # noqa: BLE001 - redone below, article by article
+        pass
+    for meta in metas:
+        if id(meta) in finished:
+            continue
+        try:
+            results = list(_stream(nlp, model, [meta], batch_size, 1))
+        except Exception as exc:
+            results = [(meta, None, _failed(meta, exc))]
+        yield from results
+
+
+def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+    # articles whose passages are in flight, in order: [meta, article, passages left, drafts, error, notes]
     queue: deque[list] = deque()
 
     def texts():
         for meta in metas:
             article = _load(meta)
             n = len(article.passages) if article is not None else 0
-            queue.append([meta, article, n, []])
+            queue.append([meta, article, n, [], None, []])
             if article is not None:
                 for p in article.passages:
                     yield p.text if len(p.text) <= MAX_MODEL_CHARS else ""
 
     def finished():
         while queue and queue[0][2] == 0:
-            meta, article, _, drafts = queue.popleft()
-            yield meta, (_build(article, model, drafts, None) if article is not None else None)
+            meta, article, _, drafts, error, notes = queue.popleft()
+            if article is not None and error is None:
+                try:
+                    yield meta, _build(article, model, drafts, "; ".join(notes) or None), None
+                except Exception as exc:
+                    yield meta, None, _failed(meta, exc)
+            else:
+                yield meta, None, error
 
     passage_texts = texts()
     for doc in nlp.pipe(passage_texts, batch_size=batch_size, n_process=n_process):
@@ -174,15 +226,34 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
         entry = queue[0]
         article = entry[1]
         p = article.passages[len(article.passages) - entry[2]]
-        if len(p.text) <= MAX_MODEL_CHARS:
-            entry[3].extend(_drafts_of(doc, p, article.meta.published))
-        else:
-            entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
+        if entry[4] is None:
+            try:
+                if len(p.text) <= MAX_MODEL_CHARS:
+                    entry[3].extend(_drafts_of(doc, p, article.meta.published))
+                    entry[5].extend(_long_run_notes(p.index, doc))
+                else:
+                    entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
+                    entry[5].append(f"passage {p.index} too long for entity detection ({len(p.text):,} characters, "
+                                    f"limit {MAX_MODEL_CHARS:,}): dates and amounts only")
+            except Exception as exc:  # this article fails, the batch goes on
+                entry[4] = _failed(entry[0], exc)
         entry[2] -= 1
         yield from finished()
     for _ in passage_texts:  # pragma: no cover - exhausted by nlp.pipe
         pass
     yield from finished()
+
+
+def _long_run_notes(index: int, doc) -> list[str]:
+    from reader.nlp.pipeline import LONG_RUNS_KEY
+
+    runs = doc.user_data.get(LONG_RUNS_KEY)
+    if not runs:
+        return []
+    longest = max(end - start for start, end in runs)
+    what = f"{longest:,} characters without a space" if len(runs) == 1 else \
+        f"{len(runs)} runs without a space (the longest {longest:,} characters)"
+    return [f"passage {index}: {what} cut at punctuation for entity detection, not by the model's tokenizer"]
 
 
 def _drafts_of(doc, passage, published) -> list[Draft]:
@@ -192,9 +263,7 @@ def _drafts_of(doc, passage, published) -> list[Draft]:
     for r in doc_mentions(doc):
         f = dates.resolve(passage.text, r.rule, published) if r.rule else None
         if f is not None:
-            out.append(Draft(passage.index, f.start, f.end, f.text, f.label, "", f.value,
-                             f.date_start.isoformat() if f.date_start else None,
-                             f.date_end.isoformat() if f.date_end else None, f.granularity))
+            out.append(_rule_draft(passage.index, f))
         elif r.rule is None:
             out.append(Draft(passage.index, r.start, r.end, r.text, r.label, r.canonical))
     return out

