@@ -147,3 +147,13 @@ def test_an_unusable_state_database(capsys, folder):
     code, out, _ = run(capsys, folder, "list")  # plain list does not open the state at all
     assert code == 0 and len(out.splitlines()) == 3
     assert db.read_bytes() == b"garbage" * 1000
+
+
+def test_a_data_folder_that_cannot_be_made(capsys, folder, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    code, out, err = run(capsys, folder, "mark", "a", "--read")
+    assert code == 1 and "reading-state database" in err and "Traceback" not in err
+    code, out, err = run(capsys, folder, "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 3

@@ -186,7 +186,10 @@ class StateStore:
         if path is None:
             from reader import paths
 
-            path = paths.state_db()
+            try:
+                path = paths.state_db()
+            except OSError:  # the data folder cannot be made: the plumbing's open says why
+                path = paths.data_dir() / "reading.sqlite3"
         self._db = _Db(Path(path))
         self.path = self._db.path
 
