@@ -219,6 +219,23 @@ def test_odd_ids_are_kept_as_they_are(store):
     assert store.unread_count(ids + ["other"]) == 1
 
 
+@pytest.mark.parametrize("message, said", [
+    ("the bookmarks database /x/reading.sqlite3 is busy (another reader is writing)",
+     "the reading-state database /x/reading.sqlite3 is busy (another reader is writing)"),
+    ("the bookmarks database /x is read-only (or its folder / is): bookmarks can be read but not added, changed or "
+     "deleted; make the file and its folder writable.",
+     "the reading-state database /x is read-only (or its folder / is): the reading state can be read but not "
+     "changed; make the file and its folder writable."),
+    ("the disk holding the bookmarks database /x is full: free some space. Your bookmarks are intact.",
+     "the disk holding the reading-state database /x is full: free some space. Your reading state is intact."),
+    ("`sqlite3 /x .recover` may save its bookmarks; moving", "`sqlite3 /x .recover` may save its reading state; moving"),
+])
+def test_the_plumbings_messages_speak_of_the_reading_state(message, said):
+    from reader.state.store import _about_state
+
+    assert _about_state(message) == said
+
+
 def test_an_unusable_file_is_a_clear_error_and_left_untouched(tmp_path):
     db = tmp_path / "reading.sqlite3"
     db.write_bytes(b"this is not a database" * 100)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping
@@ -127,6 +128,22 @@ def _id_list(ids: Iterable[str]) -> list[str]:
     return out
 
 
+# the plumbing's messages speak of bookmarks: the same message about the reading state
+_ABOUT = (
+    ("bookmarks database", "reading-state database"),
+    ("bookmarks can be read but not added, changed or deleted", "the reading state can be read but not changed"),
+    ("Your bookmarks are intact", "Your reading state is intact"),
+    ("bookmark conflict", "reading-state conflict"),
+)
+_BOOKMARK_WORD = re.compile(r"\bbookmarks?\b")
+
+
+def _about_state(message: str) -> str:
+    for old, new in _ABOUT:
+        message = message.replace(old, new)
+    return _BOOKMARK_WORD.sub("reading state", message)
+
+
 def _translated(fn):
     """The plumbing raises the bookmarks store's errors: say they are about the reading state."""
 
@@ -135,7 +152,7 @@ def _translated(fn):
         try:
             return fn(*args, **kwargs)
         except BookmarkError as exc:
-            raise StateError(str(exc).replace("bookmarks database", "reading-state database")) from None
+            raise StateError(_about_state(str(exc))) from None
 
     return wrapper
 
