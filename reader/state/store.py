@@ -259,7 +259,7 @@ class StateStore:
         with self._db._write() as conn:
             conn.execute(
                 "INSERT INTO state (id, read, starred, read_hash, updated) VALUES (?1, 1, 0, ?2, ?3) "
-                "ON CONFLICT (id) DO UPDATE SET read = 1, read_hash = coalesce(?2, CASE WHEN read THEN read_hash END), "
+                "ON CONFLICT (id) DO UPDATE SET read = 1, read_hash = coalesce(?2, read_hash), "
                 "updated = ?3",
                 (article_id, content_hash, now_iso()),
             )
@@ -268,18 +268,19 @@ class StateStore:
         if read:
             self.mark_read(article_id, content_hash)
         else:
-            self._set_flag(article_id, "read = 0, read_hash = NULL", "read", 0)
+            self._set_flag(article_id, "read", 0)
 
     def set_starred(self, article_id: str, starred: bool) -> None:
-        self._set_flag(article_id, f"starred = {int(bool(starred))}", "starred", int(bool(starred)))
+        self._set_flag(article_id, "starred", int(bool(starred)))
 
     @_translated
-    def _set_flag(self, article_id: str, assignment: str, column: str, value: int) -> None:
+    def _set_flag(self, article_id: str, column: Literal["read", "starred"], value: int) -> None:
         _id_list([article_id])
+        forget = ", read_hash = NULL" if column == "read" else ""  # an unread article has no version read
         with self._db._write() as conn:
             conn.execute(
                 f"INSERT INTO state (id, {column}, updated) VALUES (?1, {value}, ?2) "
-                f"ON CONFLICT (id) DO UPDATE SET {assignment}, updated = ?2",
+                f"ON CONFLICT (id) DO UPDATE SET {column} = {value}{forget}, updated = ?2",
                 (article_id, now_iso()),
             )
 
