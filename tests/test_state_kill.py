@@ -3,20 +3,13 @@ mark-all is all or nothing, and its undo record always matches what it changed."
 
 from __future__ import annotations
 
-import os
-import random
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from reader.state.store import StateStore
-
-ROOT = Path(__file__).resolve().parent.parent
+from sigkill import kill_repeatedly
 
 WRITER = r"""
 import sys, itertools
@@ -44,18 +37,7 @@ for n in itertools.count():
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_never_loses_a_committed_change_nor_half_applies_a_mark_all(tmp_path):
     db = tmp_path / "reading.sqlite3"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    rng = random.Random(4321)
-    lines: list[list[str]] = []
-    for round_ in range(10):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(round_)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-        time.sleep(rng.uniform(0.0, 0.25))  # a random moment, mid-transaction or not
-        proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate()
-        assert proc.returncode == -signal.SIGKILL, err
-        lines += [line.split() for line in out.split("\n")[:-1] if line]  # the last piece may be half-printed
+    lines = [line.split() for line in kill_repeatedly(WRITER, [str(db)], seed=4321, round_arg=True)]
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
