@@ -37,7 +37,8 @@ for n in itertools.count():
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_never_loses_a_committed_change_nor_half_applies_a_mark_all(tmp_path):
     db = tmp_path / "reading.sqlite3"
-    lines = [line.split() for line in kill_repeatedly(WRITER, [str(db)], seed=4321, round_arg=True)]
+    lines = [line.split() for line in kill_repeatedly(WRITER, [str(db)], seed=4321, round_arg=True,
+                                                             first_lines=4)]  # n=0: read, all, undoing, undone
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -47,7 +48,7 @@ def test_sigkill_never_loses_a_committed_change_nor_half_applies_a_mark_all(tmp_
     alls = {w[1]: w[2] for w in lines if w[0] == "all"}
     undoing = {w[1] for w in lines if w[0] == "undoing"}
     undone = {w[1] for w in lines if w[0] == "undone"}
-    assert len(read) > 10 and len(alls) > 3 and undone, "the writer never got far enough"
+    assert len(read) >= 10 and len(alls) >= 10 and len(undone) >= 10
 
     states = store.states(read)
     lost = [a for a in read if not states[a].read]
