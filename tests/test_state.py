@@ -278,3 +278,15 @@ def test_fifty_thousand_ids_correct(store):
     assert len(store.undo(token)) == token.count
     assert store.states(ids) == before
     assert store.unread_count(ids[:10]) == sum(not before[i].read for i in ids[:10])
+
+
+def test_toggles_from_several_threads_never_lose_one(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def toggle(_):
+        return store.toggle_star("a"), store.toggle_read("b", "h")
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(toggle, range(120)))
+    assert sum(star for star, _ in results) == 60 and sum(read for _, read in results) == 60
+    assert store.state("a") == UNREAD and store.state("b") == UNREAD  # an even number of toggles each

@@ -19,6 +19,8 @@ ops = st.one_of(
     st.tuples(st.just("open"), ids, hashes),
     st.tuples(st.just("unread"), ids),
     st.tuples(st.just("star"), ids, st.booleans()),
+    st.tuples(st.just("toggle read"), ids, hashes),
+    st.tuples(st.just("toggle star"), ids),
     st.tuples(st.just("all"), st.lists(ids, max_size=6), st.sampled_from(["read", "unread", "star", "unstar"]), hashes),
     st.tuples(st.just("undo")),
     st.tuples(st.just("edited"), ids, st.sampled_from(["h1", "h2"])),
@@ -59,6 +61,14 @@ def test_the_store_behaves_like_the_model(sequence):
             elif kind == "star":
                 store.set_starred(op[1], op[2])
                 model[op[1]] = model[op[1]]._replace(starred=op[2])
+            elif kind == "toggle read":
+                _, i, h = op
+                read = not model[i].read
+                assert store.toggle_read(i, h) is read
+                model[i] = model[i]._replace(read=read, read_hash=(h or model[i].read_hash) if read else None)
+            elif kind == "toggle star":
+                assert store.toggle_star(op[1]) is (not model[op[1]].starred)
+                model[op[1]] = model[op[1]]._replace(starred=not model[op[1]].starred)
             elif kind == "all":
                 _, chosen, action, h = op
                 token = store.mark_all(chosen, action, {i: h for i in chosen} if h else None)

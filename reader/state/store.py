@@ -284,17 +284,29 @@ class StateStore:
                 (article_id, now_iso()),
             )
 
+    @_translated
     def toggle_read(self, article_id: str, content_hash: str | None = None) -> bool:
-        """Read ↔ unread; returns the new value."""
-        read = not self.state(article_id).read
-        self.set_read(article_id, read, content_hash)
-        return read
+        """Read ↔ unread in one statement (two processes toggling never both see the old value);
+        returns the new value."""
+        _id_list([article_id])
+        with self._db._write() as conn:
+            return conn.execute(
+                "INSERT INTO state (id, read, read_hash, updated) VALUES (?1, 1, ?2, ?3) "
+                "ON CONFLICT (id) DO UPDATE SET read = 1 - read, "
+                "read_hash = CASE WHEN read THEN NULL ELSE coalesce(?2, read_hash) END, updated = ?3 RETURNING read",
+                (article_id, content_hash, now_iso()),
+            ).fetchone()[0] == 1
 
+    @_translated
     def toggle_star(self, article_id: str) -> bool:
-        """Starred ↔ not; returns the new value."""
-        starred = not self.state(article_id).starred
-        self.set_starred(article_id, starred)
-        return starred
+        """Starred ↔ not, in one statement; returns the new value."""
+        _id_list([article_id])
+        with self._db._write() as conn:
+            return conn.execute(
+                "INSERT INTO state (id, starred, updated) VALUES (?1, 1, ?2) "
+                "ON CONFLICT (id) DO UPDATE SET starred = 1 - starred, updated = ?2 RETURNING starred",
+                (article_id, now_iso()),
+            ).fetchone()[0] == 1
 
     # -- many articles, undoable ------------------------------------------------------------------
 
