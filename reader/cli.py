@@ -45,7 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list the articles (errors on stderr)")
     _add_articles(p)
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--json", action="store_true", help="print JSON (with read and starred)")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+
+    p = sub.add_parser("mark", help="mark articles read, unread, starred or not; all read; undo")
+    _add_articles(p)
+    p.add_argument("ids", nargs="*", metavar="ID", help="article ids (see reader list)")
+    g = p.add_mutually_exclusive_group(required=True)
+    for flag, what in (("read", "read"), ("unread", "unread"), ("star", "starred"), ("unstar", "not starred")):
+        g.add_argument(f"--{flag}", dest="action", action="store_const", const=flag, help=f"mark ID… {what}")
+    g.add_argument("--all-read", dest="action", action="store_const", const="all-read",
+                   help="mark every article of the folder read")
+    g.add_argument("--undo", dest="action", action="store_const", const="undo", help="undo the last mark")
 
     p = sub.add_parser("index", help="annotate entities, index for search and link events (incremental)")
     _add_articles(p)
@@ -104,12 +116,18 @@ def scan(folder: Path):
 
 
 def cmd_list(args, folder: Path) -> int:
-    result = scan(folder)
+    articles, states = scan(folder).articles, None
+    if args.json or args.unread or args.starred:
+        from reader.state.cli import list_states
+
+        articles, states = list_states(articles, args.unread, args.starred)
+        if states is None:
+            return 1
     if args.json:
-        json.dump([m.to_json() for m in result.articles], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([m.to_json() | states[m.id] for m in articles], sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        for m in result.articles:
+        for m in articles:
             print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")
     return 0
 
@@ -146,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.events.cli import cli_events
 
             return cli_events(args, folder)
+        if command == "mark":
+            from reader.state.cli import cli_mark
+
+            return cli_mark(args, folder)
         if command == "bookmarks":
             from reader.bookmarks.cli import cli_bookmarks
 

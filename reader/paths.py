@@ -4,7 +4,7 @@ Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_H
 cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
-- data (precious): bookmarks database.
+- data (precious): bookmarks database, reading state (read/unread, starred).
 - config: UI state (theme, panel toggles).
 """
 
@@ -59,6 +59,13 @@ def bookmarks_db() -> Path:
     path = data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "bookmarks.sqlite3"
+
+
+def state_db() -> Path:
+    """The reading state (read/unread, starred, last mark-all undo): precious, so in the data dir."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "reading.sqlite3"
 
 
 def ui_state_file() -> Path:

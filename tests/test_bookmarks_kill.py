@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import random
 import signal
 import sqlite3
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from reader.bookmarks.store import BookmarkStore
-
-ROOT = Path(__file__).resolve().parent.parent
+from sigkill import kill_repeatedly
 
 WRITER = r"""
 import sys, itertools
@@ -42,22 +35,7 @@ for n in itertools.count():
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_sigkill_never_loses_or_corrupts_a_committed_bookmark(tmp_path, corpus):
     db = tmp_path / "bookmarks.sqlite3"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    rng = random.Random(1234)
-    printed: list[str] = []
-    kills = 0
-    for round_ in range(10):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(corpus)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-        time.sleep(rng.uniform(0.0, 0.25))  # a random moment, mid-transaction or not
-        proc.send_signal(signal.SIGKILL)
-        out, err = proc.communicate()
-        assert proc.returncode == -signal.SIGKILL, err
-        kills += 1
-        lines = out.split("\n")
-        printed += [line for line in lines[:-1] if line]  # the last piece may be a half-printed line
-    assert kills == 10
+    printed = kill_repeatedly(WRITER, [str(db), str(corpus)], rounds=10, seed=1234)
     assert len(printed) > 10, "the writer never got to commit anything"
 
     conn = sqlite3.connect(db)
