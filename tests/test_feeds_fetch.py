@@ -411,3 +411,64 @@ def test_show_prints_title_and_passages(srv, tmp_path, capsys):
     assert data["passages"][:2] == [{"kind": "heading", "text": "Heading"}, {"kind": "quote", "text": "Quoted."}]
     assert main(["show", "nope", "--articles", str(corpus)]) == 1
     assert "no article with id 'nope'" in capsys.readouterr().err
+
+
+def test_subscribing_again_revives_a_stopped_feed_but_not_deleted_articles(srv, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    feed = srv.add("/f", rss(item("a", "A") + item("b", "B")))
+    subscribe(corpus, srv.url("/f"))
+    run(corpus)
+    articles(corpus)["B"].path.unlink()
+    feed.status = 410
+    assert "410" in run(corpus).feeds[0].error
+    assert run(corpus).feeds[0].skipped
+    main(["feeds", "--articles", str(corpus), "remove", srv.url("/f")])
+    feed.status = 200
+    assert main(["feeds", "--articles", str(corpus), "add", srv.url("/f")]) == 0
+    r = run(corpus).feeds[0]
+    assert r.error is None and r.skipped is None and r.new == 0
+    assert set(articles(corpus)) == {"A"}
+
+
+def test_one_fetch_at_a_time_per_corpus(srv, tmp_path, capsys):
+    from reader.feeds.update import _RunLock
+
+    corpus = tmp_path / "c"
+    srv.add("/f", rss(item("a", "A")))
+    subscribe(corpus, srv.url("/f"))
+    with _RunLock(corpus):
+        assert main(["fetch", "--articles", str(corpus)]) == 1
+        assert "another 'reader fetch'" in capsys.readouterr().err
+    assert main(["fetch", "--articles", str(corpus)]) == 0
+
+
+def test_bad_lines_of_feeds_txt_are_reported_and_the_rest_fetched(srv, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    srv.add("/f", rss(item("a", "A")))
+    (corpus / "feeds.txt").write_text(f'ftp://bad.example/x\n"unclosed\n{srv.url("/f")}\n')
+    assert main(["fetch", "--articles", str(corpus)]) == 0
+    captured = capsys.readouterr()
+    assert "feeds.txt line 1" in captured.err and "feeds.txt line 2" in captured.err
+    assert "1 new" in captured.out
+
+
+def test_catalogue_sees_feed_articles_come_and_go(tmp_path):
+    from conftest import write_article
+
+    corpus = tmp_path / "c"
+    (corpus / "feeds" / "one").mkdir(parents=True)
+    write_article(corpus, "top.md", "top", "Top", "x")
+    cat = Catalogue(corpus)
+    assert [m.id for m in cat.refresh().articles] == ["top"]
+    assert cat.unchanged()
+    write_article(corpus / "feeds" / "one", "a.md", "feed-a", "From a feed", "y")
+    (corpus / "feeds" / "one" / ".tmp.md").write_text("partial")  # a write in progress: ignored
+    assert not cat.unchanged()
+    result = cat.refresh()
+    assert {m.id for m in result.articles} == {"top", "feed-a"} and result.changed == {"feed-a"}
+    meta = next(m for m in result.articles if m.id == "feed-a")
+    assert meta.path == corpus / "feeds" / "one" / "a.md"
+    assert [m.id for m in Catalogue(corpus).cached().articles] == [m.id for m in result.articles]
+    (corpus / "feeds" / "one" / "a.md").unlink()
+    assert Catalogue(corpus).refresh().removed == {"feed-a"}

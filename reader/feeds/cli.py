@@ -178,9 +178,25 @@ def _add(args, folder: Path) -> int:
     tags = tuple(dict.fromkeys(t for t in (clean_tag(t) for t in args.tag) if t))
     ff.add(Subscription(feed_url, tags))
     ff.save()
+    _revive(folder, feed_url)
     how = {"feed": "", "link": f" (linked from {url})", "well-known": f" (found at a well-known path of {url})"}
     _out(f"subscribed: {feed_url}{how[found.how]}" + (f" — {found.title}" if found.title else ""))
     return 0
+
+
+def _revive(folder: Path, url: str) -> None:
+    """Subscribing again to a feed that was stopped (410) or failing: fetch it at the next run.
+    Its tombstones stay: articles the user deleted still do not come back."""
+    from reader import paths
+    from reader.feeds.state import StateDB
+
+    if not paths.feeds_state_db(folder).exists():
+        return
+    with StateDB(paths.feeds_state_db(folder)) as db:
+        st = db.feed(url, create=False)
+        if st is not None and (st.stopped or st.next_check):
+            st.stopped, st.next_check = False, None
+            db.save_feed(st)
 
 
 def _import(args, folder: Path) -> int:
@@ -299,7 +315,10 @@ def cli_fetch(args) -> int:
     folder = feeds_folder(args)
     try:
         ff = FeedsFile(folder)
-        if not ff.subscriptions():
+        subs = ff.subscriptions()
+        for message in ff.errors:
+            _err(message)
+        if not subs:
             _err(f"no subscriptions in {folder} (add one: reader feeds add URL)")
             return 1
         check_writable(folder)
@@ -309,8 +328,14 @@ def cli_fetch(args) -> int:
     settings = net.Settings()
     if args.timeout:
         settings.read_timeout = args.timeout
-    report = Updater(folder, settings).run(all_feeds=args.all,
-                                           progress=None if args.json else _print_feed_line)
+    from reader.feeds.update import FetchBusy
+
+    try:
+        report = Updater(folder, settings).run(all_feeds=args.all,
+                                               progress=None if args.json else _print_feed_line)
+    except FetchBusy as exc:
+        _err(str(exc))
+        return 1
     total = report.total()
     if args.json:
         _json({"feeds": [r.to_json() for r in report.feeds], "total": total})

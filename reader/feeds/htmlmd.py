@@ -180,7 +180,10 @@ class _Renderer:
         if tag == "img":
             alt = " ".join(make_safe(node.attrs.get("alt", "") or node.attrs.get("title", "")).split())
             src = _safe_url(node.attrs.get("src", ""), self.base) or ""
-            return f"![{escape(alt)}]({src})" if src or alt else ""
+            # reader.passages shows an image's alt *source* (no unescaping): write it raw, with only
+            # what could end it early or escape made harmless
+            alt = alt.replace("[", "(").replace("]", ")").replace("\\", "/")
+            return f"![{alt}]({src})" if src or alt else ""
         inner = "".join(self.inline(c, in_link or tag == "a") for c in node.children)
         if tag in ("em", "i", "cite", "dfn", "var"):
             return _wrap(inner, "*")

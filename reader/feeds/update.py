@@ -78,6 +78,34 @@ class RunReport:
                 "unchanged": sum(f.unchanged for f in att), "skipped": len(self.feeds) - len(att)}
 
 
+class FetchBusy(RuntimeError):
+    """Another fetch of the same corpus is running."""
+
+
+class _RunLock:
+    """One fetch run per corpus at a time (an advisory lock next to its state database)."""
+
+    def __init__(self, folder: Path):
+        from reader import paths
+
+        self.path = paths.feeds_state_db(folder).with_suffix(".lock")
+        self.fh = None
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise FetchBusy("another 'reader fetch' of this corpus is running; try again when it is done") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+
 def state_db(folder: Path) -> StateDB:
     from reader import paths
 
@@ -191,7 +219,7 @@ class Updater:
             subs = [s for s in subs if s.url in set(only)]
         report = RunReport()
         now = self.clock()
-        with state_db(self.folder) as db:
+        with _RunLock(self.folder), state_db(self.folder) as db:
             states = {s.url: db.feed(s.url) for s in subs}
             requests = []
             for sub in subs:
