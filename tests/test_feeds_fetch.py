@@ -26,7 +26,8 @@ RSS20 = """<?xml version="1.0" encoding="utf-8"?>
 </channel></rss>"""
 
 RSS091 = """<?xml version="1.0"?><rss version="0.91"><channel><title>Old</title><link>http://o.example/</link>
-<item><title>Ancient</title><link>http://o.example/1</link><description>from 0.91</description></item></channel></rss>"""
+<item><title>Ancient</title><link>http://o.example/1</link><description>from 0.91</description></item>
+<item><title>Bad link</title><link>javascript:alert(1)</link><description>x</description></item></channel></rss>"""
 
 RSS10 = """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
  xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -118,7 +119,7 @@ def test_every_format_is_read_and_listed_by_the_catalogue(srv, tmp_path):
     subscribe(corpus, *urls)
     report = run(corpus)
     assert [r.error for r in report.feeds] == [None] * 6
-    assert sum(r.new for r in report.feeds) == 2 + 1 + 1 + 1 + 1 + 3
+    assert sum(r.new for r in report.feeds) == 2 + 2 + 1 + 1 + 1 + 3
     arts = articles(corpus)
     first = arts["Premier titre"]
     assert first.source == "Le Journal" and first.language == "fr" and str(first.published) == "2026-12-01"
@@ -129,6 +130,7 @@ def test_every_format_is_read_and_listed_by_the_catalogue(srv, tmp_path):
     assert any(s.href == srv.url("/lien") for s in body.passages[0].spans)
     for title in ("Ancient", "RDF item", "Old atom", "Erster", "Zweiter"):
         assert title in arts, title
+    assert arts["Bad link"].url is None  # only http(s) links are kept
     assert arts["Erster"].language == "de" and arts["Zweiter"].language == "en"
     assert arts["Erster"].url == srv.url("/posts/1")  # against the feed URL, not home_page_url
     assert [p.text for p in load_article(arts["Zweiter"]).passages] == ["Zeile eins", "Zeile *zwei*"]
@@ -472,3 +474,31 @@ def test_catalogue_sees_feed_articles_come_and_go(tmp_path):
     assert [m.id for m in Catalogue(corpus).cached().articles] == [m.id for m in result.articles]
     (corpus / "feeds" / "one" / "a.md").unlink()
     assert Catalogue(corpus).refresh().removed == {"feed-a"}
+
+
+def test_gzip_bomb_is_capped_while_decoding(srv, tmp_path):
+    import gzip
+
+    corpus = tmp_path / "c"
+    route = srv.add("/bomb.gz", b"")
+    route.body = b""  # the compressed bytes are served as they are
+    route.headers["Content-Encoding"] = "gzip"
+    route.body = gzip.compress(b"<rss>" + b" " * (20 * 1024 * 1024), compresslevel=1)
+    subscribe(corpus, srv.url("/bomb.gz"))
+    settings = net.Settings(connect_timeout=1, read_timeout=2, max_bytes=1024 * 1024)
+    assert "too large" in run(corpus, settings=settings).feeds[0].error
+
+
+def test_lone_surrogates_and_odd_json_values(srv, tmp_path):
+    corpus = tmp_path / "c"
+    srv.add("/j", '{"version": "https://jsonfeed.org/version/1.1", "title": "S \\ud800", "items": ['
+                  '{"id": "\\udc00x", "title": "T \\ud83d", "content_html": "<p>a \\udfff</p>"},'
+                  '{"id": null, "title": 5, "content_text": ["no"]}, "not an item", '
+                  '{"id": 3.5, "url": "javascript:x", "date_published": "garbage"}]}',
+            content_type="application/feed+json")
+    subscribe(corpus, srv.url("/j"))
+    r = run(corpus).feeds[0]
+    assert r.error is None and r.new == 3
+    arts = articles(corpus)
+    assert "T ?" in arts
+    assert all(m.url is None or m.url.startswith("http") for m in arts.values())  # javascript: dropped

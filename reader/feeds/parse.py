@@ -56,7 +56,12 @@ _JSON_TYPES = ("application/feed+json", "application/json")
 
 def clean(text: str | None) -> str:
     """Feed text for a title or a name: control characters inert, whitespace single."""
-    return " ".join(make_safe(text or "").split())
+    return " ".join(make_safe(valid(text or "")).split())
+
+
+def valid(text: str) -> str:
+    """No lone surrogates (a JSON ``"\\ud800"``): they cannot be written or printed."""
+    return text.encode("utf-8", "replace").decode("utf-8") if any("\ud800" <= c <= "\udfff" for c in text) else text
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "", content_language: str | None = None) -> Feed:
@@ -118,8 +123,8 @@ def _from_parsed(d) -> Feed:
         ttl = int(str(f.get("ttl", "")).strip()) if f.get("ttl") else None
     except ValueError:
         ttl = None
-    feed = Feed(title=_text_of(f.get("title"), f.get("title_detail")) or None, link=f.get("link"), language=_lang(f.get("language")),
-                format=version or "unknown", ttl_minutes=ttl)
+    feed = Feed(title=_text_of(f.get("title"), f.get("title_detail")) or None, link=_abs(f.get("link"), ""),
+                language=_lang(f.get("language")), format=version or "unknown", ttl_minutes=ttl)
     for e in d.entries:
         content, ctype, source = "", "html", "content"
         contents = e.get("content") or []
@@ -131,7 +136,7 @@ def _from_parsed(d) -> Feed:
             detail = e.get("summary_detail") or {}
             content, ctype, source = e.get("summary") or "", _ctype(detail.get("type")), "summary"
         guid = (e.get("id") or "").strip() or None
-        link = (e.get("link") or "").strip() or None
+        link = _abs(e.get("link"), d.get("href") or "")
         title = _text_of(e.get("title"), e.get("title_detail"))
         published = _from_struct(e.get("published_parsed"))
         updated = _from_struct(e.get("updated_parsed"))
@@ -241,7 +246,7 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
         if not isinstance(item, dict):
             continue
         raw_id = item.get("id")
-        guid = str(raw_id).strip() if isinstance(raw_id, (str, int, float)) and str(raw_id).strip() else ""
+        guid = valid(str(raw_id)).strip() if isinstance(raw_id, (str, int, float)) and str(raw_id).strip() else ""
         link = _abs(_str(item.get("url")) or _str(item.get("external_url")), url)
         html, txt, summary = _str(item.get("content_html")), _str(item.get("content_text")), _str(item.get("summary"))
         if html:
@@ -265,13 +270,15 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
 
 
 def _str(value) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    return valid(value) if isinstance(value, str) and value.strip() else None
 
 
 def _abs(link: str | None, base: str) -> str | None:
+    """An absolute http(s) link, or None (a ``javascript:`` or ``file:`` link is dropped)."""
     if not link:
         return None
     try:
-        return urljoin(base, link.strip())
+        url = urljoin(base, link.strip())
     except ValueError:
         return None
+    return url if url.split(":", 1)[0].lower() in ("http", "https") and not any(c.isspace() for c in url) else None

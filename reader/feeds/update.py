@@ -150,7 +150,7 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
     if e.author:
         fm.append(("author", e.author))
     lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
-    return "\n".join(lines) + "\n" + body
+    return ("\n".join(lines) + "\n" + body).encode("utf-8", "replace").decode("utf-8")
 
 
 def _file_for(feed_id: str, e: Entry, art_id: str) -> str:
@@ -294,6 +294,8 @@ class Updater:
             self._write(db, st, feed, res.url, r)
         except OSError as exc:
             return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
+        except Exception as exc:  # a bug on one feed's content must not lose the other feeds
+            return self._fail(db, st, r, f"internal error while writing articles ({type(exc).__name__})", now)
         st.title = feed.title or st.title
         st.link = feed.link or st.link
         st.language = feed.language or st.language
