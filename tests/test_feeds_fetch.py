@@ -131,7 +131,9 @@ def test_every_format_is_read_and_listed_by_the_catalogue(srv, tmp_path):
     for title in ("Ancient", "RDF item", "Old atom", "Erster", "Zweiter"):
         assert title in arts, title
     assert arts["Bad link"].url is None  # only http(s) links are kept
-    assert arts["Erster"].language == "de" and arts["Zweiter"].language == "en"
+    # "Zweiter" declares English but is German: the detection on title + text wins, the declaration stays
+    assert arts["Erster"].language == "de" and arts["Zweiter"].language == "de"
+    assert 'language_declared: "en"' in arts["Zweiter"].path.read_text()
     assert arts["Erster"].url == srv.url("/posts/1")  # against the feed URL, not home_page_url
     assert [p.text for p in load_article(arts["Zweiter"]).passages] == ["Zeile eins", "Zeile *zwei*"]
     atom = next(m for t, m in arts.items() if t.startswith("Atom"))
@@ -502,3 +504,21 @@ def test_lone_surrogates_and_odd_json_values(srv, tmp_path):
     arts = articles(corpus)
     assert "T ?" in arts
     assert all(m.url is None or m.url.startswith("http") for m in arts.values())  # javascript: dropped
+
+
+def test_language_detected_on_title_and_text_declared_kept(srv, tmp_path):
+    corpus = tmp_path / "c"
+    fr = "Le gouvernement a annoncé mardi une nouvelle réforme des retraites, contestée par les syndicats."
+    srv.add("/f", rss(item("1", "Une réforme contestée", fr) + item("2", "ok", "ok")
+                      + item("3", "Short", "The government announced a new pension reform on Tuesday, "
+                                          "which the unions oppose.")
+                      ).replace("<channel>", "<channel><language>en-us</language>"))
+    subscribe(corpus, srv.url("/f"))
+    run(corpus)
+    arts = articles(corpus)
+    assert arts["Une réforme contestée"].language == "fr"  # declared en: wrong for this entry
+    text = arts["Une réforme contestée"].path.read_text()
+    assert 'language_declared: "en"' in text and 'language_detected: "fr ' in text
+    assert arts["ok"].language == "en"  # too short to detect: the declaration stands
+    assert "language_detected" not in arts["ok"].path.read_text()
+    assert arts["Short"].language == "en"

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.feeds import net
-from reader.feeds.htmlmd import html_to_markdown, text_to_markdown
+from reader.feeds.htmlmd import html_to_markdown, html_to_text, text_to_markdown
+from reader.feeds.language import decide, detect
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
 from reader.feeds.subscriptions import FeedsFile, Subscription
@@ -132,8 +133,11 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
     body = (text_to_markdown(e.content) if e.content_type == "text" else html_to_markdown(e.content, base_url)) \
         if e.content.strip() else ""
     title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
+    declared = e.language or feed.language
+    sample = e.content if e.content_type == "text" else html_to_text(e.content[:20000])
+    detected = detect(f"{e.title}. {sample}")
     fm = [("id", art_id), ("title", title)]
-    fm.append(("language", e.language or feed.language or "und"))
+    fm.append(("language", decide(declared, detected)))
     if e.published:
         fm.append(("published", e.published.isoformat()))
     if feed.title:
@@ -144,8 +148,10 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
     fm.append(("fetched", fetched.isoformat(timespec="seconds")))
     if e.updated and e.updated != e.published:
         fm.append(("updated", e.updated.isoformat()))
-    if e.language or feed.language:
-        fm.append(("language_declared", e.language or feed.language))
+    if declared:
+        fm.append(("language_declared", declared))
+    if detected:
+        fm.append(("language_detected", f"{detected[0]} {detected[1]:.2f}"))
     fm.append(("content_source", e.content_source))
     if e.author:
         fm.append(("author", e.author))
