@@ -522,3 +522,43 @@ def test_language_detected_on_title_and_text_declared_kept(srv, tmp_path):
     assert arts["ok"].language == "en"  # too short to detect: the declaration stands
     assert "language_detected" not in arts["ok"].path.read_text()
     assert arts["Short"].language == "en"
+
+
+PAGE = """<html><head><title>x</title></head><body><nav><a href="/">Home</a> · <a href="/about">About us</a></nav>
+<article><h1>Teaser one</h1>
+<p>The first paragraph of the full article, long enough for the extractor to keep it as the main text.</p>
+<h2>A subheading</h2>
+<blockquote><p>A quotation that a Markdown export from the extractor would have lost entirely.</p></blockquote>
+<p>The last paragraph, with a <a href="/more">relative link</a> resolved against the page's own URL.</p>
+</article><footer>Copyright · legal notice · cookies</footer></body></html>"""
+
+
+def test_full_text_feed_reads_each_new_entry_page(srv, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    srv.add("/f", rss(item("1", "Teaser one", "Only a teaser.", link="/p/1")
+                      + item("2", "Teaser two", "Another teaser.", link="/p/missing")))
+    srv.add("/p/1", PAGE, content_type="text/html; charset=utf-8")
+    assert main(["feeds", "--articles", str(corpus), "add", "--full-text", srv.url("/f")]) == 0
+    assert "+full-text" in (corpus / "feeds.txt").read_text()
+    capsys.readouterr()
+    assert main(["fetch", "--articles", str(corpus)]) == 0
+    assert "2 new, 0 updated, 0 unchanged; 1 full texts, 1 pages failed" in capsys.readouterr().out
+    arts = articles(corpus)
+    one = load_article(arts["Teaser one"])
+    kinds = [(p.kind, p.text[:30]) for p in one.passages]
+    assert kinds == [("paragraph", "The first paragraph of the ful"), ("heading", "A subheading"),
+                     ("quote", "A quotation that a Markdown ex"), ("paragraph", "The last paragraph, with a rel")]
+    assert any(s.href == srv.url("/more") for s in one.passages[-1].spans)
+    assert 'content_source: "page"' in arts["Teaser one"].path.read_text()
+    assert [p.text for p in load_article(arts["Teaser two"]).passages] == ["Another teaser."]
+    # unchanged entries: their pages are not fetched again
+    assert main(["fetch", "--all", "--articles", str(corpus)]) == 0
+    assert len(srv.hits("/p/1")) == 1
+
+
+def test_full_text_option_survives_export_and_import(tmp_path):
+    from reader.feeds.subscriptions import parse_opml, to_opml
+
+    subs = [Subscription("https://x.example/f", ("t",), None, ("full-text",))]
+    back, _ = parse_opml(to_opml(subs).encode())
+    assert back == subs

@@ -23,6 +23,8 @@ def add_parsers(sub, add_articles) -> None:
     a = fsub.add_parser("add", help="subscribe to a feed, or to the feed a web page links")
     a.add_argument("url")
     a.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeatable)")
+    a.add_argument("--full-text", action="store_true",
+                   help="fetch each new entry's web page and keep its article text (teaser-only feeds)")
     i = fsub.add_parser("import", help="subscribe to the feeds of an OPML or newsboat 'urls' file")
     i.add_argument("file")
     i.add_argument("--allow-commands", action="store_true",
@@ -176,7 +178,7 @@ def _add(args, folder: Path) -> int:
         print(f"already subscribed: {feed_url}" + (f" (the feed of {url})" if feed_url != url else ""))
         return 0
     tags = tuple(dict.fromkeys(t for t in (clean_tag(t) for t in args.tag) if t))
-    ff.add(Subscription(feed_url, tags))
+    ff.add(Subscription(feed_url, tags, options=("full-text",) if args.full_text else ()))
     ff.save()
     _revive(folder, feed_url)
     how = {"feed": "", "link": f" (linked from {url})", "well-known": f" (found at a well-known path of {url})"}
@@ -362,6 +364,9 @@ def _print_feed_line(r) -> None:
         line = f"ok       {name}: not modified"
     else:
         line = f"ok       {name}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged"
+        if r.full_text or r.full_text_failed:
+            line += f"; {r.full_text} full texts" + (f", {r.full_text_failed} pages failed"
+                                                     if r.full_text_failed else "")
     if r.moved_to:
         line += f" (moved permanently to {r.moved_to})"
     _out(line)

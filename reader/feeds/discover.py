@@ -20,7 +20,7 @@ FEED_TYPES = {"application/rss+xml": "RSS", "application/atom+xml": "Atom", "app
               "application/xml": "RSS"}
 WELL_KNOWN = ("/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml", "/feed.json", "/feed/",
               "/rss/", "/atom")
-_HTML_ACCEPT = "text/html, application/xhtml+xml, " + net.ACCEPT
+HTML_ACCEPT = "text/html, application/xhtml+xml, " + net.ACCEPT
 
 
 class DiscoveryError(ValueError):
@@ -102,7 +102,7 @@ def _looks_html(res: net.Result) -> bool:
 def discover(url: str, settings: net.Settings | None = None) -> Found:
     fetcher = net.Fetcher(settings)
     try:
-        res = fetcher.get(net.Request(url, accept=_HTML_ACCEPT))
+        res = fetcher.get(net.Request(url, accept=HTML_ACCEPT))
         if res.error:
             raise DiscoveryError(f"cannot fetch {url}: {res.error}")
         if res.status != 200:

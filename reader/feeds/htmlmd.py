@@ -372,7 +372,12 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
         builder.close()
     except (AssertionError, ValueError):  # html.parser on hopeless input: keep what was built
         pass
-    return "\n\n".join(_Renderer(base_url).blocks(builder.root)).strip() + "\n"
+    return render_tree(builder.root, base_url)
+
+
+def render_tree(root: Node, base_url: str | None = None) -> str:
+    """Markdown of a tree of :class:`Node` (from HTML, or from trafilatura's XML)."""
+    return "\n\n".join(_Renderer(base_url).blocks(root)).strip() + "\n"
 
 
 def text_to_markdown(text: str) -> str:

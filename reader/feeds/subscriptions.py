@@ -9,6 +9,8 @@ One feed a line::
 
 A token with spaces, quotes or a leading '#' is written in double quotes (``\\"`` and ``\\\\`` inside).
 A ``~`` token is the feed's title chosen by the user (else the feed's own title is shown).
+``+full-text`` (reader's own; newsboat reads it as a tag) fetches each new entry's web page and
+keeps the article text extracted from it (for feeds that carry only a teaser).
 The file belongs to the corpus (copy the folder, keep the subscriptions); fetch state lives apart
 (:mod:`reader.feeds.state`). Edits keep every other line as written: comments, blank lines, order.
 
@@ -29,8 +31,10 @@ from reader.passages import make_safe
 
 FILE_NAME = "feeds.txt"
 HEADER = ("# reader subscriptions: one feed a line, URL then tags (\"quoted\" when they hold spaces),\n"
-          "# \"~Title\" for a title of your own, \"!\" to hide a feed. Lines starting with # are comments.\n")
+          "# \"~Title\" for a title of your own, \"!\" to hide a feed, +full-text to read each entry's page.\n"
+          "# Lines starting with # are comments.\n")
 COMMAND_PREFIXES = ("exec:", "filter:")
+OPTIONS = ("full-text",)  # '+full-text': fetch each new entry's page and keep its article text
 
 
 class SubscriptionError(ValueError):
@@ -42,6 +46,11 @@ class Subscription:
     url: str
     tags: tuple[str, ...] = ()
     title: str | None = None  # the user's own title (newsboat '~Title')
+    options: tuple[str, ...] = ()  # reader's own '+option' tokens: '+full-text'
+
+    @property
+    def full_text(self) -> bool:
+        return "full-text" in self.options
 
     @property
     def hidden(self) -> bool:
@@ -49,7 +58,8 @@ class Subscription:
 
     def merged(self, other: Subscription) -> Subscription:
         tags = self.tags + tuple(t for t in other.tags if t not in self.tags)
-        return replace(self, tags=tags, title=self.title or other.title)
+        options = self.options + tuple(o for o in other.options if o not in self.options)
+        return replace(self, tags=tags, title=self.title or other.title, options=options)
 
 
 @dataclass
@@ -149,21 +159,26 @@ def parse_line(line: str, *, allow_commands: bool = False) -> Subscription | Spe
         return Special(stripped)
     url = normalize_url(first)
     tags: list[str] = []
+    options: list[str] = []
     title = None
     for tok in tokens[1:]:
-        if tok.startswith("~"):
+        if tok.startswith("+") and tok[1:] in OPTIONS:
+            if tok[1:] not in options:
+                options.append(tok[1:])
+        elif tok.startswith("~"):
             title = " ".join(make_safe(tok[1:]).split()) or None
         else:
             tag = clean_tag(tok)
             if tag and tag not in tags:
                 tags.append(tag)
-    return Subscription(url, tuple(tags), title)
+    return Subscription(url, tuple(tags), title, tuple(options))
 
 
 def format_line(sub: Subscription) -> str:
     tokens = [sub.url] + [quote(t) for t in sub.tags]
     if sub.title:
         tokens.append(quote("~" + sub.title))
+    tokens += ["+" + o for o in sub.options]
     return " ".join(tokens)
 
 
@@ -373,7 +388,8 @@ def parse_opml(data: bytes, titles: dict[str, str] | None = None) -> tuple[list[
                     if t and t not in clean:
                         clean.append(t)
                 own = " ".join(make_safe(attr(child, "readerTitle") or "").split()) or None
-                subs.append(Subscription(norm, tuple(clean), own))
+                opts = tuple(o for o in (attr(child, "readerOptions") or "").split() if o in OPTIONS)
+                subs.append(Subscription(norm, tuple(clean), own, opts))
                 if text and text != url:
                     titles[norm] = text
                 walk(child, folders)
@@ -410,6 +426,8 @@ def to_opml(subs: Iterable[Subscription], titles: dict[str, str] | None = None,
         el = ET.SubElement(body, "outline", type="rss", text=text, title=text, xmlUrl=sub.url)
         if sub.title:
             el.set("readerTitle", sub.title)
+        if sub.options:
+            el.set("readerOptions", " ".join(sub.options))
         if links.get(sub.url):
             el.set("htmlUrl", links[sub.url])
         if sub.tags:

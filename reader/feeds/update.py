@@ -53,6 +53,8 @@ class FeedReport:
     not_modified: bool = False
     moved_to: str | None = None
     skipped: str | None = None   # why it was not fetched (stopped)
+    full_text: int = 0           # articles whose text came from their web page (+full-text)
+    full_text_failed: int = 0    # pages that could not be fetched or held no article text
 
     @property
     def failed(self) -> bool:
@@ -61,7 +63,8 @@ class FeedReport:
     def to_json(self) -> dict:
         return {"url": self.url, "title": self.title, "new": self.new, "updated": self.updated,
                 "unchanged": self.unchanged, "status": self.status, "error": self.error,
-                "not_modified": self.not_modified, "moved_to": self.moved_to, "skipped": self.skipped}
+                "not_modified": self.not_modified, "moved_to": self.moved_to, "skipped": self.skipped,
+                "full_text": self.full_text, "full_text_failed": self.full_text_failed}
 
 
 @dataclass
@@ -129,12 +132,17 @@ def _yaml_str(value: str) -> str:
 
 
 def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt.datetime,
-                   base_url: str) -> str:
-    body = (text_to_markdown(e.content) if e.content_type == "text" else html_to_markdown(e.content, base_url)) \
-        if e.content.strip() else ""
+                   base_url: str, page: str | None = None) -> str:
+    """The article file of an entry; ``page``: the Markdown of its web page's text (full text)."""
+    if page is not None:
+        body = page
+        sample = page[:2000]
+    else:
+        body = (text_to_markdown(e.content) if e.content_type == "text" else
+                html_to_markdown(e.content, base_url)) if e.content.strip() else ""
+        sample = e.content if e.content_type == "text" else html_to_text(e.content[:20000])
     title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
     declared = e.language or feed.language
-    sample = e.content if e.content_type == "text" else html_to_text(e.content[:20000])
     detected = detect(f"{e.title}. {sample}")
     fm = [("id", art_id), ("title", title)]
     fm.append(("language", decide(declared, detected)))
@@ -152,7 +160,7 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
         fm.append(("language_declared", declared))
     if detected:
         fm.append(("language_detected", f"{detected[0]} {detected[1]:.2f}"))
-    fm.append(("content_source", e.content_source))
+    fm.append(("content_source", "page" if page is not None else e.content_source))
     if e.author:
         fm.append(("author", e.author))
     lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
@@ -209,6 +217,19 @@ def next_check(now: float, interval: float, *extra: float | None) -> float:
 
 # --- one run ------------------------------------------------------------------------------------
 
+@dataclass
+class _Page:
+    """An article of a +full-text feed waiting for its web page."""
+
+    path: Path
+    art_id: str
+    entry: Entry
+    feed: Feed
+    feed_url: str
+    fetched: dt.datetime
+    report: FeedReport
+
+
 class Updater:
     def __init__(self, folder: Path, settings: net.Settings | None = None, interval: float = MIN_INTERVAL,
                  clock: Callable[[], float] = time.time):
@@ -216,6 +237,7 @@ class Updater:
         self.settings = settings or net.Settings()
         self.interval = interval
         self.clock = clock
+        self._pages: list[_Page] = []
 
     def run(self, all_feeds: bool = False, only: list[str] | None = None,
             progress: Callable[[FeedReport], None] | None = None) -> RunReport:
@@ -240,14 +262,23 @@ class Updater:
                 requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
+            self._pages: list[_Page] = []
             try:
+                done = []
                 for result in fetcher.run(requests):
                     sub: Subscription = result.request.tag  # type: ignore[assignment]
                     r = self._handle(db, sub, states[sub.url], result)
                     if r.moved_to:
                         moved.append((sub.url, r.moved_to))
                     report.feeds.append(r)
-                    if progress:
+                    if progress and not (sub.full_text and r.new + r.updated):
+                        progress(r)
+                    else:
+                        done.append(r)
+                if self._pages:
+                    self._full_texts(fetcher, self._pages)
+                if progress:
+                    for r in done:
                         progress(r)
             finally:
                 fetcher.close()
@@ -297,7 +328,7 @@ class Updater:
         except Exception as exc:  # a parser bug must not lose the other feeds
             return self._fail(db, st, r, f"cannot parse the feed ({type(exc).__name__})", now)
         try:
-            self._write(db, st, feed, res.url, r)
+            self._write(db, st, feed, res.url, r, sub.full_text)
         except OSError as exc:
             return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
         except Exception as exc:  # a bug on one feed's content must not lose the other feeds
@@ -321,7 +352,32 @@ class Updater:
         db.save_feed(st)
         return r
 
-    def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport) -> None:
+    def _full_texts(self, fetcher: net.Fetcher, pages: list[_Page]) -> None:
+        """Fetch the pages of new or edited entries of +full-text feeds (same pool, same per-host
+        limit) and rewrite their articles with the page's text; a page that fails keeps the feed's."""
+        from reader.feeds.discover import HTML_ACCEPT
+        from reader.feeds.fulltext import page_markdown
+        from reader.fileio import atomic_write_text
+
+        requests = [net.Request(p.entry.link or "", accept=HTML_ACCEPT, tag=p) for p in pages]
+        for res in fetcher.run(requests):
+            p: _Page = res.request.tag  # type: ignore[assignment]
+            mime = res.headers.get("content-type", "text/html").split(";", 1)[0].strip().lower()
+            html = res.ok and res.body and mime in ("text/html", "application/xhtml+xml")
+            md = page_markdown(res.body, res.url, p.entry.title) if html else None
+            if md is None:
+                p.report.full_text_failed += 1
+                continue
+            try:
+                atomic_write_text(p.path, render_article(p.art_id, p.entry, p.feed, p.feed_url, p.fetched, res.url,
+                                                         page=md), mode=0o644)
+            except OSError:
+                p.report.full_text_failed += 1
+                continue
+            p.report.full_text += 1
+
+    def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport,
+               full_text: bool = False) -> None:
         from reader.fileio import atomic_write_text
 
         known = db.entries(st.feed_id)
@@ -350,6 +406,8 @@ class Updater:
                 old.rewrites += 1
                 changes.append(old)
                 r.updated += 1
+                if full_text and e.link:
+                    self._pages.append(_Page(path, old.article_id, e, feed, st.url, fetched, r))
                 continue
             art_id = article_id(st.feed_id, e.key)
             rel = _file_for(st.feed_id, e, art_id)
@@ -360,6 +418,8 @@ class Updater:
             known[e.key] = new
             changes.append(new)
             r.new += 1
+            if full_text and e.link:
+                self._pages.append(_Page(self.folder / rel, art_id, e, feed, st.url, fetched, r))
         db.save_entries(changes)
 
 
