@@ -562,3 +562,24 @@ def test_full_text_option_survives_export_and_import(tmp_path):
     subs = [Subscription("https://x.example/f", ("t",), None, ("full-text",))]
     back, _ = parse_opml(to_opml(subs).encode())
     assert back == subs
+
+
+def test_undated_entry_dated_the_day_it_came_in_and_kept_through_edits(srv, tmp_path):
+    corpus = tmp_path / "c"
+    feed = srv.add("/f", rss("<item><title>No date</title><guid>n</guid><description>v1</description></item>"))
+    subscribe(corpus, srv.url("/f"))
+    day1 = 1_780_000_000.0  # 2026-05-28
+    Updater(corpus, FAST, interval=0, clock=lambda: day1).run()
+    meta = articles(corpus)["No date"]
+    assert str(meta.published) == "2026-05-28" and meta.published_inferred and meta.date_label.endswith("~")
+    feed.body = feed.body.replace(b"v1", b"v2")
+    assert Updater(corpus, FAST, interval=0, clock=lambda: day1 + 5 * 86400).run().feeds[0].updated == 1
+    meta = articles(corpus)["No date"]
+    assert str(meta.published) == "2026-05-28" and load_article(meta).passages[0].text == "v2"
+
+
+def test_entity_text_inside_the_document_is_not_a_declaration(srv, tmp_path):
+    corpus = tmp_path / "c"
+    srv.add("/f", rss(item("x", "About XXE", "<![CDATA[<p>Never trust <code>&lt;!ENTITY x SYSTEM ...&gt;</code></p>]]>")))
+    subscribe(corpus, srv.url("/f"))
+    assert run(corpus).feeds[0].new == 1

@@ -209,7 +209,8 @@ class Fetcher:
             return
         lock = threading.Condition()
         in_flight: dict[str, int] = {}
-        results: queue.Queue[Result] = queue.Queue()
+        # bounded: workers wait while the consumer parses, so bodies never pile up in memory
+        results: queue.Queue[Result] = queue.Queue(maxsize=max(2, self.settings.workers))
         total = len(pending)
 
         def take() -> Request | None:

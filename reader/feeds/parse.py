@@ -77,15 +77,22 @@ def parse_feed(body: bytes, url: str, content_type: str = "", content_language: 
     return _parse_xml(body, url, content_type, content_language)
 
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
 def _prolog(body: bytes) -> bytes:
     """What precedes the root element (where a DTD and its entities live), in any encoding we can
-    read: UTF-16/32 documents are checked too."""
+    read (UTF-16/32 documents are checked too). Text inside the document (an article about XML
+    quoting ``<!ENTITY`` in a CDATA section) is not looked at."""
+    head = body[: 1024 * 1024]
     for bom, enc in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
                      (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"),
                      (b"\x00<\x00?", "utf-16-be")):
         if body.startswith(bom):
-            return body[: 2 * 1024 * 1024].decode(enc, "replace").encode("utf-8")
-    return body[: 1024 * 1024]
+            head = body[: 2 * 1024 * 1024].decode(enc, "replace").encode("utf-8")
+            break
+    m = _ROOT_START.search(head)
+    return head[: m.start()] if m else head
 
 
 def _parse_xml(body: bytes, url: str, content_type: str, content_language: str | None) -> Feed:

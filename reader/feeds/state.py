@@ -67,6 +67,7 @@ class EntryState:
     hash: str
     rewrites: int = 0
     deleted: bool = False
+    first_seen: float | None = None
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -167,12 +168,12 @@ class StateDB:
 
     # entries
     def entries(self, feed_id: str) -> dict[str, EntryState]:
-        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted FROM entries "
-                                 "WHERE feed_id = ?", (feed_id,)).fetchall()
-        return {row[1]: EntryState(*row[:-1], deleted=bool(row[-1])) for row in rows}
+        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen "
+                                 "FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
+        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7]) for row in rows}
 
-    def save_entries(self, entries: list[EntryState]) -> None:
-        now = time.time()
+    def save_entries(self, entries: list[EntryState], now: float | None = None) -> None:
+        now = time.time() if now is None else now
         with self.conn:
             self.conn.executemany(
                 "INSERT INTO entries (feed_id, key, article_id, file, hash, rewrites, deleted, first_seen) "

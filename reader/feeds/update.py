@@ -148,12 +148,15 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
     fm.append(("language", decide(declared, detected)))
     if e.published:
         fm.append(("published", e.published.isoformat()))
+    else:  # sorted among the news of the day it came in, and said to be a guess
+        fm.append(("published", fetched.isoformat(timespec="seconds")))
+        fm.append(("published_inferred", "the feed gives no date: the day it was first fetched"))
     if feed.title:
         fm.append(("source", feed.title))
     if e.link:
         fm.append(("url", e.link))
     fm.append(("feed", feed_url))
-    fm.append(("fetched", fetched.isoformat(timespec="seconds")))
+    fm.append(("fetched", fetched.isoformat(timespec="seconds")))  # first fetched
     if e.updated and e.updated != e.published:
         fm.append(("updated", e.updated.isoformat()))
     if declared:
@@ -400,14 +403,15 @@ class Updater:
                 if old.hash == h or old.rewrites >= MAX_REWRITES:
                     r.unchanged += 1
                     continue
-                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, fetched, base_url),
+                first = dt.datetime.fromtimestamp(old.first_seen, dt.timezone.utc) if old.first_seen else fetched
+                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url),
                                   mode=0o644)
                 old.hash = h
                 old.rewrites += 1
                 changes.append(old)
                 r.updated += 1
                 if full_text and e.link:
-                    self._pages.append(_Page(path, old.article_id, e, feed, st.url, fetched, r))
+                    self._pages.append(_Page(path, old.article_id, e, feed, st.url, first, r))
                 continue
             art_id = article_id(st.feed_id, e.key)
             rel = _file_for(st.feed_id, e, art_id)
@@ -420,7 +424,7 @@ class Updater:
             r.new += 1
             if full_text and e.link:
                 self._pages.append(_Page(self.folder / rel, art_id, e, feed, st.url, fetched, r))
-        db.save_entries(changes)
+        db.save_entries(changes, fetched.timestamp())
 
 
 def _duration(seconds: float) -> str:
