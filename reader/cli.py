@@ -20,7 +20,8 @@ def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
         "--articles",
         metavar="DIR",
         default=None if top else argparse.SUPPRESS,
-        help="folder of Markdown articles (default: $READER_ARTICLES or the bundled articles)",
+        help="folder of Markdown articles (default: $READER_ARTICLES, else your feed library "
+             "once it has subscriptions, else the bundled articles)",
     )
 
 
