@@ -583,3 +583,15 @@ def test_entity_text_inside_the_document_is_not_a_declaration(srv, tmp_path):
     srv.add("/f", rss(item("x", "About XXE", "<![CDATA[<p>Never trust <code>&lt;!ENTITY x SYSTEM ...&gt;</code></p>]]>")))
     subscribe(corpus, srv.url("/f"))
     assert run(corpus).feeds[0].new == 1
+
+
+def test_exec_lines_in_feeds_txt_are_never_run(srv, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    marker = tmp_path / "ran"
+    srv.add("/f", rss(item("a", "A")))
+    (corpus / "feeds.txt").write_text(f'"exec:touch {marker}"\n"filter:touch {marker}:{srv.url("/f")}"\n'
+                                      f'{srv.url("/f")}\n')
+    assert main(["fetch", "--articles", str(corpus)]) == 0
+    assert "never run" in capsys.readouterr().err
+    assert not marker.exists()

@@ -154,7 +154,8 @@ def _list(args, folder: Path) -> int:
         state = "never fetched" if row["last_fetched"] is None else (
             f"error: {row['error']}" if row["error"] else f"ok {row['last_fetched']}")
         tags = ",".join(row["tags"]) or "-"
-        _out(f"{row['url']}\t{row['title'] or '-'}\t{tags}\t{row['articles']} articles\t{state}")
+        count = f"{row['articles']} article" + ("" if row["articles"] == 1 else "s")
+        _out(f"{row['url']}\t{row['title'] or '-'}\t{tags}\t{count}\t{state}")
     return 0
 
 
@@ -320,6 +321,9 @@ def cli_fetch(args) -> int:
         subs = ff.subscriptions()
         for message in ff.errors:
             _err(message)
+        commands = [sp for sp in ff.specials() if sp.kind in ("exec", "filter")]
+        if commands:
+            _err(f"{len(commands)} exec:/filter: lines in feeds.txt are kept but never run (they would run commands)")
         if not subs:
             _err(f"no subscriptions in {folder} (add one: reader feeds add URL)")
             return 1
