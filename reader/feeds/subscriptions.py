@@ -70,7 +70,9 @@ class Special:
 
     @property
     def kind(self) -> str:
-        return self.text.split(":", 1)[0]
+        """"query", "exec" or "filter" (the line's first token may be quoted)."""
+        tokens = tokenize(self.text)
+        return tokens[0].split(":", 1)[0] if tokens else ""
 
 
 def normalize_url(url: str) -> str:
