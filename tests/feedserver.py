@@ -32,6 +32,7 @@ class Route:
     delay: float = 0.0
     stream: int = 0          # stream this many bytes (no Content-Length) instead of body
     gzip: bool = False
+    sent: int = 0            # bytes of a streamed body written so far
 
 
 class FeedServer:
@@ -115,6 +116,7 @@ class FeedServer:
             while sent < route.stream and not self.stopping.is_set():
                 h.wfile.write(chunk)
                 sent += len(chunk)
+                route.sent = sent
             h.close_connection = True
             return
         body = route.body

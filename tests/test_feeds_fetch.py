@@ -595,3 +595,18 @@ def test_exec_lines_in_feeds_txt_are_never_run(srv, tmp_path, capsys):
     assert main(["fetch", "--articles", str(corpus)]) == 0
     assert "never run" in capsys.readouterr().err
     assert not marker.exists()
+
+
+def test_a_huge_error_page_is_not_read_and_the_connection_not_reused(srv, tmp_path):
+    corpus = tmp_path / "c"
+    srv.add("/err", status=500, stream=50 * 1024 * 1024)
+    srv.add("/big", stream=50 * 1024 * 1024)
+    srv.add("/ok1", rss(item("a", "One")))
+    srv.add("/ok2", rss(item("b", "Two")))
+    subscribe(corpus, srv.url("/err"), srv.url("/big"), srv.url("/ok1"), srv.url("/ok2"))
+    settings = net.Settings(connect_timeout=1, read_timeout=2, max_bytes=1024 * 1024, workers=1, per_host=1)
+    reports = by_url(run(corpus, settings=settings))
+    assert reports[srv.url("/err")].error.startswith("HTTP 500")
+    assert "too large" in reports[srv.url("/big")].error
+    assert srv.routes["/err"].sent < 20 * 1024 * 1024  # the error page was not read to its end
+    assert reports[srv.url("/ok1")].new == 1 and reports[srv.url("/ok2")].new == 1

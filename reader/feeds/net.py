@@ -153,7 +153,7 @@ class Fetcher:
                     status = resp.status
                     hdrs = {k.lower(): v for k, v in resp.headers.items()}
                     if status in (301, 302, 303, 307, 308) and hdrs.get("location"):
-                        resp.drain_conn()
+                        _discard(resp, hdrs)
                         try:
                             target = urljoin(url, hdrs["location"].strip())
                         except ValueError:
@@ -165,9 +165,11 @@ class Fetcher:
                         url = target
                         continue
                     if status != 200:
-                        resp.drain_conn()
+                        _discard(resp, hdrs)
                         return Result(req, url, status, hdrs, permanent_url=permanent)
                     body, error = self._read_body(resp, hdrs)
+                    if error:
+                        resp.close()  # unread bytes on it: never reuse the connection
                     return Result(req, url, status, hdrs, body, permanent, error)
                 finally:
                     resp.release_conn()
@@ -253,6 +255,19 @@ class Fetcher:
 
     def close(self) -> None:
         self.pool.clear()
+
+
+def _discard(resp, hdrs: dict[str, str]) -> None:
+    """Done with a response whose body we do not want: read a small one so the connection can be
+    reused, close the connection under a large or unknown one (a 404 page of 50 MB is not read)."""
+    length = hdrs.get("content-length", "")
+    if length.isdigit() and int(length) <= 64 * 1024 and "content-encoding" not in hdrs:
+        try:
+            resp.drain_conn()
+            return
+        except Exception:
+            pass
+    resp.close()
 
 
 def _mb(n: int) -> str:
