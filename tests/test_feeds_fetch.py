@@ -610,3 +610,23 @@ def test_a_huge_error_page_is_not_read_and_the_connection_not_reused(srv, tmp_pa
     assert "too large" in reports[srv.url("/big")].error
     assert srv.routes["/err"].sent < 20 * 1024 * 1024  # the error page was not read to its end
     assert reports[srv.url("/ok1")].new == 1 and reports[srv.url("/ok2")].new == 1
+
+
+def test_damaged_state_is_set_aside_and_an_unusable_one_is_a_message(srv, tmp_path, capsys):
+    from reader import paths
+
+    corpus = tmp_path / "c"
+    srv.add("/f", rss(item("a", "A")))
+    subscribe(corpus, srv.url("/f"))
+    db = paths.feeds_state_db(corpus)
+    db.write_bytes(b"this is not a database" * 100)
+    assert main(["fetch", "--articles", str(corpus)]) == 0
+    assert "1 new" in capsys.readouterr().out
+    assert list(db.parent.glob(db.name + ".damaged-*"))  # kept, not deleted
+    db.unlink()
+    db.mkdir()  # cannot be opened at all: a message, nothing moved
+    assert main(["fetch", "--articles", str(corpus)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the feed state" in err and "Traceback" not in err
+    assert main(["feeds", "--articles", str(corpus)]) == 1
+    assert db.is_dir()

@@ -83,6 +83,7 @@ def _json(data) -> None:
 
 
 def cli_feeds(args) -> int:
+    from reader.feeds.state import StateError
     from reader.feeds.subscriptions import SubscriptionError
 
     folder = feeds_folder(args)
@@ -97,7 +98,7 @@ def cli_feeds(args) -> int:
         if action == "remove":
             return _remove(args, folder)
         return _list(args, folder)
-    except SubscriptionError as exc:
+    except (SubscriptionError, StateError) as exc:
         _err(str(exc))
         return 1
 
@@ -334,12 +335,13 @@ def cli_fetch(args) -> int:
     settings = net.Settings()
     if args.timeout:
         settings.read_timeout = args.timeout
+    from reader.feeds.state import StateError
     from reader.feeds.update import FetchBusy
 
     try:
         report = Updater(folder, settings).run(all_feeds=args.all,
                                                progress=None if args.json else _print_feed_line)
-    except FetchBusy as exc:
+    except (FetchBusy, StateError) as exc:
         _err(str(exc))
         return 1
     total = report.total()

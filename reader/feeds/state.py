@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from reader.passages import make_safe
+
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
@@ -40,6 +42,10 @@ CREATE TABLE IF NOT EXISTS entries (
     PRIMARY KEY (feed_id, key)
 );
 """
+
+
+class StateError(RuntimeError):
+    """The fetch state cannot be used (read-only, full, newer); the message is meant for the user."""
 
 
 @dataclass
@@ -91,23 +97,41 @@ class StateDB:
         self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        from reader import sqlitedb
+
         try:
-            conn = sqlite3.connect(self.path, timeout=10)
+            return self._connect()
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            kind = sqlitedb.classify(exc)
+            if kind not in (sqlitedb.CORRUPT, sqlitedb.LAYOUT):  # read-only, full, locked: say so, touch nothing
+                raise StateError(f"cannot open the feed state {self.path}: {kind} "
+                                 f"({make_safe(str(exc))[:100]})") from None
+        # damaged: set aside (never deleted: it holds tombstones and redirects), start afresh
+        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+        try:
+            self.path.replace(aside)
+        except OSError as exc:
+            raise StateError(f"the feed state {self.path} is damaged and cannot be moved aside: "
+                             f"{exc.strerror or exc}") from None
+        return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        from reader import sqlitedb
+
+        conn = sqlitedb.connect(self.path)
+        try:
+            version = sqlitedb.user_version(conn)
+            if version > SCHEMA_VERSION:
+                raise StateError(f"the feed state {self.path} was written by a newer reader (layout {version})")
             conn.executescript(_SCHEMA)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            return conn
-        except sqlite3.DatabaseError:
-            # damaged: set aside (not deleted: it holds tombstones), start afresh
-            try:
-                self.path.replace(self.path.with_suffix(f".damaged-{int(time.time())}"))
-            except OSError:
-                pass
-            conn = sqlite3.connect(self.path, timeout=10)
-            conn.executescript(_SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            return conn
+            conn.execute("SELECT url, feed_id, stopped FROM feeds LIMIT 1").fetchall()
+            conn.execute("SELECT feed_id, key, first_seen FROM entries LIMIT 1").fetchall()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def close(self) -> None:
         self.conn.close()
