@@ -205,3 +205,14 @@ def test_import_bad_files(tmp_path, capsys):
     (tmp_path / "broken.opml").write_text("<?xml version='1.0'?><opml><body><outline")
     assert main(["feeds", "--articles", str(tmp_path / "c"), "import", str(tmp_path / "broken.opml")]) == 1
     assert "not a valid OPML" in capsys.readouterr().err
+
+
+def test_the_command_line_loads_no_feed_machinery_until_a_feed_command_runs():
+    import subprocess
+    import sys
+
+    code = ("import sys; from reader.cli import build_parser; build_parser().parse_args(['list']); "
+            "print(sorted(m for m in ('feedparser', 'urllib3', 'trafilatura', 'py3langid', 'defusedxml', "
+            "'reader.feeds.update') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr[-500:]
