@@ -20,7 +20,8 @@ def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
         "--articles",
         metavar="DIR",
         default=None if top else argparse.SUPPRESS,
-        help="folder of Markdown articles (default: $READER_ARTICLES or the bundled articles)",
+        help="folder of Markdown articles (default: $READER_ARTICLES, else your feed library "
+             "once it has subscriptions, else the bundled articles)",
     )
 
 
@@ -90,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
     i = bsub.add_parser("import", help="read bookmarks back from an exported JSON file")
     i.add_argument("file")
+
+    from reader.feeds.cli import add_parsers  # argparse only: the feed machinery loads when run
+
+    add_parsers(sub, _add_articles)
     return parser
 
 
@@ -97,7 +102,10 @@ def articles_dir(args: argparse.Namespace) -> Path:
     from reader import paths
 
     value = getattr(args, "articles", None) or os.environ.get("READER_ARTICLES")
-    return Path(value).expanduser() if value else paths.bundled_articles()
+    if value:
+        return Path(value).expanduser()
+    library = paths.user_library()  # once the user subscribed to feeds, their library is the default
+    return library if (library / "feeds.txt").is_file() else paths.bundled_articles()
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -135,6 +143,15 @@ def cmd_list(args, folder: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("feeds", "fetch"):  # their folder may not exist yet (the user library)
+        try:
+            from reader.feeds.cli import cli_feeds, cli_fetch
+
+            return (cli_feeds if args.command == "feeds" else cli_fetch)(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
     folder = articles_dir(args)
     if not folder.exists():
         return _fail(f"articles folder not found: {folder}")
@@ -172,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.bookmarks.cli import cli_bookmarks
 
             return cli_bookmarks(args, folder)
+        if command == "show":
+            from reader.feeds.cli import cli_show
+
+            return cli_show(args, folder)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -304,12 +304,39 @@ class ScanResult:
     removed: set[str] = field(default_factory=set)  # ids gone since the last scan
 
 
-def _list_md(folder: Path) -> list[os.DirEntry]:
-    entries = []
+FEEDS_SUBDIR = "feeds"  # feeds/<feed>/*.md: articles written by reader.feeds, listed with the others
+
+
+class _SubEntry:
+    """A file under ``feeds/<feed>/`` as :func:`_list_md` lists it: ``name`` is its path relative to
+    the corpus folder (the catalogue's key, and ``folder / name`` is the file)."""
+
+    __slots__ = ("name", "path", "_entry")
+
+    def __init__(self, name: str, entry: os.DirEntry):
+        self.name, self.path, self._entry = name, entry.path, entry
+
+    def stat(self):
+        return self._entry.stat()
+
+
+def _list_md(folder: Path) -> list:
+    entries: list = []
     with os.scandir(folder) as it:
         for entry in it:
             if entry.name.endswith(".md") and not entry.name.startswith("."):
                 entries.append(entry)
+    feeds = os.path.join(folder, FEEDS_SUBDIR)
+    if os.path.isdir(feeds):
+        with os.scandir(feeds) as it:
+            subdirs = [d for d in it if not d.name.startswith(".") and d.is_dir(follow_symlinks=False)]
+        for d in subdirs:
+            try:
+                with os.scandir(d.path) as it:
+                    entries += [_SubEntry(f"{FEEDS_SUBDIR}/{d.name}/{e.name}", e) for e in it
+                                if e.name.endswith(".md") and not e.name.startswith(".")]
+            except OSError:
+                continue
     entries.sort(key=lambda e: e.name)
     return entries
 

@@ -4,7 +4,9 @@ Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_H
 cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
-- data (precious): bookmarks database, reading state (read/unread, starred).
+- data (precious): bookmarks database, reading state (read/unread, starred); feed fetch state
+  (tombstones and stored redirects cannot be recomputed); the default user library, where feeds
+  write when no corpus folder is given.
 - config: UI state (theme, panel toggles).
 """
 
@@ -66,6 +68,22 @@ def state_db() -> Path:
     path = data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "reading.sqlite3"
+
+
+def user_library() -> Path:
+    """The default corpus of a user's own news: ``$XDG_DATA_HOME/reader/library`` (created on demand).
+
+    ``reader feeds``/``fetch`` use it when neither ``--articles`` nor ``$READER_ARTICLES`` names a
+    folder (the bundled corpus may sit read-only inside an installed wheel); once it holds
+    subscriptions, ``reader`` opens it instead of the bundled articles."""
+    return data_dir() / "library"
+
+
+def feeds_state_db(articles_dir: Path) -> Path:
+    """Fetch state of a corpus's feeds (ETags, statuses, entry hashes, tombstones), keyed by corpus."""
+    path = data_dir() / "feeds"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"{corpus_key(articles_dir)}.sqlite3"
 
 
 def ui_state_file() -> Path:

@@ -1,0 +1,446 @@
+"""Fetch a corpus's feeds and write their entries as articles.
+
+An entry becomes ``feeds/<feed id>/<date>-<title>-<hash>.md`` under the corpus folder: Markdown
+with front matter (:mod:`reader.corpus` reads it like any article, so the catalogue, ingest,
+search and bookmarks need nothing new). Identity is (feed, entry key) — see
+:func:`reader.feeds.parse.assign_keys` — and the article id is derived from it, so it never
+changes. An entry is written again only when its content *without dates* changes (at most
+:data:`MAX_REWRITES` times); one the user deleted is remembered and never written again.
+
+Scheduling: a feed is due at its ``next_check``: the per-feed interval (:data:`MIN_INTERVAL`,
+or longer when ``Cache-Control: max-age``, ``Expires`` or ``<ttl>`` ask for it, capped at a day),
+with up to 10 % jitter so feeds of one host spread out; ``429``/``503`` with ``Retry-After`` wait
+that long; ``410 Gone`` stops the feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.feeds import net
+from reader.feeds.htmlmd import html_to_markdown, html_to_text, text_to_markdown
+from reader.feeds.language import decide, detect
+from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
+from reader.feeds.state import EntryState, FeedState, StateDB, slug
+from reader.feeds.subscriptions import FeedsFile, Subscription
+from reader.passages import make_safe
+
+FEEDS_DIR = "feeds"
+MIN_INTERVAL = 30 * 60          # seconds between two fetches of one feed
+MAX_INTERVAL = 24 * 3600        # what max-age / Expires / ttl may stretch it to
+MAX_RETRY_AFTER = 7 * 24 * 3600
+MAX_REWRITES = 24
+JITTER = 0.1
+
+
+@dataclass
+class FeedReport:
+    url: str
+    title: str | None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status: int | None = None
+    error: str | None = None
+    not_modified: bool = False
+    moved_to: str | None = None
+    skipped: str | None = None   # why it was not fetched (stopped)
+    full_text: int = 0           # articles whose text came from their web page (+full-text)
+    full_text_failed: int = 0    # pages that could not be fetched or held no article text
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def to_json(self) -> dict:
+        return {"url": self.url, "title": self.title, "new": self.new, "updated": self.updated,
+                "unchanged": self.unchanged, "status": self.status, "error": self.error,
+                "not_modified": self.not_modified, "moved_to": self.moved_to, "skipped": self.skipped,
+                "full_text": self.full_text, "full_text_failed": self.full_text_failed}
+
+
+@dataclass
+class RunReport:
+    feeds: list[FeedReport] = field(default_factory=list)
+
+    @property
+    def attempted(self) -> list[FeedReport]:
+        return [f for f in self.feeds if not f.skipped]
+
+    def total(self) -> dict:
+        att = self.attempted
+        return {"feeds": len(att), "failed": sum(f.failed for f in att),
+                "new": sum(f.new for f in att), "updated": sum(f.updated for f in att),
+                "unchanged": sum(f.unchanged for f in att), "skipped": len(self.feeds) - len(att)}
+
+
+class FetchBusy(RuntimeError):
+    """Another fetch of the same corpus is running."""
+
+
+class _RunLock:
+    """One fetch run per corpus at a time (an advisory lock next to its state database)."""
+
+    def __init__(self, folder: Path):
+        from reader import paths
+
+        self.path = paths.feeds_state_db(folder).with_suffix(".lock")
+        self.fh = None
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise FetchBusy("another 'reader fetch' of this corpus is running; try again when it is done") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+
+def state_db(folder: Path) -> StateDB:
+    from reader import paths
+
+    return StateDB(paths.feeds_state_db(folder))
+
+
+def article_id(feed_id: str, key: str) -> str:
+    return f"{feed_id}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
+def entry_hash(e: Entry) -> str:
+    """The content that counts as an edit: everything but the dates."""
+    data = json.dumps([e.title, e.link, e.content, e.content_type, e.author, list(e.tags), e.language],
+                      ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _yaml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt.datetime,
+                   base_url: str, page: str | None = None) -> str:
+    """The article file of an entry; ``page``: the Markdown of its web page's text (full text)."""
+    if page is not None:
+        body = page
+        sample = page[:2000]
+    else:
+        body = (text_to_markdown(e.content) if e.content_type == "text" else
+                html_to_markdown(e.content, base_url)) if e.content.strip() else ""
+        sample = e.content if e.content_type == "text" else html_to_text(e.content[:20000])
+    title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
+    declared = e.language or feed.language
+    detected = detect(f"{e.title}. {sample}")
+    fm = [("id", art_id), ("title", title)]
+    fm.append(("language", decide(declared, detected)))
+    if e.published:
+        fm.append(("published", e.published.isoformat()))
+    else:  # sorted among the news of the day it came in, and said to be a guess
+        fm.append(("published", fetched.isoformat(timespec="seconds")))
+        fm.append(("published_inferred", "the feed gives no date: the day it was first fetched"))
+    if feed.title:
+        fm.append(("source", feed.title))
+    if e.link:
+        fm.append(("url", e.link))
+    fm.append(("feed", feed_url))
+    fm.append(("fetched", fetched.isoformat(timespec="seconds")))  # first fetched
+    if e.updated and e.updated != e.published:
+        fm.append(("updated", e.updated.isoformat()))
+    if declared:
+        fm.append(("language_declared", declared))
+    if detected:
+        fm.append(("language_detected", f"{detected[0]} {detected[1]:.2f}"))
+    fm.append(("content_source", "page" if page is not None else e.content_source))
+    if e.author:
+        fm.append(("author", e.author))
+    lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
+    return ("\n".join(lines) + "\n" + body).encode("utf-8", "replace").decode("utf-8")
+
+
+def _file_for(feed_id: str, e: Entry, art_id: str) -> str:
+    date = e.published.date().isoformat() if e.published else "undated"
+    name = f"{date}-{slug(e.title, 50) or 'entry'}-{art_id.rsplit('-', 1)[-1][:6]}.md"
+    return f"{FEEDS_DIR}/{feed_id}/{name}"
+
+
+# --- scheduling ---------------------------------------------------------------------------------
+
+def _parse_http_date(value: str) -> float | None:
+    try:
+        d = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if d is None:
+        return None
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=dt.timezone.utc)
+    return d.timestamp()
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    when = _parse_http_date(value)
+    return None if when is None else max(0.0, min(when - now, MAX_RETRY_AFTER))
+
+
+def cache_lifetime(headers: dict[str, str], now: float) -> float | None:
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().strip('"').isdigit():
+            return float(value.strip().strip('"'))
+    if headers.get("expires"):
+        when = _parse_http_date(headers["expires"])
+        if when is not None:
+            return max(0.0, when - now)
+    return None
+
+
+def next_check(now: float, interval: float, *extra: float | None) -> float:
+    wait = max([interval] + [min(x, MAX_INTERVAL) for x in extra if x])
+    return now + wait * (1 + random.uniform(0, JITTER))
+
+
+# --- one run ------------------------------------------------------------------------------------
+
+@dataclass
+class _Page:
+    """An article of a +full-text feed waiting for its web page."""
+
+    path: Path
+    art_id: str
+    entry: Entry
+    feed: Feed
+    feed_url: str
+    fetched: dt.datetime
+    report: FeedReport
+
+
+class Updater:
+    def __init__(self, folder: Path, settings: net.Settings | None = None, interval: float = MIN_INTERVAL,
+                 clock: Callable[[], float] = time.time):
+        self.folder = Path(folder)
+        self.settings = settings or net.Settings()
+        self.interval = interval
+        self.clock = clock
+        self._pages: list[_Page] = []
+
+    def run(self, all_feeds: bool = False, only: list[str] | None = None,
+            progress: Callable[[FeedReport], None] | None = None) -> RunReport:
+        feeds_file = FeedsFile(self.folder)
+        subs = feeds_file.subscriptions()
+        if only is not None:
+            subs = [s for s in subs if s.url in set(only)]
+        report = RunReport()
+        now = self.clock()
+        with _RunLock(self.folder), state_db(self.folder) as db:
+            states = {s.url: db.feed(s.url) for s in subs}
+            requests = []
+            for sub in subs:
+                st = states[sub.url]
+                if st.stopped:
+                    r = FeedReport(sub.url, sub.title or st.title, status=st.status,
+                                   skipped=st.error or "stopped")
+                    report.feeds.append(r)
+                    continue
+                if not all_feeds and st.next_check and st.next_check > now:
+                    continue
+                requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+            fetcher = net.Fetcher(self.settings)
+            moved: list[tuple[str, str]] = []
+            self._pages: list[_Page] = []
+            try:
+                done = []
+                for result in fetcher.run(requests):
+                    sub: Subscription = result.request.tag  # type: ignore[assignment]
+                    r = self._handle(db, sub, states[sub.url], result)
+                    if r.moved_to:
+                        moved.append((sub.url, r.moved_to))
+                    report.feeds.append(r)
+                    if progress and not (sub.full_text and r.new + r.updated):
+                        progress(r)
+                    else:
+                        done.append(r)
+                if self._pages:
+                    self._full_texts(fetcher, self._pages)
+                if progress:
+                    for r in done:
+                        progress(r)
+            finally:
+                fetcher.close()
+            if moved:
+                for old, new in moved:
+                    db.move_feed(old, new)
+                    feeds_file.rename(old, new)
+                feeds_file.save()
+        return report
+
+    def _handle(self, db: StateDB, sub: Subscription, st: FeedState, res: net.Result) -> FeedReport:
+        now = self.clock()
+        r = FeedReport(sub.url, sub.title or st.title, status=res.status)
+        st.status = res.status
+        st.last_fetched = now
+        if res.permanent_url and res.permanent_url != sub.url and res.status not in (None, 404, 410):
+            from reader.feeds.subscriptions import SubscriptionError, normalize_url
+
+            try:
+                r.moved_to = normalize_url(res.permanent_url)
+            except SubscriptionError:
+                r.moved_to = None
+        if res.error:
+            return self._fail(db, st, r, res.error, now)
+        if res.status == 304:
+            r.not_modified = True
+            st.error = None
+            st.next_check = next_check(now, self.interval, cache_lifetime(res.headers, now))
+            db.save_feed(st)
+            return r
+        if res.status == 410:
+            st.stopped = True
+            return self._fail(db, st, r, "gone (HTTP 410): the feed was removed; it is no longer fetched", now)
+        if res.status in (429, 503):
+            wait = retry_after(res.headers.get("retry-after"), now)
+            msg = "too many requests (HTTP 429)" if res.status == 429 else "service unavailable (HTTP 503)"
+            if wait is not None:
+                msg += f"; retrying after {_duration(wait)} as the server asked"
+            return self._fail(db, st, r, msg, now, wait)
+        if res.status != 200 or res.body is None:
+            return self._fail(db, st, r, f"HTTP {res.status}{_reason_phrase(res.status)}", now)
+        try:
+            feed = parse_feed(res.body, res.url, res.headers.get("content-type", ""),
+                              res.headers.get("content-language"))
+        except FeedParseError as exc:
+            return self._fail(db, st, r, str(exc), now)
+        except Exception as exc:  # a parser bug must not lose the other feeds
+            return self._fail(db, st, r, f"cannot parse the feed ({type(exc).__name__})", now)
+        try:
+            self._write(db, st, feed, res.url, r, sub.full_text)
+        except OSError as exc:
+            return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
+        except Exception as exc:  # a bug on one feed's content must not lose the other feeds
+            return self._fail(db, st, r, f"internal error while writing articles ({type(exc).__name__})", now)
+        st.title = feed.title or st.title
+        st.link = feed.link or st.link
+        st.language = feed.language or st.language
+        r.title = sub.title or st.title
+        st.etag = res.headers.get("etag")
+        st.last_modified = res.headers.get("last-modified")
+        st.error = None
+        ttl = feed.ttl_minutes * 60.0 if feed.ttl_minutes and feed.ttl_minutes > 0 else None
+        st.next_check = next_check(now, self.interval, cache_lifetime(res.headers, now), ttl)
+        db.save_feed(st)
+        return r
+
+    def _fail(self, db: StateDB, st: FeedState, r: FeedReport, message: str, now: float,
+              wait: float | None = None) -> FeedReport:
+        r.error = st.error = message
+        st.next_check = now + wait if wait is not None else next_check(now, self.interval)
+        db.save_feed(st)
+        return r
+
+    def _full_texts(self, fetcher: net.Fetcher, pages: list[_Page]) -> None:
+        """Fetch the pages of new or edited entries of +full-text feeds (same pool, same per-host
+        limit) and rewrite their articles with the page's text; a page that fails keeps the feed's."""
+        from reader.feeds.discover import HTML_ACCEPT
+        from reader.feeds.fulltext import page_markdown
+        from reader.fileio import atomic_write_text
+
+        requests = [net.Request(p.entry.link or "", accept=HTML_ACCEPT, tag=p) for p in pages]
+        for res in fetcher.run(requests):
+            p: _Page = res.request.tag  # type: ignore[assignment]
+            mime = res.headers.get("content-type", "text/html").split(";", 1)[0].strip().lower()
+            html = res.ok and res.body and mime in ("text/html", "application/xhtml+xml")
+            md = page_markdown(res.body, res.url, p.entry.title) if html else None
+            if md is None:
+                p.report.full_text_failed += 1
+                continue
+            try:
+                atomic_write_text(p.path, render_article(p.art_id, p.entry, p.feed, p.feed_url, p.fetched, res.url,
+                                                         page=md), mode=0o644)
+            except OSError:
+                p.report.full_text_failed += 1
+                continue
+            p.report.full_text += 1
+
+    def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport,
+               full_text: bool = False) -> None:
+        from reader.fileio import atomic_write_text
+
+        known = db.entries(st.feed_id)
+        fetched = dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+        changes: list[EntryState] = []
+        folder = self.folder / FEEDS_DIR / st.feed_id
+        for e in feed.entries:
+            h = entry_hash(e)
+            old = known.get(e.key)
+            if old is not None:
+                path = self.folder / old.file
+                if old.deleted:
+                    r.unchanged += 1
+                    continue
+                if not path.exists():  # the user deleted the article: a tombstone, never back
+                    old.deleted = True
+                    changes.append(old)
+                    r.unchanged += 1
+                    continue
+                if old.hash == h or old.rewrites >= MAX_REWRITES:
+                    r.unchanged += 1
+                    continue
+                first = dt.datetime.fromtimestamp(old.first_seen, dt.timezone.utc) if old.first_seen else fetched
+                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url),
+                                  mode=0o644)
+                old.hash = h
+                old.rewrites += 1
+                changes.append(old)
+                r.updated += 1
+                if full_text and e.link:
+                    self._pages.append(_Page(path, old.article_id, e, feed, st.url, first, r))
+                continue
+            art_id = article_id(st.feed_id, e.key)
+            rel = _file_for(st.feed_id, e, art_id)
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.folder / rel, render_article(art_id, e, feed, st.url, fetched, base_url),
+                              mode=0o644)
+            new = EntryState(st.feed_id, e.key, art_id, rel, h)
+            known[e.key] = new
+            changes.append(new)
+            r.new += 1
+            if full_text and e.link:
+                self._pages.append(_Page(self.folder / rel, art_id, e, feed, st.url, fetched, r))
+        db.save_entries(changes, fetched.timestamp())
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h"
+    return f"{seconds / 86400:.0f} days"
+
+
+def _reason_phrase(status: int | None) -> str:
+    from http import HTTPStatus
+
+    try:
+        return f" ({HTTPStatus(status).phrase.lower()})" if status else ""
+    except ValueError:
+        return ""
