@@ -232,3 +232,151 @@ async def test_debounce_runs_once_with_the_last_value_and_flush_runs_now():
         debounce.cancel()
         await pilot.pause(0.15)
         assert seen == [499, 7]
+
+
+# huge article ---------------------------------------------------------------------------------------
+def big_body(paragraphs: int, giant_chars: int = 0) -> str:
+    """Many paragraphs of French-like text, and optionally one giant paragraph in the middle."""
+    words = ["marché", "plateforme", "décision", "l’entreprise", "annonce", "réseau", "données", "—", "été"]
+    paras = [f"Paragraphe {i} : " + " ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(paragraphs)]
+    if giant_chars:
+        giant = " ".join(words[k % len(words)] + str(k % 7) for k in range(giant_chars // 8))
+        paras.insert(paragraphs // 2, giant)
+    return "\n\n".join(paras)
+
+
+def test_the_one_cell_wrap_gives_the_rows_of_the_measured_wrap():
+    import random
+
+    from rich.cells import cell_len
+
+    from reader.ui.article_view import _NOT_NARROW, _wrap_measured, _wrap_narrow
+
+    narrow = [chr(c) for c in range(0x20, 0x2600) if _NOT_NARROW.match(chr(c)) is None]
+    assert all(cell_len(c) == 1 for c in narrow)  # what the fast path assumes
+    r = random.Random(7)
+    pieces = ["a", "é", " ", "   ", "mot", "\xa0", "—", "…", "anticonstitutionnellement", "’", "x" * 30]
+    for _ in range(5000):
+        line = "".join(r.choice(pieces) for _ in range(r.randint(1, 30)))
+        if line.isspace():
+            continue
+        width = r.randint(1, 24)
+        assert list(_wrap_narrow(line, 0, width)) == list(_wrap_measured(line, line, 0, width)), (line, width)
+
+
+def test_parsed_passages_are_cached_per_content_hash_in_a_bounded_lru(monkeypatch):
+    from reader import passages
+
+    monkeypatch.setattr(passages, "_cache", type(passages._cache)())
+    monkeypatch.setattr(passages, "CACHE_CHARS", 2_000)
+    first = passages.parse_passages_cached("h1", "un " * 300)
+    assert passages.parse_passages_cached("h1", "un " * 300) is first  # a reopen parses nothing
+    passages.parse_passages_cached("h2", "deux " * 300)  # 900 + 1,500 chars > 2,000: the oldest goes
+    assert list(passages._cache) == ["h2"]
+    passages.parse_passages_cached("h3", "trois " * 1000)  # alone over the bound: still kept (the open one)
+    assert list(passages._cache) == ["h3"]
+
+
+async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monkeypatch):
+    """The read and parse run off the event loop: while they take their time, the reader says
+    "Opening…", moves in the list, and q still quits."""
+    import threading
+
+    import reader.ui.app as app_module
+    from conftest import write_article
+    from reader.ui.article_view import ArticleView
+
+    write_article(tmp_path, "a.md", "a", "Énorme", big_body(2000))
+    write_article(tmp_path, "b.md", "b", "Petit", "Un paragraphe.")
+    release = threading.Event()
+    real = app_module.load_article
+
+    def slow_load(meta):
+        release.wait(timeout=5)  # the old code read on the event loop: this froze the app (5 s, then failed)
+        return real(meta)
+
+    monkeypatch.setattr(app_module, "load_article", slow_load)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = app.query_one("#list")
+        view = app.query_one(ArticleView)
+        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening… (large article"))
+        assert lst.current.id == "a" and view.article is None
+        await pilot.press("j")  # handled meanwhile
+        assert lst.current.id == "b" and not release.is_set()
+        await pilot.press("k")
+        release.set()
+        assert await wait_until(pilot, lambda: view.article is not None)
+        assert view.article.id == "a" and not app.status_text.startswith("Opening")
+        assert view.passage_lines(0)[0].startswith("Paragraphe 0 :")
+    release.clear()
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening…"))
+        assert app.query_one(ArticleView).article is None
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit and not release.is_set(), "q quit while the article was still being read"
+    release.set()
+
+
+async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_layout(tmp_path, monkeypatch):
+    """Past LAZY_CHARS the first screens are wrapped before the first paint and the rest in short
+    steps (a huge paragraph a window of rows at a time): the rows end up those of one step."""
+    from conftest import write_article
+    from reader.ui.article_view import ArticleView
+
+    write_article(tmp_path, "a.md", "a", "Énorme", big_body(400, giant_chars=300_000))
+    layouts = []
+    for lazy in (True, False):
+        if lazy:
+            monkeypatch.setattr(ArticleView, "LAYOUT_STEP_S", 0.0005)  # many steps, some inside the giant
+        else:
+            monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
+        app = ReaderApp(tmp_path, ingest=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            view = app.query_one(ArticleView)
+            steps: list[int] = []
+            wrap = view._wrap_passages
+
+            def counted(*args, **kwargs):
+                steps.append(len(view._rows))
+                return wrap(*args, **kwargs)
+
+            view._wrap_passages = counted
+            await pilot.press("enter")
+            assert await wait_until(pilot, lambda: view.article is not None)
+            assert view.passage_lines(0)[0].startswith("Paragraphe 0 :")  # the first passage is shown
+            await pilot.press("j")  # and a key is handled
+            assert view.cursor == 1
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert view._wrapped == view.passage_count and view._partial is None
+            assert view.virtual_size.height == len(view._rows)
+            if lazy:
+                assert len(steps) > 10, "laid out in steps"
+            layouts.append((list(view._rows), list(view._passage_rows)))
+    assert layouts[0] == layouts[1]
+
+
+async def test_a_huge_passage_is_styled_a_row_at_a_time_as_it_would_be_whole(tmp_path, monkeypatch):
+    from conftest import reader_open, write_article
+    from reader.ui.article_view import ArticleView
+
+    write_article(tmp_path, "a.md", "a", "Énorme", big_body(4, giant_chars=60_000))
+    async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):
+        giant = max(view.article.passages, key=lambda p: len(p.text))
+        assert len(giant.text) > view.WINDOW_CHARS
+        text = giant.text
+        spans = [(i, i + 6) for i in range(0, len(text) - 6, 97)]  # thousands of highlights
+        view.matches = {giant.index: spans}
+        view.bookmarks = {giant.index: [(100, len(text) - 100)]}  # one long span over most of it
+        view.refresh_highlights()
+        first, end = view.passage_row_range(giant.index)
+        rows = list(range(first, first + 40)) + list(range(end - 40, end))
+        windowed = [view.row_strip(r) for r in rows]
+        monkeypatch.setattr(ArticleView, "WINDOW_CHARS", 10**9)
+        view.refresh_highlights()
+        assert [view.row_strip(r) for r in rows] == windowed
