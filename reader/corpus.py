@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader import sqlitedb
-from reader.passages import PASSAGES_VERSION, ParsedArticle, make_safe, parse_passages, parses_differently
+from reader.passages import PASSAGES_VERSION, ParsedArticle, make_safe, parse_passages_cached, parses_differently
 
 MAX_BYTES = 5 * 1024 * 1024
 CATALOGUE_VERSION = 3  # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version)
@@ -220,7 +220,7 @@ def read_article_file(path: Path) -> tuple[ArticleMeta, str]:
 def load_article(meta: ArticleMeta) -> Article:
     """Read and parse one article's body (re-reading its file: it may have changed since listing)."""
     new_meta, body = read_article_file(meta.path)
-    return Article(new_meta, body, parse_passages(body))
+    return Article(new_meta, body, parse_passages_cached(new_meta.content_hash, body))
 
 
 def title_key(title: str) -> str:

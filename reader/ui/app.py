@@ -23,7 +23,7 @@ from textual.widgets import Footer, Static
 
 from reader import annotations as ann_store
 from reader import paths, sqlitedb
-from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
+from reader.corpus import Article, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
@@ -207,17 +207,23 @@ class ReaderApp(App):
             return
         self.run_worker(self._open(meta, focus, passage, query), exclusive=True, group="open")
 
+    LARGE_ARTICLE_WORDS = 50_000  # opening one says so while it is read and parsed (a 5 MB one: ~2 s)
+
     async def _open(self, meta: ArticleMeta, focus: bool, passage: int, query: str | None = None) -> None:
-        try:
-            article = load_article(meta)
-        except ArticleFileError as exc:
+        from reader.ui.background import in_daemon_thread
+
+        if meta.words >= self.LARGE_ARTICLE_WORDS:
+            self.set_status(f"Opening… (large article, {meta.words:,} words)")
+        try:  # reading, parsing and finding the highlights happen off the event loop: keys still work
+            article, annotations, matches, anchored = await in_daemon_thread(self._prepare, meta, query)
+        except Exception as exc:  # ArticleFileError says what is wrong with the file; anything else too
+            if self.status_text.startswith("Opening…"):
+                self.set_status("")
             self.notify(f"{meta.path.name}: {exc}", title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
         view = self.query_one(ArticleView)
-        annotations = ann_store.load(article.meta.content_hash)
-        matches = self.query_matches(query, article) if query else {}
-        await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article))
+        await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article, anchored))
         self.update_legend()
         self.match_list, self.match_pos = [], -1
         if query:
@@ -231,6 +237,13 @@ class ReaderApp(App):
         self.show_events()
         if focus:
             self.focus_pane(view)
+
+    def _prepare(self, meta: ArticleMeta, query: str | None):
+        """(In a thread) the article and everything shown over it: annotations, matches, bookmarks."""
+        article = load_article(meta)
+        annotations = ann_store.load(article.meta.content_hash)
+        matches = self.query_matches(query, article) if query else {}
+        return article, annotations, matches, self._anchor(article)
 
     def apply_annotations(self) -> None:
         if self.article is None:
@@ -394,15 +407,23 @@ class ReaderApp(App):
             return
         self.query_one(ArticleList).set_marked(ids)
 
-    def anchor_bookmarks(self, article: Article) -> dict[int, list[tuple[int, int]]]:
-        """Re-anchor the article's bookmarks; returns their spans per passage (orphans are kept apart)."""
+    def _anchor(self, article: Article) -> list | Exception:
+        """The article's bookmarks anchored in its text, or the error (thread-safe: no widget touched)."""
         from reader.bookmarks.anchor import anchor_article
 
         try:
-            self.anchored = anchor_article(self.bookmark_store(), article)
+            return anchor_article(self.bookmark_store(), article)
         except Exception as exc:
-            self.anchored = []
-            self._bookmark_error(exc)
+            return exc
+
+    def anchor_bookmarks(self, article: Article,
+                         anchored: list | Exception | None = None) -> dict[int, list[tuple[int, int]]]:
+        """Re-anchor the article's bookmarks (unless given anchored); returns their spans per passage
+        (orphans are kept apart)."""
+        anchored = self._anchor(article) if anchored is None else anchored
+        self.anchored = [] if isinstance(anchored, Exception) else anchored
+        if isinstance(anchored, Exception):
+            self._bookmark_error(anchored)
         spans: dict[int, list[tuple[int, int]]] = {}
         for _bm, anchor in self.anchored:
             if not anchor.orphaned:
