@@ -5,7 +5,7 @@ cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
 - data (precious): bookmarks database.
-- config: UI state (theme, panel toggles).
+- config: UI state (theme, panel toggles), the language registry's overrides (languages.toml).
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ def ui_state_file() -> Path:
     path = config_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "state.json"
+
+
+def languages_file() -> Path:
+    """The user's language → entity pipeline settings (read by reader.nlp.registry; may not exist)."""
+    return config_dir() / "languages.toml"
 
 
 def bundled_articles() -> Path:

@@ -6,12 +6,13 @@
    current content hash and model id; for those only, a valid cached annotation file (any
    article with the same content) is reused. So a second run does nothing, and changing one
    article re-annotates that one alone.
-2. Loads spaCy only if an article to do has a model (French; English if ``en_core_web_sm`` is
-   installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
+2. Loads spaCy only if an article to do has a model (:func:`reader.nlp.registry.resolve`: French;
+   English if ``en_core_web_sm`` or the ``reader[en]`` extra is installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
    2 processes for large jobs on a multi-core machine); each article is saved as soon as its last
    passage is back, so an interrupted run keeps its work.
-3. Articles in a language without a model get ``model=None``, a ``reason`` for the UI, and still
-   their DATE/MONEY mentions from the pure-Python rules.
+3. Articles in a language without a model get ``model=None``, a ``reason`` for the UI (the
+   language, what still works, the install commands), and still their DATE/MONEY mentions from
+   the pure-Python rules, in the language's number format.
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
@@ -37,7 +38,8 @@ from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entity_index import EntityIndex
 from reader.nlp import dates
 from reader.nlp.merge import Draft, merge
-from reader.nlp.models import expected_model_id as _expected_model, language_of
+from reader.nlp import registry
+from reader.nlp.registry import expected_model_id as _expected_model, language_of
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -48,11 +50,8 @@ def _lang(meta: ArticleMeta) -> str:
 
 
 def _no_model_reason(lang: str) -> str:
-    if lang in ("und", ""):
-        return "the article's language is not set (add 'language: fr' to its front matter): no entity model"
-    if lang == "en":
-        return "no English entity model installed (pip install en_core_web_sm): dates and amounts only"
-    return f"no entity model for language '{lang}': dates and amounts only"
+    """The note of an article without a model: its language, what still works, how to get one."""
+    return registry.resolve(lang).reason()
 
 
 def _rule_draft(passage: int, f: dates.Found) -> Draft:
@@ -61,8 +60,8 @@ def _rule_draft(passage: int, f: dates.Found) -> Draft:
                  f.date_end.isoformat() if f.date_end else None, f.granularity)
 
 
-def _date_drafts(passage: int, text: str, published) -> list[Draft]:
-    return [_rule_draft(passage, f) for f in dates.find(text, published)]
+def _date_drafts(passage: int, text: str, published, lang: str = "fr") -> list[Draft]:
+    return [_rule_draft(passage, f) for f in dates.find(text, published, lang)]
 
 
 def _build(article: Article, model: str | None, drafts: list[Draft], reason: str | None) -> Annotations:
@@ -140,7 +139,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             if article is not None:
                 try:
                     drafts = [d for p in article.passages
-                              for d in _date_drafts(p.index, p.text, article.meta.published)]
+                              for d in _date_drafts(p.index, p.text, article.meta.published, lang)]
                     annotations.save(_build(article, None, drafts, _no_model_reason(lang)))
                 except Exception as exc:  # one article's failure is that article's, never the batch's
                     errors.append(_failed(meta, exc))
@@ -232,7 +231,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                     entry[3].extend(_drafts_of(doc, p, article.meta.published))
                     entry[5].extend(_long_run_notes(p.index, doc))
                 else:
-                    entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
+                    entry[3].extend(_date_drafts(p.index, p.text, article.meta.published, _lang(article.meta)))
                     entry[5].append(f"passage {p.index} too long for entity detection ({len(p.text):,} characters, "
                                     f"limit {MAX_MODEL_CHARS:,}): dates and amounts only")
             except Exception as exc:  # this article fails, the batch goes on
