@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from conftest import write_article
+from gold_score import score
 from reader import annotations
 from reader.corpus import Catalogue
 
@@ -44,18 +44,7 @@ def test_english_precision_recall_against_gold(tmp_path, capsys):
         ann = annotations.load(meta.content_hash)
         assert ann is not None and ann.model and ann.model.startswith("en-")
         pred |= {(meta.id, m.passage, m.start, m.end, m.label) for m in ann.mentions if m.label in SCORED}
-    tp = len(gold & pred)
-    precision, recall = tp / len(pred), tp / len(gold)
-    by_label = Counter(x[4] for x in gold)
-    hit = Counter(x[4] for x in gold & pred)
-    with capsys.disabled():
-        print(f"\nEnglish entities vs gold: precision {precision:.3f}  recall {recall:.3f}  "
-              f"({tp} correct, {len(pred)} predicted, {len(gold)} gold)")
-        print("  recall by label: " + ", ".join(f"{k} {hit[k]}/{n}" for k, n in sorted(by_label.items())))
-        for x in sorted(pred - gold):
-            print("  false positive:", x)
-        for x in sorted(gold - pred):
-            print("  missed:", x)
+    precision, recall = score(gold, pred, capsys, "English entities vs gold")
     assert precision >= 0.9
     assert recall >= 0.9
 
