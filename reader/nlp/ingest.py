@@ -10,9 +10,11 @@
    English if ``en_core_web_sm`` or the ``reader[en]`` extra is installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
    2 processes for large jobs on a multi-core machine); each article is saved as soon as its last
    passage is back, so an interrupted run keeps its work.
-3. Articles in a language without a model get ``model=None``, a ``reason`` for the UI (the
-   language, what still works, the install commands), and still their DATE/MONEY mentions from
-   the pure-Python rules, in the language's number format.
+3. Articles in a language without a model get ``model="rules+reader<N>"``
+   (:data:`reader.nlp.registry.RULES_ONLY`: redone when the rules change), a ``reason`` for the
+   UI (the language, what still works, the install commands), and still their DATE/MONEY mentions
+   from the pure-Python rules, in the language's number format, and the curated names
+   (:mod:`reader.nlp.curated`).
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
@@ -38,8 +40,9 @@ from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entity_index import EntityIndex
 from reader.nlp import dates
 from reader.nlp.merge import Draft, merge
-from reader.nlp import registry
-from reader.nlp.registry import expected_model_id as _expected_model, language_of
+from reader.nlp import curated, registry
+from reader.nlp.registry import annotation_id, language_of
+from reader.nlp.registry import expected_model_id as _expected_model
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -64,6 +67,16 @@ def _date_drafts(passage: int, text: str, published, lang: str = "fr") -> list[D
     return [_rule_draft(passage, f) for f in dates.find(text, published, lang)]
 
 
+def _rules_drafts(passage: int, text: str, published, lang: str) -> list[Draft]:
+    """Without a model: dates, amounts, and the curated names that overlap none of them."""
+    out = _date_drafts(passage, text, published, lang)
+    taken = dates.Disjoint((d.start, d.end) for d in out)
+    for start, end, label, canonical in curated.find(text):
+        if not taken.overlaps(start, end):
+            out.append(Draft(passage, start, end, text[start:end], label, canonical))
+    return out
+
+
 def _build(article: Article, model: str | None, drafts: list[Draft], reason: str | None) -> Annotations:
     mentions, entities = merge(drafts)
     meta = article.meta
@@ -85,7 +98,7 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
     for meta in metas:
         lang = _lang(meta)
         if lang not in expected:
-            expected[lang] = _expected_model(lang)
+            expected[lang] = annotation_id(lang)
         if indexed.get(meta.id) == (meta.content_hash, expected[lang]):
             continue
         ann = annotations.load(meta.content_hash) if annotations.has(meta.content_hash) else None
@@ -139,8 +152,8 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             if article is not None:
                 try:
                     drafts = [d for p in article.passages
-                              for d in _date_drafts(p.index, p.text, article.meta.published, lang)]
-                    annotations.save(_build(article, None, drafts, _no_model_reason(lang)))
+                              for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
+                    annotations.save(_build(article, registry.RULES_ONLY, drafts, _no_model_reason(lang)))
                 except Exception as exc:  # one article's failure is that article's, never the batch's
                     errors.append(_failed(meta, exc))
             tick(meta)

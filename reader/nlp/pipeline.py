@@ -58,10 +58,10 @@ from spacy.util import filter_spans
 
 from reader.nlp import dates
 from reader.nlp import registry
+from reader.nlp.curated import DATA, read_curated  # noqa: F401
 from reader.nlp.registry import PIPELINE_VERSION, expected_model_id, language_of  # noqa: F401
 
 CURATED_KEY = "curated"
-DATA = Path(__file__).resolve().parent / "data" / "entities.tsv"
 _MODEL_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
                  "MISC": "MISC", "PRODUCT": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "NORP": "MISC",
                  "DATE": "DATE", "MONEY": "MONEY"}
@@ -74,20 +74,6 @@ class RawMention(NamedTuple):
     label: str  # PER ORG LOC MISC DATE MONEY
     canonical: str  # curated canonical name ("" when the model found it)
     rule: tuple | None = None  # DATE/MONEY: the dates.detect candidate, for dates.resolve
-
-
-def read_curated(path: Path = DATA) -> list[tuple[str, str, list[str]]]:
-    """(label, canonical, aliases) of the curated list; bad lines are skipped."""
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) < 2 or cols[0] not in ("PER", "ORG", "LOC", "MISC") or not cols[1].strip():
-            continue
-        aliases = [a.strip() for a in cols[2].split("|")] if len(cols) > 2 else []
-        out.append((cols[0], cols[1].strip(), [a for a in aliases if a]))
-    return out
 
 
 # --- the rules component ---------------------------------------------------------------------------

@@ -264,7 +264,7 @@ class Resolved:
             refused = [c for c in self.candidates if c.refused]
             head = f"{what}: no entity model installed" if not refused else \
                 f"{what}: " + "; ".join(f"{c.spec} refused ({c.refused})" for c in refused)
-        parts = [head, "dates and amounts are still found"]
+        parts = [head, "dates, amounts and well-known names are still found"]
         if s["install"]:
             parts.append("install a model: " + " or ".join(s["install"]))
         return " — ".join(parts)
@@ -380,6 +380,15 @@ def _resolve_cached(key: tuple, stamps: tuple) -> Resolved:
 def _resolve(key: tuple) -> Resolved:
     stamps = tuple(_dir_stamp(Path(f)) for _spec, f in key[3] if f)
     return _resolve_cached(key, stamps)
+
+
+RULES_ONLY = f"rules+reader{PIPELINE_VERSION}"  # the ``model`` of an article annotated without a model
+
+
+def annotation_id(lang: str) -> str:
+    """What an up-to-date annotation of a ``lang`` article carries in ``model``: the model id, or
+    :data:`RULES_ONLY` (so articles without a model are redone too when the rules change)."""
+    return expected_model_id(lang) or RULES_ONLY
 
 
 def expected_model_id(lang: str) -> str | None:
