@@ -61,17 +61,22 @@ def test_no_model_language_gets_reason_and_rule_mentions_without_loading_spacy(t
 
 
 def test_english_without_model_says_how_to_get_one(tmp_path, monkeypatch):
-    from reader.nlp import models
+    from reader import paths
+    from reader.nlp import registry
 
-    if models.expected_model_id("en") is not None:
-        pytest.skip("an English model is installed here")
+    # whatever is installed here, the registry's config says English has no model
+    paths.languages_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.languages_file().write_text(f'[en]\npackages = ["{tmp_path / "no-model"}"]\n', encoding="utf-8")
+    registry.clear_caches()
     folder = tmp_path / "arts"
     folder.mkdir()
     write_article(folder, "a.md", "en-1", "English", "It happened on April 19, 2023.", language="en")
     assert annotate_missing(_metas(folder)) == 1
     ann = annotations.load(_metas(folder)[0].content_hash)
-    assert not ann.has_model and "en_core_web_sm" in ann.reason
+    assert not ann.has_model and "python -m spacy download en_core_web_sm" in ann.reason
+    assert f"pip install '{registry.DIST}[en]'" in ann.reason
     assert [m.text for m in ann.mentions] == ["April 19, 2023"]
+    registry.clear_caches()
 
 
 @pytest.mark.slow

@@ -176,6 +176,10 @@ def test_a_bad_config_file_gives_a_clear_message_and_the_defaults(text, problem,
     folder.mkdir()
     assert main(["--articles", str(folder), "models"]) == 0
     assert problem in capsys.readouterr().err
+    write_article(folder, "a.md", "en-1", "English", "It costs $1,500.", language="en")
+    assert main(["--articles", str(folder), "entities", "en-1"]) == 0  # the annotation says it too
+    captured = capsys.readouterr()
+    assert problem in captured.err and "1500 USD" in captured.out
 
 
 def test_unreadable_config_file_is_reported(tmp_path):

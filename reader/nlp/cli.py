@@ -30,7 +30,10 @@ def cli_entities(args, folder: Path) -> int:
 
     if needs_annotation([meta]):
         print(f"reader: annotating {meta.id} (loading the language model, a few seconds)…", file=sys.stderr)
-        annotate_missing([meta], whole_corpus=False)
+        problems: list[str] = []
+        annotate_missing([meta], whole_corpus=False, errors=problems)
+        for problem in problems:
+            print(f"reader: {problem}", file=sys.stderr)
     ann = annotations.load(meta.content_hash)
     if ann is None:
         print(f"reader: could not annotate {meta.id!r} (is the file still readable?)", file=sys.stderr)

@@ -115,7 +115,8 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
     ``progress(done, total)`` is called every 10 articles and at the end. ``whole_corpus=False``
     when ``metas`` is a part of the corpus (the entity index then keeps the other articles).
     An article whose annotation fails (an exception anywhere in its processing) is left without
-    annotations and reported in ``errors`` (one line each); the other articles go on.
+    annotations and reported in ``errors`` (one line each); the other articles go on. A problem
+    with the user's ``languages.toml`` is one more line of ``errors`` (the defaults are used).
     """
     errors = errors if errors is not None else []
     metas = list(metas)
@@ -140,6 +141,8 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
         if progress and (done % 10 == 0 or done == total):
             progress(done, total)
 
+    if total:
+        errors.extend(registry.config_problems())  # a bad languages.toml: said, and the defaults used
     if total and progress:
         progress(0, total)
     with_model: dict[str, list[ArticleMeta]] = {}
