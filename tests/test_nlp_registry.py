@@ -268,3 +268,23 @@ def test_an_article_annotated_without_a_model_by_older_rules_is_redone(tmp_path)
     ann = annotations.load(meta.content_hash)
     assert ann.model == registry.RULES_ONLY and [m.value for m in ann.mentions] == ["42000 USD/month"]
     assert needs_annotation([meta]) == []
+
+
+def test_a_model_folder_that_cannot_be_loaded_is_said_and_the_rules_still_run(tmp_path):
+    from reader.nlp.ingest import annotate_missing
+
+    broken = tmp_path / "en_broken"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("[nlp\nthis is not a spaCy config", encoding="utf-8")
+    use(broken)
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "en-1", "English", "Microsoft paid $1,500 yesterday.", language="en",
+                  published="2023-04-19")
+    errors: list[str] = []
+    assert annotate_missing(Catalogue(folder).refresh().articles, errors=errors) == 1
+    assert len(errors) == 1 and "could not be loaded" in errors[0] and "en_broken" in errors[0]
+    ann = annotations.load(Catalogue(folder).refresh().articles[0].content_hash)
+    assert not ann.has_model and "could not be loaded" in ann.reason
+    assert [(m.text, m.label) for m in ann.mentions] == [("Microsoft", "ORG"), ("$1,500", "MONEY"),
+                                                         ("yesterday", "DATE")]

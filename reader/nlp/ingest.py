@@ -146,26 +146,40 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
     if total and progress:
         progress(0, total)
     with_model: dict[str, list[ArticleMeta]] = {}
+
+    def rules_only(meta: ArticleMeta, lang: str, reason: str) -> None:
+        article = _load(meta)
+        if article is not None:
+            try:
+                drafts = [d for p in article.passages
+                          for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
+                annotations.save(_build(article, registry.RULES_ONLY, drafts, reason))
+            except Exception as exc:  # one article's failure is that article's, never the batch's
+                errors.append(_failed(meta, exc))
+        tick(meta)
+
     for meta in todo:
         lang = _lang(meta)
         if _expected_model(lang) is not None:
             with_model.setdefault(lang, []).append(meta)
         else:
-            article = _load(meta)
-            if article is not None:
-                try:
-                    drafts = [d for p in article.passages
-                              for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
-                    annotations.save(_build(article, registry.RULES_ONLY, drafts, _no_model_reason(lang)))
-                except Exception as exc:  # one article's failure is that article's, never the batch's
-                    errors.append(_failed(meta, exc))
-            tick(meta)
+            rules_only(meta, lang, _no_model_reason(lang))
     for lang, group in with_model.items():
         if n_process is None:
             procs = 2 if len(group) >= MANY and (os.cpu_count() or 1) >= 2 else 1
         else:
             procs = n_process
-        for article, ann, error in _annotate_with_model(lang, group, batch_size, procs):
+        try:
+            nlp = _load_pipeline(lang)
+        except Exception as exc:  # a broken model folder or package: said, and the rules still run
+            res = registry.resolve(lang)
+            problem = (f"{res.name} ('{lang}'): the entity model {res.chosen.spec if res.chosen else '?'} could not "
+                       f"be loaded ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})")
+            errors.append(problem)
+            for meta in group:
+                rules_only(meta, lang, f"{problem} — dates, amounts and well-known names are still found")
+            continue
+        for article, ann, error in _annotate_with_model(nlp, group, batch_size, procs):
             if error:
                 errors.append(error)
             elif ann is not None:
@@ -183,15 +197,20 @@ def _failed(meta: ArticleMeta, exc: BaseException) -> str:
 Result = tuple[ArticleMeta, "Annotations | None", "str | None"]  # (meta, annotations, error line)
 
 
-def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _load_pipeline(lang: str):
+    from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
+
+    return pipeline.load(lang)
+
+
+def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
     """(meta, annotations or None if unreadable, error) for each article, streaming passages through spaCy.
 
     If the pipeline itself raises (it processes batches of passages, so the culprit is not known),
     the articles not finished yet are redone one at a time and only the failing one is reported.
     """
-    from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
+    from reader.nlp import pipeline
 
-    nlp = pipeline.load(lang)
     model = pipeline.model_id(nlp)
     finished: set[int] = set()
     try:
