@@ -31,16 +31,18 @@ TEXT = ("The United States and the U.S. Treasury met Mohammed bin Salman, Bashar
         "Leyen. Apple Inc. will pay $42,000 a month. Lawsuit time, US officials said last Wednesday.")
 
 
+def _forget() -> None:
+    registry.clear_caches()
+    from reader.nlp import pipeline  # a pipeline cached by another test may be another model's
+
+    pipeline.load.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_registry():
-    registry.clear_caches()
+    _forget()
     yield
-    registry.clear_caches()
-    try:
-        from reader.nlp import pipeline
-    except ImportError:  # pragma: no cover
-        return
-    pipeline.load.cache_clear()
+    _forget()
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,18 @@ from reader.corpus import Catalogue
 from reader.nlp import registry
 
 
+def _forget() -> None:
+    registry.clear_caches()
+    from reader.nlp import pipeline  # a pipeline cached by another test may be another model's
+
+    pipeline.load.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_registry():
-    registry.clear_caches()
+    _forget()
     yield
-    registry.clear_caches()
+    _forget()
 
 
 def _configure(folder) -> None:
@@ -38,7 +45,6 @@ def _english_article(tmp_path):
 async def test_english_entities_are_highlighted(tmp_path):
     import spacy
 
-    from reader.nlp import pipeline
     from reader.nlp.ingest import annotate_missing
 
     nlp = spacy.blank("en")
@@ -47,10 +53,8 @@ async def test_english_entities_are_highlighted(tmp_path):
         {"label": "GPE", "pattern": [{"LOWER": "the"}, {"TEXT": "United"}, {"TEXT": "States"}]}])
     nlp.to_disk(tmp_path / "en_fake")
     _configure(tmp_path / "en_fake")
-    pipeline.load.cache_clear()
     folder = _english_article(tmp_path)
     annotate_missing(Catalogue(folder).refresh().articles)
-    pipeline.load.cache_clear()
     async with reader_open(folder) as (app, pilot, view):
         assert view.annotations is not None and view.annotations.model.startswith("en-")
         content = view.passage_content(view.annotations.mentions[0].passage)

@@ -102,6 +102,6 @@ def cli_models(args, folder: Path) -> int:
             if p["refused"]:
                 what += f" — refused: {p['refused']}"
             print(f"  {make_safe(p['package'])}: {make_safe(what)}{'  (used)' if p['used'] else ''}")
-        if not used and r["install"]:
-            print("  install: " + " or ".join(make_safe(c) for c in r["install"]))
+        if not used:
+            print(f"  {make_safe(r['note'])}")
     return 0
