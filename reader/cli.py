@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="article id")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("models", help="entity models per language: installed, checked, how to install")
+    _add_articles(p)
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("search", help="full-text search (Whoosh query syntax)")
     _add_articles(p)
     p.add_argument("query", nargs="+")
@@ -173,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.nlp.cli import cli_entities
 
             return cli_entities(args, folder)
+        if command == "models":
+            from reader.nlp.cli import cli_models
+
+            return cli_models(args, folder)
         if command == "search":
             from reader.search.cli import cli_search
 

@@ -7,7 +7,7 @@ cached at import so a changed environment is always honoured.
 - data (precious): bookmarks database, reading state (read/unread, starred); feed fetch state
   (tombstones and stored redirects cannot be recomputed); the default user library, where feeds
   write when no corpus folder is given.
-- config: UI state (theme, panel toggles).
+- config: UI state (theme, panel toggles), the language registry's overrides (languages.toml).
 """
 
 from __future__ import annotations
@@ -90,6 +90,11 @@ def ui_state_file() -> Path:
     path = config_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "state.json"
+
+
+def languages_file() -> Path:
+    """The user's language → entity pipeline settings (read by reader.nlp.registry; may not exist)."""
+    return config_dir() / "languages.toml"
 
 
 def bundled_articles() -> Path:
