@@ -94,12 +94,17 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors on stderr."""
-    from reader.corpus import Catalogue
+    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
+    on stderr (each made inert by LoadError's str())."""
+    from reader.corpus import Catalogue, skipped_summary
 
     result = Catalogue(folder).refresh()
     for err in result.errors:
         print(f"reader: {err}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    if result.skipped:
+        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
     return result
 
 
@@ -154,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        from reader.corpus import CorpusFolderError
+
+        if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
+            return _fail(str(exc))
+        raise
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("reader."):
             return _fail(f"'{command}' is not available in this version")

@@ -79,6 +79,12 @@ def make_safe(text: str) -> str:
     return _CONTROL.sub(_control_picture, text)
 
 
+def make_safe_line(text: str) -> str:
+    """:func:`make_safe` for text shown on one line (a file name, an error message): a newline too
+    becomes its picture (␤), so a name cannot print a line of its own that looks like another message."""
+    return make_safe(text).replace("\n", "\u2424")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """An inline style over ``[start, end)`` of a passage's text: em, strong, code, link, strike."""

@@ -23,7 +23,9 @@ from textual.widgets import Footer, Static
 
 from reader import annotations as ann_store
 from reader import paths
-from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
+from reader.corpus import (Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article,
+                           skipped_summary)
+from reader.passages import make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
@@ -135,7 +137,7 @@ class ReaderApp(App):
                 return
             result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
         except Exception as exc:
-            self.post_message(ScanFailed(str(exc)))
+            self.post_message(ScanFailed(make_safe_line(str(exc))))
             return
         self.post_message(ScanDone(result))
 
@@ -164,16 +166,20 @@ class ReaderApp(App):
         current = lst.current.id if lst.current else None
         lst.set_articles(result.articles, keep_id=current)
         self.errors = result.errors
-        if result.errors:
-            shown = "\n".join(str(e) for e in result.errors[:6])
-            more = f"\n… and {len(result.errors) - 6} more (reader list shows all)" if len(result.errors) > 6 else ""
-            self.notify(shown + more, title=f"{len(result.errors)} file(s) could not be read", severity="warning",
-                        timeout=12, markup=False)
+        if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
+            listed = [str(e) for e in result.errors] + [f"warning: {w}" for w in result.warnings]
+            more = f"\n… and {len(listed) - 6} more (reader list shows all)" if len(listed) > 6 else ""
+            title = ", ".join(part for part in (
+                f"{len(result.errors)} file(s) could not be read" if result.errors else "",
+                f"{len(result.warnings)} read with a warning" if result.warnings else "") if part)
+            self.notify("\n".join(listed[:6]) + more, title=title, severity="warning", timeout=12, markup=False)
         if not result.articles:
-            self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
+            self.set_status(f"No articles in {make_safe_line(str(self.folder))} — add Markdown files with front "
+                            "matter, then press R")
             return
         if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
-            self.set_status(f"{len(result.articles):,} articles")
+            skipped = f" · {skipped_summary(result.skipped)}" if result.skipped else ""
+            self.set_status(f"{len(result.articles):,} articles{skipped}")
         if self.article is None:
             last = self.state.get("last") or {}
             if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
@@ -209,7 +215,7 @@ class ReaderApp(App):
         try:
             article = load_article(meta)
         except ArticleFileError as exc:
-            self.notify(f"{meta.path.name}: {exc}", title="Cannot open article", severity="error", markup=False)
+            self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
         view = self.query_one(ArticleView)
