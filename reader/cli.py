@@ -108,11 +108,16 @@ def scan(folder: Path):
     return result
 
 
+_JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
+
+
 def cmd_list(args, folder: Path) -> int:
     result = scan(folder)
     if args.json:
-        json.dump([m.to_json() for m in result.articles], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        text = json.dumps([m.to_json() for m in result.articles], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
+        # and still reads back exactly
+        print(text.translate(_JSON_C1))
     else:
         for m in result.articles:
             print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")

@@ -124,6 +124,10 @@ class LoadError:
         return f"{make_safe_line(self.name or self.path.name)}: {make_safe_line(self.message)}"
 
 
+class ScanCancelled(Exception):
+    """:meth:`Catalogue.refresh` stopped when asked to (the files read so far are kept)."""
+
+
 class CorpusFolderError(OSError):
     """The articles folder itself cannot be listed; the message (safe to print) is for the user."""
 
@@ -436,6 +440,13 @@ def list_articles(folder: Path) -> Listing:
                     if name.startswith("."):
                         continue
                     rel = prefix + name
+                    if not name.isascii() and not _utf8(name):  # no catalogue row, no JSON, no terminal
+                        if name.endswith(ARTICLE_SUFFIXES) or entry.is_dir():
+                            problems.append(LoadError(Path(entry.path), "the name is not valid UTF-8 (rename it); "
+                                                      "skipped", rel))
+                        else:
+                            skipped.append((rel, entry))
+                        continue
                     try:
                         if entry.is_file():
                             (files if name.endswith(ARTICLE_SUFFIXES) else skipped).append((rel, entry))
@@ -472,6 +483,14 @@ def skipped_summary(skipped: Sequence[str], show: int = 3) -> str:
     """One line for the files that are not articles: how many, and the first few names (inert)."""
     names = ", ".join(make_safe_line(name) for name in skipped[:show]) + (", …" if len(skipped) > show else "")
     return f"{len(skipped)} other file(s) skipped (articles are .md or .markdown): {names}"
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept by os as surrogate escapes
+        return False
 
 
 def _folder_message(folder: Path, exc: OSError) -> str:
@@ -677,8 +696,14 @@ class Catalogue:
                 return False
         return True
 
-    def refresh(self, progress: Callable[[int, int], None] | None = None) -> ScanResult:
-        """Stat every file, re-read only new or changed ones, forget deleted ones."""
+    STOP_EVERY = 50  # files between two should_stop() checks
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> ScanResult:
+        """Stat every file, re-read only new or changed ones, forget deleted ones.
+
+        ``should_stop`` is asked every :attr:`STOP_EVERY` files: when true, the rows read so far are
+        saved and :class:`ScanCancelled` is raised (quitting never waits for a cold scan to end)."""
         listing = list_articles(self.folder)  # CorpusFolderError when the folder cannot be listed
         conn = self._connect()
         try:
@@ -692,6 +717,7 @@ class Catalogue:
             metas, errors, warnings = [], list(listing.problems), []
             seen_names = set()
             updates = []
+            stopped = False
             for n, (name, entry) in enumerate(entries, 1):
                 seen_names.add(name)
                 path = Path(entry.path)
@@ -720,12 +746,18 @@ class Catalogue:
                     warnings.append(LoadError(path, warning, name))
                 if progress and (n % 500 == 0 or n == total):
                     progress(n, total)
-            gone = [name for name in old if name not in seen_names]
+                if should_stop and n % self.STOP_EVERY == 0 and should_stop():
+                    stopped = True
+                    break
+            # the files not listed are gone (not when stopped: those not reached were not listed)
+            gone = [] if stopped else [name for name in old if name not in seen_names]
             with conn:
                 conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", updates)
                 conn.executemany("DELETE FROM files WHERE name = ?", [(g,) for g in gone])
         finally:
             conn.close()
+        if stopped:
+            raise ScanCancelled(f"stopped after {len(seen_names)} of {total} files")
         articles = _dedupe(self.folder, metas, errors)
         warnings = _listed(articles, warnings)
         errors = _by_name(errors)

@@ -201,22 +201,25 @@ async def test_the_cannot_open_notice_is_inert(tmp_path):
 
 @contextmanager
 def fifo(path: Path):
-    """A FIFO at ``path``, with a writer that unblocks a reader that opened it blocking (the old code),
-    so a regression fails its assertions instead of hanging the test run."""
+    """A FIFO at ``path``, with a writer that unblocks every reader that opens it blocking (the old
+    code did), so a regression fails its assertions instead of hanging the test run."""
     os.mkfifo(path)
+    done = threading.Event()
 
     def write():
-        with open(path, "wb"):  # blocks until someone opens the FIFO for reading
-            pass
+        while not done.is_set():
+            with open(path, "wb"):  # blocks until someone opens the FIFO for reading
+                pass
 
     writer = threading.Thread(target=write, daemon=True)
     writer.start()
     try:
         yield path
     finally:
-        if writer.is_alive():  # nobody opened it (as it should be): open it ourselves, never blocking
+        done.set()
+        while writer.is_alive():  # release its pending open ourselves, never blocking
             os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
-        writer.join(5)
+            writer.join(0.05)
 
 
 def test_a_fifo_named_md_is_an_error_not_a_hang(tmp_path):
@@ -400,3 +403,94 @@ async def test_the_ui_says_the_folder_cannot_be_read(tmp_path, monkeypatch):
                                                    for n in app._notifications))
         notice = next(n for n in app._notifications if "Cannot read the articles" in (n.title or ""))
         assert "Permission denied" in notice.message
+
+
+# scanning never keeps the app from quitting ------------------------------------------------------------------
+
+def _count_reads(monkeypatch) -> list[str]:
+    read: list[str] = []
+    real = corpus_mod._read_entry
+
+    def counting(path, name):
+        read.append(name)
+        return real(path, name)
+
+    monkeypatch.setattr(corpus_mod, "_read_entry", counting)
+    return read
+
+
+def test_a_stopped_refresh_keeps_what_it_read_and_the_next_one_goes_on(tmp_path, monkeypatch):
+    from reader.corpus import ScanCancelled
+
+    for i in range(120):
+        write_article(tmp_path, f"a{i:03}.md", f"a{i}", f"A {i}", "x")
+    read = _count_reads(monkeypatch)
+    cat = Catalogue(tmp_path)
+    with pytest.raises(ScanCancelled):
+        cat.refresh(should_stop=lambda: len(read) >= 10)
+    assert len(read) == Catalogue.STOP_EVERY  # it stopped at the first check
+    read.clear()
+    result = cat.refresh()
+    assert len(result.articles) == 120 and len(read) == 120 - Catalogue.STOP_EVERY
+
+
+async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch):
+    """Workers are cancelled when the app exits, but asyncio.run then waits for their threads: the
+    scan must stop reading once its worker is cancelled."""
+    from reader.ui.app import ReaderApp
+
+    for i in range(300):
+        write_article(tmp_path, f"a{i:03}.md", f"a{i}", f"A {i}", "x")
+    reached, go, ended = threading.Event(), threading.Event(), threading.Event()
+    read = []
+    real_read, real_refresh = corpus_mod._read_entry, Catalogue.refresh
+
+    def slow_read(path, name):
+        read.append(name)
+        if len(read) == 20:
+            reached.set()
+            go.wait(10)
+        return real_read(path, name)
+
+    def refresh(self, *args, **kwargs):
+        try:
+            return real_refresh(self, *args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(corpus_mod, "_read_entry", slow_read)
+    monkeypatch.setattr(Catalogue, "refresh", refresh)
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:
+        assert await wait_until(pilot, reached.is_set)
+        app.workers.cancel_group(app, "scan")  # what the app's exit does
+        go.set()
+        assert await wait_until(pilot, ended.is_set)
+        assert len(read) < 300
+        assert len(app.query_one("#list").articles) == 0  # a stopped scan shows nothing
+
+
+def test_list_json_prints_paths_inert_and_exact(tmp_path):
+    import json
+
+    name = "c1\x9b31m\x7f.md"
+    write_article(tmp_path, name, "c1", "C1", "x")
+    proc = _run_cli(tmp_path, "--json")
+    out = proc.stdout.decode()
+    assert "\x9b" not in out and "\x7f" not in out and "\\u009b" in out
+    assert Path(json.loads(out)[0]["path"]).name == name
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_skipped(tmp_path):
+    bad = os.fsdecode(b"b\xff.md")
+    write_article(tmp_path, bad, "b", "B", "x")
+    write_article(tmp_path, "good.md", "good", "Good", "x")
+    os.mkdir(tmp_path / os.fsdecode(b"d\xfe"))
+    (tmp_path / os.fsdecode(b"n\xfe.txt")).write_text("x")
+    for result in _both(tmp_path)[:2]:  # the catalogue could not store the name: the whole scan failed
+        assert [m.id for m in result.articles] == ["good"]
+        assert [str(e) for e in result.errors] == ["b\\xff.md: the name is not valid UTF-8 (rename it); skipped",
+                                                   "d\\xfe: the name is not valid UTF-8 (rename it); skipped"]
+    proc = _run_cli(tmp_path, "--json")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr.decode()
+    assert "1 other file(s) skipped (articles are .md or .markdown): n\\xfe.txt" in proc.stderr.decode()

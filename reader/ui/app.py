@@ -20,11 +20,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from reader import annotations as ann_store
 from reader import paths
-from reader.corpus import (Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article,
-                           skipped_summary)
+from reader.corpus import (Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult,
+                           load_article, skipped_summary)
 from reader.passages import make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
@@ -135,7 +136,11 @@ class ReaderApp(App):
         try:
             if only_if_changed and self.catalogue.unchanged():
                 return
-            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
+            worker = get_current_worker()
+            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)),
+                                            should_stop=lambda: worker.is_cancelled)
+        except ScanCancelled:  # the app is quitting (workers are cancelled on exit): it never waits for a scan
+            return
         except Exception as exc:
             self.post_message(ScanFailed(make_safe_line(str(exc))))
             return
