@@ -494,3 +494,22 @@ def test_a_file_name_that_is_not_utf8_is_named_and_skipped(tmp_path):
     proc = _run_cli(tmp_path, "--json")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr.decode()
     assert "1 other file(s) skipped (articles are .md or .markdown): n\\xfe.txt" in proc.stderr.decode()
+
+
+
+async def test_the_ui_says_what_was_skipped(tmp_path):
+    from reader.ui.app import ReaderApp
+
+    (tmp_path / "notes.txt").write_text("not an article")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:  # no article: the status says why
+        assert await wait_until(pilot, lambda: app.status_text.startswith("No articles"))
+        assert "1 other file(s) skipped (articles are .md or .markdown): notes.txt" in app.status_text
+    (tmp_path / "bad.md").write_bytes(b"")
+    write_article(tmp_path, "good.md", "good", "Good", "x")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:  # a notice about bad files says it too
+        assert await wait_until(pilot, lambda: bool(app._notifications))
+        notice = next(iter(app._notifications))
+        assert notice.message.splitlines() == ["bad.md: empty file", "1 other file(s) skipped (articles are .md or "
+                                               ".markdown): notes.txt"]

@@ -174,17 +174,18 @@ class ReaderApp(App):
         if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
             listed = [str(e) for e in result.errors] + [f"warning: {w}" for w in result.warnings]
             more = f"\n… and {len(listed) - 6} more (reader list shows all)" if len(listed) > 6 else ""
+            more += f"\n{skipped_summary(result.skipped)}" if result.skipped else ""
             title = ", ".join(part for part in (
                 f"{len(result.errors)} file(s) could not be read" if result.errors else "",
                 f"{len(result.warnings)} read with a warning" if result.warnings else "") if part)
             self.notify("\n".join(listed[:6]) + more, title=title, severity="warning", timeout=12, markup=False)
         if not result.articles:
-            self.set_status(f"No articles in {make_safe_line(str(self.folder))} — add Markdown files with front "
-                            "matter, then press R")
+            skipped = f" ({skipped_summary(result.skipped)})" if result.skipped else ""
+            self.set_status(f"No articles in {make_safe_line(str(self.folder))}{skipped} — add Markdown files with "
+                            "front matter, then press R")
             return
         if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
-            skipped = f" · {skipped_summary(result.skipped)}" if result.skipped else ""
-            self.set_status(f"{len(result.articles):,} articles{skipped}")
+            self.set_status(f"{len(result.articles):,} articles")
         if self.article is None:
             last = self.state.get("last") or {}
             if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
