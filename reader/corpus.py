@@ -201,7 +201,7 @@ def _as_date(value, key: str) -> dt.date | None:
 def _scalar(fm: dict, key: str):
     value = fm.get(key)
     if isinstance(value, (dict, list, set, tuple)):  # str() of nested YAML aliases can be gigabytes
-        raise ArticleFileError(f"'{key}' must be a single value, not a {'list' if isinstance(value, list) else 'mapping'}")
+        raise ArticleFileError(f"'{key}' must be a single value, not a list or mapping")
     return value
 
 
@@ -445,11 +445,14 @@ def list_articles(folder: Path) -> Listing:
                             problems.append(LoadError(Path(entry.path), "the name is not valid UTF-8 (rename it); "
                                                       "skipped", rel))
                         else:
-                            skipped.append((rel, entry))
+                            skipped.append(rel)
                         continue
                     try:
                         if entry.is_file():
-                            (files if name.endswith(ARTICLE_SUFFIXES) else skipped).append((rel, entry))
+                            if name.endswith(ARTICLE_SUFFIXES):
+                                files.append((rel, entry))
+                            else:
+                                skipped.append(rel)
                         elif entry.is_dir():
                             st = entry.stat()
                             if (st.st_dev, st.st_ino) in visited:
@@ -463,7 +466,7 @@ def list_articles(folder: Path) -> Listing:
                         elif name.endswith(ARTICLE_SUFFIXES):
                             problems.append(LoadError(Path(entry.path), str(_not_regular(entry.stat().st_mode)), rel))
                         else:
-                            skipped.append((rel, entry))
+                            skipped.append(rel)
                     except FileNotFoundError:  # a broken symbolic link, or gone meanwhile
                         if name.endswith(ARTICLE_SUFFIXES):
                             problems.append(LoadError(Path(entry.path), "broken symbolic link; skipped", rel))
@@ -476,7 +479,8 @@ def list_articles(folder: Path) -> Listing:
                                       "its articles are skipped", prefix))
     files.sort(key=lambda f: f[0])
     problems.sort(key=lambda e: e.name)
-    return Listing(files, problems, sorted(rel for rel, _ in skipped))
+    skipped.sort()
+    return Listing(files, problems, skipped)
 
 
 def skipped_summary(skipped: Sequence[str], show: int = 3) -> str:
