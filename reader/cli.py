@@ -118,13 +118,21 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors on stderr."""
-    from reader.corpus import Catalogue
+    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
+    on stderr (each made inert by LoadError's str())."""
+    from reader.corpus import Catalogue, skipped_summary
 
     result = Catalogue(folder).refresh()
     for err in result.errors:
         print(f"reader: {err}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    if result.skipped:
+        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
     return result
+
+
+_JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def cmd_list(args, folder: Path) -> int:
@@ -136,8 +144,10 @@ def cmd_list(args, folder: Path) -> int:
         if states is None:
             return 1
     if args.json:
-        json.dump([m.to_json() | states[m.id] for m in articles], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        text = json.dumps([m.to_json() | states[m.id] for m in articles], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
+        # and still reads back exactly
+        print(text.translate(_JSON_C1))
     else:
         for m in articles:
             print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")
@@ -205,6 +215,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        from reader.corpus import CorpusFolderError
+
+        if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
+            return _fail(str(exc))
+        raise
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("reader."):
             return _fail(f"'{command}' is not available in this version")

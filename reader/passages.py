@@ -81,6 +81,24 @@ def make_safe(text: str) -> str:
     return _CONTROL.sub(_control_picture, text)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _surrogate(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
+
+
+def make_safe_line(text: str) -> str:
+    """:func:`make_safe` for text shown on one line (a file name, an error message): a newline too
+    becomes its picture (␤), so a name cannot print a line of its own that looks like another message,
+    and a name's bytes that are not UTF-8 (Python's surrogate escapes, which no terminal stream can
+    encode) are shown as ``\\xff``."""
+    if not text.isascii():
+        text = _SURROGATE.sub(_surrogate, text)
+    return make_safe(text).replace("\n", "\u2424")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """An inline style over ``[start, end)`` of a passage's text: em, strong, code, link, strike."""

@@ -81,7 +81,6 @@ def test_bundled_quote_and_headings():
         ("noid.md", b"---\ntitle: t\n---\nbody", "lacks 'id'"),
         ("notitle.md", b"---\nid: x\n---\nbody", "lacks 'title'"),
         ("badid.md", b"---\nid: a b/c\ntitle: t\n---\nbody", "must be letters"),
-        ("baddate.md", b"---\nid: d\ntitle: t\npublished: yesterday\n---\nbody", "not a date"),
     ],
 )
 def test_bad_files_give_clear_errors_and_others_still_load(tmp_path, name, data, message):

@@ -282,7 +282,7 @@ _rule(r"(?<![\w-])(?:Q(?P<q>[1-4])|(?i:(?P<qord>first|second|third|fourth|1st|2n
 _rule(_B + rf"{_EN_NUM}{_SP}+(?P<eunit>day|week|month|year)s?{_SP}+ago\b", "en_ago")
 _rule(rf"\b[Ii]n{_SP}+{_EN_NUM}{_SP}+(?P<eunit>day|week|month|year)s?\b(?!{_SP}+(?:ago|old|later|earlier))", "en_in", 0)
 # "the 1990s", "1980s", "the mid-1990s", "the '90s"
-_rule(rf"(?<![\w-])(?:(?P<dpart>[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<decade>1[89]\d0|20\d0)s\b", "en_decade", 0)
+_rule(r"(?<![\w-])(?:(?P<dpart>[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<decade>1[89]\d0|20\d0)s\b", "en_decade", 0)
 _rule(rf"(?<=\b[Tt]he ){_A}?(?P<dec2>[2-9]0)s\b", "en_decade", 0)
 # "the day before yesterday", "last night", "tonight", "this morning"
 _rule(_B + r"(?P<rday>the day before yesterday|the day after tomorrow|last night|tonight|this morning"

@@ -46,7 +46,6 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 import spacy

@@ -20,10 +20,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from reader import annotations as ann_store
 from reader import paths, sqlitedb
-from reader.corpus import Article, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
+from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
+                           skipped_summary)
+from reader.passages import make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
@@ -134,9 +137,13 @@ class ReaderApp(App):
         try:
             if only_if_changed and self.catalogue.unchanged() and sqlitedb.rebuilds_count == self._rebuilds_seen:
                 return
-            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
+            worker = get_current_worker()
+            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)),
+                                            should_stop=lambda: worker.is_cancelled)
+        except ScanCancelled:  # the app is quitting (workers are cancelled on exit): it never waits for a scan
+            return
         except Exception as exc:
-            self.post_message(ScanFailed(str(exc)))
+            self.post_message(ScanFailed(make_safe_line(str(exc))))
             return
         self.post_message(ScanDone(result))
 
@@ -165,13 +172,18 @@ class ReaderApp(App):
         current = lst.current.id if lst.current else None
         lst.set_articles(result.articles, keep_id=current)
         self.errors = result.errors
-        if result.errors:
-            shown = "\n".join(str(e) for e in result.errors[:6])
-            more = f"\n… and {len(result.errors) - 6} more (reader list shows all)" if len(result.errors) > 6 else ""
-            self.notify(shown + more, title=f"{len(result.errors)} file(s) could not be read", severity="warning",
-                        timeout=12, markup=False)
+        if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
+            listed = [str(e) for e in result.errors] + [f"warning: {w}" for w in result.warnings]
+            more = f"\n… and {len(listed) - 6} more (reader list shows all)" if len(listed) > 6 else ""
+            more += f"\n{skipped_summary(result.skipped)}" if result.skipped else ""
+            title = ", ".join(part for part in (
+                f"{len(result.errors)} file(s) could not be read" if result.errors else "",
+                f"{len(result.warnings)} read with a warning" if result.warnings else "") if part)
+            self.notify("\n".join(listed[:6]) + more, title=title, severity="warning", timeout=12, markup=False)
         if not result.articles:
-            self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
+            skipped = f" ({skipped_summary(result.skipped)})" if result.skipped else ""
+            self.set_status(f"No articles in {make_safe_line(str(self.folder))}{skipped} — add Markdown files with "
+                            "front matter, then press R")
             return
         if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
             self.set_status(f"{len(result.articles):,} articles")
@@ -219,7 +231,7 @@ class ReaderApp(App):
         except Exception as exc:  # ArticleFileError says what is wrong with the file; anything else too
             if self.status_text.startswith("Opening…"):
                 self.set_status("")
-            self.notify(f"{meta.path.name}: {exc}", title="Cannot open article", severity="error", markup=False)
+            self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
         view = self.query_one(ArticleView)
