@@ -4,7 +4,8 @@ Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_H
 cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
-- data (precious): bookmarks database, reading state (read/unread, starred).
+- data (precious): bookmarks database, reading state (read/unread, starred), saved searches, when
+  each corpus was last opened.
 - config: UI state (theme, panel toggles).
 """
 
@@ -66,6 +67,20 @@ def state_db() -> Path:
     path = data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "reading.sqlite3"
+
+
+def saved_searches_file() -> Path:
+    """Saved searches (named list filters, "query feeds"): the user's, so in the data dir."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "searches.json"
+
+
+def opened_file() -> Path:
+    """When the reader was last opened on each corpus (the list filter's ``new``)."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "opened.json"
 
 
 def ui_state_file() -> Path:
