@@ -20,10 +20,10 @@ def _err(message: str) -> None:
 
 
 def _context(folder: Path):
-    from reader.listfilter.evaluate import FilterContext
+    from reader.listfilter.evaluate import FilterContext, load_feeds
     from reader.listfilter.saved import last_opened
 
-    return FilterContext(folder, last_opened=last_opened(folder))
+    return FilterContext(folder, feeds=load_feeds(folder), last_opened=last_opened(folder))
 
 
 def filter_articles(articles: Sequence, query: str | None, folder: Path, sort: str = "date"):

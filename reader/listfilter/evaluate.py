@@ -54,6 +54,19 @@ class Feeds:
                    {s.url: s.title for s in subs if getattr(s, "title", None)})
 
 
+def load_feeds(folder: Path) -> Feeds | None:
+    """The corpus's subscriptions as :class:`Feeds`, read through :mod:`reader.feeds` when this
+    reader has it (``feeds.txt`` in the folder); None without it or when it cannot be read."""
+    try:
+        from reader.feeds.subscriptions import FeedsFile
+    except ImportError:
+        return None
+    try:
+        return Feeds.from_subscriptions(FeedsFile(Path(folder)).subscriptions())
+    except Exception:  # noqa: BLE001 - unreadable subscriptions: feed: still reads the front matter
+        return None
+
+
 def _url_key(url: str) -> str:
     return url.strip().rstrip("/").casefold()
 
@@ -228,7 +241,6 @@ class FilterContext:
         self.last_opened = last_opened
         self._cols: _Columns | None = None
         self._filters: OrderedDict[str, Filter | FilterError] = OrderedDict()
-        self._texts: OrderedDict[str, tuple] = OrderedDict()  # query → (doc_ids, docs or None, error)
         self._doc_rows: tuple | None = None  # (doc_ids, columns, rows of docs, indexed rows count)
 
     # -- sources ----------------------------------------------------------------------------------
@@ -264,7 +276,6 @@ class FilterContext:
     def invalidate(self) -> None:
         """Forget the cached columns and text matches (call after a rescan changed the catalogue)."""
         self._cols = None
-        self._texts.clear()
         self._doc_rows = None
 
     def set_feeds(self, feeds: Feeds | None) -> None:
@@ -340,15 +351,9 @@ class FilterContext:
         return _Evaluation(self, cols, rows, ids, states)
 
     def _text_mask(self, query: str, cols: _Columns, ev: _Evaluation) -> np.ndarray:
-        hit = self._texts.get(query)
-        if hit is None:
-            docs, doc_ids, err = self.searcher.match_docs(query)
-            hit = (docs, doc_ids, err)
-            if err is None:  # errors (no index yet) are not kept: the next keystroke asks again
-                self._texts[query] = hit
-                if len(self._texts) > 32:
-                    self._texts.popitem(last=False)
-        docs, doc_ids, err = hit
+        # not cached here: the engine keeps each term's postings, and asking it each time sees a new
+        # index version (a background build committing) at once
+        docs, doc_ids, err = self.searcher.match_docs(query)
         if err is not None:
             if "not built yet" in err:
                 err = ("text needs the search index, which is not built yet (run `reader index`, or wait for "

@@ -263,7 +263,9 @@ class _Parser:
             if after:
                 raise FilterError(f"'{after}' needs a part after it")
             tok = self.peek()
-            if tok is not None and self._is_op(tok, "OR"):
+            if tok is None:
+                raise FilterError("unbalanced parentheses: '(' is never closed")
+            if self._is_op(tok, "OR"):
                 raise FilterError("'OR' needs a part before it")
             raise FilterError("empty parentheses" if tok is not None and tok.kind == "rp" and self.i
                               and self.toks[self.i - 1].kind == "lp" else "unbalanced parentheses: ')' without '('")
