@@ -223,6 +223,30 @@ def test_state_predicates_read_the_reading_state(small):
     assert ctx.count("tag:tech") == (2, None) and ctx.count("tag:tech", unread=True) == (1, None)
 
 
+def test_a_state_change_is_seen_by_the_next_filter(small, tmp_path):
+    """The states are kept while the database does not change (typing over one list reads them once),
+    and read again after any commit, by this process or another."""
+    import subprocess
+    import sys
+
+    _folder, ctx = small
+    ids = ctx.sort(None)
+    store = StateStore()
+    store.mark_read("e")
+    assert kept(ctx, "unread", ids) == ["d", "a", "b", "c"]
+    store.mark_read("d")
+    assert kept(ctx, "unread", ids) == ["a", "b", "c"]
+    store.toggle_star("a")
+    assert kept(ctx, "starred", ids) == ["a"]
+    subprocess.run([sys.executable, "-c", "from reader.state.store import StateStore; StateStore().mark_read('a')"],
+                   check=True)
+    assert kept(ctx, "unread", ids) == ["b", "c"]
+    store.undo(store.mark_all_read(ids))
+    assert kept(ctx, "unread", ids) == ["b", "c"]
+    store.mark_all(["b"], "read")
+    assert kept(ctx, "unread", ids) == ["c"]
+
+
 def test_states_come_from_one_call_for_the_ids_asked(small):
     folder, _ = small
     calls = []
@@ -319,6 +343,18 @@ def test_a_text_filter_while_the_index_is_being_built_gives_a_notice(tmp_path):
     assert len(res.ids) == 3 and res.notice is None  # the new index version is seen
 
 
+def test_an_edited_article_matches_its_new_text_only(small):
+    """Index documents of an edited article are deleted and added again: the document → id map follows."""
+    folder, ctx = small
+    assert kept(ctx, "bretagne") == ["b"] and ctx.apply("zanzibar").ids == []
+    write_article(folder, "b.md", "b", "Élections à Zanzibar", "Les élections ont eu lieu à Zanzibar.",
+                  published="2022-11-02", source="Ouest Matin", language="fr", feed=FEED_A)
+    update_index(folder, Catalogue(folder).refresh().articles)
+    ctx.warm()
+    assert kept(ctx, "zanzibar") == ["b"] and kept(ctx, "bretagne") == []
+    assert kept(ctx, "élections") == ["b"]
+
+
 def test_a_rescan_is_seen_for_ids_the_columns_do_not_know(small):
     folder, ctx = small
     assert kept(ctx, "lang:de") == []
@@ -326,6 +362,21 @@ def test_a_rescan_is_seen_for_ids_the_columns_do_not_know(small):
     ids = [m.id for m in Catalogue(folder).refresh().articles]
     assert kept(ctx, "lang:de", ids) == ["g"]
     assert kept(ctx, "lang:de", ["zz-unknown", "g"]) == ["g"]  # an unknown id is never kept
+
+
+def test_without_a_usable_catalogue_the_filter_works_from_the_metas(small):
+    from reader import sqlitedb
+    from reader.corpus import load_folder
+
+    folder, _ = small
+    metas = load_folder(folder).articles
+    ctx = FilterContext(folder, catalogue=Catalogue(folder, db_path=sqlitedb.MEMORY), metas=metas,
+                        feeds=Feeds(tags={FEED_A: ["tech"]}), last_opened=0.0)
+    ids = [m.id for m in metas]
+    assert kept(ctx, "lang:fr date:<2024", ids) == ["a", "b"]
+    assert kept(ctx, "tag:tech twitter OR retirer", ids) == ["a", "c"]
+    assert kept(ctx, "new", ids) == []  # first seen unknown
+    assert ctx.sort(ids, "title") == ["e", "b", "a", "c", "d"]
 
 
 # -- sorting --------------------------------------------------------------------------------------

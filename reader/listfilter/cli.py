@@ -19,11 +19,11 @@ def _err(message: str) -> None:
     print(f"reader: {make_safe(message)}", file=sys.stderr)
 
 
-def _context(folder: Path):
+def _context(folder: Path, metas: Sequence | None = None):
     from reader.listfilter.evaluate import FilterContext, load_feeds
     from reader.listfilter.saved import last_opened
 
-    return FilterContext(folder, feeds=load_feeds(folder), last_opened=last_opened(folder))
+    return FilterContext(folder, feeds=load_feeds(folder), last_opened=last_opened(folder), metas=metas)
 
 
 def filter_articles(articles: Sequence, query: str | None, folder: Path, sort: str = "date"):
@@ -38,7 +38,7 @@ def filter_articles(articles: Sequence, query: str | None, folder: Path, sort: s
     except FilterError as exc:
         _err(f"bad filter: {exc}")
         return [], 2
-    ctx = _context(folder)
+    ctx = _context(folder, articles)
     try:
         by_id = {m.id: m for m in articles}
         res = ctx.apply(flt, list(by_id))

@@ -646,16 +646,37 @@ class Searcher:
                     return None, None, DAMAGED_MESSAGE
                 return None, None, f"search failed: {exc.__class__.__name__}: {exc}"[:300]
 
+    def doc_ids(self):
+        """The document number → article id array of the current index (see :meth:`match_docs`), or
+        None without an index; made here if not yet (to do it ahead, in a background worker)."""
+        with self._lock:
+            s = self._current()
+            if s is None:
+                return None
+            try:
+                if self._engine is None:
+                    self._engine = Engine(s)
+                return self._doc_ids(self._engine)
+            except Exception as exc:  # noqa: BLE001
+                if is_damage(exc):
+                    mark_damaged(self.directory, exc)
+                    self.close()
+                return None
+
     @staticmethod
     def _doc_ids(engine: Engine):
         ids = getattr(engine, "doc_ids", None)
         if ids is None:
             ids = np.full(engine.n_all, None, dtype=object)
             for leaf, off in engine.leaves:
-                for term in leaf.lexicon("id"):
+                # a unique field: a term's info holds its one document (5x faster than its postings)
+                for term, info in leaf.iter_field("id"):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    for d in leaf.postings("id", term).all_ids():
-                        ids[off + d] = text
+                    if info.doc_frequency() == 1:
+                        ids[off + info.min_id()] = text
+                    else:
+                        for d in leaf.postings("id", term).all_ids():
+                            ids[off + d] = text
             engine.doc_ids = ids
         return ids
 
