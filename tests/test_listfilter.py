@@ -578,3 +578,23 @@ def test_dates_near_the_calendar_edges():
     assert parse_filter("date:9999-12").root.end == dt.date(9999, 12, 31)
     assert parse_filter("date:>9999").root.start == dt.date(9999, 12, 31)
     assert parse_filter("date:<0001").root.end == dt.date(1, 1, 1)
+
+
+def test_random_filters_never_raise(small):
+    """Any text typed, one character at a time: a result or a message, never an exception."""
+    import random
+
+    _folder, ctx = small
+    r = random.Random(13)
+    pieces = ["unread", "starred", "new", "is:", "is:read", "feed:", "feed:a", "tag:", "tag:tech", "lang:fr",
+              "date:", "date:[", "date:[2023", " to ", "2023]", "date:>20", "source:\"", "\"", "(", ")", "-", "+",
+              "AND", "OR", "NOT", "twitter", "plat*", "retir~", "title:", "title:(", "fed:", ":", "~", "*", "[", "]",
+              "\\", "\x00", "é", "le", " "]
+    ids = ctx.sort(None)
+    for _ in range(150):
+        text = " ".join(r.choice(pieces) for _ in range(r.randint(1, 8)))
+        for k in range(1, len(text) + 1, 3):
+            flt, err = try_parse(text[:k])
+            assert (flt is None) != (err is None)
+            res = ctx.apply(text[:k], ids)
+            assert res.error is not None or set(res.ids) <= set(ids)
