@@ -451,6 +451,24 @@ def test_saved_search_counts(small):
     assert counts["twitter"].total is None and "did you mean feed:" in counts["twitter"].error
 
 
+def test_an_unusable_reading_state_is_a_message(small, capsys):
+    from reader import paths
+
+    folder, ctx = small
+    paths.state_db().write_bytes(b"this is not a database" * 100)
+    res = ctx.apply("unread lang:fr")
+    assert res.ids == [] and res.error.startswith("the reading state cannot be read: ")
+    assert kept(ctx, "lang:en") == ["d"]
+    store = SavedSearches()
+    store.save("en", "lang:en")
+    store.save("unread", "unread")
+    counts = {c.search.name: c for c in store.counts(ctx)}
+    assert (counts["en"].total, counts["en"].unread) == (1, None) and "cannot be read" in counts["en"].error
+    assert counts["unread"].total is None and "cannot be read" in counts["unread"].error
+    code, out, err = run(capsys, folder, "list", "--filter", "unread")
+    assert code == 1 and out == "" and "reading state" in err and "Traceback" not in err
+
+
 def test_last_opened(tmp_path):
     other = tmp_path / "other"
     other.mkdir()

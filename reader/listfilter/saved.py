@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.listfilter.evaluate import FilterContext, and_unread
+from reader.listfilter.evaluate import FilterContext
 from reader.listfilter.syntax import FilterError, parse_filter
 from reader.passages import make_safe
 
@@ -151,32 +151,19 @@ class SavedSearches:
         """Each saved search with how many articles it keeps and how many of those are unread (the
         reading state read once for all of them)."""
         searches = self._read()
-        if ids is None:
-            ids = ctx.sort(None)
-        try:
-            states = ctx.states(ids) if searches else {}
-            state_error = None
-        except Exception as exc:  # noqa: BLE001 - an unusable state database: the unread counts are unknown
-            states, state_error = None, f"the reading state cannot be read: {exc}"
-        out = []
+        parsed, out = [], []
         for s in searches:
             try:
-                flt = parse_filter(s.query)
+                parsed.append(parse_filter(s.query))
             except FilterError as exc:
-                out.append(SearchCount(s, None, None, str(exc)))
+                parsed.append(str(exc))
+        counted = iter(ctx.count_many([p for p in parsed if not isinstance(p, str)], ids))
+        for s, p in zip(searches, parsed):
+            if isinstance(p, str):
+                out.append(SearchCount(s, None, None, p))
                 continue
-            if state_error and flt.needs_state:
-                out.append(SearchCount(s, None, None, state_error))
-                continue
-            res = ctx.apply(flt, ids, states)
-            if res.error:
-                out.append(SearchCount(s, None, None, res.error))
-                continue
-            if state_error:
-                out.append(SearchCount(s, res.total, None, state_error))
-                continue
-            unread = ctx.apply(and_unread(flt), res.ids, states)
-            out.append(SearchCount(s, res.total, unread.total if not unread.error else None, unread.error))
+            total, unread, error = next(counted)
+            out.append(SearchCount(s, total, unread, error))
         return out
 
 
