@@ -145,9 +145,18 @@ class _Columns:
         return codes, list(uniques)
 
     def rank(self, what: str) -> np.ndarray:
-        """Each row's rank in ``what`` order (ints, for np.lexsort): 'id', 'title', 'source' (none last)."""
+        """Each row's rank in ``what`` order (ints, for np.lexsort): 'id', 'title', 'source' (none last),
+        and the list orders 'by date', 'by title', 'by source' (all their keys in one rank)."""
         r = self._ranks.get(what)
-        if r is None:
+        if r is None and what.startswith("by "):
+            pub = self.published
+            date_keys = [self.rank("id"), self.rank("title"), -pub, pub == 0]  # lexsort: last key first
+            keys = {"by date": date_keys, "by title": [self.rank("id"), -pub, pub == 0, self.rank("title")],
+                    "by source": date_keys + [self.rank("source")]}[what]
+            r = np.empty(self.n, dtype=np.int64)
+            r[np.lexsort(keys)] = np.arange(self.n)
+            self._ranks[what] = r
+        elif r is None:
             if what == "id":
                 keys = self.ids
             elif what == "title":
@@ -397,8 +406,8 @@ class FilterContext:
         typed over): for a background worker at start-up. Never raises."""
         try:
             cols = self._columns(ids)
-            for what in ("id", "title", "source"):
-                cols.rank(what)
+            for by in SORTS[:3]:
+                cols.rank(f"by {by}")
             doc_ids = self.searcher.doc_ids()
             if doc_ids is not None:
                 self._rows_of_docs(doc_ids, cols)
@@ -531,22 +540,15 @@ class FilterContext:
         if by not in SORTS:
             raise ValueError(f"unknown sort {by!r} (one of {', '.join(SORTS)})")
         cols = self._columns(ids)
-        ids = list(cols.ids) if ids is None else list(ids)
+        ids = cols.ids if ids is None else ids if isinstance(ids, (list, tuple)) else list(ids)
         rows = cols.rows_of(ids)
         known = np.flatnonzero(rows >= 0)
         r = rows[known]
-        pub = cols.published[r]
-        date_keys = [cols.rank("id")[r], cols.rank("title")[r], -pub, pub == 0]  # lexsort: last key first
-        if by == "date":
-            keys = date_keys
-        elif by == "title":
-            keys = [cols.rank("id")[r], -pub, pub == 0, cols.rank("title")[r]]
-        elif by == "source":
-            keys = date_keys + [cols.rank("source")[r]]
-        else:
+        if by == "unread":
             read = self._state_arrays(ids, cols, states)[0]
-            keys = date_keys + [read[r]]
-        order = known[np.lexsort(keys)] if len(known) else known
+            order = known[np.lexsort((cols.rank("by date")[r], read[r]))]
+        else:
+            order = known[np.argsort(cols.rank(f"by {by}")[r])]
         out = [ids[k] for k in order]
         if len(known) < len(ids):
             out += [ids[k] for k in np.flatnonzero(rows < 0)]
