@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (with read and starred)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--filter", metavar="QUERY", help="only articles the filter keeps (unread, feed:, tag:, date:, words…)")
+    p.add_argument("--sort", choices=["date", "title", "source", "unread"], default="date", help="order (default: date)")
 
     p = sub.add_parser("mark", help="mark articles read, unread, starred or not; all read; undo")
     _add_articles(p)
@@ -59,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--all-read", dest="action", action="store_const", const="all-read",
                    help="mark every article of the folder read")
     g.add_argument("--undo", dest="action", action="store_const", const="undo", help="undo the last mark")
+    p.add_argument("--filter", metavar="QUERY", help="with --all-read: only the articles the filter keeps")
+
+    p = sub.add_parser("searches", help="saved searches (named filters) with their unread counts")
+    _add_articles(p)
+    p.add_argument("--json", action="store_true")
+    ssub = p.add_subparsers(dest="searches_command", metavar="ACTION")
+    a = ssub.add_parser("add", help="save a filter under a name")
+    a.add_argument("name")
+    a.add_argument("query", nargs="+")
+    a.add_argument("--replace", action="store_true", help="replace a saved search of that name")
+    a = ssub.add_parser("remove", help="forget a saved search")
+    a.add_argument("name")
 
     p = sub.add_parser("index", help="annotate entities, index for search and link events (incremental)")
     _add_articles(p)
@@ -137,6 +151,12 @@ _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 def cmd_list(args, folder: Path) -> int:
     articles, states = scan(folder).articles, None
+    if args.filter is not None or args.sort != "date":
+        from reader.listfilter.cli import filter_articles
+
+        articles, code = filter_articles(articles, args.filter, folder, args.sort)
+        if code is not None:
+            return code
     if args.json or args.unread or args.starred:
         from reader.state.cli import list_states
 
@@ -203,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.state.cli import cli_mark
 
             return cli_mark(args, folder)
+        if command == "searches":
+            from reader.listfilter.cli import cli_searches
+
+            return cli_searches(args, folder)
         if command == "bookmarks":
             from reader.bookmarks.cli import cli_bookmarks
 

@@ -10,6 +10,7 @@ A file looks like::
     published_inferred: "why"   # optional: the date was inferred, and how
     source: Example.fr          # optional
     url: https://…              # optional
+    feed: https://…/feed.xml    # optional: the feed the article was fetched from (reader.feeds)
     ---
     Markdown body…
 
@@ -35,6 +36,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
@@ -47,8 +49,9 @@ from reader.passages import (PASSAGES_VERSION, ParsedArticle, make_safe, make_sa
 
 MAX_BYTES = 5 * 1024 * 1024
 # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version); 4: warning (and files
-# that were errors are read again: a bad date is now a warning, sub-folders are scanned)
-CATALOGUE_VERSION = 4
+# that were errors are read again: a bad date is now a warning, sub-folders are scanned); 5: feed
+# (front matter) and first_seen (when a scan first saw the article: the list filter's `new`)
+CATALOGUE_VERSION = 5
 ARTICLE_SUFFIXES = (".md", ".markdown")
 MAX_DEPTH = 32  # sub-folder levels scanned below the articles folder
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
@@ -87,6 +90,7 @@ class ArticleMeta:
     source: str | None = None
     url: str | None = None
     words: int = 0
+    feed: str | None = None  # front matter ``feed:``: the URL of the feed it was fetched from
 
     @property
     def date_label(self) -> str:
@@ -106,6 +110,7 @@ class ArticleMeta:
             "path": str(self.path),
             "content_hash": self.content_hash,
             "words": self.words,
+            "feed": self.feed,
         }
 
 
@@ -272,6 +277,7 @@ def parse_article_bytes(path: Path, data: bytes, warnings: list[str] | None = No
         source=_opt_str(fm, "source"),
         url=_opt_str(fm, "url"),
         words=len(body.split()),
+        feed=_opt_str(fm, "feed"),
     )
     return meta, body
 
@@ -373,7 +379,7 @@ class LazyMetas(Sequence):
             row = found.get(self.names[k])
             # gone from the catalogue since (a rescan is replacing this list): a stand-in that opening
             # reports as unreadable, never a crash
-            self._rows[k] = row or (self.names[k], self.ids[k], self.ids[k], "", None, None, None, None, None, 0)
+            self._rows[k] = row or (self.names[k], self.ids[k], self.ids[k], "", None, None, None, None, None, 0, None)
 
     def _row(self, i: int) -> tuple:
         row = self._rows.get(i)
@@ -514,10 +520,11 @@ def _duplicate(art_id: str, first_file: str) -> str:
 
 def _meta_from_row(folder: Path, row: tuple) -> ArticleMeta:
     """An :class:`ArticleMeta` from catalogue columns (name, id, title, hash, language, published,
-    published_inferred, source, url, words)."""
-    name, art_id, title, h, lang, pub, pub_inf, source, url, words = row
+    published_inferred, source, url, words, feed)."""
+    name, art_id, title, h, lang, pub, pub_inf, source, url, words = row[:10]
+    feed = row[10] if len(row) > 10 else None
     return ArticleMeta(art_id, title, folder / name, h, lang, dt.date.fromisoformat(pub) if pub else None,
-                       pub_inf, source, url, words)
+                       pub_inf, source, url, words, feed)
 
 
 def _dedupe(folder: Path, metas: Iterable[ArticleMeta], errors: list[LoadError]) -> list[ArticleMeta]:
@@ -564,30 +571,37 @@ CREATE TABLE files (
     id TEXT, title TEXT, hash TEXT, language TEXT, published TEXT, published_inferred TEXT,
     source TEXT, url TEXT, words INTEGER, error TEXT, sort_title TEXT,
     pv INTEGER,  -- the PASSAGES_VERSION the row was read with: an older one is read again
-    warning TEXT  -- a readable file's problem (say, a 'published' that is no date), NULL when none
+    warning TEXT,  -- a readable file's problem (say, a 'published' that is no date), NULL when none
+    feed TEXT,  -- front matter 'feed:' (version 5)
+    first_seen REAL  -- Unix time a scan first saw this article id (version 5; kept across edits and renames)
 );
 """
 _INDEXES = """
 -- the list in its order, read straight from this index at start-up: no sort, and no lookup into
 -- the table per row (the index covers the columns read; at 50k rows 346 ms → 116 ms)
 CREATE INDEX files_list ON files (published IS NULL, published DESC, sort_title, id, name,
-    title, hash, language, published_inferred, source, url, words) WHERE error IS NULL;
+    title, hash, language, published_inferred, source, url, words, feed) WHERE error IS NULL;
 """
 _SCHEMA = _FILES + _INDEXES
 # columns added since version 1, and how an older table gets them (kept, not rebuilt: a 50k-article
 # catalogue would otherwise be read again from the files before the list shows)
-_ADDED_COLUMNS = ("sort_title", "pv", "warning")
+_ADDED_COLUMNS = {"sort_title": "TEXT", "pv": "INTEGER", "warning": "TEXT", "feed": "TEXT", "first_seen": "REAL"}
 
 
 def _upgrade(conn: sqlite3.Connection, _old_version: int) -> bool:
     """An older catalogue (versions 1-3 kept theirs in an ``info`` table, user_version 0) gets the new
-    columns (rows then read again as their pv is unset); one of an unknown layout is replaced."""
+    columns (rows then read again as their pv is unset); one of an unknown layout is replaced.
+
+    Version 5's ``first_seen`` of a row already there is its file's modification time (when it was
+    written into the folder: the best guess of its arrival there is); its ``feed`` stays unset until
+    the file changes (articles written by ``reader fetch`` are new files, read with it)."""
     have = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
     if not have >= {"name", "size", "mtime_ns", "id", "title", "hash", "error"}:
         return False
-    for column in _ADDED_COLUMNS:
+    for column, kind in _ADDED_COLUMNS.items():
         if column not in have:
-            conn.execute(f"ALTER TABLE files ADD COLUMN {column} {'INTEGER' if column == 'pv' else 'TEXT'}")
+            conn.execute(f"ALTER TABLE files ADD COLUMN {column} {kind}")
+    conn.execute("UPDATE files SET first_seen = mtime_ns / 1e9 WHERE first_seen IS NULL")
     rows = conn.execute("SELECT name, title FROM files WHERE title IS NOT NULL").fetchall()
     conn.executemany("UPDATE files SET sort_title = ? WHERE name = ?", [(title_key(title), name) for name, title in rows])
     conn.execute("UPDATE files SET pv = NULL WHERE error IS NOT NULL")  # bad files: read again (some are now warnings)
@@ -600,7 +614,8 @@ def _upgrade(conn: sqlite3.Connection, _old_version: int) -> bool:
 
 _LAYOUT = sqlitedb.Layout("catalogue", CATALOGUE_VERSION, _SCHEMA, _upgrade,
                           probe=("SELECT name, size, mtime_ns, id, title, hash, language, published, "
-                                 "published_inferred, source, url, words, error, sort_title, pv, warning FROM files LIMIT 0",))
+                                 "published_inferred, source, url, words, error, sort_title, pv, warning, feed, first_seen "
+                                 "FROM files LIMIT 0",))
 
 
 class Catalogue:
@@ -623,11 +638,15 @@ class Catalogue:
     def _connect(self) -> sqlite3.Connection:
         return sqlitedb.open_cache(self.db_path, _LAYOUT)
 
+    # every column, in this order whatever order an upgraded table has them in (see _row_to)
+    _ALL_COLUMNS = ("name, size, mtime_ns, id, title, hash, language, published, published_inferred, source, url, "
+                    "words, error, sort_title, pv, warning, feed, first_seen")
+
     def _row_to(self, row) -> ArticleMeta | LoadError:
         name, _size, _mtime, *columns, error = row[:13]
         if error:
             return LoadError(self.folder / name, error, name)
-        return _meta_from_row(self.folder, (name, *columns))
+        return _meta_from_row(self.folder, (name, *columns, row[16]))
 
     @sqlitedb.rebuilds("catalogue", degrade=True)
     def cached(self) -> ScanResult:
@@ -660,7 +679,7 @@ class Catalogue:
         return ScanResult(metas, [LoadError(self.folder / n, e, n) for n, e in errors],
                           warnings=[LoadError(self.folder / n, w, n) for n, w in warned])
 
-    _LIST_COLUMNS = "name, id, title, hash, language, published, published_inferred, source, url, words"
+    _LIST_COLUMNS = "name, id, title, hash, language, published, published_inferred, source, url, words, feed"
 
     @sqlitedb.rebuilds("catalogue", degrade=True)
     def _list_rows(self, names: list[str] | None) -> dict[str, tuple]:
@@ -675,6 +694,22 @@ class Catalogue:
                     found += conn.execute(f"SELECT {self._LIST_COLUMNS} FROM files WHERE name IN "
                                           f"({','.join('?' * len(part))})", part).fetchall()
         return {row[0]: row for row in found}
+
+    @sqlitedb.rebuilds("catalogue", degrade=True)
+    def filter_rows(self) -> list[tuple]:
+        """(id, sort_title, language, published, source, feed, first_seen) of every listed article, in one
+        query: the columns the list filter and sort keep (:mod:`reader.listfilter`). A duplicate id is the
+        first file's by name, as in the list."""
+        with closing(self._connect()) as conn:
+            rows = conn.execute("SELECT id, sort_title, language, published, source, feed, first_seen FROM files "
+                                "WHERE error IS NULL ORDER BY name").fetchall()
+        seen: set[str] = set()
+        out = []
+        for row in rows:
+            if row[0] not in seen:
+                seen.add(row[0])
+                out.append(row)
+        return out
 
     @sqlitedb.rebuilds("catalogue", degrade=True)
     def unchanged(self) -> bool:
@@ -710,11 +745,16 @@ class Catalogue:
         listing = list_articles(self.folder)  # CorpusFolderError when the folder cannot be listed
         conn = self._connect()
         try:
-            old = {row[0]: row for row in conn.execute("SELECT * FROM files")}
+            old = {row[0]: row for row in conn.execute(f"SELECT {self._ALL_COLUMNS} FROM files")}
             old_hash, owner = {}, {}  # id → hash of the file that had the id (the first by name)
             for row in old.values():
                 if not row[12] and (row[3] not in owner or row[0] < owner[row[3]]):
                     owner[row[3]], old_hash[row[3]] = row[0], row[5]
+            first_seen: dict[str, float] = {}  # by id: an edited or renamed file keeps its article's
+            for row in old.values():
+                if not row[12] and row[17] is not None and row[17] < first_seen.get(row[3], float("inf")):
+                    first_seen[row[3]] = row[17]
+            now = time.time()
             entries = listing.files
             total = len(entries)
             metas, errors, warnings = [], list(listing.problems), []
@@ -737,13 +777,14 @@ class Catalogue:
                     item, warning = _read_entry(path, name)
                     if isinstance(item, LoadError):
                         updates.append((name, st.st_size, st.st_mtime_ns) + (None,) * 9
-                                       + (item.message, None, PASSAGES_VERSION, None))
+                                       + (item.message, None, PASSAGES_VERSION, None, None, None))
                     else:
                         m = item
                         updates.append((name, st.st_size, st.st_mtime_ns, m.id, m.title, m.content_hash,
                                         m.language, m.published.isoformat() if m.published else None,
                                         m.published_inferred, m.source, m.url, m.words, None,
-                                        title_key(m.title), PASSAGES_VERSION, warning))
+                                        title_key(m.title), PASSAGES_VERSION, warning, m.feed,
+                                        first_seen.setdefault(m.id, now)))
                 (errors if isinstance(item, LoadError) else metas).append(item)
                 if warning:
                     warnings.append(LoadError(path, warning, name))
@@ -755,7 +796,8 @@ class Catalogue:
             # the files not listed are gone (not when stopped: those not reached were not listed)
             gone = [] if stopped else [name for name in old if name not in seen_names]
             with conn:
-                conn.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", updates)
+                conn.executemany(f"INSERT OR REPLACE INTO files ({self._ALL_COLUMNS}) VALUES "
+                                 f"({','.join('?' * 18)})", updates)
                 conn.executemany("DELETE FROM files WHERE name = ?", [(g,) for g in gone])
         finally:
             conn.close()
