@@ -54,6 +54,7 @@ MAX_BYTES = 5 * 1024 * 1024
 CATALOGUE_VERSION = 5
 ARTICLE_SUFFIXES = (".md", ".markdown")
 MAX_DEPTH = 32  # sub-folder levels scanned below the articles folder
+CORPUS_FILES = frozenset({"feeds.txt"})  # the corpus's own files (subscriptions): not articles, not 'skipped'
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -459,7 +460,7 @@ def list_articles(folder: Path) -> Listing:
                         if entry.is_file():
                             if name.endswith(ARTICLE_SUFFIXES):
                                 files.append((rel, entry))
-                            else:
+                            elif rel not in CORPUS_FILES:
                                 skipped.append(rel)
                         elif entry.is_dir():
                             st = entry.stat()

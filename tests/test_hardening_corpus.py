@@ -513,3 +513,13 @@ async def test_the_ui_says_what_was_skipped(tmp_path):
         notice = next(iter(app._notifications))
         assert notice.message.splitlines() == ["bad.md: empty file", "1 other file(s) skipped (articles are .md or "
                                                ".markdown): notes.txt"]
+
+
+def test_the_subscriptions_file_is_the_corpus_s_own_not_a_skipped_file(tmp_path):
+    from reader.corpus import list_articles
+
+    (tmp_path / "feeds.txt").write_text("https://example.org/feed.xml\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "feeds.txt").write_text("x", encoding="utf-8")  # only the top one is ours
+    assert list_articles(tmp_path).skipped == ["notes.txt", "sub/feeds.txt"]
