@@ -89,7 +89,9 @@ def articles_dir(args: argparse.Namespace) -> Path:
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"reader: {message}", file=sys.stderr)
+    from reader.passages import make_safe
+
+    print(f"reader: {make_safe(message)}", file=sys.stderr)
     return code
 
 
@@ -115,8 +117,15 @@ def cmd_list(args, folder: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Parse ``argv`` and run the command behind the error boundary of :mod:`reader.errors`:
+    0 success, 1 a fault (one line on stderr, traceback in the log), 2 bad usage."""
+    from reader.errors import guarded
+
+    args = build_parser().parse_args(argv)
+    return guarded(lambda: _run(args), subject=getattr(args, "file", None))
+
+
+def _run(args: argparse.Namespace) -> int:
     folder = articles_dir(args)
     if not folder.exists():
         return _fail(f"articles folder not found: {folder}")
@@ -150,10 +159,6 @@ def main(argv: list[str] | None = None) -> int:
             from reader.bookmarks.cli import cli_bookmarks
 
             return cli_bookmarks(args, folder)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("reader."):
             return _fail(f"'{command}' is not available in this version")

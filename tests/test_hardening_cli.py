@@ -1,0 +1,233 @@
+"""The command line's error boundary (reader/errors.py): every sub-command, every fault — an
+unreadable folder, a full disk, a read-only file system, a file too deeply nested, a damaged or
+locked database or search index, a bug — ends in one clear line on stderr and exit status 1, never
+a traceback; the traceback goes to the log under the XDG state folder."""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import cli, paths
+from tests.conftest import ROOT
+
+ESC_NAME = "arti\x1b[31mcles"  # a folder name with an escape sequence: shown inert, never sent raw
+
+COMMANDS = {
+    "ui": [],
+    "list": ["list"],
+    "list-json": ["list", "--json"],
+    "index": ["index", "--quiet"],
+    "entities": ["entities", "microsoft-retire-twitter-advertising"],
+    "search": ["search", "twitter"],
+    "events": ["events"],
+    "bookmarks": ["bookmarks"],
+    "bookmarks-json": ["bookmarks", "--json"],
+    "export-md": ["bookmarks", "export"],
+    "export-json": ["bookmarks", "export", "--format", "json"],
+    "export-csv-file": ["bookmarks", "export", "--format", "csv", "-o", "{out}"],
+    "import": ["bookmarks", "import", "{file}"],
+}
+
+
+def _whoosh(name: str):
+    import whoosh.index
+    import whoosh.writing
+
+    return getattr(whoosh.index, name, None) or getattr(whoosh.writing, name)
+
+
+FAULTS = {  # name: (exception for a path, what the message says)
+    "permission": (lambda p: PermissionError(errno.EACCES, "Permission denied", p), "permission denied: "),
+    "eperm": (lambda p: PermissionError(errno.EPERM, "Operation not permitted", p), "permission denied: "),
+    "disk-full": (lambda p: OSError(errno.ENOSPC, "No space left on device", p), "disk full: cannot write "),
+    "quota": (lambda p: OSError(errno.EDQUOT, "Disk quota exceeded", p), "disk full: cannot write "),
+    "read-only": (lambda p: OSError(errno.EROFS, "Read-only file system", p), "read-only file system: "),
+    "io-error": (lambda p: OSError(errno.EIO, "Input/output error", p), "Input/output error"),
+    "nested": (lambda p: RecursionError("maximum recursion depth exceeded"), "too deeply nested"),
+    "sqlite-full": (lambda p: sqlite3.OperationalError("database or disk is full"), "disk full"),
+    "sqlite-damaged": (lambda p: sqlite3.DatabaseError("file is not a database"), "damaged"),
+    "index-locked": (lambda p: _whoosh("LockError")("locked"), "search index is locked"),
+    "indexing": (lambda p: _whoosh("IndexingError")("writer closed"), "search index error"),
+    "bug": (lambda p: RuntimeError("boom"), "internal error (RuntimeError: boom); see the log "),
+}
+
+HOOKS = [(os, "scandir"), (os, "mkdir"), (os, "open"), (os, "replace"), (builtins, "open"), (io, "open"),
+         (sqlite3, "connect")]
+
+
+@pytest.fixture
+def setup(tmp_path, corpus, monkeypatch):
+    """(articles folder with an escape sequence in its name, argv formatter, patch(fault, hooks))."""
+    folder = tmp_path / ESC_NAME
+    corpus.rename(folder)
+    export = tmp_path / "export.json"
+    export.write_text('{"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": []}}')
+    for var, value in (("READER_EXIT_AFTER_PAINT", "1"), ("READER_HEADLESS", "1"), ("READER_NO_INGEST", "1")):
+        monkeypatch.setenv(var, value)  # the UI entry, should a fault not stop it, paints once and leaves
+    import reader.nlp.ingest
+
+    monkeypatch.setattr(reader.nlp.ingest, "_expected_model", lambda lang: None)  # no spaCy: dates only
+    root = str(tmp_path.parent.parent)  # pytest's base temp: the corpus, the XDG folders, the export
+    # (but for the log's folder, so an internal error's traceback can be checked)
+
+    def argv(name: str) -> list[str]:
+        rest = [a.format(out=tmp_path / "out.csv", file=export) for a in COMMANDS[name]]
+        return ["--articles", str(folder), *rest]
+
+    def patch(make, hooks=HOOKS):
+        for module, attr in hooks:
+            real = getattr(module, attr)
+
+            def hooked(*args, _real=real, **kwargs):
+                target = args[0] if args else kwargs.get("path", kwargs.get("file", ""))
+                name = os.fspath(target) if isinstance(target, (str, os.PathLike)) else ""
+                if name.startswith(root) and not name.startswith(os.environ["XDG_STATE_HOME"]):
+                    raise make(name)
+                return _real(*args, **kwargs)
+
+            monkeypatch.setattr(module, attr, hooked)
+
+    return folder, argv, patch
+
+
+def _run(argv, capsys):
+    code = cli.main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_turns_every_fault_into_one_line_and_status_1(setup, capsys, command, fault):
+    folder, argv, patch = setup
+    make, says = FAULTS[fault]
+    patch(make)
+    code, out, err = _run(argv(command), capsys)
+    assert "Traceback" not in out + err
+    assert code == 1, err
+    assert err.startswith("reader: ") and says in err, err
+    assert "\x1b" not in err  # the folder's escape sequence is shown, not sent to the terminal
+    if fault in ("permission", "eperm", "disk-full", "quota", "read-only", "io-error"):  # names its file
+        assert str(paths.cache_dir()) in err or str(paths.data_dir()) in err or "arti␛[31mcles" in err, err
+
+
+@pytest.mark.parametrize("hook", HOOKS, ids=lambda h: f"{h[0].__name__}.{h[1]}")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_fault_at_any_single_system_call_never_shows_a_traceback(setup, capsys, command, hook):
+    """One hook at a time, so the fault lands further into each command (some commands carry on:
+    a file that cannot be read is reported and the others listed)."""
+    folder, argv, patch = setup
+    patch(FAULTS["permission"][0], [hook])
+    code, out, err = _run(argv(command), capsys)
+    assert "Traceback" not in out + err
+    assert code in (0, 1), err
+    if code == 1:
+        assert err.startswith("reader: ") and err.strip(), err
+
+
+def test_an_internal_error_is_logged_with_its_traceback(setup, capsys):
+    folder, argv, patch = setup
+    patch(FAULTS["bug"][0], [(os, "scandir")])
+    code, out, err = _run(argv("list"), capsys)
+    assert code == 1
+    log = paths.log_file()
+    assert f"see the log {log}" in err
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "RuntimeError: boom" in text
+    assert str(paths.state_dir()).startswith(os.environ["XDG_STATE_HOME"])
+
+
+def test_a_log_that_cannot_be_written_is_said_not_raised(setup, capsys, monkeypatch):
+    folder, argv, patch = setup
+    patch(FAULTS["bug"][0], [(os, "scandir")])
+    monkeypatch.setattr(paths, "log_file", lambda: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    code, out, err = _run(argv("list"), capsys)
+    assert code == 1 and "Traceback" not in err
+    assert "internal error (RuntimeError: boom); the log could not be written" in err
+
+
+def test_usage_errors_keep_status_2(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["search", "x", "--limit", "0"])
+    assert exc.value.code == 2
+    (tmp_path / "a.md").write_text("x")
+    assert cli.main(["--articles", str(tmp_path / "a.md"), "list"]) == 2
+    assert "not a file" in capsys.readouterr().err
+
+
+def test_a_deeply_nested_import_file_is_refused_in_one_line(tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    code, out, err = _run(["bookmarks", "import", str(deep)], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert err == f"reader: {deep}: file too deeply nested\n"
+
+
+# -- real processes: the message and the status as a user sees them ----------------------------------
+
+
+def _reader(*args, wrapper: str = "", **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = wrapper + "\nfrom reader.cli import main\nraise SystemExit(main(sys.argv[1:]))"
+    kwargs = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-c", "import sys\n" + code, *args], env=env, text=True, timeout=120,
+                          **kwargs)
+
+
+def test_output_to_a_full_disk_is_one_line_and_status_1(corpus):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        for args in (["list"], ["list", "--json"], ["bookmarks", "export", "--format", "json"]):
+            proc = _reader("--articles", str(corpus), *args, stdout=full, stderr=subprocess.PIPE)
+            assert proc.returncode == 1, proc.stderr
+            assert proc.stderr == "reader: disk full: cannot write (free some space and try again)\n"
+
+
+def test_an_export_to_a_device_writes_to_it_and_never_replaces_it(tmp_path):
+    """`-o /dev/full` must be a full disk, not a device node replaced by a regular file (a copy of
+    /dev/full made here, so a regression never clobbers the real one)."""
+    device = tmp_path / "full"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except (OSError, AttributeError):
+        pytest.skip("cannot make a device node here")
+    proc = _reader("bookmarks", "export", "--format", "json", "-o", str(device))
+    assert stat.S_ISCHR(os.stat(device).st_mode), "the device was replaced by a regular file"
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr == f"reader: cannot write {device}: No space left on device\n"
+
+
+def test_an_unreadable_articles_folder_in_a_real_process(tmp_path):
+    """Root reads any folder, so the wrapper makes the folder's listing fail as it would for a user."""
+    folder = tmp_path / "private"
+    folder.mkdir()
+    wrapper = (f"import os, errno\n_real = os.scandir\n"
+               f"def scandir(p='.'):\n"
+               f"    if os.fspath(p) == {str(folder)!r}: raise PermissionError(errno.EACCES, 'Permission denied', p)\n"
+               f"    return _real(p)\n"
+               f"os.scandir = scandir\n")
+    for args in (["list"], ["search", "x"], ["bookmarks", "export", "--format", "md"]):
+        proc = _reader("--articles", str(folder), *args, wrapper=wrapper)
+        assert "Traceback" not in proc.stderr
+        assert proc.returncode == 1, proc.stderr
+        assert f"permission denied: {folder}" in proc.stderr
+
+
+def test_a_deeply_nested_import_file_in_a_real_process(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("{\"a\": " * 100_000 + "1" + "}" * 100_000)
+    proc = _reader("bookmarks", "import", str(deep))
+    assert (proc.returncode, proc.stderr) == (1, f"reader: {deep}: file too deeply nested\n")
+    assert json.loads(_reader("bookmarks", "--json").stdout) == []  # nothing half-imported
