@@ -32,7 +32,7 @@ log = logging.getLogger("reader")
 
 
 class Terminated(BaseException):
-    """Raised in the main thread by a SIGTERM handler (see :func:`reader.lifetime.stop_on_sigterm`)."""
+    """Raised in the main thread by a SIGTERM handler (see :func:`reader.lifetime.stop_on_signals`)."""
 
 
 def _name(path) -> str:

@@ -10,6 +10,7 @@ import errno
 import io
 import json
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
@@ -231,3 +232,220 @@ def test_a_deeply_nested_import_file_in_a_real_process(tmp_path):
     proc = _reader("bookmarks", "import", str(deep))
     assert (proc.returncode, proc.stderr) == (1, f"reader: {deep}: file too deeply nested\n")
     assert json.loads(_reader("bookmarks", "--json").stdout) == []  # nothing half-imported
+
+
+# -- child processes die with their parent -------------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (from /proc: psutil is not a dependency)."""
+    kids = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                kids.add(int(entry))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _poll(condition, seconds: float) -> bool:
+    """Wait (generously: the machine is shared) until ``condition()``; not a measure of speed."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def _reap(pids) -> None:
+    """Kill what a failed test left behind (only the processes it started)."""
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+linux_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+
+WORKER_PARENT = """
+import multiprocessing, os, sys, time
+from reader import lifetime
+if sys.argv[1] == "watchdog":
+    lifetime._prctl_pdeathsig = lambda: False
+lifetime.guard_forks()
+procs = [multiprocessing.get_context("fork").Process(target=time.sleep, args=(600,)) for _ in range(2)]
+for p in procs:
+    p.start()
+print(" ".join(str(p.pid) for p in procs), flush=True)
+time.sleep(600)
+"""
+
+
+@linux_proc
+@pytest.mark.parametrize("means", ["prctl", "watchdog"])
+def test_forked_workers_die_when_their_parent_is_killed(means):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT, means], stdout=subprocess.PIPE, text=True,
+                              env=env)
+    workers = [int(p) for p in parent.stdout.readline().split()]
+    try:
+        assert len(workers) == 2 and all(map(_alive, workers))
+        parent.kill()
+        parent.wait()
+        assert _poll(lambda: not any(map(_alive, workers)), 30), "workers outlived their parent"
+    finally:
+        _reap(workers)
+        parent.kill()
+
+
+INDEXER = """
+import multiprocessing, sys, time
+from reader import lifetime
+from reader.errors import Terminated
+try:
+    with lifetime.stop_on_signals(), lifetime.watch_parent():
+        lifetime.guard_forks()
+        worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(600,))
+        worker.start()
+        print(worker.pid, flush=True)
+        time.sleep(600)
+except Terminated:
+    sys.exit(143)
+"""
+UI = """
+import subprocess, sys
+indexer = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, text=True,
+                           start_new_session=True)
+print(indexer.pid, indexer.stdout.readline().strip(), flush=True)
+indexer.wait()
+"""
+
+
+@linux_proc
+def test_the_uis_indexer_stops_with_its_workers_when_the_ui_is_killed():
+    """The UI starts `reader index --progress-lines` in its own session: a killed UI leaves no indexer."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    ui = subprocess.Popen([sys.executable, "-c", UI, INDEXER], stdout=subprocess.PIPE, text=True, env=env)
+    indexer, worker = (int(p) for p in ui.stdout.readline().split())
+    try:
+        assert _alive(indexer) and _alive(worker)
+        ui.kill()
+        ui.wait()
+        assert _poll(lambda: not _alive(indexer) and not _alive(worker), 30), "the indexer outlived the UI"
+    finally:
+        _reap([worker, indexer])
+
+
+SIGNAL_IN_FORK = """
+import multiprocessing, os, signal, sys, time
+from reader import lifetime
+lifetime.STOP_GRACE_SECONDS = 1.0
+def signal_now():  # SIGTERM lands inside os.fork's at-fork hooks: its exception is swallowed
+    if len(multiprocessing.active_children()) == 1:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10**6):
+            pass
+os.register_at_fork(after_in_parent=signal_now)
+with lifetime.workers_die_with_us():
+    procs = [multiprocessing.get_context("fork").Process(target=time.sleep, args=(600,)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    print(" ".join(str(p.pid) for p in procs), flush=True)
+    time.sleep(600)  # as a recv() from a worker terminated by the lost stop would block
+"""
+
+
+@linux_proc
+def test_a_stop_signal_lost_inside_a_fork_still_stops_every_worker_and_the_process():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", SIGNAL_IN_FORK], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    try:
+        assert proc.wait(timeout=60) == 143
+        assert _poll(lambda: not any(map(_alive, workers)), 30), "a worker forked while stopping escaped"
+        assert proc.stderr.read() == ""  # no 'Exception ignored … Terminated' either
+    finally:
+        _reap(workers)
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def big_corpus(tmp_path_factory) -> Path:
+    """Enough articles (over reader.nlp.ingest.MANY) for `reader index` to start spaCy workers."""
+    from reader.nlp.ingest import MANY
+
+    out = tmp_path_factory.mktemp("big") / "articles"
+    subprocess.run([sys.executable, str(ROOT / "tests" / "bench" / "gencorpus.py"), str(out), str(MANY + 20)],
+                   check=True, capture_output=True)
+    return out
+
+
+UI_INDEX = """
+import subprocess, sys
+index = subprocess.Popen([sys.executable, "-m", "reader", "--articles", sys.argv[1], "index", "--progress-lines"],
+                         stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+print(index.pid, flush=True)
+index.wait()
+"""
+
+
+@pytest.mark.slow
+@linux_proc
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="spaCy workers start on a multi-core machine only")
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "UI killed", "Ctrl-C"])
+def test_reader_index_workers_die_with_it(big_corpus, how, tmp_path):
+    """`reader index` killed, terminated, interrupted, or (run by the UI, in its own session)
+    orphaned: no spaCy worker is left running."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    errors = tmp_path / "stderr"  # a file, not a pipe: workers left behind would hold a pipe open
+    with open(errors, "w") as err:
+        if how == "UI killed":
+            ui = subprocess.Popen([sys.executable, "-c", UI_INDEX, str(big_corpus)], env=env, stdout=subprocess.PIPE,
+                                  stderr=err, text=True)
+            pid = int(ui.stdout.readline())
+        else:
+            # its own process group, as on a terminal (Ctrl-C goes to the group), and Ctrl-C not ignored
+            ui = subprocess.Popen([sys.executable, "-m", "reader", "--articles", str(big_corpus), "index",
+                                   "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+            pid = ui.pid
+    workers: set[int] = set()
+
+    def started() -> bool:
+        workers.update(_children(pid))
+        return bool(workers) or not _alive(pid)
+
+    try:
+        # the catalogue, the search index and spaCy's load come first: wait for the entity workers
+        assert _poll(started, 600)
+        assert _alive(pid) and workers, "reader index ended before starting workers"
+        if how == "Ctrl-C":
+            os.killpg(pid, signal.SIGINT)
+        else:
+            ui.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+        ui.wait(timeout=120)
+        assert _poll(lambda: not any(map(_alive, workers | {pid})), 60), "spaCy workers outlived `reader index`"
+        if how == "SIGTERM":
+            assert (ui.returncode, errors.read_text()) == (143, "reader: stopped (SIGTERM)\n")
+        if how == "Ctrl-C":
+            assert (ui.returncode, errors.read_text()) == (130, "")
+        if how == "UI killed":  # it stopped itself, it did not just finish its work
+            assert errors.read_text() == "reader: stopped (SIGTERM)\n"
+    finally:
+        _reap(workers | {pid})
+        ui.kill()

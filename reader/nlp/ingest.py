@@ -8,7 +8,8 @@
    article re-annotates that one alone.
 2. Loads spaCy only if an article to do has a model (French; English if ``en_core_web_sm`` is
    installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
-   2 processes for large jobs on a multi-core machine); each article is saved as soon as its last
+   2 processes for large jobs on a multi-core machine, which die with this one: see
+   :mod:`reader.lifetime`); each article is saved as soon as its last
    passage is back, so an interrupted run keeps its work.
 3. Articles in a language without a model get ``model=None``, a ``reason`` for the UI, and still
    their DATE/MONEY mentions from the pure-Python rules.
@@ -169,7 +170,7 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
             yield meta, (_build(article, model, drafts, None) if article is not None else None)
 
     passage_texts = texts()
-    for doc in nlp.pipe(passage_texts, batch_size=batch_size, n_process=n_process):
+    for doc in _pipe(nlp, passage_texts, batch_size, n_process):
         yield from finished()  # articles with no passages ahead of this one
         entry = queue[0]
         article = entry[1]
@@ -183,6 +184,17 @@ def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n
     for _ in passage_texts:  # pragma: no cover - exhausted by nlp.pipe
         pass
     yield from finished()
+
+
+def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
+    """``nlp.pipe``, whose worker processes (n_process > 1) never outlive this one."""
+    if n_process <= 1:
+        yield from nlp.pipe(texts, batch_size=batch_size)
+        return
+    from reader.lifetime import workers_die_with_us
+
+    with workers_die_with_us():
+        yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
 def _drafts_of(doc, passage, published) -> list[Draft]:
