@@ -47,7 +47,7 @@ def _os_message(exc: OSError) -> str:
     if code in (errno.EACCES, errno.EPERM):
         return f"permission denied: {where}" if where else "permission denied"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        what = f"cannot write {where}" if where else "cannot write"
+        what = f"cannot write {where}" if where else "no space left on device"
         return f"disk full: {what} (free some space and try again)"
     if code == errno.EROFS:
         return f"read-only file system: cannot write {where}" if where else "read-only file system"

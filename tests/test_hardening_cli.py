@@ -193,7 +193,7 @@ def test_output_to_a_full_disk_is_one_line_and_status_1(corpus):
         for args in (["list"], ["list", "--json"], ["bookmarks", "export", "--format", "json"]):
             proc = _reader("--articles", str(corpus), *args, stdout=full, stderr=subprocess.PIPE)
             assert proc.returncode == 1, proc.stderr
-            assert proc.stderr == "reader: disk full: cannot write (free some space and try again)\n"
+            assert proc.stderr == "reader: disk full: no space left on device (free some space and try again)\n"
 
 
 def test_an_export_to_a_device_writes_to_it_and_never_replaces_it(tmp_path):
