@@ -127,7 +127,9 @@ def articles_dir(args: argparse.Namespace) -> Path:
 
 
 def _fail(message: str, code: int = 2) -> int:
-    print(f"reader: {message}", file=sys.stderr)
+    from reader.passages import make_safe
+
+    print(f"reader: {make_safe(message)}", file=sys.stderr)
     return code
 
 
@@ -175,17 +177,19 @@ def cmd_list(args, folder: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command in ("feeds", "fetch"):  # their folder may not exist yet (the user library)
-        try:
-            from reader.feeds.cli import cli_feeds, cli_fetch
+    """Parse ``argv`` and run the command behind the error boundary of :mod:`reader.errors`:
+    0 success, 1 a fault (one line on stderr, traceback in the log), 2 bad usage."""
+    from reader.errors import guarded
 
-            return (cli_feeds if args.command == "feeds" else cli_fetch)(args)
-        except KeyboardInterrupt:
-            return 130
-        except BrokenPipeError:
-            return 0
+    args = build_parser().parse_args(argv)
+    return guarded(lambda: _run(args), subject=getattr(args, "file", None))
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command in ("feeds", "fetch"):  # their folder may not exist yet (the user library)
+        from reader.feeds.cli import cli_feeds, cli_fetch
+
+        return (cli_feeds if args.command == "feeds" else cli_fetch)(args)
     folder = articles_dir(args)
     if not folder.exists():
         return _fail(f"articles folder not found: {folder}")
@@ -235,15 +239,11 @@ def main(argv: list[str] | None = None) -> int:
             from reader.feeds.cli import cli_show
 
             return cli_show(args, folder)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
     except OSError as exc:
         from reader.corpus import CorpusFolderError
 
         if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
-            return _fail(str(exc))
+            return _fail(str(exc), 1)
         raise
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("reader."):

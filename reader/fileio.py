@@ -1,20 +1,36 @@
 """Atomic file writes: a temporary file in the same folder, then ``os.replace``.
 
-A reader killed mid-write leaves either the old file or the new one, never half of one.
+A reader killed mid-write leaves either the old file or the new one, never half of one. A target
+that exists and is not a regular file (``-o /dev/stdout``, a FIFO, a device) is written in place:
+renaming over it would replace the device node itself.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _special(path: Path) -> bool:
+    """An existing target that is neither a regular file nor a folder (a device, a FIFO, /dev/stdout)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def atomic_write_text(path: Path | str, text: str, *, newline: str | None = None, mode: int | None = None,
                       sync: bool = False) -> None:
     """``mode``: the file's permission bits (default: private, 0600); ``sync``: on disk before the rename."""
     path = Path(path)
+    if _special(path):
+        with open(path, "w", encoding="utf-8", newline=newline) as fh:
+            fh.write(text)
+        return
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:

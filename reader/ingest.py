@@ -133,6 +133,21 @@ def _lines(stage: str, done: int, total: int) -> None:
 
 
 def cli_index(args, folder: Path) -> int:
+    """``reader index``: SIGTERM stops it and its worker processes (exit 143); with
+    ``--progress-lines`` (the UI's indexer, in its own session) so does its parent's death."""
+    import signal
+    from contextlib import ExitStack
+
+    from reader import lifetime
+
+    with ExitStack() as stack:
+        stack.enter_context(lifetime.stop_on_signals(signal.SIGTERM))
+        if getattr(args, "progress_lines", False):
+            stack.enter_context(lifetime.watch_parent())
+        return _cli_index(args, folder)
+
+
+def _cli_index(args, folder: Path) -> int:
     if getattr(args, "progress_lines", False):
         progress: Progress | None = _lines
     elif getattr(args, "quiet", False) or not sys.stderr.isatty():

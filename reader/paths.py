@@ -1,13 +1,14 @@
 """Every on-disk location the reader uses, computed at call time.
 
-Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_HOME``; nothing is
-cached at import so a changed environment is always honoured.
+Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_HOME`` /
+``XDG_STATE_HOME``; nothing is cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
 - data (precious): bookmarks database, reading state (read/unread, starred), saved searches, when
   each corpus was last opened; feed fetch state (tombstones and stored redirects cannot be
   recomputed); the default user library, where feeds write when no corpus folder is given.
 - config: UI state (theme, panel toggles), the language registry's overrides (languages.toml).
+- state: the log of command-line faults (``reader.log``, with their tracebacks).
 """
 
 from __future__ import annotations
@@ -37,6 +38,17 @@ def data_dir() -> Path:
 
 def config_dir() -> Path:
     return _xdg("XDG_CONFIG_HOME", platformdirs.user_config_dir)
+
+
+def state_dir() -> Path:
+    return _xdg("XDG_STATE_HOME", platformdirs.user_state_dir)
+
+
+def log_file() -> Path:
+    """Where the command line writes the traceback of a fault it reports in one line."""
+    path = state_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "reader.log"
 
 
 def cache_subdir(name: str) -> Path:

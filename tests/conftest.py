@@ -16,7 +16,7 @@ SEEDS = ROOT / "tests" / "data" / "seeds"  # copies of ../shared/seeds, the sour
 @pytest.fixture(autouse=True)
 def isolated_xdg(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("xdg")
-    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
         (base / var).mkdir()
         monkeypatch.setenv(var, str(base / var))
     monkeypatch.delenv("READER_ARTICLES", raising=False)

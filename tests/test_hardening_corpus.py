@@ -387,7 +387,7 @@ def test_reader_list_on_an_unreadable_folder_prints_one_line(tmp_path, monkeypat
 
     write_article(tmp_path, "a.md", "a", "A", "x")
     _deny(monkeypatch, tmp_path.resolve())
-    assert cli.main(["--articles", str(tmp_path), "list"]) == 2
+    assert cli.main(["--articles", str(tmp_path), "list"]) == 1  # a fault (1), not bad usage (2)
     err = capsys.readouterr().err
     assert err.startswith("reader: cannot read the articles folder") and err.count("\n") == 1
 

@@ -7,8 +7,9 @@
    article with the same content) is reused. So a second run does nothing, and changing one
    article re-annotates that one alone.
 2. Loads spaCy only if an article to do has a model (:func:`reader.nlp.registry.resolve`: French;
-   English if ``en_core_web_sm`` or the ``reader[en]`` extra is installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
-   2 processes for large jobs on a multi-core machine); each article is saved as soon as its last
+   English if ``en_core_web_sm`` or the ``reader[en]`` extra is installed). Passages of many articles
+   stream through one ``nlp.pipe`` (``batch_size`` 64; 2 processes for large jobs on a multi-core
+   machine, which die with this one: see :mod:`reader.lifetime`); each article is saved as soon as its last
    passage is back, so an interrupted run keeps its work.
 3. Articles in a language without a model get ``model="rules+reader<N>"``
    (:data:`reader.nlp.registry.RULES_ONLY`: redone when the rules change), a ``reason`` for the
@@ -255,7 +256,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                 yield meta, None, error
 
     passage_texts = texts()
-    for doc in nlp.pipe(passage_texts, batch_size=batch_size, n_process=n_process):
+    for doc in _pipe(nlp, passage_texts, batch_size, n_process):
         yield from finished()  # articles with no passages ahead of this one
         entry = queue[0]
         article = entry[1]
@@ -288,6 +289,17 @@ def _long_run_notes(index: int, doc) -> list[str]:
     what = f"{longest:,} characters without a space" if len(runs) == 1 else \
         f"{len(runs)} runs without a space (the longest {longest:,} characters)"
     return [f"passage {index}: {what} cut at punctuation for entity detection, not by the model's tokenizer"]
+
+
+def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
+    """``nlp.pipe``, whose worker processes (n_process > 1) never outlive this one."""
+    if n_process <= 1:
+        yield from nlp.pipe(texts, batch_size=batch_size)
+        return
+    from reader.lifetime import workers_die_with_us
+
+    with workers_die_with_us():
+        yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
 def _drafts_of(doc, passage, published) -> list[Draft]:
