@@ -33,6 +33,7 @@ from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScr
 from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
+from reader.ui.reading import ReadingActions
 from reader.ui.search import OpenHit, SearchScreen
 
 
@@ -69,7 +70,7 @@ class StatusBar(Static):
     """One line: what the reader is doing (ingest progress) and what is under the cursor."""
 
 
-class ReaderApp(App):
+class ReaderApp(ReadingActions, App):
     TITLE = "reader"
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
@@ -114,6 +115,7 @@ class ReaderApp(App):
             cached = ScanResult([], [])
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
         lst.set_articles(cached.articles)
+        self.reading_refresh()
         lst.focus()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
         self.events_wanted = bool(wanted) if wanted is not None else self.size.width >= 130
@@ -164,6 +166,7 @@ class ReaderApp(App):
         lst = self.query_one(ArticleList)
         current = lst.current.id if lst.current else None
         lst.set_articles(result.articles, keep_id=current)
+        self.reading_refresh()
         self.errors = result.errors
         if result.errors:
             shown = "\n".join(str(e) for e in result.errors[:6])
@@ -229,6 +232,7 @@ class ReaderApp(App):
         else:
             view.scroll_home(animate=False)
         self.show_events()
+        self.reading_opened(article, explicit=focus)  # the start-up's last place is not an open
         if focus:
             self.focus_pane(view)
 
@@ -326,6 +330,7 @@ class ReaderApp(App):
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.mark_event(message.passage)
+        self.reading_cursor_moved(message.article_id, message.passage)
 
     def action_toggle_undated_events(self) -> None:
         panel = self.query_one(EventsPanel)
