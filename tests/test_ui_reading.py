@@ -37,6 +37,7 @@ def make_corpus(folder: Path, count: int = 4) -> Path:
 async def settle(pilot):
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    assert await wait_until(pilot, pilot.app.reading_idle)  # the writer thread has written every change
     await pilot.pause()
 
 
@@ -141,17 +142,22 @@ async def test_r_toggles_read_and_f_stars(tmp_path):
         lst = await started(pilot)
         first = lst.articles[0].id
         await pilot.press("r")  # the list has focus: the highlighted article
+        await settle(pilot)
         assert StateStore().state(first).read and header(lst) == "3 unread · 4 articles"
         await pilot.press("r")
+        await settle(pilot)
         assert not StateStore().state(first).read and header(lst) == "4 unread · 4 articles"
         await pilot.press("f")
+        await settle(pilot)
         assert StateStore().state(first).starred and row_text(lst, 0).startswith("•★")
         await pilot.press("asterisk")
+        await settle(pilot)
         assert not StateStore().state(first).starred
         await pilot.press("j", "enter")  # in the article view: the open article
         await settle(pilot)
         second = app.article.id
         await pilot.press("r")
+        await settle(pilot)
         assert not StateStore().state(second).read and "Marked unread" in app.status_text
 
 
@@ -236,6 +242,31 @@ async def test_mark_all_read_then_undo_also_after_a_restart(tmp_path):
         assert "Nothing to undo" in app.status_text
 
 
+async def test_changes_are_written_in_order_and_a_locked_database_never_blocks_the_ui(tmp_path):
+    import sqlite3
+
+    folder = make_corpus(tmp_path / "arts")
+    StateStore()  # the database exists
+    app = ReaderApp(folder, ingest=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        lst = await started(pilot)
+        first = lst.articles[0].id
+        locker = sqlite3.connect(paths.state_db(), isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # another process writing: the writer thread waits for it
+        try:
+            await pilot.press("r", "r", "r", "f")
+            await pilot.pause()
+            # the screen has every change already; nothing is written yet
+            assert first in lst.read and first in lst.starred and header(lst) == "3 unread · 4 articles"
+            assert not app.reading_idle()
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        await settle(pilot)
+        state = StateStore().state(first)
+        assert state.read and state.starred  # three toggles from unread, in order: read
+
+
 async def test_an_unusable_state_database_is_a_message_not_a_crash(tmp_path):
     folder = make_corpus(tmp_path / "arts")
     target = paths.state_db()
@@ -249,6 +280,7 @@ async def test_an_unusable_state_database_is_a_message_not_a_crash(tmp_path):
         await settle(pilot)
         assert app.is_running and app.article is not None
         assert "Reading state unavailable" in app.status_text
+        assert not lst.read  # the changes that could not be written are not shown either
 
 
 def fake_browser(monkeypatch) -> list[str]:

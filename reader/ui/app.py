@@ -691,6 +691,7 @@ class ReaderApp(ReadingActions, App):
         """Stop the background work and remember where the reader was."""
         self._quitting = True
         self.stop_ingest()
+        self.reading_flush()  # the reading state changes still being written
         if self.article is not None:
             self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
             self.save_state()

@@ -6,10 +6,13 @@ the database). This module is a mixin of :class:`reader.ui.app.ReaderApp` holdin
 commands of :mod:`reader.ui.commands` name (``app.next_unread`` …) and the few hooks the app calls
 (an article was opened, the list changed, the article cursor moved).
 
-Where the work runs: single-article writes (open, ``r``, ``f``) are one row and run in the event
-loop; loading the states of the whole list, mark all read and its undo (50,000 ids) run in thread
-workers that hand their result back with ``call_from_thread``. A store that cannot be used (a
-read-only or locked data folder, a newer schema) is a message; the reader goes on without it.
+Where the work runs: nothing touches SQLite in the event loop. Single-article changes (open,
+``r``, ``f``) show at once and are written, in the order they were made, by one writer thread (a
+database locked by another process is waited for there, never in the UI; a write that fails is
+undone on screen and said). Loading the states of the whole list, mark all read and its undo
+(50,000 ids) run in thread workers that hand their result back with ``call_from_thread``. A store
+that cannot be used (a read-only or locked data folder, a newer schema) is a message; the reader
+goes on without it.
 
 Settings (the UI state file, :func:`reader.paths.ui_state_file`): ``"mark_read_on": "open"``
 (default: an article is read once opened) or ``"end"`` (once the cursor reaches its last passage,
@@ -19,7 +22,8 @@ or ``space`` goes on from its end).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from textual import work
 from textual.actions import SkipAction
@@ -77,13 +81,43 @@ class ReadingActions:
             self.set_status(f"Reading state unavailable: {message}")
         self.reading_header()
 
-    def _reading_call(self, fn, *args):
-        """``fn(store, *args)`` in the event loop; None (message shown) when the store fails."""
-        try:
-            return fn(self.reading_store(), *args)
-        except Exception as exc:  # StateError, or the data folder cannot be made
-            self._reading_failed(exc)
-            return None
+    _writer: ThreadPoolExecutor | None = None
+    _last_write: Future | None = None
+
+    def _reading_write(self, write: Callable, undo: Callable[[], None]) -> None:
+        """``write(store)`` in the writer thread, after the writes before it; if it fails, ``undo()``
+        (in the event loop) takes its change off the screen and the message is shown."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reading-state")
+
+        def run() -> None:
+            try:
+                write(self.reading_store())
+            except Exception as exc:  # StateError, or the data folder cannot be made
+                if self._quitting:  # the event loop may be waiting for this write (reading_flush)
+                    return
+                try:
+                    self.call_from_thread(self._reading_write_failed, exc, undo)
+                except RuntimeError:  # the app has gone meanwhile
+                    pass
+
+        self._last_write = self._writer.submit(run)
+
+    def _reading_write_failed(self, exc: Exception, undo: Callable[[], None]) -> None:
+        undo()
+        self._reading_failed(exc)
+
+    def reading_flush(self, timeout: float = 5.0) -> None:
+        """Wait for the changes not written yet (leaving: ``os._exit`` would lose them)."""
+        if self._last_write is not None:
+            try:
+                self._last_write.result(timeout=timeout)
+            except Exception:  # TimeoutError: a database locked elsewhere; the reader leaves anyway
+                pass
+
+    def reading_idle(self) -> bool:
+        """Every change made so far is written (or has failed)."""
+        return self._last_write is None or self._last_write.done()
 
     @property
     def mark_read_on(self) -> str:
@@ -94,10 +128,17 @@ class ReadingActions:
     def reading_refresh(self) -> None:
         """The list changed (start-up, rescan): load the states of what it shows."""
         self.reading_header()
-        self._reading_load(_ids(self.query_one(ArticleList).articles), self._reading_generation)
+        self._reading_load(_ids(self.query_one(ArticleList).articles), self._reading_generation, self._last_write)
+
+    @staticmethod
+    def _after(pending: Future | None) -> None:
+        """Wait (in a worker thread) for the single writes made before: a bulk operation comes after them."""
+        if pending is not None:
+            pending.result()  # never raises: the writer catches its errors
 
     @work(thread=True, exclusive=True, group="reading-load", exit_on_error=False)
-    def _reading_load(self, ids: list[str], generation: int) -> None:
+    def _reading_load(self, ids: list[str], generation: int, pending: Future | None) -> None:
+        self._after(pending)
         try:
             states = self.reading_store().states(ids)
         except Exception as exc:
@@ -152,8 +193,13 @@ class ReadingActions:
             self._mark_read(article.meta)
 
     def _mark_read(self, meta: ArticleMeta) -> None:
-        if self._reading_call(lambda store: store.mark_read(meta.id, meta.content_hash) or True):
-            self._reading_changed(meta.id, read=True)
+        self._set_read(meta, True)
+
+    def _set_read(self, meta: ArticleMeta, read: bool) -> None:
+        was = meta.id in self.query_one(ArticleList).read
+        self._reading_changed(meta.id, read=read)
+        self._reading_write(lambda store: store.set_read(meta.id, read, meta.content_hash),
+                            lambda: self._reading_changed(meta.id, read=was))
 
     # the target of a command ----------------------------------------------------------------------
     def _reading_screen(self) -> None:
@@ -173,19 +219,19 @@ class ReadingActions:
         meta = self._target()
         if meta is None:
             return
-        now = self._reading_call(lambda store: store.toggle_read(meta.id, meta.content_hash))
-        if now is not None:
-            self._reading_changed(meta.id, read=now)
-            self.set_status(f"Marked {'read' if now else 'unread'}: {make_safe(meta.title)}")
+        now = meta.id not in self.query_one(ArticleList).read  # the opposite of what the list shows
+        self._set_read(meta, now)
+        self.set_status(f"Marked {'read' if now else 'unread'}: {make_safe(meta.title)}")
 
     def action_toggle_star(self) -> None:
         meta = self._target()
         if meta is None:
             return
-        now = self._reading_call(lambda store: store.toggle_star(meta.id))
-        if now is not None:
-            self._reading_changed(meta.id, starred=now)
-            self.set_status(f"{'Starred' if now else 'Unstarred'}: {make_safe(meta.title)}")
+        now = meta.id not in self.query_one(ArticleList).starred
+        self._reading_changed(meta.id, starred=now)
+        self._reading_write(lambda store: store.set_starred(meta.id, now),
+                            lambda: self._reading_changed(meta.id, starred=not now))
+        self.set_status(f"{'Starred' if now else 'Unstarred'}: {make_safe(meta.title)}")
 
     def action_next_unread(self) -> None:
         self._reading_screen()
@@ -231,10 +277,11 @@ class ReadingActions:
         hashes = {m.id: m.content_hash for m in articles} if isinstance(articles, list) else None
         self._reading_generation += 1
         self.set_status(f"Marking {len(articles):,} articles read…")
-        self._reading_mark_all(_ids(articles), hashes)
+        self._reading_mark_all(_ids(articles), hashes, self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
-    def _reading_mark_all(self, ids: list[str], hashes: dict[str, str] | None) -> None:
+    def _reading_mark_all(self, ids: list[str], hashes: dict[str, str] | None, pending: Future | None) -> None:
+        self._after(pending)
         try:
             store = self.reading_store()
             token = store.mark_all_read(ids, hashes)
@@ -263,12 +310,13 @@ class ReadingActions:
     def action_undo_mark(self) -> None:
         self._reading_screen()
         self._reading_generation += 1
-        self._reading_undo(_ids(self.query_one(ArticleList).articles))
+        self._reading_undo(_ids(self.query_one(ArticleList).articles), self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
-    def _reading_undo(self, shown: list[str]) -> None:
+    def _reading_undo(self, shown: list[str], pending: Future | None) -> None:
         from reader.state.store import StateError
 
+        self._after(pending)
         try:
             store = self.reading_store()
             last = store.last_undo()
