@@ -17,7 +17,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.links import LinksScreen, article_links, resolve_url
-from reader.ui.reading import citation
+from reader.ui.reading import citation, next_unread, unread_in
 
 LINKED = ("Le [premier lien](https://example.org/un) ouvre la page, puis [un second](/deux) relatif.\n\n"
           "Un troisième : <https://example.org/trois>.\n\n"
@@ -76,6 +76,16 @@ def test_links_come_from_the_parse_with_their_urls_in_order():
     assert resolve_url("javascript:alert(1)", meta.url)[0] is None
     assert resolve_url("file:///etc/passwd", meta.url)[0] is None
     assert resolve_url("/deux", None)[0] is None
+
+
+def test_next_unread_and_the_unread_count_without_an_app():
+    ids = ["a", "b", "c", "d"]
+    assert next_unread(ids, {"b"}, 0) == 2
+    assert next_unread(ids, {"b", "c", "d"}, 1) == 0  # wraps to the top
+    assert next_unread(ids, {"a", "b", "c"}, 3) == 3  # the current one last
+    assert next_unread(ids, set(ids), 2) is None
+    assert next_unread([], set(), 0) is None
+    assert unread_in(ids, {"b", "zz"}) == 3 and unread_in(ids, set()) == 4
 
 
 def test_citation_has_title_source_date_and_url():

@@ -21,6 +21,7 @@ or ``space`` goes on from its end).
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,9 +48,22 @@ def citation(meta: ArticleMeta, text: str) -> str:
     return "\n".join(lines)
 
 
+def unread_in(ids: Sequence[str], read: set[str]) -> int:
+    """How many of ``ids`` are not in ``read`` (the list header's count, on every change)."""
+    return len(ids) - sum(1 for i in ids if i in read) if read else len(ids)
+
+
+def next_unread(ids: Sequence[str], read: set[str], here: int) -> int | None:
+    """The index of the first unread id after ``here``, wrapping to the top (``here`` itself last)."""
+    for i in itertools.chain(range(here + 1, len(ids)), range(min(here + 1, len(ids)))):
+        if ids[i] not in read:
+            return i
+    return None
+
+
 def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
     ids = getattr(articles, "ids", None)  # a LazyMetas knows its ids without building the rows
-    return list(ids) if ids is not None else [m.id for m in articles]
+    return ids if ids is not None else [m.id for m in articles]
 
 
 class ReadingActions:
@@ -128,7 +142,7 @@ class ReadingActions:
     def reading_refresh(self) -> None:
         """The list changed (start-up, rescan): load the states of what it shows."""
         self.reading_header()
-        self._reading_load(_ids(self.query_one(ArticleList).articles), self._reading_generation, self._last_write)
+        self._reading_load(self._shown_ids(), self._reading_generation, self._last_write)
 
     @staticmethod
     def _after(pending: Future | None) -> None:
@@ -156,26 +170,42 @@ class ReadingActions:
         self.query_one(ArticleList).set_reading(read, starred)
         self.reading_header()
 
-    def reading_header(self) -> None:
+    _shown: tuple[object, list[str]] | None = None  # (the list's articles, their ids)
+
+    def _shown_ids(self) -> list[str]:
+        """The ids of what the list shows (not to be changed: the list is replaced, never edited)."""
+        articles = self.query_one(ArticleList).articles
+        if self._shown is None or self._shown[0] is not articles:
+            self._shown = (articles, _ids(articles))
+        return self._shown[1]
+
+    _unread: tuple[object, int] | None = None  # (the list's articles, how many of them are unread)
+
+    def reading_header(self, recount: bool = True) -> None:
+        """The list header; ``recount=False``: the count was kept up to date by _reading_changed."""
         lst = self.query_one(ArticleList)
         total = len(lst.articles)
         if not self._reading_loaded:
             note = " · reading state unavailable" if self._state_error else ""
             lst.set_header(f"{total:,} article{'s' if total != 1 else ''}{note}")
             return
-        read = lst.read
-        unread = total - sum(1 for i in _ids(lst.articles) if i in read) if read else total
+        if recount or self._unread is None or self._unread[0] is not lst.articles:
+            self._unread = (lst.articles, unread_in(self._shown_ids(), lst.read))  # 8 ms at 50k: not per key
+        unread = self._unread[1]
         lst.set_header(f"{unread:,} unread · {total:,} article{'s' if total != 1 else ''}")
 
     def _reading_changed(self, article_id: str, read: bool | None = None, starred: bool | None = None) -> None:
         self._reading_generation += 1
         lst = self.query_one(ArticleList)
         if read is not None:
+            if self._unread is not None and (article_id in lst.read) != read \
+                    and lst.index_of(article_id) is not None:
+                self._unread = (self._unread[0], self._unread[1] + (-1 if read else 1))
             (lst.read.add if read else lst.read.discard)(article_id)
         if starred is not None:
             (lst.starred.add if starred else lst.starred.discard)(article_id)
         lst.refresh()
-        self.reading_header()
+        self.reading_header(recount=False)
 
     # hooks the app calls ------------------------------------------------------------------------------
     def reading_opened(self, article: Article, explicit: bool) -> None:
@@ -236,16 +266,14 @@ class ReadingActions:
     def action_next_unread(self) -> None:
         self._reading_screen()
         lst = self.query_one(ArticleList)
-        ids = _ids(lst.articles)
+        ids = self._shown_ids()
         if not ids:
             return
         here = lst.cursor
         if self.focused is not lst and self.article is not None:
             at = lst.index_of(self.article.id)
             here = at if at is not None else here
-        read = lst.read
-        order = list(range(here + 1, len(ids))) + list(range(here + 1))
-        found = next((i for i in order if ids[i] not in read), None)
+        found = next_unread(ids, lst.read, here)
         if found is None:
             self.set_status("No unread article in the list" + (" · U undoes the last mark all read"
                                                                if self._state_store is not None else ""))
@@ -277,7 +305,7 @@ class ReadingActions:
         hashes = {m.id: m.content_hash for m in articles} if isinstance(articles, list) else None
         self._reading_generation += 1
         self.set_status(f"Marking {len(articles):,} articles read…")
-        self._reading_mark_all(_ids(articles), hashes, self._last_write)
+        self._reading_mark_all(self._shown_ids(), hashes, self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
     def _reading_mark_all(self, ids: list[str], hashes: dict[str, str] | None, pending: Future | None) -> None:
@@ -310,7 +338,7 @@ class ReadingActions:
     def action_undo_mark(self) -> None:
         self._reading_screen()
         self._reading_generation += 1
-        self._reading_undo(_ids(self.query_one(ArticleList).articles), self._last_write)
+        self._reading_undo(self._shown_ids(), self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
     def _reading_undo(self, shown: list[str], pending: Future | None) -> None:
