@@ -114,6 +114,21 @@ async def test_unread_rows_are_bold_with_a_marker_and_the_header_counts(tmp_path
         assert row_text(lst, r2).startswith("•★ ")
 
 
+async def test_unread_rows_stand_out_in_every_theme(tmp_path):
+    folder = make_corpus(tmp_path / "arts")
+    StateStore().mark_read("art2")
+    app = ReaderApp(folder, ingest=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        lst = await started(pilot)
+        assert [m.id for m in lst.articles][1:3] == ["art1", "art2"]  # off the cursor row (bold anyway)
+        assert len(app.available_themes) > 5
+        for theme in app.available_themes:
+            app.theme = theme
+            await pilot.pause()
+            assert row_bold(lst, 1) and row_text(lst, 1).startswith("•"), theme
+            assert not row_bold(lst, 2) and row_text(lst, 2).startswith(" "), theme
+
+
 async def test_opening_marks_read_and_the_startup_place_does_not(tmp_path):
     folder = make_corpus(tmp_path / "arts")
     app = ReaderApp(folder, ingest=False)

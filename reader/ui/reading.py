@@ -218,8 +218,10 @@ class ReadingActions:
 
     def reading_cursor_moved(self, article_id: str, passage: int) -> None:
         article = self.article
+        # the reader is in the article (the start-up's last place shown beside the list is not read)
         if (self.mark_read_on == "end" and article is not None and article.id == article_id
-                and passage >= len(article.passages) - 1 and article_id not in self.query_one(ArticleList).read):
+                and passage >= len(article.passages) - 1 and self.query_one(ArticleView).has_focus
+                and article_id not in self.query_one(ArticleList).read):
             self._mark_read(article.meta)
 
     def _mark_read(self, meta: ArticleMeta) -> None:
