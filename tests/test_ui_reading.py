@@ -308,10 +308,21 @@ async def test_an_unusable_state_database_is_a_message_not_a_crash(tmp_path):
         assert not lst.read  # the changes that could not be written are not shown either
 
 
-def fake_browser(monkeypatch) -> list[str]:
-    opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
-    return opened
+class FakeBrowser(webbrowser.BaseBrowser):
+    def __init__(self, result: bool = True):
+        super().__init__("fake")
+        self.opened: list[str] = []
+        self.result = result
+
+    def open(self, url, new=0, autoraise=True):
+        self.opened.append(url)
+        return self.result
+
+
+def fake_browser(monkeypatch, result: bool = True) -> list[str]:
+    browser = FakeBrowser(result)
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: browser)
+    return browser.opened
 
 
 async def test_o_opens_the_url_in_the_browser_and_O_marks_read(tmp_path, monkeypatch):
@@ -330,8 +341,8 @@ async def test_o_opens_the_url_in_the_browser_and_O_marks_read(tmp_path, monkeyp
         assert opened == [first.url] * 2 and StateStore().state(first.id).read
 
 
-async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch):
-    folder = make_corpus(tmp_path / "arts")
+def browser_script(tmp_path: Path, monkeypatch) -> Path:
+    """$BROWSER: a script writing its argument to the file returned."""
     out = tmp_path / "browser-arg"
     script = tmp_path / "fake-browser"
     script.write_text(f"#!/bin/sh\nprintf '%s' \"$1\" > {out}\n")
@@ -339,12 +350,47 @@ async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch):
     monkeypatch.setenv("BROWSER", str(script))
     monkeypatch.setattr(webbrowser, "_tryorder", None)  # webbrowser reads $BROWSER on first use
     monkeypatch.setattr(webbrowser, "_browsers", {})
+    return out
+
+
+async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch):
+    folder = make_corpus(tmp_path / "arts")
+    out = browser_script(tmp_path, monkeypatch)
+    monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the command runs beside the reader
     app = ReaderApp(folder, ingest=False)
+    suspended = []
+    monkeypatch.setattr(app, "suspend", lambda: suspended.append(1))
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         await pilot.press("o")
         assert await wait_until(pilot, lambda: out.exists() and out.read_text())
         assert out.read_text() == lst.articles[0].url
+        assert not suspended
+
+
+async def test_a_text_browser_gets_the_terminal_while_it_runs(tmp_path, monkeypatch):
+    from contextlib import contextmanager
+
+    folder = make_corpus(tmp_path / "arts")
+    out = browser_script(tmp_path, monkeypatch)  # as w3m or lynx: what Python picks without a display
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    app = ReaderApp(folder, ingest=False)
+    during: list[bool] = []
+
+    @contextmanager
+    def suspend():
+        during.append(out.exists())  # suspended before the browser ran
+        yield
+        during.append(out.exists())  # and given back after it finished
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=(110, 30)) as pilot:
+        lst = await started(pilot)
+        await pilot.press("o")
+        assert await wait_until(pilot, lambda: len(during) == 2)
+        assert during == [False, True] and out.read_text() == lst.articles[0].url
+        assert "Opened" in app.status_text
 
 
 async def test_no_url_and_no_browser_are_messages(tmp_path, monkeypatch):
@@ -353,7 +399,10 @@ async def test_no_url_and_no_browser_are_messages(tmp_path, monkeypatch):
     write_article(folder, "a.md", "nourl", "Sans adresse", "Texte.", published="2021-01-01")
     write_article(folder, "b.md", "url", "Avec adresse", "Texte.", url="https://example.org/b",
                   published="2020-01-01")
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: False)
+    def no_browser(using=None):
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
     app = ReaderApp(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
@@ -437,3 +486,14 @@ def test_snapshot_list_with_unread_read_and_starred_rows(snap_compare, tmp_path)
         await settle(pilot)
 
     assert snap_compare(ReaderApp(folder, ingest=False), terminal_size=(100, 24), run_before=run_before)
+
+
+async def test_a_browser_that_fails_is_a_message(tmp_path, monkeypatch):
+    folder = make_corpus(tmp_path / "arts")
+    opened = fake_browser(monkeypatch, result=False)
+    app = ReaderApp(folder, ingest=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await started(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert len(opened) == 1 and "did not open the URL" in app.status_text

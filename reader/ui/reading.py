@@ -22,6 +22,8 @@ or ``space`` goes on from its end).
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -59,6 +61,23 @@ def next_unread(ids: Sequence[str], read: set[str], here: int) -> int | None:
         if ids[i] not in read:
             return i
     return None
+
+
+def in_terminal(browser) -> bool:
+    """Whether a :mod:`webbrowser` controller runs in this terminal: a command Python waits for
+    (its ``GenericBrowser``, not ``BackgroundBrowser``) where there is no graphical display."""
+    import webbrowser
+
+    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    return type(browser) is webbrowser.GenericBrowser and not display and sys.platform != "darwin"
+
+
+def _browser_result(browser, url: str, failed: str) -> str:
+    try:
+        ok = browser.open(url)
+    except Exception as exc:  # OSError from a browser command that cannot start
+        return f"The web browser could not be started: {exc}"
+    return f"Opened {make_safe(url)}" if ok else failed
 
 
 def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
@@ -393,16 +412,33 @@ class ReadingActions:
 
     @work(thread=True, group="browser", exit_on_error=False)
     def _open_in_browser(self, url: str) -> None:
-        """In a thread: a browser started through ``$BROWSER`` may take its time (or run until closed)."""
+        """In a thread: a browser started through ``$BROWSER`` may take its time (or run until closed).
+        A browser that runs in the terminal (w3m, lynx: what Python finds without a display) gets
+        the terminal: the reader is suspended until it exits."""
         import webbrowser
 
+        none = "No web browser found: set $BROWSER to a browser command (y copies the URL)"
         try:
-            ok = webbrowser.open(url)
-        except Exception as exc:  # webbrowser.Error, OSError from a browser command that cannot start
-            ok, why = False, f"The web browser could not be started: {exc}"
-        else:
-            why = "No web browser found: set $BROWSER to a browser command (y copies the URL)"
-        self.call_from_thread(self.set_status, f"Opened {make_safe(url)}" if ok else why)
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.call_from_thread(self.set_status, none)
+            return
+        if in_terminal(browser):
+            self.call_from_thread(self._open_in_terminal, browser, url)
+            return
+        self.call_from_thread(self.set_status, _browser_result(browser, url, "The web browser did not open the URL "
+                                                                             "(y copies it)"))
+
+    def _open_in_terminal(self, browser, url: str) -> None:
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                message = _browser_result(browser, url, "The browser found nothing to open")
+        except SuspendNotSupported:
+            message = "This terminal cannot be handed to a text browser: set $BROWSER to a graphical one " \
+                      "(y copies the URL)"
+        self.set_status(message)
 
     # links and copying ------------------------------------------------------------------------------
     def action_links(self) -> None:
