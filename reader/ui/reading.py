@@ -1,8 +1,8 @@
 """The daily reading loop in the UI: unread/read and stars, next unread, mark all read with undo,
 open in the browser, the links view, copying a URL or a passage with its citation.
 
-The state itself is :class:`reader.state.store.StateStore` (SQLite, durable, undo record kept in
-the database). This module is a mixin of :class:`reader.ui.app.ReaderApp` holding the actions the
+Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.links`. The state itself
+is :class:`reader.state.store.StateStore` (SQLite, durable, undo record kept in the database). This module is a mixin of :class:`reader.ui.app.ReaderApp` holding the actions the
 commands of :mod:`reader.ui.commands` name (``app.next_unread`` …) and the few hooks the app calls
 (an article was opened, the list changed, the article cursor moved).
 
@@ -22,8 +22,6 @@ or ``space`` goes on from its end).
 from __future__ import annotations
 
 import itertools
-import os
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +33,7 @@ from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
+from reader.ui.browser import BrowserActions
 from reader.ui.links import LinkChosen, LinksScreen, article_links, resolve_url
 
 MARK_READ_ON = ("open", "end")
@@ -63,29 +62,12 @@ def next_unread(ids: Sequence[str], read: set[str], here: int) -> int | None:
     return None
 
 
-def in_terminal(browser) -> bool:
-    """Whether a :mod:`webbrowser` controller runs in this terminal: a command Python waits for
-    (its ``GenericBrowser``, not ``BackgroundBrowser``) where there is no graphical display."""
-    import webbrowser
-
-    display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    return type(browser) is webbrowser.GenericBrowser and not display and sys.platform != "darwin"
-
-
-def _browser_result(browser, url: str, failed: str) -> str:
-    try:
-        ok = browser.open(url)
-    except Exception as exc:  # OSError from a browser command that cannot start
-        return f"The web browser could not be started: {exc}"
-    return f"Opened {make_safe(url)}" if ok else failed
-
-
 def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
     ids = getattr(articles, "ids", None)  # a LazyMetas knows its ids without building the rows
     return ids if ids is not None else [m.id for m in articles]
 
 
-class ReadingActions:
+class ReadingActions(BrowserActions):
     """Mixed into ReaderApp (``self`` is the app)."""
 
     _state_store = None
@@ -405,40 +387,6 @@ class ReadingActions:
         self.open_url(url)
         if mark_read and meta.id not in self.query_one(ArticleList).read:
             self._mark_read(meta)
-
-    def open_url(self, url: str) -> None:
-        self.set_status(f"Opening {make_safe(url)} in the web browser…")
-        self._open_in_browser(url)
-
-    @work(thread=True, group="browser", exit_on_error=False)
-    def _open_in_browser(self, url: str) -> None:
-        """In a thread: a browser started through ``$BROWSER`` may take its time (or run until closed).
-        A browser that runs in the terminal (w3m, lynx: what Python finds without a display) gets
-        the terminal: the reader is suspended until it exits."""
-        import webbrowser
-
-        none = "No web browser found: set $BROWSER to a browser command (y copies the URL)"
-        try:
-            browser = webbrowser.get()
-        except webbrowser.Error:
-            self.call_from_thread(self.set_status, none)
-            return
-        if in_terminal(browser):
-            self.call_from_thread(self._open_in_terminal, browser, url)
-            return
-        self.call_from_thread(self.set_status, _browser_result(browser, url, "The web browser did not open the URL "
-                                                                             "(y copies it)"))
-
-    def _open_in_terminal(self, browser, url: str) -> None:
-        from textual.app import SuspendNotSupported
-
-        try:
-            with self.suspend():
-                message = _browser_result(browser, url, "The browser found nothing to open")
-        except SuspendNotSupported:
-            message = "This terminal cannot be handed to a text browser: set $BROWSER to a graphical one " \
-                      "(y copies the URL)"
-        self.set_status(message)
 
     # links and copying ------------------------------------------------------------------------------
     def action_links(self) -> None:
