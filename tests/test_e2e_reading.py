@@ -30,6 +30,7 @@ def test_articles_read_are_still_read_after_a_restart(tmux, tmp_path):  # noqa: 
     tmux.wait_for("3 unread · 3 articles")
     tmux.keys("Enter")  # the first article
     tmux.wait_for("2 unread · 3 articles")
+    tmux.wait_for("b Bookmark")  # the article view has the focus (its keys are in the footer)
     tmux.keys("Escape")  # back to the list
     tmux.wait_for("enter Open")
     tmux.keys("j", "Enter")  # the second
