@@ -36,6 +36,7 @@ from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScr
 from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
+from reader.ui.reading import ReadingActions
 from reader.ui.search import OpenHit, SearchScreen
 
 
@@ -72,7 +73,7 @@ class StatusBar(Static):
     """One line: what the reader is doing (ingest progress) and what is under the cursor."""
 
 
-class ReaderApp(App):
+class ReaderApp(ReadingActions, App):
     TITLE = "reader"
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
@@ -117,6 +118,7 @@ class ReaderApp(App):
             cached = ScanResult([], [])
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
         lst.set_articles(cached.articles)
+        self.reading_refresh()
         lst.focus()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
         self.events_wanted = bool(wanted) if wanted is not None else self.size.width >= 130
@@ -171,6 +173,7 @@ class ReaderApp(App):
         lst = self.query_one(ArticleList)
         current = lst.current.id if lst.current else None
         lst.set_articles(result.articles, keep_id=current)
+        self.reading_refresh()
         self.errors = result.errors
         if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
             listed = [str(e) for e in result.errors] + [f"warning: {w}" for w in result.warnings]
@@ -247,6 +250,7 @@ class ReaderApp(App):
         else:
             view.scroll_home(animate=False)
         self.show_events()
+        self.reading_opened(article, explicit=focus)  # the start-up's last place is not an open
         if focus:
             self.focus_pane(view)
 
@@ -351,6 +355,7 @@ class ReaderApp(App):
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.mark_event(message.passage)
+        self.reading_cursor_moved(message.article_id, message.passage)
 
     def action_toggle_undated_events(self) -> None:
         panel = self.query_one(EventsPanel)
@@ -719,6 +724,7 @@ class ReaderApp(App):
         """Stop the background work and remember where the reader was."""
         self._quitting = True
         self.stop_ingest()
+        self.reading_flush()  # the reading state changes still being written
         if self.article is not None:
             self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
             self.save_state()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.segment import Segment
+from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -16,6 +17,8 @@ from textual.strip import Strip
 
 from reader.corpus import ArticleMeta
 from reader.ui.commands import bindings
+
+UNREAD_MARK, STAR_MARK, BOOKMARK_MARK = "•", "★", "●"
 
 
 def _fit(text: str, width: int) -> str:
@@ -27,12 +30,18 @@ def _fit(text: str, width: int) -> str:
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Two lines per article (title; date · language · source). ``enter`` opens the highlighted one."""
+    """Two lines per article (marks and title; date · language · source) under a header line. ``enter`` opens the highlighted one."""
 
     BINDINGS = bindings("list")
-    COMPONENT_CLASSES = {"article-list--cursor", "article-list--meta", "article-list--mark"}
+    COMPONENT_CLASSES = {"article-list--cursor", "article-list--meta", "article-list--mark",
+                         "article-list--unread", "article-list--star"}
+    # the header ("12 unread · 340 articles") is the border title; unread rows are bold with a
+    # marker, in every theme (a style and a character, not a colour alone)
     DEFAULT_CSS = """
-    ArticleList { background: $surface; }
+    ArticleList { background: $surface; border-top: tall $panel; border-title-align: left;
+                  border-title-color: $text-muted; }
+    ArticleList > .article-list--unread { text-style: bold; color: $text-accent; }
+    ArticleList > .article-list--star { color: $text-warning; }
     ArticleList > .article-list--cursor { background: $block-cursor-blurred-background; }
     ArticleList:focus > .article-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     ArticleList > .article-list--meta { color: $text-muted; }
@@ -49,6 +58,8 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.articles: list[ArticleMeta] = []
         self.marked: set[str] = set()  # ids with bookmarks
+        self.read: set[str] = set()  # ids read (every other article is unread)
+        self.starred: set[str] = set()
         self._index: dict[str, int] | None = None
 
     # data ---------------------------------------------------------------------------------
@@ -63,6 +74,14 @@ class ArticleList(ScrollView, can_focus=True):
     def set_marked(self, ids: set[str]) -> None:
         self.marked = set(ids)
         self.refresh()
+
+    def set_reading(self, read: set[str], starred: set[str]) -> None:
+        """The reading state of the articles (reader.ui.reading keeps it up to date)."""
+        self.read, self.starred = read, starred
+        self.refresh()
+
+    def set_header(self, text: str) -> None:
+        self.border_title = Content(text)
 
     @property
     def current(self) -> ArticleMeta | None:
@@ -98,15 +117,23 @@ class ArticleList(ScrollView, can_focus=True):
         if row == self.cursor:
             base = self.get_component_rich_style("article-list--cursor")
         if sub == 0:
+            # unread marker, star, bookmark: a column each, then the title (bold when unread)
             mark_style = self.get_component_rich_style("article-list--mark", partial=True)
-            mark = "● " if meta.id in self.marked else "  "
-            segments = [Segment(mark, base + mark_style), Segment(_fit(meta.title, max(0, width - 2)), base)]
+            unread = meta.id not in self.read
+            title_style = base
+            if unread:
+                title_style = base + self.get_component_rich_style("article-list--unread", partial=True)
+            star_style = self.get_component_rich_style("article-list--star", partial=True)
+            segments = [Segment(UNREAD_MARK if unread else " ", title_style),
+                        Segment(STAR_MARK if meta.id in self.starred else " ", base + star_style),
+                        Segment(BOOKMARK_MARK if meta.id in self.marked else " ", base + mark_style),
+                        Segment(" " + _fit(meta.title, max(0, width - 4)), title_style)]
         else:
             dim = self.get_component_rich_style("article-list--meta", partial=True)
             bits = [meta.date_label or "undated", meta.language]
             if meta.source:
                 bits.append(meta.source)
-            segments = [Segment("  " + _fit(" · ".join(bits), max(0, width - 2)), base + dim)]
+            segments = [Segment("    " + _fit(" · ".join(bits), max(0, width - 4)), base + dim)]
         return Strip(segments).crop(0, width).extend_cell_length(width, base)
 
     def watch_cursor(self, old: int, new: int) -> None:

@@ -29,7 +29,7 @@ class Command:
     def display_keys(self) -> str:
         names = {"question_mark": "?", "slash": "/", "space": "space", "ctrl+p": "ctrl+p", "enter": "enter",
                  "tab": "tab", "shift+tab": "shift+tab", "pageup": "pgup", "pagedown": "pgdn",
-                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f"}
+                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f", "full_stop": ".", "asterisk": "*"}
         return " ".join(names.get(k, k) for k in self.keys.split(","))
 
 
@@ -53,6 +53,22 @@ COMMANDS: tuple[Command, ...] = (
     # narrow terminal; other screens keep their tab (the action skips there)
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
             "Move focus: article list → article → events panel (when shown)", footer=True, priority=True),
+    # the daily reading loop (reader/ui/reading.py): in the list they act on the highlighted
+    # article, elsewhere on the open one
+    Command("next-unread", "full_stop,ctrl+n", "app.next_unread", "Next unread",
+            "Open the next unread article (after this one, then from the top of the list)"),
+    Command("toggle-read", "r", "app.toggle_read", "Read/unread", "Mark the article read, or unread again"),
+    Command("star", "f,asterisk", "app.toggle_star", "Star", "Star or unstar the article (★ in the list)"),
+    Command("mark-all-read", "A", "app.mark_all_read", "Mark all read",
+            "Mark every article of the list read (U undoes it)"),
+    Command("undo-mark", "U,ctrl+z", "app.undo_mark", "Undo mark all",
+            "Put back the reading state the last mark all read changed (also after a restart)"),
+    Command("open-browser", "o", "app.open_browser(False)", "Open in browser",
+            "Open the article's URL in the web browser ($BROWSER if set)"),
+    Command("open-browser-read", "O", "app.open_browser(True)", "Open in browser, mark read",
+            "Open the article's URL in the web browser and mark the article read"),
+    Command("links", "L", "app.links", "Links", "The article's links, numbered: enter or the number opens one"),
+    Command("copy-url", "y", "app.copy_url", "Copy URL", "Copy the article's URL to the clipboard"),
     # article list
     Command("list-down", "j,down", "cursor_down", "Next article", "Move to the next article", scope="list",
             palette=False),
@@ -76,7 +92,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("article-top", "g,home", "first", "Top", "Go to the first passage", scope="article", palette=False),
     Command("article-bottom", "G,end", "last", "Bottom", "Go to the last passage", scope="article",
             palette=False),
-    Command("article-page-down", "space,pagedown,ctrl+f", "page_down", "Page down", "Scroll one page down",
+    Command("read-on", "space", "app.read_on", "Read on",
+            "Scroll one page down; at the end of the article, open the next unread one", scope="article",
+            palette=False),
+    Command("article-page-down", "pagedown,ctrl+f", "page_down", "Page down", "Scroll one page down",
             scope="article", palette=False),
     Command("article-page-up", "pageup,ctrl+b,shift+space", "page_up", "Page up", "Scroll one page up",
             scope="article", palette=False),
@@ -86,6 +105,9 @@ COMMANDS: tuple[Command, ...] = (
             "Keyboard selection: select the next sentence of the passage (b then bookmarks it)", scope="article"),
     Command("extend-selection", "S", "app.select_sentence(True)", "Extend selection",
             "Extend the keyboard selection by one sentence", scope="article"),
+    Command("copy-passage", "Y", "app.copy_passage", "Copy passage",
+            "Copy the passage under the cursor (or the selection) with its citation: title, source, date, URL",
+            scope="article"),
     Command("note", "a", "app.note", "Note", "Add or edit the note of this passage's bookmark", scope="article"),
     Command("back", "escape", "app.back", "Back",
             "Clear the selection, then the entity focus, then return to the article list",
@@ -137,6 +159,19 @@ COMMANDS: tuple[Command, ...] = (
             scope="timeline", footer=True, palette=False),
     Command("timeline-zoom", "ctrl+o", "zoom", "Zoom", "Zoom the axis around the highlighted event (cycles)",
             scope="timeline", footer=True, palette=False),
+    # links view (L)
+    Command("links-close", "escape,q", "close", "Close links", "Back to the article", scope="links", footer=True,
+            palette=False),
+    Command("links-down", "j,down", "down", "Next link", "Highlight the next link", scope="links", palette=False),
+    Command("links-up", "k,up", "up", "Previous link", "Highlight the previous link", scope="links",
+            palette=False),
+    Command("links-open", "enter", "open", "Open link", "Open the highlighted link in the web browser",
+            scope="links", footer=True, palette=False),
+    Command("links-number", "1,2,3,4,5,6,7,8,9,0", "number", "Open by number",
+            "Type a link's number to open it (enter after it when more links start with the same digits)",
+            scope="links", palette=False),
+    Command("links-copy", "y", "copy", "Copy link", "Copy the highlighted link's URL to the clipboard",
+            scope="links", footer=True, palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
@@ -170,8 +205,31 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
     return letters, others
 
 
+SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
+                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view"}
+
+
+def markdown_table(scope: str) -> str:
+    """The README's key table of ``scope`` (what tests/test_cli.py checks the README against)."""
+    lines = ["| keys | command |", "|---|---|"]
+    for cmd in COMMANDS:
+        if cmd.scope == scope:
+            keys = " · ".join(f"`{k}`" for k in cmd.display_keys.split())
+            lines.append(f"| {keys} | {cmd.title} — {cmd.help} |")
+    return "\n".join(lines)
+
+
 def by_scope() -> dict[str, list[Command]]:
     out: dict[str, list[Command]] = {}
     for cmd in COMMANDS:
         out.setdefault(cmd.scope, []).append(cmd)
     return out
+
+
+def readme_tables() -> str:
+    """The key tables of the README's "Keyboard" section: ``python -m reader.ui.commands``."""
+    return "\n\n".join(f"**{SCOPE_TITLES.get(scope, scope)}**\n\n{markdown_table(scope)}" for scope in by_scope())
+
+
+if __name__ == "__main__":
+    print(readme_tables())

@@ -9,10 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.ui.commands import by_scope
-
-SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
-                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen"}
+from reader.ui.commands import SCOPE_TITLES, by_scope
 
 
 def help_content() -> Content:

@@ -1,0 +1,43 @@
+"""End-to-end (tmux, the real `reader` command): articles read stay read after a restart."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import write_article
+from test_e2e_tmux import READER, tmux  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.e2e
+
+
+def quit_reader(tmux) -> None:  # noqa: F811
+    tmux.keys("q")
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not tmux.alive(), "reader did not quit"
+
+
+def test_articles_read_are_still_read_after_a_restart(tmux, tmp_path):  # noqa: F811
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for k in range(3):
+        write_article(folder, f"a{k}.md", f"art{k}", f"Titre numéro {k}", f"Le texte de l'article {k}.",
+                      published=f"2024-05-{10 - k:02d}")
+    cmd = f"{READER} --articles {folder}"
+    tmux.start(cmd)
+    tmux.wait_for("3 unread · 3 articles")
+    tmux.keys("Enter")  # the first article
+    tmux.wait_for("2 unread · 3 articles")
+    tmux.wait_for("b Bookmark")  # the article view has the focus (its keys are in the footer)
+    tmux.keys("Escape")  # back to the list
+    tmux.wait_for("enter Open")
+    tmux.keys("j", "Enter")  # the second
+    tmux.wait_for("1 unread · 3 articles")
+    quit_reader(tmux)
+    tmux.start(cmd)
+    screen = tmux.wait_for("1 unread · 3 articles")
+    rows = {line.split("▎")[0].strip(" •★●"): line.split("▎")[0].lstrip().startswith("•")
+            for line in screen.splitlines() if "Titre numéro" in line.split("▎")[0]}
+    assert rows == {"Titre numéro 0": False, "Titre numéro 1": False, "Titre numéro 2": True}, screen
