@@ -257,7 +257,7 @@ def test_lazy_metas_read_rows_by_chunks_and_survive_a_vanished_row(tmp_path):
     def load(wanted):
         calls.append(None if wanted is None else len(wanted))
         wanted = names if wanted is None else wanted
-        return {n: (n, "id" + str(int(n[1:5])), f"T{n}", "h", "fr", "2023-01-01", None, None, None, 3)
+        return {n: (n, "id" + str(int(n[1:5])), f"T{n}", "h", "fr", "2023-01-01", None, None, None, 3, None)
                 for n in wanted if n != "a0300.md"}  # this one left the catalogue meanwhile
 
     metas = LazyMetas(tmp_path, names, ids, load)

@@ -243,7 +243,11 @@ class Updater:
         self._pages: list[_Page] = []
 
     def run(self, all_feeds: bool = False, only: list[str] | None = None,
-            progress: Callable[[FeedReport], None] | None = None) -> RunReport:
+            progress: Callable[[FeedReport], None] | None = None,
+            planned: Callable[[int], None] | None = None) -> RunReport:
+        """Fetch the feeds that are due (every one with ``all_feeds``; ``only`` those URLs).
+        ``planned(n)`` is told how many feeds will be fetched, before the first request;
+        ``progress(report)`` is told of each feed once it is done."""
         feeds_file = FeedsFile(self.folder)
         subs = feeds_file.subscriptions()
         if only is not None:
@@ -263,6 +267,8 @@ class Updater:
                 if not all_feeds and st.next_check and st.next_check > now:
                     continue
                 requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+            if planned:
+                planned(len(requests))
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []
