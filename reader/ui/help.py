@@ -12,7 +12,7 @@ from textual.widgets import Static
 from reader.ui.commands import by_scope
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
-                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen"}
+                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "feeds": "Feeds screen"}
 
 
 def help_content() -> Content:

@@ -1,0 +1,114 @@
+"""The feeds screen (``F``) and the background fetch, driven through Pilot against a loopback feed."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import wait_until, write_article
+from feedserver import FeedServer
+from reader.ui.app import ReaderApp
+from reader.ui.article_list import ArticleList
+from reader.ui.feeds import FeedList, FeedsScreen
+from reader.ui.fetching import FetchDone, done_text
+from test_feeds_fetch import item, rss, run, subscribe
+
+
+@pytest.fixture
+def srv():
+    with FeedServer() as s:
+        yield s
+
+
+def _prompts(screen: FeedsScreen) -> list[str]:
+    options = screen.query_one(FeedList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def _feeds_screen(app, pilot, articles: int) -> ArticleList:
+    """Once the list shows ``articles`` articles, open the feeds screen; returns the article list."""
+    lst = app.query_one(ArticleList)
+    assert await wait_until(pilot, lambda: len(lst.articles) == articles)
+    await pilot.press("F")
+    assert await wait_until(pilot, lambda: isinstance(app.screen, FeedsScreen))
+    return lst
+
+
+async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.", published="2026-01-01")
+    srv.add("/ok", rss(item("a", "Feed article A") + item("b", "Feed article B"), title="Good feed"))
+    srv.add("/bad", status=500)
+    subscribe(corpus, srv.url("/ok"), tags=("news",))
+    subscribe(corpus, srv.url("/bad"))
+    run(corpus)
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        lst = await _feeds_screen(app, pilot, 3)
+        screen = app.screen
+        prompts = _prompts(screen)
+        assert prompts[0].startswith("  All articles") and "3 articles" in prompts[0]
+        good = next(p for p in prompts if "Good feed" in p)
+        bad = next(p for p in prompts if srv.url("/bad") in p)
+        assert "#news" in good and "2 articles" in good and "fetched" in good and "✗" not in good
+        assert bad.startswith("✗") and "500" in bad  # the marker and the message
+        assert "1 failing" in str(screen.query_one("#feeds-info").render())
+        await pilot.press("j")  # to the good feed (the first after All articles)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, FeedsScreen))
+        assert sorted(m.title for m in lst.articles) == ["Feed article A", "Feed article B"]
+        assert "Good feed: 2 articles" in app.status_text
+        app.action_rescan()  # a rescan keeps the list on that feed
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(lst.articles) == 2
+        await pilot.press("F")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FeedsScreen))
+        await pilot.press("enter")  # All articles
+        assert await wait_until(pilot, lambda: len(lst.articles) == 3)
+
+
+async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    srv.add("/f", rss(item("1", "Loopback news one") + item("2", "Loopback news two"), title="Loop"))
+    subscribe(corpus, srv.url("/f"))
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        lst = await _feeds_screen(app, pilot, 1)
+        assert "never fetched" in _prompts(app.screen)[1]
+        await pilot.press("j", "f")
+        assert app.fetcher.running
+        assert not app.fetcher.start()  # one fetch at a time
+        assert await wait_until(pilot, lambda: len(lst.articles) == 3, tries=600)
+        assert not app.fetcher.running
+        assert "2 new articles" in app.status_text
+        assert "2 articles" in _prompts(app.screen)[1]  # the screen shows the fetch's result
+        assert [p for p, _ in srv.requests] == ["/f"]
+        await pilot.press("escape")
+        titles = {m.title for m in lst.articles}
+        assert {"Loopback news one", "Loopback news two"} <= titles
+
+
+async def test_a_failed_fetch_is_a_message_never_a_crash(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    (corpus / "feeds.txt").write_text("this is not a url\n")  # no subscription: reader fetch exits 1
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        assert await wait_until(pilot, lambda: app.status_text.startswith("Fetching failed"), tries=600)
+        assert "no subscriptions" in app.status_text and app.is_running
+        assert not app.fetcher.running
+
+
+def test_done_text():
+    assert done_text(FetchDone(True, {"feeds": 3, "new": 23, "updated": 0, "failed": 0})) == "23 new articles"
+    assert done_text(FetchDone(True, {"feeds": 3, "new": 1, "failed": 1})) == \
+        "1 new article · 1 of 3 feeds failed (F: feeds)"
+    assert done_text(FetchDone(True, {"feeds": 0})).startswith("No feed is due")
+    assert done_text(FetchDone(False, message="boom\x1b[31m")) == "Fetching failed: boom␛[31m"
