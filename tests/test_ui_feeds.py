@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import ClassVar
 
+import pytest
 from conftest import wait_until, write_article
 from feedserver import FeedServer
+from test_feeds_fetch import item, rss, run, subscribe
+
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import FeedList, FeedsScreen
-from reader.ui.fetching import FetchDone, done_text
-from test_feeds_fetch import item, rss, run, subscribe
+from reader.ui.fetching import FetchController, FetchDone, done_text
 
 
 @pytest.fixture
@@ -112,3 +114,50 @@ def test_done_text():
         "1 new article · 1 of 3 feeds failed (F: feeds)"
     assert done_text(FetchDone(True, {"feeds": 0})).startswith("No feed is due")
     assert done_text(FetchDone(False, message="boom\x1b[31m")) == "Fetching failed: boom␛[31m"
+
+
+async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    srv.add("/f", rss(item("1", "Fetched at start")))
+    subscribe(corpus, srv.url("/f"))
+    app = ReaderApp(corpus, ingest=False, fetch=True)
+    ingests = []
+    app.auto_ingest = True  # recorded, not run: the ingest starts only once the fetch is over
+    monkeypatch.setattr(app, "run_ingest", lambda: ingests.append(app.fetcher.running))
+    async with app.run_test(size=(110, 35)) as pilot:
+        lst = app.query_one(ArticleList)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 2, tries=600)
+        assert await wait_until(pilot, lambda: ingests == [False])
+        assert "1 new article" in app.status_text
+        assert app.fetcher._timer is not None  # then every fetch_minutes
+
+
+def test_fetch_minutes_come_from_the_ui_state():
+    class App:
+        state: ClassVar[dict] = {}
+
+    fc = FetchController(App())
+    assert fc.minutes == 30
+    for bad in (0, -5, "ten", True, None):
+        App.state = {"fetch_minutes": bad}
+        assert fc.minutes == 30
+    App.state = {"fetch_minutes": 5}
+    assert fc.minutes == 5
+
+
+async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    srv.add("/slow", hang=True)  # answers nothing: the fetch would wait for its timeout
+    subscribe(corpus, srv.url("/slow"))
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await pilot.pause()
+        assert app.fetcher.start()
+        assert await wait_until(pilot, lambda: app.fetcher.proc is not None and srv.requests, tries=600)
+        proc = app.fetcher.proc
+        await pilot.press("q")
+    assert proc.poll() is not None  # stopped with its group, not left running

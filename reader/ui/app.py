@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from reader import annotations as ann_store
 from reader import paths, sqlitedb
 from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
+from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.background import reader_command, run_json_lines, stop_group
@@ -548,7 +549,7 @@ class ReaderApp(App):
         self.feed_filter = choice.row
         lst = self.query_one(ArticleList)
         lst.set_articles(only_feed(self.all_articles, self.catalogue.folder, choice.row))
-        name = choice.row.title or choice.row.url if choice.row else None
+        name = make_safe(choice.row.title or choice.row.url) if choice.row else None
         self.set_status(f"{name}: {len(lst.articles):,} articles · F, All articles: every one" if name
                         else f"{len(lst.articles):,} articles")
         self.action_focus_list()

@@ -225,7 +225,7 @@ class FeedsScreen(Screen[ShowFeed | None]):
         """``reader feeds add|remove …`` in a subprocess: its message goes to the screen."""
         try:
             out = subprocess.run(reader_command(self.folder, "feeds", *args), capture_output=True, text=True,
-                                 stdin=subprocess.DEVNULL, timeout=120)
+                                 stdin=subprocess.DEVNULL, timeout=120, check=False)
             text = (out.stdout.strip() or out.stderr.strip()).splitlines()
             message, ok = (text[-1] if text else f"exit status {out.returncode}"), out.returncode == 0
             message = message.removeprefix("reader: ")

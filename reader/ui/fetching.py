@@ -128,7 +128,7 @@ class FetchController:
 
         try:
             code, error = run_json_lines(cmd, line, started)
-        except Exception as exc:  # never the app's end
+        except Exception as exc:  # noqa: BLE001 - never the app's end: a message
             code, error = -1, str(exc)
         self.proc = None
         if self.quitting:
