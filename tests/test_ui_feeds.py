@@ -161,3 +161,27 @@ async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
         proc = app.fetcher.proc
         await pilot.press("q")
     assert proc.poll() is not None  # stopped with its group, not left running
+
+
+async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch):
+    from reader.ui.app import IngestDone
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    srv.add("/f", rss(item("1", "Fetched during the ingest")))
+    subscribe(corpus, srv.url("/f"))
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    ingests = []
+    monkeypatch.setattr(app, "run_ingest", lambda: ingests.append(len(app.all_articles)))
+    async with app.run_test(size=(110, 35)) as pilot:
+        lst = app.query_one(ArticleList)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 1)
+        app.auto_ingest, app._ingested, app._ingest_running = True, True, True  # an ingest is running
+        assert app.fetcher.start(all_feeds=True)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 2 and not app.fetcher.running, tries=600)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert ingests == []  # not a second ingest beside the running one
+        app.post_message(IngestDone(True))
+        assert await wait_until(pilot, lambda: ingests == [2])  # once it is over: again, for the new article

@@ -208,9 +208,13 @@ class ReaderApp(App):
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self._watch_folder)
         rebuilt = sqlitedb.rebuilds_count != self._rebuilds_seen  # a cache found damaged here: the ingest redoes it
-        if self.auto_ingest and not self.fetcher.running and \
-                (not self._ingested or result.changed or result.removed or rebuilt):
-            self._ingested, self._rebuilds_seen = True, sqlitedb.rebuilds_count
+        if self.auto_ingest and (self._ingest_pending or not self._ingested or result.changed or result.removed
+                                 or rebuilt):
+            if self.fetcher.running or self._ingest_running:
+                self._ingest_pending = True  # after the fetch (it rescans) or the running ingest
+                return
+            self._ingested, self._rebuilds_seen, self._ingest_pending = True, sqlitedb.rebuilds_count, False
+            self._ingest_running = True
             self.run_ingest()
 
     # opening articles -------------------------------------------------------------------------------
@@ -678,6 +682,8 @@ class ReaderApp(App):
             self.post_message(IngestDone(True))
 
     _ingest_proc = None
+    _ingest_pending = False  # a scan found changes while the ingest or a fetch ran
+    _ingest_running = False  # from run_ingest() to its IngestDone
     _quitting = False
     _ingested = False
     _rebuilds_seen = 0
@@ -775,6 +781,11 @@ class ReaderApp(App):
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self.ingest_state = "done" if message.ok else "failed"
+        self._ingest_running = False
+        if self._ingest_pending and not self.fetcher.running and not self._quitting:
+            self._ingest_pending = False  # articles came in while it ran (a fetch): once more for them
+            self._ingest_running = True
+            self.run_ingest()
         if message.ok and message.message:
             self.set_status(message.message)
         elif message.ok:
