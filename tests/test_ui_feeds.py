@@ -21,6 +21,16 @@ def srv():
         yield s
 
 
+def _corpus(tmp_path, srv, path: str, body: str = "", **route):
+    """A corpus with an article of its own, subscribed to the loopback feed at ``path``."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.")
+    srv.add(path, body, **route)
+    subscribe(corpus, srv.url(path))
+    return corpus
+
+
 def _prompts(screen: FeedsScreen) -> list[str]:
     options = screen.query_one(FeedList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
@@ -72,11 +82,8 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
 
 
 async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    write_article(corpus, "own.md", "own", "My own article", "Text.")
-    srv.add("/f", rss(item("1", "Loopback news one") + item("2", "Loopback news two"), title="Loop"))
-    subscribe(corpus, srv.url("/f"))
+    corpus = _corpus(tmp_path, srv, "/f",
+                     rss(item("1", "Loopback news one") + item("2", "Loopback news two"), title="Loop"))
     app = ReaderApp(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = await _feeds_screen(app, pilot, 1)
@@ -117,11 +124,7 @@ def test_done_text():
 
 
 async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    write_article(corpus, "own.md", "own", "My own article", "Text.")
-    srv.add("/f", rss(item("1", "Fetched at start")))
-    subscribe(corpus, srv.url("/f"))
+    corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched at start")))
     app = ReaderApp(corpus, ingest=False, fetch=True)
     ingests = []
     app.auto_ingest = True  # recorded, not run: the ingest starts only once the fetch is over
@@ -148,11 +151,7 @@ def test_fetch_minutes_come_from_the_ui_state():
 
 
 async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    write_article(corpus, "own.md", "own", "My own article", "Text.")
-    srv.add("/slow", hang=True)  # answers nothing: the fetch would wait for its timeout
-    subscribe(corpus, srv.url("/slow"))
+    corpus = _corpus(tmp_path, srv, "/slow", hang=True)  # answers nothing: the fetch would wait for its timeout
     app = ReaderApp(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
@@ -166,11 +165,7 @@ async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
 async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch):
     from reader.ui.app import IngestDone
 
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    write_article(corpus, "own.md", "own", "My own article", "Text.")
-    srv.add("/f", rss(item("1", "Fetched during the ingest")))
-    subscribe(corpus, srv.url("/f"))
+    corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched during the ingest")))
     app = ReaderApp(corpus, ingest=False, fetch=False)
     ingests = []
     monkeypatch.setattr(app, "run_ingest", lambda: ingests.append(len(app.all_articles)))
