@@ -180,3 +180,26 @@ async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv
         assert ingests == []  # not a second ingest beside the running one
         app.post_message(IngestDone(True))
         assert await wait_until(pilot, lambda: ingests == [2])  # once it is over: again, for the new article
+
+
+async def test_adding_a_feed_says_what_happened_even_once_the_screen_is_closed(srv, tmp_path):
+    from reader.feeds.subscriptions import FeedsFile
+
+    corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "One")))
+    srv.add("/other.xml", rss(item("2", "Two"), title="Other"))
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        await _feeds_screen(app, pilot, 1)
+        screen = app.screen
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*srv.url("/nothing-here"), "enter")  # a 404: the message, the screen stays
+        assert await wait_until(pilot, lambda: "404" in str(screen.query_one("#feeds-message").render()),
+                                tries=600)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*srv.url("/other.xml"), "enter", "escape")  # closed before the answer
+        assert await wait_until(pilot, lambda: any("subscribed" in n.message for n in app._notifications),
+                                tries=600)
+        assert app.is_running
+    assert [s.url for s in FeedsFile(corpus).subscriptions()] == [srv.url("/f"), srv.url("/other.xml")]

@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -220,22 +220,28 @@ class FeedsScreen(Screen[ShowFeed | None]):
         self.removing = None
         self.run_feeds_command(["remove", row.url])
 
-    @work(thread=True, group="feeds-command", exit_on_error=False)
     def run_feeds_command(self, args: list[str]) -> None:
-        """``reader feeds add|remove …`` in a subprocess: its message goes to the screen."""
-        try:
-            out = subprocess.run(reader_command(self.folder, "feeds", *args), capture_output=True, text=True,
-                                 stdin=subprocess.DEVNULL, timeout=120, check=False)
-            text = (out.stdout.strip() or out.stderr.strip()).splitlines()
-            message, ok = (text[-1] if text else f"exit status {out.returncode}"), out.returncode == 0
-            message = message.removeprefix("reader: ")
-        except (OSError, subprocess.SubprocessError) as exc:
-            message, ok = str(exc), False
-        self.app.call_from_thread(self._command_done, message, ok, args[0] == "add")
+        """``reader feeds add|remove …`` in a subprocess (an app worker: it outlives this screen);
+        its message goes to the screen, or to a notification once the screen is closed."""
+        app, cmd = self.app, reader_command(self.folder, "feeds", *args)
+
+        def run() -> None:
+            try:
+                out = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+                                     check=False)
+                text = (out.stdout.strip() or out.stderr.strip()).splitlines()
+                message, ok = (text[-1] if text else f"exit status {out.returncode}"), out.returncode == 0
+                message = message.removeprefix("reader: ")
+            except (OSError, subprocess.SubprocessError) as exc:
+                message, ok = str(exc), False
+            app.call_from_thread(self._command_done, message, ok, args[0] == "add")
+
+        app.run_worker(run, thread=True, group="feeds-command", exit_on_error=False)
 
     def _command_done(self, message: str, ok: bool, added: bool) -> None:
         if not self.is_attached:
-            self.app.notify(make_safe(message), severity="information" if ok else "error", markup=False)
+            self.app.notify(make_safe(message), title="Feeds", severity="information" if ok else "error",
+                            markup=False)
             return
         self.say(message + (" · f fetches it now" if ok and added else ""), error=not ok)
         self.reload_feeds()
