@@ -26,7 +26,7 @@ from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, Loa
 from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.background import reader_command, run_json_lines, stop_group
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog

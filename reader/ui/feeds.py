@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from reader.feeds.status import FeedRow, feeds_status
 from reader.passages import make_safe
-from reader.ui.background import reader_command
+from reader.ui.subprocesses import reader_command
 from reader.ui.commands import bindings
 
 ALL = "\x00all"  # the option id of "All articles"

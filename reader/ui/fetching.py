@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from reader.passages import make_safe
-from reader.ui.background import reader_command, run_json_lines, stop_group
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 
 DEFAULT_MINUTES = 30
 
