@@ -56,7 +56,7 @@ class Annotations:
     article_id: str
     content_hash: str
     language: str
-    model: str | None  # e.g. "fr_core_news_md-3.8.0"; None when no model covers the language
+    model: str | None  # e.g. "fr-6f1c…+reader3"; "rules+reader3" (or None, older) when no model covers the language
     reason: str | None = None  # why there are no entities (no model for the language, …) or what was limited
     mentions: list[Mention] = field(default_factory=list)
     entities: list[EntityInfo] = field(default_factory=list)
@@ -88,6 +88,11 @@ class Annotations:
             entities=[EntityInfo(**e) for e in data.get("entities", [])],
             schema=data.get("schema", 0),
         )
+
+    @property
+    def has_model(self) -> bool:
+        """Were the entities found by a language model (not by the rules and curated list alone)?"""
+        return self.model is not None and not self.model.startswith("rules+")
 
     def by_passage(self) -> dict[int, list[Mention]]:
         out: dict[int, list[Mention]] = {}

@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (with read and starred)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--filter", metavar="QUERY", help="only articles the filter keeps (unread, feed:, tag:, date:, words…)")
+    p.add_argument("--sort", choices=["date", "title", "source", "unread"], default="date", help="order (default: date)")
 
     p = sub.add_parser("mark", help="mark articles read, unread, starred or not; all read; undo")
     _add_articles(p)
@@ -59,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--all-read", dest="action", action="store_const", const="all-read",
                    help="mark every article of the folder read")
     g.add_argument("--undo", dest="action", action="store_const", const="undo", help="undo the last mark")
+    p.add_argument("--filter", metavar="QUERY", help="with --all-read: only the articles the filter keeps")
+
+    p = sub.add_parser("searches", help="saved searches (named filters) with their unread counts")
+    _add_articles(p)
+    p.add_argument("--json", action="store_true")
+    ssub = p.add_subparsers(dest="searches_command", metavar="ACTION")
+    a = ssub.add_parser("add", help="save a filter under a name")
+    a.add_argument("name")
+    a.add_argument("query", nargs="+")
+    a.add_argument("--replace", action="store_true", help="replace a saved search of that name")
+    a = ssub.add_parser("remove", help="forget a saved search")
+    a.add_argument("name")
 
     p = sub.add_parser("index", help="annotate entities, index for search and link events (incremental)")
     _add_articles(p)
@@ -68,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("entities", help="print an article's named entities")
     _add_articles(p)
     p.add_argument("id", help="article id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("models", help="entity models per language: installed, checked, how to install")
+    _add_articles(p)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", help="full-text search (Whoosh query syntax)")
@@ -114,17 +132,31 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors on stderr."""
-    from reader.corpus import Catalogue
+    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
+    on stderr (each made inert by LoadError's str())."""
+    from reader.corpus import Catalogue, skipped_summary
 
     result = Catalogue(folder).refresh()
     for err in result.errors:
         print(f"reader: {err}", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"reader: warning: {warning}", file=sys.stderr)
+    if result.skipped:
+        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
     return result
+
+
+_JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def cmd_list(args, folder: Path) -> int:
     articles, states = scan(folder).articles, None
+    if args.filter is not None or args.sort != "date":
+        from reader.listfilter.cli import filter_articles
+
+        articles, code = filter_articles(articles, args.filter, folder, args.sort)
+        if code is not None:
+            return code
     if args.json or args.unread or args.starred:
         from reader.state.cli import list_states
 
@@ -132,8 +164,10 @@ def cmd_list(args, folder: Path) -> int:
         if states is None:
             return 1
     if args.json:
-        json.dump([m.to_json() | states[m.id] for m in articles], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        text = json.dumps([m.to_json() | states[m.id] for m in articles], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
+        # and still reads back exactly
+        print(text.translate(_JSON_C1))
     else:
         for m in articles:
             print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")
@@ -173,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.nlp.cli import cli_entities
 
             return cli_entities(args, folder)
+        if command == "models":
+            from reader.nlp.cli import cli_models
+
+            return cli_models(args, folder)
         if command == "search":
             from reader.search.cli import cli_search
 
@@ -185,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             from reader.state.cli import cli_mark
 
             return cli_mark(args, folder)
+        if command == "searches":
+            from reader.listfilter.cli import cli_searches
+
+            return cli_searches(args, folder)
         if command == "bookmarks":
             from reader.bookmarks.cli import cli_bookmarks
 
@@ -197,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        from reader.corpus import CorpusFolderError
+
+        if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
+            return _fail(str(exc))
+        raise
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("reader."):
             return _fail(f"'{command}' is not available in this version")

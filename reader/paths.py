@@ -4,10 +4,10 @@ Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_H
 cached at import so a changed environment is always honoured.
 
 - cache (rebuildable): catalogue of article metadata, annotations, search index, events.
-- data (precious): bookmarks database, reading state (read/unread, starred); feed fetch state
-  (tombstones and stored redirects cannot be recomputed); the default user library, where feeds
-  write when no corpus folder is given.
-- config: UI state (theme, panel toggles).
+- data (precious): bookmarks database, reading state (read/unread, starred), saved searches, when
+  each corpus was last opened; feed fetch state (tombstones and stored redirects cannot be
+  recomputed); the default user library, where feeds write when no corpus folder is given.
+- config: UI state (theme, panel toggles), the language registry's overrides (languages.toml).
 """
 
 from __future__ import annotations
@@ -86,10 +86,29 @@ def feeds_state_db(articles_dir: Path) -> Path:
     return path / f"{corpus_key(articles_dir)}.sqlite3"
 
 
+def saved_searches_file() -> Path:
+    """Saved searches (named list filters, "query feeds"): the user's, so in the data dir."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "searches.json"
+
+
+def opened_file() -> Path:
+    """When the reader was last opened on each corpus (the list filter's ``new``)."""
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True)
+    return path / "opened.json"
+
+
 def ui_state_file() -> Path:
     path = config_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path / "state.json"
+
+
+def languages_file() -> Path:
+    """The user's language → entity pipeline settings (read by reader.nlp.registry; may not exist)."""
+    return config_dir() / "languages.toml"
 
 
 def bundled_articles() -> Path:

@@ -14,7 +14,7 @@ from feedserver import FeedServer
 from test_feeds_fetch import item, rss, run, subscribe
 
 from reader.cli import main
-from reader.corpus import Catalogue
+from reader.corpus import CATALOGUE_VERSION, Catalogue
 from reader.feeds.status import feeds_status
 
 
@@ -109,7 +109,7 @@ def test_list_json_gives_the_feed_of_fetched_articles(tmp_path, capsys):
     assert cached["Fetched one"].feed == feed_url and cached["My own"].feed is None
 
 
-def test_a_version_3_catalogue_is_upgraded_in_place_and_only_feed_rows_read_again(tmp_path):
+def test_a_catalogue_without_the_feed_column_is_upgraded_in_place_and_feed_rows_read_again(tmp_path):
     corpus, feed_url = _own_and_fetched(tmp_path)
     cat = Catalogue(corpus)
     cat.refresh()
@@ -125,4 +125,4 @@ def test_a_version_3_catalogue_is_upgraded_in_place_and_only_feed_rows_read_agai
     assert {m.title: m.feed for m in fresh.articles} == {"Fetched one": feed_url, "My own": None}
     assert fresh.changed == set()  # same content: nothing for the ingest to redo
     with sqlite3.connect(cat.db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == CATALOGUE_VERSION

@@ -64,10 +64,10 @@ def test_an_article_whose_annotation_raises_is_reported_and_the_others_go_on(tmp
     write_article(folder, "c.md", "ok-2", "Trois", "Il revient demain.", language="de", published="2023-04-19")
     real = dates.find
 
-    def find(text, published=None):
+    def find(text, published=None, *args):
         if "BOOM" in text:
             raise RuntimeError("a bug on this text")
-        return real(text, published)
+        return real(text, published, *args)
 
     monkeypatch.setattr(dates, "find", find)
     errors: list[str] = []
@@ -125,10 +125,10 @@ def test_ingest_with_extreme_dates_and_a_failing_article_annotates_the_rest(tmp_
                   "démission lundi.", language="fr", published="2023-04-19")
     real = dates.detect
 
-    def detect(text):
+    def detect(text, *args):
         if "BOOM" in text:
             raise RuntimeError("a bug on this passage")
-        return real(text)
+        return real(text, *args)
 
     monkeypatch.setattr(dates, "detect", detect)  # runs inside the spaCy component
     report = run_ingest(folder)

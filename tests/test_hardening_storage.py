@@ -190,7 +190,7 @@ def test_a_missing_articles_folder_is_not_taken_for_an_unwritable_cache(tmp_path
     for f in folder.iterdir():
         f.unlink()
     folder.rmdir()
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(OSError, match="articles folder not found"):  # CorpusFolderError
         cat.refresh()
     assert cat.db_path != sqlitedb.MEMORY
 

@@ -49,27 +49,34 @@ def test_no_model_language_gets_reason_and_rule_mentions_without_loading_spacy(t
     assert json.loads(out.stdout) == [2, False]
     metas = {m.id: m for m in _metas(folder)}
     de = annotations.load(metas["de-1"].content_hash)
-    assert de.model is None and "'de'" in de.reason
+    assert not de.has_model and "'de'" in de.reason
     assert [(m.label, m.text, m.value) for m in de.mentions] == [
         ("DATE", "25 avril 2023", "2023-04-25/2023-04-26"), ("MONEY", "42 000 dollars par mois", "42000 USD/month")]
     und = annotations.load(metas["und-1"].content_hash)
-    assert und.model is None and "language" in und.reason
-    assert [(m.text, m.value) for m in und.mentions] == [("hier", "2023-04-18/2023-04-19")]
+    assert not und.has_model and "language" in und.reason
+    # the curated list works in every language, with or without a model
+    assert [(m.text, m.label, m.value) for m in und.mentions] == [
+        ("Elon Musk", "PER", None), ("hier", "DATE", "2023-04-18/2023-04-19")]
     assert annotate_missing(list(metas.values())) == 0
 
 
 def test_english_without_model_says_how_to_get_one(tmp_path, monkeypatch):
-    from reader.nlp import models
+    from reader import paths
+    from reader.nlp import registry
 
-    if models.expected_model_id("en") is not None:
-        pytest.skip("an English model is installed here")
+    # whatever is installed here, the registry's config says English has no model
+    paths.languages_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.languages_file().write_text(f'[en]\npackages = ["{tmp_path / "no-model"}"]\n', encoding="utf-8")
+    registry.clear_caches()
     folder = tmp_path / "arts"
     folder.mkdir()
     write_article(folder, "a.md", "en-1", "English", "It happened on April 19, 2023.", language="en")
     assert annotate_missing(_metas(folder)) == 1
     ann = annotations.load(_metas(folder)[0].content_hash)
-    assert ann.model is None and "en_core_web_sm" in ann.reason
+    assert not ann.has_model and "python -m spacy download en_core_web_sm" in ann.reason
+    assert f"pip install '{registry.DIST}[en]'" in ann.reason
     assert [m.text for m in ann.mentions] == ["April 19, 2023"]
+    registry.clear_caches()
 
 
 @pytest.mark.slow

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from gold_score import score
 from reader import annotations
 from reader.corpus import Catalogue
 
@@ -31,17 +31,6 @@ def test_precision_recall_against_gold(corpus, capsys):
         ann = annotations.load(meta.content_hash)
         assert ann is not None and ann.model
         pred |= {(meta.id, m.passage, m.start, m.end, m.label) for m in ann.mentions}
-    tp = len(gold & pred)
-    precision, recall = tp / len(pred), tp / len(gold)
-    by_label = Counter(x[4] for x in gold)
-    hit = Counter(x[4] for x in gold & pred)
-    with capsys.disabled():
-        print(f"\nentities vs gold: precision {precision:.3f}  recall {recall:.3f}  "
-              f"({tp} correct, {len(pred)} predicted, {len(gold)} gold)")
-        print("  recall by label: " + ", ".join(f"{k} {hit[k]}/{n}" for k, n in sorted(by_label.items())))
-        for x in sorted(pred - gold):
-            print("  false positive:", x)
-        for x in sorted(gold - pred):
-            print("  missed:", x)
+    precision, recall = score(gold, pred, capsys, "entities vs gold")
     assert precision >= 0.9
     assert recall >= 0.9

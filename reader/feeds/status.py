@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.corpus import FEEDS_SUBDIR
+FEEDS_DIR = "feeds"  # a feed's articles are written under <corpus>/feeds/<feed id>/ (reader.feeds.update)
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class FeedRow:
     @property
     def folder_prefix(self) -> str | None:
         """The catalogue name prefix of its articles (``feeds/<feed_id>/``)."""
-        return f"{FEEDS_SUBDIR}/{self.feed_id}/" if self.feed_id else None
+        return f"{FEEDS_DIR}/{self.feed_id}/" if self.feed_id else None
 
     def due(self, now: float) -> bool:
         return not self.stopped and (self.next_check is None or self.next_check <= now)
@@ -93,6 +93,6 @@ def feeds_status(folder: Path) -> FeedsStatus:
         st = states.get(sub.url)
         feed_id, title, status, error, last, next_check, stopped = st if st else (None,) * 7
         rows.append(FeedRow(sub.url, sub.title or title, tuple(sub.tags), feed_id,
-                            _count(folder / FEEDS_SUBDIR / feed_id) if feed_id else 0,
+                            _count(folder / FEEDS_DIR / feed_id) if feed_id else 0,
                             last, status, error, next_check, bool(stopped)))
     return FeedsStatus(rows, list(ff.errors), problem)

@@ -30,10 +30,10 @@ from reader.feeds.htmlmd import html_to_markdown, html_to_text, text_to_markdown
 from reader.feeds.language import decide, detect
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
+from reader.feeds.status import FEEDS_DIR
 from reader.feeds.subscriptions import FeedsFile, Subscription
 from reader.passages import make_safe
 
-FEEDS_DIR = "feeds"
 MIN_INTERVAL = 30 * 60          # seconds between two fetches of one feed
 MAX_INTERVAL = 24 * 3600        # what max-age / Expires / ttl may stretch it to
 MAX_RETRY_AFTER = 7 * 24 * 3600

@@ -38,6 +38,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------------------------
 # vocabulary
@@ -79,7 +80,7 @@ PERIODS = {
     "mensuels": "month", "mensuel": "month", "annuels": "year", "annuel": "year",
 }
 
-GRANULARITIES = ("day", "week", "month", "part-of-month", "year", "part-of-year")
+GRANULARITIES = ("day", "week", "month", "part-of-month", "quarter", "year", "part-of-year", "decade")
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,11 @@ _GATES = {
     "weekday": re.compile(r"di\b|dimanche|day\b", re.IGNORECASE),  # lundi … dimanche, Monday … Sunday
     "unit": re.compile(r"semaine|mois|ann[ée]e|\ban\b|week|month|year", re.IGNORECASE),
     "part": re.compile(r"d[ée]but|fin|mi-|milieu|courant", re.IGNORECASE),
+    "enpart": re.compile(r"early|late|mid|end|beginning|start|middle", re.IGNORECASE),
+    "quarter": re.compile(r"Q[1-4]|quarter", re.IGNORECASE),
+    "ago": re.compile(r"\bago\b|\bin\s", re.IGNORECASE),
+    "decade": re.compile(r"\d0s\b"),
+    "enrday": re.compile(r"yesterday|tomorrow|tonight|last night|this (?:morning|afternoon|evening)", re.IGNORECASE),
 }
 _GATE_OF = {
     "fr_dmy": "frmonth", "fr_my": "frmonth", "part_month": "frmonth", "cued_month": "frmonth", "cue_month": "frmonth",
@@ -207,6 +213,9 @@ _GATE_OF = {
     "iso": "digit", "part_year": "digit", "cue_year": "digit", "year": "digit", "money": "digit",
     "money_pre": "digit", "rday": "rday", "weekday": "weekday", "en_weekday": "weekday",
     "rel_unit": "unit", "rel_unit_pre": "unit", "en_rel_unit": "unit", "part_this_year": "part",
+    "en_rel_weekday": "weekday", "en_part_month": "enmonth", "en_part_year": "enpart", "en_part_this_year": "enpart",
+    "en_quarter": "quarter", "en_ago": "ago", "en_in": "ago", "en_decade": "decade", "en_rday": "enrday",
+    "en_cue_month": "enmonth", "en_rel_month": "enmonth",
 }
 
 
@@ -244,22 +253,87 @@ _rule(_B + rf"l{_A}(?:ann[ée]e|an){_SP}+{_YEAR}{_E}", "year")
 _rule(_B + r"(?P<rday>aujourd['’]hui|avant-hier|après-demain|hier|demain|today|yesterday|tomorrow)" + _E, "rday")
 # weekdays: "mercredi", "mercredi prochain", "mercredi dernier", "on Wednesday"
 _rule(_B + rf"{_WD}(?:{_SP}+(?P<wrel>prochain|dernier|passé|suivant))?{_E}", "weekday")
-_rule(r"(?<=\b[Oo]n )(?P<ewd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", "en_weekday", 0)
+# an English weekday is a date wherever it stands ("said Friday", "on Friday"), but for named days
+_rule(r"(?<![\w@#/.-])(?<!Black )(?<!Cyber )(?<!Good )(?<!Super )(?<!Ash )(?<!Holy )"
+      r"(?P<ewd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!\.\w)", "en_weekday", 0)
 # relative weeks, months, years
 _rule(_B + rf"(?P<det>la|cette|cet|ce|le|l{_A}){_SP}*(?P<unit>semaine|mois|année|an|week-end)"
       rf"(?:{_SP}+{_REL}|-ci)?{_E}", "rel_unit")
 _rule(_B + rf"(?P<det>la|le|l{_A}){_SP}*{_REL}{_SP}+(?P<unit>semaine|mois|année)", "rel_unit_pre")
-_rule(_B + r"(?P<erel>last|next|this)[ \u00a0](?P<unit>week|month|year)\b", "en_rel_unit", 0)
+_rule(_B + r"(?P<erel>[Ll]ast|[Nn]ext|[Tt]his)[ \u00a0](?P<unit>week|month|year|weekend)\b", "en_rel_unit", 0)
+
+# --- English relative dates (resolved against the publication date, like the French ones)
+_EN_WD = r"(?P<ewd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_EN_MONTH_FULL = r"(?P<emonth>January|February|March|April|May|June|July|August|September|October|November|December)"
+_EN_PART = (rf"(?P<epart>[Ee]arly|[Ll]ate|[Mm]id|(?:[Ee]nd|[Bb]eginning|[Ss]tart|[Mm]iddle){_SP}+of)"
+            rf"(?:-|{_SP}+)(?:the{_SP}+month{_SP}+of{_SP}+)?")
+_EN_NUM = r"(?P<n>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple of)"
+# "last Wednesday", "next Friday", "this Thursday"
+_rule(_B + rf"(?P<erel>[Ll]ast|[Nn]ext|[Tt]his|[Tt]his{_SP}+coming|[Cc]oming){_SP}+{_EN_WD}\b", "en_rel_weekday", 0)
+# "end of June", "early March 2022", "mid-April", "late May"
+_rule(_B + rf"{_EN_PART}{_EN_MONTH_FULL}(?:,?{_SP}+{_YEAR})?{_E}", "en_part_month", 0)
+# "early 2023", "mid-2021", "end of 2022"; "end of the year", "early next year"
+_rule(_B + rf"{_EN_PART}{_YEAR}{_E}", "en_part_year", 0)
+_rule(_B + rf"{_EN_PART}(?P<erel>the|this|last|next){_SP}+year\b", "en_part_this_year", 0)
+# "Q1 2023", "Q3", "the first quarter of 2023", "fourth-quarter"
+_rule(r"(?<![\w-])(?:Q(?P<q>[1-4])|(?i:(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th))[ \u00a0-](?i:quarter))"
+      rf"(?:{_SP}+(?:of{_SP}+)?{_YEAR}|{_SP}*['’](?P<yy>\d\d))?(?![\w])", "en_quarter", 0)
+# "two weeks ago", "3 days ago"; "in three days", "in two weeks"
+_rule(_B + rf"{_EN_NUM}{_SP}+(?P<eunit>day|week|month|year)s?{_SP}+ago\b", "en_ago")
+_rule(rf"\b[Ii]n{_SP}+{_EN_NUM}{_SP}+(?P<eunit>day|week|month|year)s?\b(?!{_SP}+(?:ago|old|later|earlier))", "en_in", 0)
+# "the 1990s", "1980s", "the mid-1990s", "the '90s"
+_rule(r"(?<![\w-])(?:(?P<dpart>[Ee]arly|[Mm]id|[Ll]ate)[- ])?(?P<decade>1[89]\d0|20\d0)s\b", "en_decade", 0)
+_rule(rf"(?<=\b[Tt]he ){_A}?(?P<dec2>[2-9]0)s\b", "en_decade", 0)
+# "the day before yesterday", "last night", "tonight", "this morning"
+_rule(_B + r"(?P<rday>the day before yesterday|the day after tomorrow|last night|tonight|this morning"
+      r"|this afternoon|this evening)\b", "en_rday", re.IGNORECASE)
+# "in March", "since January" (the cue stays out of the span); "last March", "next September"
+_rule(rf"(?P<cue>\b(?:[Ii]n|[Ss]ince|[Uu]ntil|[Bb]y|[Bb]efore|[Aa]fter|[Tt]hrough|[Ff]rom|[Dd]uring)){_SP}+"
+      rf"{_EN_MONTH_FULL}(?!{_SP}+\d)\b", "en_cue_month", 0)
+_rule(_B + rf"(?P<erel>[Ll]ast|[Nn]ext|[Tt]his){_SP}+{_EN_MONTH_FULL}\b", "en_rel_month", 0)
 
 # money
-_NUM = rf"(?P<num>\d{{1,3}}(?:{_SP}\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)"
 _SCALE = (r"(?P<scale>milliards?|millions?|mille|billions?|trillions?|thousand|Mds?|Mrds?|Md|Mn|bn|k|M)")
 _CUR = (r"(?P<cur>dollars?(?:\s+canadiens?)?|euros?|livres?(?:\s+sterling)?|francs\s+suisses|franc\s+suisse|yens?"
         r"|yuans?|bitcoins?|USD|EUR|GBP|CHF|JPY|CNY|CAD|BTC|US\$|\$|€|£|¥)")
 _PER = (rf"(?:{_SP}*(?:par|per|a|an|/){_SP}*(?P<per>mois|an|année|jour|semaine|heure|month|year|day|week|hour)"
         rf"|{_SP}+(?P<per2>mensuels|mensuel|annuels|annuel))")
-_rule(rf"(?<![\w,.]){_NUM}(?:{_SP}*{_SCALE})?{_SP}*(?:de{_SP}+|d{_A})?{_CUR}(?:{_PER})?(?![\w])", "money")
-_rule(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{_NUM}(?:{_SP}*{_SCALE})?(?:{_PER})?(?![\w])", "money_pre", 0)
+
+
+def _num_pattern(thousands: str, decimal: str) -> str:
+    """A number in a language's format: "42 000" / "2,15" (fr), "42,000" / "2.15" (en). A decimal
+    comma language also reads "1.5" (English figures quoted in French text) unless "." groups thousands."""
+    sep = "[" + "".join(re.escape(c) for c in thousands) + "]" if thousands else None
+    decs = decimal + ("." if decimal == "," and "." not in thousands else "")
+    dec = "[" + "".join(re.escape(c) for c in decs) + "]"
+    grouped = rf"\d{{1,3}}(?:{sep}\d{{3}})+(?:{re.escape(decimal)}\d+)?|" if sep else ""
+    return rf"(?P<num>{grouped}\d+(?:{dec}\d+)?)"
+
+
+@lru_cache(maxsize=16)
+def _money_rules(thousands: str, decimal: str) -> tuple:
+    """The two money rules for a number format (compiled once per format)."""
+    num = _num_pattern(thousands, decimal)
+    return (
+        (re.compile(rf"(?<![\w,.]){num}(?:{_SP}*{_SCALE})?{_SP}*(?:de{_SP}+|d{_A})?{_CUR}(?:{_PER})?(?![\w])",
+                    re.IGNORECASE), "money", "digit"),
+        (re.compile(rf"(?<![\w])(?P<pcur>US\$|\$|€|£|¥){_SP}?{num}(?:{_SP}*{_SCALE})?(?:{_PER})?(?![\w])"),
+         "money_pre", "digit"),
+    )
+
+
+FR_NUMBERS = (" \u00a0\u202f", ",")  # (thousands separators, decimal mark)
+EN_NUMBERS = (",", ".")
+
+
+def numbers_of(lang: str | None) -> tuple[str, str]:
+    """The number format of a language, from the registry (French's when unknown)."""
+    from reader.nlp.registry import number_format
+
+    try:
+        return number_format(lang or "fr")
+    except Exception:  # noqa: BLE001 - a config problem never stops the rules
+        return FR_NUMBERS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,7 +363,8 @@ _FR_TENSE_CUES = re.compile(
     rf"|{_W}+(?:ait|aient|èrent)|fut|furent|eut|eurent"
     rf")(?!{_W}))",
     re.IGNORECASE)
-_EN_TENSE_CUES = re.compile(r"(?P<fut>\b(?:will|would|shall|'ll|’ll|going to)\b)"
+_EN_TENSE_CUES = re.compile(r"(?P<fut>\b(?:will|would|shall|'ll|’ll|going to|(?:is|are|was|were)(?: also| now)?"
+                            r" (?:expected|scheduled|set|due|slated|poised|going) to|plans? to|intends? to)\b)"
                             r"|(?P<past>\b(?:was|were|had|did|\w+ed)\b)", re.IGNORECASE)
 # words with those endings that are no verbs in that tense (nouns, adjectives, imparfait of -irer)
 _NOT_A_TENSE = {
@@ -424,13 +499,18 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
         delta = {"aujourd'hui": 0, "today": 0, "hier": -1, "yesterday": -1, "avant-hier": -2, "demain": 1,
                  "tomorrow": 1, "après-demain": 2}[w]
         return (*_day(pub + dt.timedelta(days=delta)), "day")
-    if kind in ("weekday", "en_weekday"):
+    if kind in ("weekday", "en_weekday", "en_rel_weekday"):
         if kind == "weekday":
             wd = FR_WEEKDAYS[m.group("wd").lower()]
             rel = _rel(_g(m, "wrel"))
         else:
             wd = EN_WEEKDAYS[m.group("ewd").lower()]
-            rel = 0
+            erel = (_g(m, "erel") or "").lower()
+            rel = -1 if erel == "last" else 1 if erel == "next" else 0
+            if erel.startswith(("this", "coming")):  # "this Friday": the one of this week still to come
+                if pub is None:
+                    return None
+                return (*_day(pub + dt.timedelta(days=(wd - pub.weekday()) % 7)), "day")
         if pub is None:
             return None
         if rel > 0:
@@ -446,7 +526,7 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
         unit = m.group("unit").lower()
         if kind == "en_rel_unit":
             rel = {"last": -1, "next": 1, "this": 0}[m.group("erel").lower()]
-            unit = {"week": "semaine", "month": "mois", "year": "année"}[unit]
+            unit = {"week": "semaine", "month": "mois", "year": "année", "weekend": "week-end"}[unit]
         else:
             rel = _rel(_g(m, "rel"))
             det = m.group("det").lower()
@@ -465,6 +545,8 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
             y, mo = _add_months(pub.year, pub.month, rel)
             return (*_month(y, mo), "month")
         return (*_year(pub.year + rel), "year")
+    if kind in _EN_KINDS:
+        return _resolve_en(kind, m, pub, year)
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -472,12 +554,103 @@ class _Reject(Exception):
     pass
 
 
-def _parse_number(num: str) -> Decimal | None:
-    s = re.sub(r"[ \u00a0\u202f]", "", num)
-    if "," in s and "." not in s:
-        s = s.replace(",", ".")
-    elif "," in s and "." in s:
-        s = s.replace(",", "")
+_EN_KINDS = {"en_part_month", "en_part_year", "en_part_this_year", "en_quarter", "en_ago", "en_in", "en_decade",
+             "en_rday", "en_cue_month", "en_rel_month"}
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2}
+_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def _en_part(word: str) -> str:
+    w = word.lower()
+    if w.startswith(("early", "beginning", "start")):
+        return "début"
+    if w.startswith(("end", "late")):
+        return "fin"
+    return "mi"
+
+
+def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
+    ny, nm = _add_months(year, 3 * (q - 1) + 1, 3)
+    return dt.date(year, 3 * (q - 1) + 1, 1), dt.date(ny, nm, 1)
+
+
+def _resolve_en(kind: str, m, pub: dt.date | None, year: int | None):
+    """The English relative expressions (see :func:`_resolve`)."""
+    if kind in ("en_part_month", "en_cue_month", "en_rel_month"):
+        month = EN_MONTHS[m.group("emonth").lower()]
+        if year is None:
+            if pub is None:
+                return None
+            erel = (_g(m, "erel") or "").lower()
+            direction = -1 if erel == "last" else 1 if erel == "next" else 0
+            if erel == "this":
+                year = pub.year
+            else:
+                year = _nearest_month_year(month, pub, direction)
+        if kind == "en_part_month":
+            return (*_part_of_month(year, month, _en_part(m.group("epart"))), "part-of-month")
+        return (*_month(year, month), "month")
+    if kind == "en_part_year":
+        return (*_part_of_year(year, _en_part(m.group("epart"))), "part-of-year")
+    if kind == "en_part_this_year":
+        if pub is None:
+            return None
+        erel = m.group("erel").lower()
+        return (*_part_of_year(pub.year + (-1 if erel == "last" else 1 if erel == "next" else 0),
+                               _en_part(m.group("epart"))), "part-of-year")
+    if kind == "en_quarter":
+        q = int(m.group("q")) if _g(m, "q") else _QUARTERS[m.group("qord").lower()]
+        if year is None and _g(m, "yy"):
+            year = 2000 + int(m.group("yy"))
+        if year is None:
+            if pub is None:
+                return None
+            year = min((pub.year - 1, pub.year, pub.year + 1),
+                       key=lambda y: _distance(_quarter(y, q), pub))
+        return (*_quarter(year, q), "quarter")
+    if kind in ("en_ago", "en_in"):
+        if pub is None:
+            return None
+        n_s = m.group("n").lower()
+        n = int(n_s) if n_s.isdigit() else _EN_NUMBERS[n_s]
+        n = -n if kind == "en_ago" else n
+        unit = m.group("eunit").lower()
+        if unit == "day":
+            return (*_day(pub + dt.timedelta(days=n)), "day")
+        if unit == "week":
+            return (*_week(pub + dt.timedelta(days=7 * n)), "week")
+        if unit == "month":
+            return (*_month(*_add_months(pub.year, pub.month, n)), "month")
+        return (*_year(pub.year + n), "year")
+    if kind == "en_decade":
+        start = int(m.group("decade")) if _g(m, "decade") else 1900 + int(m.group("dec2"))
+        part = (_g(m, "dpart") or "").lower()
+        lo, hi = {"early": (0, 4), "mid": (3, 7), "late": (6, 10)}.get(part, (0, 10))
+        return dt.date(start + lo, 1, 1), dt.date(start + hi, 1, 1), "decade"
+    if kind == "en_rday":
+        if pub is None:
+            return None
+        w = m.group("rday").lower()
+        delta = -2 if "before" in w else 2 if "after" in w else -1 if w == "last night" else 0
+        return (*_day(pub + dt.timedelta(days=delta)), "day")
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _distance(interval: tuple[dt.date, dt.date], pub: dt.date) -> int:
+    start, end = interval
+    return 0 if start <= pub < end else min(abs((start - pub).days), abs((end - pub).days))
+
+
+def _parse_number(num: str, thousands: str = FR_NUMBERS[0], decimal: str = FR_NUMBERS[1]) -> Decimal | None:
+    """``num`` (as the language's money rule matched it) as a Decimal: "42,000" is 42000 in English,
+    "2,15" is 2.15 in French."""
+    s = num
+    if any(c in s for c in thousands) and re.fullmatch(
+            r"\d{1,3}(?:[" + "".join(re.escape(c) for c in thousands) + r"]\d{3})+(?:\D\d+)?", s):
+        s = "".join(c for c in s if c not in thousands)
+    s = s.replace(decimal, ".") if decimal != "." else s
+    s = s.replace(",", ".")  # a decimal comma language reading "1.5" keeps it; nothing else is left
     try:
         return Decimal(s)
     except InvalidOperation:
@@ -485,7 +658,7 @@ def _parse_number(num: str) -> Decimal | None:
 
 
 def _money(m: re.Match) -> str | None:
-    amount = _parse_number(m.group("num"))
+    amount = _parse_number(m.group("num"), m.group("thousands") or FR_NUMBERS[0], m.group("decimal") or FR_NUMBERS[1])
     if amount is None:
         return None
     scale = _g(m, "scale")
@@ -544,8 +717,9 @@ class Disjoint:
         self.ends.insert(i, end)
 
 
-def detect(text: str) -> list[Candidate]:
+def detect(text: str, lang: str | None = "fr", numbers: tuple[str, str] | None = None) -> list[Candidate]:
     """Non-overlapping expressions of ``text`` (longest first, then earliest), not yet resolved.
+    Amounts are read in ``lang``'s number format (``numbers``: ``(thousands, decimal)`` instead).
 
     Each is ``(start, end, kind, groups)`` of plain str/int/dict, so it can travel in
     ``Doc.user_data`` across spaCy worker processes; :func:`resolve` turns one into a
@@ -553,7 +727,8 @@ def detect(text: str) -> list[Candidate]:
     """
     cands: list[tuple[int, int, str, re.Match]] = []
     gates: dict[str, bool] = {}
-    for pattern, kind, gate in _RULES:
+    thousands, decimal = numbers or numbers_of(lang)
+    for pattern, kind, gate in (*_RULES, *_money_rules(thousands, decimal)):
         if gate is not None:
             if gate not in gates:
                 gates[gate] = _GATES[gate].search(text) is not None
@@ -561,7 +736,8 @@ def detect(text: str) -> list[Candidate]:
                 continue
         for m in pattern.finditer(text):
             # a cue word ("en mars", "en 2015") selects the match but stays out of the span
-            start = m.start("month") if kind == "cue_month" else m.start("year") if kind == "cue_year" else m.start()
+            start = (m.start("month") if kind == "cue_month" else m.start("year") if kind == "cue_year"
+                     else m.start("emonth") if kind == "en_cue_month" else m.start())
             if m.end() > start:
                 cands.append((start, m.end(), kind, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
@@ -571,6 +747,8 @@ def detect(text: str) -> list[Candidate]:
         if taken.overlaps(start, end):
             continue
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        if kind.startswith("money"):
+            groups["thousands"], groups["decimal"] = thousands, decimal
         if resolve(text, (start, end, kind, groups), None) is None:
             continue  # rejected (not a date after all, or an amount without a number)
         taken.add(start, end)
@@ -605,10 +783,11 @@ def resolve(text: str, cand: Candidate, published: dt.date | None = None) -> Fou
     return Found(start, end, "DATE", text[start:end], f"{ds.isoformat()}/{de.isoformat()}", ds, de, gran)
 
 
-def find(text: str, published: dt.date | None = None) -> list[Found]:
-    """Every date and money expression of ``text``, sorted by start, non-overlapping."""
+def find(text: str, published: dt.date | None = None, lang: str | None = "fr") -> list[Found]:
+    """Every date and money expression of ``text``, sorted by start, non-overlapping (amounts in
+    ``lang``'s number format)."""
     out = []
-    for cand in detect(text):
+    for cand in detect(text, lang):
         found = resolve(text, cand, published)
         if found is not None:
             out.append(found)

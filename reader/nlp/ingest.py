@@ -6,12 +6,15 @@
    current content hash and model id; for those only, a valid cached annotation file (any
    article with the same content) is reused. So a second run does nothing, and changing one
    article re-annotates that one alone.
-2. Loads spaCy only if an article to do has a model (French; English if ``en_core_web_sm`` is
-   installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
+2. Loads spaCy only if an article to do has a model (:func:`reader.nlp.registry.resolve`: French;
+   English if ``en_core_web_sm`` or the ``reader[en]`` extra is installed). Passages of many articles stream through one ``nlp.pipe`` (``batch_size`` 64;
    2 processes for large jobs on a multi-core machine); each article is saved as soon as its last
    passage is back, so an interrupted run keeps its work.
-3. Articles in a language without a model get ``model=None``, a ``reason`` for the UI, and still
-   their DATE/MONEY mentions from the pure-Python rules.
+3. Articles in a language without a model get ``model="rules+reader<N>"``
+   (:data:`reader.nlp.registry.RULES_ONLY`: redone when the rules change), a ``reason`` for the
+   UI (the language, what still works, the install commands), and still their DATE/MONEY mentions
+   from the pure-Python rules, in the language's number format, and the curated names
+   (:mod:`reader.nlp.curated`).
 4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
@@ -37,7 +40,9 @@ from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entity_index import EntityIndex
 from reader.nlp import dates
 from reader.nlp.merge import Draft, merge
-from reader.nlp.models import expected_model_id as _expected_model, language_of
+from reader.nlp import curated, registry
+from reader.nlp.registry import annotation_id, language_of
+from reader.nlp.registry import expected_model_id as _expected_model
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -48,11 +53,8 @@ def _lang(meta: ArticleMeta) -> str:
 
 
 def _no_model_reason(lang: str) -> str:
-    if lang in ("und", ""):
-        return "the article's language is not set (add 'language: fr' to its front matter): no entity model"
-    if lang == "en":
-        return "no English entity model installed (pip install en_core_web_sm): dates and amounts only"
-    return f"no entity model for language '{lang}': dates and amounts only"
+    """The note of an article without a model: its language, what still works, how to get one."""
+    return registry.resolve(lang).reason()
 
 
 def _rule_draft(passage: int, f: dates.Found) -> Draft:
@@ -61,8 +63,18 @@ def _rule_draft(passage: int, f: dates.Found) -> Draft:
                  f.date_end.isoformat() if f.date_end else None, f.granularity)
 
 
-def _date_drafts(passage: int, text: str, published) -> list[Draft]:
-    return [_rule_draft(passage, f) for f in dates.find(text, published)]
+def _date_drafts(passage: int, text: str, published, lang: str = "fr") -> list[Draft]:
+    return [_rule_draft(passage, f) for f in dates.find(text, published, lang)]
+
+
+def _rules_drafts(passage: int, text: str, published, lang: str) -> list[Draft]:
+    """Without a model: dates, amounts, and the curated names that overlap none of them."""
+    out = _date_drafts(passage, text, published, lang)
+    taken = dates.Disjoint((d.start, d.end) for d in out)
+    for start, end, label, canonical in curated.find(text):
+        if not taken.overlaps(start, end):
+            out.append(Draft(passage, start, end, text[start:end], label, canonical))
+    return out
 
 
 def _build(article: Article, model: str | None, drafts: list[Draft], reason: str | None) -> Annotations:
@@ -86,7 +98,7 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
     for meta in metas:
         lang = _lang(meta)
         if lang not in expected:
-            expected[lang] = _expected_model(lang)
+            expected[lang] = annotation_id(lang)
         if indexed.get(meta.id) == (meta.content_hash, expected[lang]):
             continue
         ann = annotations.load(meta.content_hash) if annotations.has(meta.content_hash) else None
@@ -103,7 +115,8 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
     ``progress(done, total)`` is called every 10 articles and at the end. ``whole_corpus=False``
     when ``metas`` is a part of the corpus (the entity index then keeps the other articles).
     An article whose annotation fails (an exception anywhere in its processing) is left without
-    annotations and reported in ``errors`` (one line each); the other articles go on.
+    annotations and reported in ``errors`` (one line each); the other articles go on. A problem
+    with the user's ``languages.toml`` is one more line of ``errors`` (the defaults are used).
     """
     errors = errors if errors is not None else []
     metas = list(metas)
@@ -128,29 +141,45 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
         if progress and (done % 10 == 0 or done == total):
             progress(done, total)
 
+    if total:
+        errors.extend(registry.config_problems())  # a bad languages.toml: said, and the defaults used
     if total and progress:
         progress(0, total)
     with_model: dict[str, list[ArticleMeta]] = {}
+
+    def rules_only(meta: ArticleMeta, lang: str, reason: str) -> None:
+        article = _load(meta)
+        if article is not None:
+            try:
+                drafts = [d for p in article.passages
+                          for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
+                annotations.save(_build(article, registry.RULES_ONLY, drafts, reason))
+            except Exception as exc:  # one article's failure is that article's, never the batch's
+                errors.append(_failed(meta, exc))
+        tick(meta)
+
     for meta in todo:
         lang = _lang(meta)
         if _expected_model(lang) is not None:
             with_model.setdefault(lang, []).append(meta)
         else:
-            article = _load(meta)
-            if article is not None:
-                try:
-                    drafts = [d for p in article.passages
-                              for d in _date_drafts(p.index, p.text, article.meta.published)]
-                    annotations.save(_build(article, None, drafts, _no_model_reason(lang)))
-                except Exception as exc:  # one article's failure is that article's, never the batch's
-                    errors.append(_failed(meta, exc))
-            tick(meta)
+            rules_only(meta, lang, _no_model_reason(lang))
     for lang, group in with_model.items():
         if n_process is None:
             procs = 2 if len(group) >= MANY and (os.cpu_count() or 1) >= 2 else 1
         else:
             procs = n_process
-        for article, ann, error in _annotate_with_model(lang, group, batch_size, procs):
+        try:
+            nlp = _load_pipeline(lang)
+        except Exception as exc:  # a broken model folder or package: said, and the rules still run
+            res = registry.resolve(lang)
+            problem = (f"{res.name} ('{lang}'): the entity model {res.chosen.spec if res.chosen else '?'} could not "
+                       f"be loaded ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})")
+            errors.append(problem)
+            for meta in group:
+                rules_only(meta, lang, f"{problem} — dates, amounts and well-known names are still found")
+            continue
+        for article, ann, error in _annotate_with_model(nlp, group, batch_size, procs):
             if error:
                 errors.append(error)
             elif ann is not None:
@@ -168,15 +197,20 @@ def _failed(meta: ArticleMeta, exc: BaseException) -> str:
 Result = tuple[ArticleMeta, "Annotations | None", "str | None"]  # (meta, annotations, error line)
 
 
-def _annotate_with_model(lang: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _load_pipeline(lang: str):
+    from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
+
+    return pipeline.load(lang)
+
+
+def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
     """(meta, annotations or None if unreadable, error) for each article, streaming passages through spaCy.
 
     If the pipeline itself raises (it processes batches of passages, so the culprit is not known),
     the articles not finished yet are redone one at a time and only the failing one is reported.
     """
-    from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
+    from reader.nlp import pipeline
 
-    nlp = pipeline.load(lang)
     model = pipeline.model_id(nlp)
     finished: set[int] = set()
     try:
@@ -232,7 +266,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                     entry[3].extend(_drafts_of(doc, p, article.meta.published))
                     entry[5].extend(_long_run_notes(p.index, doc))
                 else:
-                    entry[3].extend(_date_drafts(p.index, p.text, article.meta.published))
+                    entry[3].extend(_date_drafts(p.index, p.text, article.meta.published, _lang(article.meta)))
                     entry[5].append(f"passage {p.index} too long for entity detection ({len(p.text):,} characters, "
                                     f"limit {MAX_MODEL_CHARS:,}): dates and amounts only")
             except Exception as exc:  # this article fails, the batch goes on

@@ -1,13 +1,16 @@
 """The spaCy pipeline (ingest process only: importing this module imports spaCy).
 
-:func:`load` builds, once per process and language, from the installed model package
-(``fr_core_news_md``; ``en_core_web_sm`` for English when installed — nothing is downloaded)::
+:func:`load` builds, once per process and language, from the model :mod:`reader.nlp.registry`
+chose for the language (``fr_core_news_md``; ``en_core_web_sm`` or its hash-checked PyPI re-upload
+for English; a folder named in the user's ``languages.toml`` — nothing is downloaded)::
 
     ner  →  curated_ruler  →  reader_entities
 
 - ``ner`` is the model's recogniser. Only what it needs is loaded: in the French md model it has
   its own embedding layer, so ``tok2vec``, ``morphologizer``, ``parser``, ``attribute_ruler`` and
-  ``lemmatizer`` are excluded (1.7 s load instead of 6 s, and faster per word).
+  ``lemmatizer`` are excluded (1.7 s load instead of 6 s, and faster per word); the same in
+  ``en_core_web_sm``, whose ``ner`` does not listen to the shared ``tok2vec`` (1.3x faster).
+  The registry's ``exclude`` list says what is left out, per language.
 - ``curated_ruler`` (a ``span_ruler``) matches the curated names of ``data/entities.tsv`` into
   ``doc.spans["curated"]`` (each pattern's ``id`` is the canonical name).
 - ``reader_entities`` (one component: ``doc.ents`` is read and written once, each costs a pass
@@ -21,10 +24,13 @@
      extends a preset name, so "Twitter Blue" came out as "Twitter" (5 of 90 gold mentions lost).
   2. drops model junk: entities without a capital letter or digit, English function words
      ("They"), and, in English passages (quoted tweets), model spans holding lowercase words
-     ("Lawsuit time");
+     ("Lawsuit time"). In an English pipeline (French-tuned steps off): a leading "the" is
+     trimmed instead of dropping the span ("the United States"), lowercase name particles (bin,
+     al-, von, van, de) stay inside names, an all-capital stop word is an acronym ("US"), and an
+     abbreviation keeps its final dot ("U.S.", "Inc.");
   3. adds a ``PER`` span for an ``(@handle)`` right after a person (merged with that person by
      :mod:`reader.nlp.merge`);
-  4. adds DATE and MONEY spans from :func:`reader.nlp.dates.detect`
+  4. adds DATE and MONEY spans from :func:`reader.nlp.dates.detect` (the language's number format)
      (``doc.char_span(..., alignment_mode="expand")``); rule spans win over overlapping model
      spans (the model reads "April" in "April 19, 2023" as ORG). The candidates go to
      ``doc.user_data["reader_dates"]`` (plain data: it survives ``n_process=2``) so the ingest
@@ -40,7 +46,6 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 import spacy
@@ -51,11 +56,11 @@ from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
 from spacy.util import filter_spans
 
 from reader.nlp import dates
-from reader.nlp.models import MODELS, PIPELINE_VERSION, expected_model_id, language_of  # noqa: F401
+from reader.nlp import registry
+from reader.nlp.curated import DATA, read_curated  # noqa: F401
+from reader.nlp.registry import PIPELINE_VERSION, expected_model_id, language_of  # noqa: F401
 
 CURATED_KEY = "curated"
-DATA = Path(__file__).resolve().parent / "data" / "entities.tsv"
-_NOT_NEEDED = ["tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "tagger", "senter"]
 _MODEL_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
                  "MISC": "MISC", "PRODUCT": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "NORP": "MISC",
                  "DATE": "DATE", "MONEY": "MONEY"}
@@ -68,20 +73,6 @@ class RawMention(NamedTuple):
     label: str  # PER ORG LOC MISC DATE MONEY
     canonical: str  # curated canonical name ("" when the model found it)
     rule: tuple | None = None  # DATE/MONEY: the dates.detect candidate, for dates.resolve
-
-
-def read_curated(path: Path = DATA) -> list[tuple[str, str, list[str]]]:
-    """(label, canonical, aliases) of the curated list; bad lines are skipped."""
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) < 2 or cols[0] not in ("PER", "ORG", "LOC", "MISC") or not cols[1].strip():
-            continue
-        aliases = [a.strip() for a in cols[2].split("|")] if len(cols) > 2 else []
-        out.append((cols[0], cols[1].strip(), [a for a in aliases if a]))
-    return out
 
 
 # --- the rules component ---------------------------------------------------------------------------
@@ -148,17 +139,66 @@ def _is_english_at(doc, pos: int, cache: dict) -> bool:
     return cache["passage"] > 0
 
 
-def _junk(ent, cache: dict) -> bool:
+# lowercase particles inside names: "Mohammed bin Salman", "Ursula von der Leyen", "Bashar al-Assad"
+PARTICLES = {"bin", "bint", "ibn", "al", "el", "abu", "von", "van", "der", "den", "de", "da", "di", "del", "della",
+             "dos", "das", "du", "la", "le", "ter", "zu", "y"}
+_ABBREV_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|Bros|St|Mt)\.$")
+
+
+def _junk(ent, cache: dict, english: bool = False) -> bool:
+    """Model output that is no name. In an English pipeline (``english``): a lowercase name
+    particle is part of a name, an all-capital stop word is an acronym ("US"); the French pipeline's
+    stop-word vote for quoted English passages does not apply (everything is English)."""
     text = ent.text
     if len(text.strip()) < 2 or not any(c.isupper() or c.isdigit() for c in text):
         return True
     first = ent[0].lower_
+    if english:
+        if len(ent) == 1 and first in _EN_STOP and not ent[0].is_upper:
+            return True
+        return any(t.is_alpha and t.is_lower and t.lower_ not in _CONNECT and t.lower_ not in PARTICLES
+                   for t in ent[1:])
     if len(ent) == 1 and first in _EN_ONLY:
         return True
     lowercase = [t for t in ent[1:] if t.is_alpha and t.is_lower and t.lower_ not in _CONNECT]
     if (lowercase or first in _EN_ONLY) and _is_english_at(ent.doc, ent.start_char, cache):
         return True
     return False
+
+
+_EN_TITLES = {"president", "prime", "minister", "crown", "prince", "princess", "king", "queen", "chancellor",
+              "senator", "sen.", "rep.", "governor", "gov.", "mayor", "general", "gen.", "chairman", "ceo", "pope",
+              "sheikh", "emir", "dr.", "mr.", "mrs.", "ms.", "sir", "lord", "judge", "secretary"}
+
+
+def _trim_the(doc, ents: list) -> list:
+    """English: "the United States" → "United States" (the model includes the article; dropping the
+    whole span lost 157 correct places on held-out news); a person's leading titles are left out
+    ("Crown Prince Mohammed bin Salman" → "Mohammed bin Salman"); a person cut after a lowercase
+    particle takes the capitalised words that follow ("Ursula von der" + "Leyen")."""
+    out = []
+    ents = sorted(ents, key=lambda e: e.start)
+    skip_until = -1
+    for e in ents:
+        if e.start < skip_until:
+            continue
+        start, end = e.start, e.end
+        if end - start > 1 and doc[start].lower_ == "the" and not e.id_:
+            start += 1
+        if e.label_ in ("PERSON", "PER") and not e.id_:
+            while end - start > 1 and doc[start].lower_ in _EN_TITLES and doc[start + 1].is_title:
+                start += 1
+            if doc[end - 1].lower_ in PARTICLES:
+                j = end
+                while j < len(doc) and doc[j].lower_ in PARTICLES:
+                    j += 1
+                if j < len(doc) and doc[j].is_title:
+                    end = j + 1
+                    skip_until = end  # the model's piece after the particle ("Leyen" as a place) goes
+        if (start, end) != (e.start, e.end):
+            e = Span(doc, start, end, label=e.label_)
+        out.append(e)
+    return out
 
 
 _ALLER_DEVOIR = {"va", "vont", "vais", "vas", "allons", "allez", "doit", "doivent", "dois", "devons", "devez"}
@@ -204,14 +244,31 @@ def morph_tense(doc, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
-@Language.component("reader_entities")
-def _entities(doc):
-    """Curated names, junk filter, handles, then dates and amounts — one read and one write of
-    ``doc.ents`` (each costs a pass over the tokens)."""
+class ReaderEntities:
+    """The ``reader_entities`` component (a class: it pickles for ``n_process=2``)."""
+
+    def __init__(self, lang: str = "fr") -> None:
+        self.lang = lang
+
+    def __call__(self, doc):
+        return _entities(doc, self.lang)
+
+
+@Language.factory("reader_entities", default_config={"lang": "fr"})
+def _make_reader_entities(nlp, name: str, lang: str):
+    return ReaderEntities(lang)
+
+
+def _entities(doc, lang: str = "fr"):
+    """Curated names, junk filter, handles, then dates and amounts (in ``lang``'s number format) —
+    one read and one write of ``doc.ents`` (each costs a pass over the tokens)."""
+    english = lang == "en"
     model = list(doc.ents)
+    if english:
+        model = _trim_the(doc, model)
     curated = filter_spans(doc.spans[CURATED_KEY]) if CURATED_KEY in doc.spans else []
     cache: dict = {}
-    ents = [e for e in _reconcile(doc, model, curated) if e.id_ or not _junk(e, cache)]
+    ents = [e for e in _reconcile(doc, model, curated) if e.id_ or not _junk(e, cache, english)]
     if "(@" in doc.text:
         persons_end = {e.end_char for e in ents if e.label_ in ("PER", "PERSON")}
         for m in _HANDLE.finditer(doc.text):
@@ -221,7 +278,7 @@ def _entities(doc):
                     ents.append(span)
     rule, kept_cands = [], []
     ruled = dates.Disjoint()
-    for cand in dates.detect(doc.text):
+    for cand in dates.detect(doc.text, lang):
         start, end, kind, _groups = cand
         span = doc.char_span(start, end, label="MONEY" if kind.startswith("money") else "DATE",
                              alignment_mode="expand")
@@ -327,38 +384,29 @@ class LongRunTokenizer:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _model_name(nlp) -> str:
-    meta = nlp.meta
-    return f"{meta.get('lang', 'xx')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
-
-
 @lru_cache(maxsize=4)
 def load(lang: str = "fr") -> Language:
-    """The full pipeline for ``lang`` (cached per process). Raises OSError if the model is missing."""
-    name = MODELS.get(language_of(lang))
-    if not name:
-        raise OSError(f"no spaCy model configured for language {lang!r}")
-    nlp = spacy.load(name, exclude=_NOT_NEEDED_FOR(name))
+    """The full pipeline for ``lang`` (cached per process), from the model
+    :func:`reader.nlp.registry.resolve` chose (hash-checked). Raises OSError, with the note an
+    article gets, when no usable model is installed."""
+    resolved = registry.resolve(lang)
+    if resolved.chosen is None or resolved.model_id is None:
+        raise OSError(resolved.reason())
+    nlp = spacy.load(resolved.chosen.path, exclude=resolved.exclude)
     nlp.tokenizer = LongRunTokenizer(nlp.tokenizer)
-    ruler = nlp.add_pipe("span_ruler", name="curated_ruler", after="ner",
-                         config={"spans_key": CURATED_KEY, "validate": False})
+    where = {"after": "ner"} if "ner" in nlp.pipe_names else {"last": True}
+    ruler = nlp.add_pipe("span_ruler", name="curated_ruler", config={"spans_key": CURATED_KEY, "validate": False},
+                         **where)
     patterns = []
     for label, canonical, aliases in read_curated():
         for form in (canonical, *aliases):
             patterns.append({"label": label, "pattern": form, "id": canonical})
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(patterns)
-    nlp.add_pipe("reader_entities", last=True)
-    nlp.meta["reader_model"] = f"{_model_name(nlp)}+reader{PIPELINE_VERSION}"
+    nlp.add_pipe("reader_entities", last=True, config={"lang": resolved.lang})
+    nlp.meta["reader_model"] = resolved.model_id
+    nlp.meta["reader_package"] = f"{resolved.chosen.spec} {resolved.chosen.version}"
     return nlp
-
-
-def _NOT_NEEDED_FOR(name: str) -> list[str]:
-    """Components to exclude: all but ``ner``, keeping ``tok2vec`` when ``ner`` listens to it."""
-    if name.startswith("fr_"):
-        return list(_NOT_NEEDED)
-    # English pipelines: ner listens to the shared tok2vec
-    return [c for c in _NOT_NEEDED if c != "tok2vec"]
 
 
 def model_id(nlp) -> str:
@@ -375,6 +423,7 @@ def extract(nlp, texts: Iterable[str], batch_size: int = 64, n_process: int = 1)
 def doc_mentions(doc) -> list[RawMention]:
     """The mentions of a processed doc; DATE/MONEY keep the rule's exact span and candidate."""
     text = doc.text
+    english = doc.lang_ == "en"
     out = []
     for cand in doc.user_data.get(RULES_KEY, ()):
         start, end, kind = cand[0], cand[1], cand[2]
@@ -389,6 +438,8 @@ def doc_mentions(doc) -> list[RawMention]:
             continue
         # trim what token expansion or the model left around the name
         while end > start and text[end - 1] in " \u00a0,.;:!?»)\"'’”":
+            if text[end - 1] == "." and english and _ABBREV_END.search(text, start, end):
+                break  # "U.S.", "Apple Inc.": the dot is the name's
             end -= 1
         while start < end and text[start] in " \u00a0«(\"'“":
             start += 1

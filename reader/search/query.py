@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
 from whoosh.qparser.dateparse import DateParserPlugin
@@ -615,6 +616,69 @@ class Searcher:
                 res.hits = []
         res.elapsed_ms = (time.perf_counter() - t0) * 1000
         return res
+
+    def match_docs(self, text: str):
+        """Every document a query matches, unranked and without snippets (for the list filter, which
+        combines them with other predicates): ``(docnums, doc_ids, None)`` or ``(None, None, error)``.
+
+        ``doc_ids`` maps a document number to its article id (an object array, made once per index
+        version by reading the ``id`` field's postings — no stored fields —, and the same object until a
+        commit changes the index, so a caller can key its own caches on it). Never raises."""
+        with self._lock:
+            s = self._current()
+            if s is None:
+                return None, None, DAMAGED_MESSAGE if damaged(self.directory) else \
+                    "the search index is not built yet: run `reader index`"
+            q, err = parse(text, self._basedate)
+            if err:
+                return None, None, err
+            try:
+                if self._engine is None:
+                    self._engine = Engine(s)
+                engine = self._engine
+                mask, _scores = engine.evaluate(q)
+                docs = np.flatnonzero(mask & engine.alive)
+                return docs, self._doc_ids(engine), None
+            except Exception as exc:  # noqa: BLE001 - never crash the UI
+                if is_damage(exc):
+                    mark_damaged(self.directory, exc)
+                    self.close()
+                    return None, None, DAMAGED_MESSAGE
+                return None, None, f"search failed: {exc.__class__.__name__}: {exc}"[:300]
+
+    def doc_ids(self):
+        """The document number → article id array of the current index (see :meth:`match_docs`), or
+        None without an index; made here if not yet (to do it ahead, in a background worker)."""
+        with self._lock:
+            s = self._current()
+            if s is None:
+                return None
+            try:
+                if self._engine is None:
+                    self._engine = Engine(s)
+                return self._doc_ids(self._engine)
+            except Exception as exc:  # noqa: BLE001
+                if is_damage(exc):
+                    mark_damaged(self.directory, exc)
+                    self.close()
+                return None
+
+    @staticmethod
+    def _doc_ids(engine: Engine):
+        ids = getattr(engine, "doc_ids", None)
+        if ids is None:
+            ids = np.full(engine.n_all, None, dtype=object)
+            for leaf, off in engine.leaves:
+                # a unique field: a term's info holds its one document (5x faster than its postings)
+                for term, info in leaf.iter_field("id"):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    if info.doc_frequency() == 1:
+                        ids[off + info.min_id()] = text
+                    else:
+                        for d in leaf.postings("id", term).all_ids():
+                            ids[off + d] = text
+            engine.doc_ids = ids
+        return ids
 
     def _hits(self, s, q, ranked, sort: str, expansions) -> list[Hit]:
         test = _TokenTest(q, expansions)

@@ -1,14 +1,14 @@
 """``reader mark`` and the reading-state side of ``reader list``.
 
 - ``reader mark ID… --read|--unread|--star|--unstar``: the articles given (ids from ``reader list``).
-- ``reader mark --all-read``: every article of the corpus read.
+- ``reader mark --all-read [--filter QUERY]``: every article of the corpus read (those the filter keeps).
 - ``reader mark --undo``: puts back the states before the last ``reader mark`` (or mark-all-read in
   the reader), also after a restart.
 - ``reader list --unread``, ``--starred``: only those; ``--json`` rows gain ``read`` and ``starred``.
 
 Each mark is one transaction: an unknown id is reported and nothing is changed. Exit codes: 0
 success, 1 a state problem (message on stderr: unknown id, nothing to undo, unusable database), 2
-bad usage. (``--filter QUERY`` waits for the filter language.)
+bad usage (a bad filter among them).
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ def cli_mark(args, folder: Path) -> int:
     if action in ("all-read", "undo") and ids:
         _err(f"--{action} takes no article ids (got {len(ids)})")
         return 2
+    if getattr(args, "filter", None) is not None and action != "all-read":
+        _err("--filter goes with --all-read")
+        return 2
     if action not in ("all-read", "undo") and not ids:
         _err(f"--{action} needs article ids (see reader list), or use --all-read")
         return 2
@@ -83,6 +86,16 @@ def cli_mark(args, folder: Path) -> int:
                   f"(marked {_DONE[token.action]} {token.created[:16].replace('T', ' ')} UTC)")
             return 0
         metas = {m.id: m for m in scan(folder).articles}
+        if action == "all-read" and getattr(args, "filter", None) is not None:
+            from reader.listfilter.cli import filter_articles
+
+            kept, code = filter_articles(list(metas.values()), args.filter, folder)
+            if code is not None:
+                return code
+            metas = {m.id: m for m in kept}
+            if not metas:
+                print("nothing changed: the filter keeps no article")
+                return 0
         if action == "all-read":
             token = store.mark_all_read(list(metas), {i: m.content_hash for i, m in metas.items()})
             _done(token, len(metas))

@@ -19,11 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from reader import annotations as ann_store
 from reader import paths, sqlitedb
-from reader.corpus import Article, ArticleFileError, ArticleMeta, Catalogue, LoadError, ScanResult, load_article
-from reader.passages import make_safe
+from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
+                           skipped_summary)
+from reader.passages import make_safe, make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
@@ -143,9 +145,13 @@ class ReaderApp(App):
         try:
             if only_if_changed and self.catalogue.unchanged() and sqlitedb.rebuilds_count == self._rebuilds_seen:
                 return
-            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)))
+            worker = get_current_worker()
+            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)),
+                                            should_stop=lambda: worker.is_cancelled)
+        except ScanCancelled:  # the app is quitting (workers are cancelled on exit): it never waits for a scan
+            return
         except Exception as exc:
-            self.post_message(ScanFailed(str(exc)))
+            self.post_message(ScanFailed(make_safe_line(str(exc))))
             return
         self.post_message(ScanDone(result))
 
@@ -179,14 +185,19 @@ class ReaderApp(App):
         self.all_articles = result.articles
         lst.set_articles(only_feed(result.articles, self.catalogue.folder, self.feed_filter), keep_id=current)
         self.errors = result.errors
-        if result.errors:
-            shown = "\n".join(str(e) for e in result.errors[:6])
-            more = f"\n… and {len(result.errors) - 6} more (reader list shows all)" if len(result.errors) > 6 else ""
-            self.notify(shown + more, title=f"{len(result.errors)} file(s) could not be read", severity="warning",
-                        timeout=12, markup=False)
+        if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
+            listed = [str(e) for e in result.errors] + [f"warning: {w}" for w in result.warnings]
+            more = f"\n… and {len(listed) - 6} more (reader list shows all)" if len(listed) > 6 else ""
+            more += f"\n{skipped_summary(result.skipped)}" if result.skipped else ""
+            title = ", ".join(part for part in (
+                f"{len(result.errors)} file(s) could not be read" if result.errors else "",
+                f"{len(result.warnings)} read with a warning" if result.warnings else "") if part)
+            self.notify("\n".join(listed[:6]) + more, title=title, severity="warning", timeout=12, markup=False)
         self.fetcher.begin()  # the feeds that are due, now (the ingest waits for it), then every N minutes
         if not result.articles:
-            self.set_status(f"No articles in {self.folder} — add Markdown files with front matter, then press R")
+            skipped = f" ({skipped_summary(result.skipped)})" if result.skipped else ""
+            self.set_status(f"No articles in {make_safe_line(str(self.folder))}{skipped} — add Markdown files with "
+                            "front matter, then press R")
             return
         if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
             self.set_status(f"{len(result.articles):,} articles")
@@ -227,17 +238,23 @@ class ReaderApp(App):
             return
         self.run_worker(self._open(meta, focus, passage, query), exclusive=True, group="open")
 
+    LARGE_ARTICLE_WORDS = 50_000  # opening one says so while it is read and parsed (a 5 MB one: ~2 s)
+
     async def _open(self, meta: ArticleMeta, focus: bool, passage: int, query: str | None = None) -> None:
-        try:
-            article = load_article(meta)
-        except ArticleFileError as exc:
-            self.notify(f"{meta.path.name}: {exc}", title="Cannot open article", severity="error", markup=False)
+        from reader.ui.background import in_daemon_thread
+
+        if meta.words >= self.LARGE_ARTICLE_WORDS:
+            self.set_status(f"Opening… (large article, {meta.words:,} words)")
+        try:  # reading, parsing and finding the highlights happen off the event loop: keys still work
+            article, annotations, matches, anchored = await in_daemon_thread(self._prepare, meta, query)
+        except Exception as exc:  # ArticleFileError says what is wrong with the file; anything else too
+            if self.status_text.startswith("Opening…"):
+                self.set_status("")
+            self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
         view = self.query_one(ArticleView)
-        annotations = ann_store.load(article.meta.content_hash)
-        matches = self.query_matches(query, article) if query else {}
-        await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article))
+        await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article, anchored))
         self.update_legend()
         self.match_list, self.match_pos = [], -1
         if query:
@@ -251,6 +268,13 @@ class ReaderApp(App):
         self.show_events()
         if focus:
             self.focus_pane(view)
+
+    def _prepare(self, meta: ArticleMeta, query: str | None):
+        """(In a thread) the article and everything shown over it: annotations, matches, bookmarks."""
+        article = load_article(meta)
+        annotations = ann_store.load(article.meta.content_hash)
+        matches = self.query_matches(query, article) if query else {}
+        return article, annotations, matches, self._anchor(article)
 
     def apply_annotations(self) -> None:
         if self.article is None:
@@ -414,15 +438,23 @@ class ReaderApp(App):
             return
         self.query_one(ArticleList).set_marked(ids)
 
-    def anchor_bookmarks(self, article: Article) -> dict[int, list[tuple[int, int]]]:
-        """Re-anchor the article's bookmarks; returns their spans per passage (orphans are kept apart)."""
+    def _anchor(self, article: Article) -> list | Exception:
+        """The article's bookmarks anchored in its text, or the error (thread-safe: no widget touched)."""
         from reader.bookmarks.anchor import anchor_article
 
         try:
-            self.anchored = anchor_article(self.bookmark_store(), article)
+            return anchor_article(self.bookmark_store(), article)
         except Exception as exc:
-            self.anchored = []
-            self._bookmark_error(exc)
+            return exc
+
+    def anchor_bookmarks(self, article: Article,
+                         anchored: list | Exception | None = None) -> dict[int, list[tuple[int, int]]]:
+        """Re-anchor the article's bookmarks (unless given anchored); returns their spans per passage
+        (orphans are kept apart)."""
+        anchored = self._anchor(article) if anchored is None else anchored
+        self.anchored = [] if isinstance(anchored, Exception) else anchored
+        if isinstance(anchored, Exception):
+            self._bookmark_error(anchored)
         spans: dict[int, list[tuple[int, int]]] = {}
         for _bm, anchor in self.anchored:
             if not anchor.orphaned:

@@ -25,12 +25,13 @@ styles come from component classes in ``styles/reader.tcss`` so every theme appl
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual.content import Content
+from textual.content import Content, Span
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -73,57 +74,119 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     Hard newlines end a row; spaces at a wrap point belong to no row; a word wider than the row is
     cut by cells. Every char of ``text`` that is not such a space lies in exactly one slice.
     """
+    return list(iter_wrap(text, width))
+
+
+# Chars Rich measures as one cell each (checked in tests/test_hardening_uiperf.py): a line made of
+# them only is wrapped by counting chars, ~20x faster than measuring every word.
+_NOT_NARROW = re.compile("[^\x20-\x7e\xa0-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e"
+                         "\u20a0-\u20c0\u2100-\u214f\u2190-\u21ff\u2400-\u2426\u2500-\u257f]")
+_UP_TO_SPACE = re.compile(r"(?s).*\s")  # greedy: ends just after the last space before endpos
+_NON_SPACE = re.compile(r"\S")
+
+
+def iter_wrap(text: str, width: int) -> Iterator[tuple[int, int]]:
+    """The rows of :func:`wrap_offsets`, one at a time (a huge passage is wrapped a window at a time)."""
     width = max(1, width)
-    ascii_only = text.isascii()
-    measure = len if ascii_only else cell_len
-    rows: list[tuple[int, int]] = []
     base = 0
     for hard in text.split("\n"):
-        if not hard:
-            rows.append((base, base))
-            base += 1
-            continue
-        line_start = line_end = -1
-        line_width = 0
-        for m in _WORD.finditer(hard):
-            a, b = m.start() + base, m.end() + base
-            chunk_width = measure(m.group())
-            if line_start < 0:  # the first word of a hard line keeps its indentation
-                line_start, line_end, line_width = a, a, 0
-                word_start, word_width = a, chunk_width
-            elif line_width + chunk_width <= width:
-                line_end, line_width = b, line_width + chunk_width
-                continue
-            else:
-                rows.append((line_start, line_end))
-                word = m.group().lstrip()
-                word_start, word_width = b - len(word), measure(word)
-                line_start, line_end, line_width = word_start, word_start, 0
-            if word_width <= width:
-                line_end, line_width = b, word_width
-                continue
-            # a word longer than the row: cut it by cells
-            pos = word_start
-            while pos < b:
-                cells, end = 0, pos
-                while end < b and cells + measure(text[end]) <= width:
-                    cells += measure(text[end])
-                    end += 1
-                end = max(end, pos + 1)
-                if end < b:
-                    rows.append((pos, end))
-                    pos = end
-                else:
-                    line_start, line_end, line_width = pos, b, measure(text[pos:b])
-                    break
-        rows.append((line_start, line_end) if line_start >= 0 else (base, base))
+        if not hard or hard.isspace():
+            yield base, base
+        elif _NOT_NARROW.search(hard) is None:
+            yield from _wrap_narrow(hard, base, width)
+        else:
+            yield from _wrap_measured(text, hard, base, width)
         base += len(hard) + 1
-    return rows
+
+
+def _wrap_narrow(hard: str, base: int, width: int) -> Iterator[tuple[int, int]]:
+    """One hard line of one-cell chars: each row ends at the last word end within ``width`` chars
+    of its start (the line's first row keeps its indentation); a longer word is cut."""
+    n, s = len(hard), 0
+    while True:
+        if n - s <= width:
+            yield base + s, base + len(hard.rstrip())
+            return
+        space = _UP_TO_SPACE.match(hard, s, s + width + 1)
+        e = s + len(hard[s:space.end() - 1].rstrip()) if space else s
+        if e == s:  # no word ends in the row: cut the word
+            yield base + s, base + s + width
+            s += width
+            continue
+        yield base + s, base + e
+        nxt = _NON_SPACE.search(hard, e)
+        if nxt is None:
+            return
+        s = nxt.start()
+
+
+def _wrap_measured(text: str, hard: str, base: int, width: int) -> Iterator[tuple[int, int]]:
+    """One hard line, measured word by word in cells (wide chars, combining marks, tabs)."""
+    measure = len if hard.isascii() else cell_len
+    line_start = line_end = -1
+    line_width = 0
+    for m in _WORD.finditer(hard):
+        a, b = m.start() + base, m.end() + base
+        chunk_width = measure(m.group())
+        if line_start < 0:  # the first word of a hard line keeps its indentation
+            line_start, line_end, line_width = a, a, 0
+            word_start, word_width = a, chunk_width
+        elif line_width + chunk_width <= width:
+            line_end, line_width = b, line_width + chunk_width
+            continue
+        else:
+            yield line_start, line_end
+            word = m.group().lstrip()
+            word_start, word_width = b - len(word), measure(word)
+            line_start, line_end, line_width = word_start, word_start, 0
+        if word_width <= width:
+            line_end, line_width = b, word_width
+            continue
+        # a word longer than the row: cut it by cells
+        pos = word_start
+        while pos < b:
+            cells, end = 0, pos
+            while end < b and cells + measure(text[end]) <= width:
+                cells += measure(text[end])
+                end += 1
+            end = max(end, pos + 1)
+            if end < b:
+                yield pos, end
+                pos = end
+            else:
+                line_start, line_end, line_width = pos, b, measure(text[pos:b])
+                break
+    yield (line_start, line_end) if line_start >= 0 else (base, base)
 
 
 def drawn_text(p: Passage) -> str:
     """A passage's text as drawn: a tab is one space, so chars and offsets stay one-to-one."""
     return p.text.replace("\t", " ") if "\t" in p.text else p.text
+
+
+def _spans_in(layers, lo: int, hi: int) -> list[Span]:
+    """The (style, start, end) layers over ``[lo, hi)`` of a text as Content spans of that slice."""
+    return [Span(max(a, lo) - lo, min(b, hi) - lo, style) for style, a, b in layers
+            if style and a < b and a < hi and b > lo]
+
+
+class _Windows:
+    """A huge passage's highlights, sorted so a row's own are found without scanning them all."""
+
+    LONG = 4096  # spans longer than this (a bookmarked passage…) are few: always looked at
+
+    def __init__(self, text: str, layers: list[tuple[str, int, int]]) -> None:
+        self.text = text
+        ordered = [(a, k, b, style) for k, (style, a, b) in enumerate(layers)]
+        self.long = [x for x in ordered if x[2] - x[0] > self.LONG]
+        self.short = sorted(x for x in ordered if x[2] - x[0] <= self.LONG)
+        self.starts = [x[0] for x in self.short]
+
+    def content(self, lo: int, hi: int) -> Content:
+        first, end = bisect_left(self.starts, lo - self.LONG), bisect_left(self.starts, hi)
+        picked = sorted([x for x in self.short[first:end] if x[2] > lo] + [x for x in self.long if x[0] < hi],
+                        key=lambda x: x[1])  # in layering order
+        return Content(self.text[lo:hi], _spans_in([(style, a, b) for a, _k, b, style in picked], lo, hi))
 
 
 class Row(NamedTuple):
@@ -200,9 +263,12 @@ class ArticleView(ScrollView, can_focus=True):
     def _text_width(self) -> int:
         return self.scrollable_content_region.width
 
-    # Articles longer than this are wrapped in two steps: the passages the first screens need now,
-    # the rest right after the first paint (a 20,000-word article wraps in ~25 ms).
+    # Articles longer than this are wrapped in steps: the rows the first screens need before the
+    # first paint, the rest in the background, LAYOUT_STEP_S of wrapping at a time between which
+    # keys and paints are handled (a 4.9 MB article: ~55,000 rows in ~0.15 s of steps). A huge
+    # passage is wrapped a window of rows at a time too, never all at once.
     LAZY_CHARS = 30_000
+    LAYOUT_STEP_S = 0.02
 
     def _layout(self, force: bool = False, through: int = 0) -> None:
         """Wrap the article into rows for the current width (cheap: pure Python, no widgets)."""
@@ -215,6 +281,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._rows, self._passage_rows = [], []
         self._cells = {}
         self._wrapped = 0  # passages wrapped so far
+        self._partial = None  # the passage being wrapped: (index, its rows still to come, rows so far)
+        self._layout_generation += 1  # a background layout of an earlier article or width stops
         article = self.article
         if article is None or width <= 0:
             self.virtual_size = Size(0, 0)
@@ -227,47 +295,93 @@ class ArticleView(ScrollView, can_focus=True):
                 rows.append(Row(-1, start, end, part))
         rows += [BLANK, Row(-1, 0, 0, "rule"), BLANK]
         passages = article.passages
-        until = len(passages)
-        if sum(len(p.text) for p in passages) > self.LAZY_CHARS:
-            # through the passage to show, then about three screens of text
-            budget, until = 3 * width * max(10, self.scrollable_content_region.height), through + 1
-            while until < len(passages) and budget > 0:
-                budget -= len(passages[until].text) + width
-                until += 1
-        self._wrap_passages(until)
-        if self._wrapped < len(passages):
-            self.call_after_refresh(self._complete_layout)
+        # rows each passage not wrapped yet is expected to take (the scrollbar's size meanwhile)
+        self._estimate = [0] * (len(passages) + 1)
+        for i in range(len(passages) - 1, -1, -1):
+            self._estimate[i] = self._estimate[i + 1] + len(passages[i].text) // max(1, width - 6) + 2
+        if sum(len(p.text) for p in passages) <= self.LAZY_CHARS:
+            self._wrap_passages(len(passages))
+        else:  # through the passage to show, then about three screens of rows
+            self._wrap_passages(through)
+            self._wrap_passages(len(passages), max_rows=len(rows) + 3 * max(10, self.scrollable_content_region.height))
+            if self._wrapped < len(passages):
+                self.run_worker(self._layout_rest(self._layout_generation), exclusive=True, group="layout")
         if self._pending_top:  # a cursor set before the view had a size
             self._pending_top = False
             self._scroll_to_passage(self.cursor, top=True)
 
-    def _wrap_passages(self, until: int) -> None:
-        """Wrap passages ``[_wrapped, until)`` onto the rows; the rest is estimated in the virtual size."""
+    _layout_generation = 0
+    _partial = None
+    _estimate: list[int] = []
+
+    async def _layout_rest(self, generation: int) -> None:
+        """Wrap the rest in short steps, letting keys and paints through between them."""
+        import asyncio
+        import time
+
+        while generation == self._layout_generation and self._wrapped < self.passage_count:
+            self._wrap_passages(self.passage_count, deadline=time.perf_counter() + self.LAYOUT_STEP_S)
+            await asyncio.sleep(0)
+
+    def _wrap_passages(self, until: int, max_rows: int | None = None, deadline: float | None = None) -> None:
+        """Wrap passages ``[_wrapped, until)`` onto the rows, stopping early at ``max_rows`` rows or at
+        the ``deadline`` (``time.perf_counter``), inside a passage if need be; the rest is estimated
+        in the virtual size."""
+        import time
+
         rows, spans, width = self._rows, self._passage_rows, self._width
         passages = self.article.passages
-        if rows and rows[-1] is BLANK and self._wrapped and self._wrapped == len(spans):
+        until = min(until, len(passages))
+        if self._wrapped >= until or (max_rows is not None and len(rows) >= max_rows):
+            return
+        if spans and rows[-1] is BLANK:
             rows.pop()  # the closing blank row of an earlier step
-        for p in passages[self._wrapped:until]:
-            previous = passages[p.index - 1] if p.index else None
-            # list items follow each other, and so do a table's rows; other passages have a blank row
-            if previous is not None and not (previous.kind == p.kind and p.kind in ("item", "row")):
-                rows.append(BLANK)
-            first = len(rows)
-            left, right = self._gutters(p)
-            if p.kind == "row" and (previous is None or previous.kind != "row"):
-                self._align_table(p.index, width - left - right)
-            if p.index in self._cells:  # a table row in aligned columns: one row, not wrapped
-                rows.append(Row(p.index, 0, len(p.text), "cells", True))
-                spans.append((first, len(rows)))
-                continue
-            for k, (start, end) in enumerate(wrap_offsets(drawn_text(p), max(1, width - left - right))):
-                rows.append(Row(p.index, start, end, "text", k == 0))
-            spans.append((first, len(rows)))
-        self._wrapped = max(self._wrapped, min(until, len(passages)))
+        new_from = len(rows)
+        clock = time.perf_counter
+        while self._wrapped < until:
+            if (max_rows is not None and len(rows) >= max_rows) or (deadline is not None and clock() > deadline):
+                break
+            if self._partial is None:
+                p = passages[self._wrapped]
+                previous = passages[p.index - 1] if p.index else None
+                # list items follow each other, and so do a table's rows; other passages have a blank row
+                if previous is not None and not (previous.kind == p.kind and p.kind in ("item", "row")):
+                    rows.append(BLANK)
+                first = len(rows)
+                left, right = self._gutters(p)
+                if p.kind == "row" and (previous is None or previous.kind != "row"):
+                    self._align_table(p.index, width - left - right)
+                if p.index in self._cells:  # a table row in aligned columns: one row, not wrapped
+                    rows.append(Row(p.index, 0, len(p.text), "cells", True))
+                    spans.append((first, len(rows)))
+                    self._wrapped += 1
+                    continue
+                spans.append((first, first))
+                self._partial = (p.index, iter_wrap(drawn_text(p), max(1, width - left - right)), 0)
+            index, pending, made = self._partial
+            first = spans[index][0]
+            done = True
+            for start, end in pending:
+                rows.append(Row(index, start, end, "text", made == 0))
+                made += 1
+                if (max_rows is not None and len(rows) >= max_rows) or \
+                        (deadline is not None and made % 256 == 0 and clock() > deadline):
+                    done = False
+                    break
+            spans[index] = (first, len(rows))
+            if not done:
+                self._partial = (index, pending, made)
+                break
+            self._partial = None
+            self._wrapped += 1
         rows.append(BLANK)
-        rest = sum(len(p.text) // max(1, width - 6) + 2 for p in passages[self._wrapped:])
+        rest = self._estimate[self._wrapped]
+        if self._partial is not None:  # the passage being wrapped: the rows it is expected to add still
+            i, made = self._partial[0], self._partial[2]
+            rest = max(0, rest - self._estimate[i + 1] - made) + self._estimate[i + 1]
         self.virtual_size = Size(width, len(rows) + rest)
-        self.refresh()
+        if new_from <= int(self.scroll_offset.y) + self.scrollable_content_region.height:
+            self.refresh()  # new rows on screen (rows wrapped below it are painted when scrolled to)
 
     def _align_table(self, first: int, room: int) -> None:
         """Columns of the table starting at passage ``first``, when every row has as many cells and
@@ -292,8 +406,21 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _complete_layout(self) -> None:
         """Wrap the passages not wrapped yet (all the code that needs their rows calls this first)."""
-        if self.article is not None and self._width > 0 and self._wrapped < len(self.article.passages):
+        if self.article is not None and self._width > 0:
             self._wrap_passages(len(self.article.passages))
+
+    def _wrap_to(self, passage: int) -> None:
+        """Wrap up to ``passage`` and two screens of its rows: enough to show it (a huge passage is
+        finished in the background)."""
+        if self.article is not None and self._width > 0 and passage >= self._wrapped:
+            self._wrap_passages(passage)
+            height = max(10, self.scrollable_content_region.height)
+            self._wrap_passages(passage + 1, max_rows=len(self._rows) + 2 * height)
+
+    def _wrap_through(self, passage: int) -> None:
+        """Wrap the passages up to ``passage`` included (to place the cursor or scroll there)."""
+        if self.article is not None and self._width > 0 and passage >= self._wrapped:
+            self._wrap_passages(passage + 1)
 
     def _header_texts(self, article: Article) -> list[tuple[str, str]]:
         meta = article.meta
@@ -364,26 +491,39 @@ class ArticleView(ScrollView, can_focus=True):
     def passage_content(self, index: int) -> Content:
         """A passage's text with every highlight layered (cached until its highlights change)."""
         content = self._styled.get(index)
-        if content is not None:
+        if isinstance(content, Content):
             return content
-        p = self.article.passages[index]
-        content = Content(drawn_text(p))
-        for span in p.spans:
-            content = content.stylize(INLINE_STYLES.get(span.style, ""), span.start, span.end)
-        if self.show_entities:
-            labels = app_label_styles(self.app)
-            for m in self._by_passage.get(index, ()):
-                if m.label in labels:
-                    content = content.stylize(labels[m.label], m.start, m.end)
-            focus = self.focused_mention()
-            if focus is not None and self.entity_cursor and self.entity_cursor[0] == index:
-                content = content.stylize(ENTITY_CURSOR_STYLE, focus.start, focus.end)
-        for start, end in self.bookmarks.get(index, ()):
-            content = content.stylize(BOOKMARK_STYLE, start, end)
-        for start, end in self.matches.get(index, ()):
-            content = content.stylize(MATCH_STYLE, start, end)
+        text = drawn_text(self.article.passages[index])
+        content = Content(text, _spans_in(self._layers(index), 0, len(text)))
         self._styled[index] = content
         return content
+
+    def _layers(self, index: int) -> list[tuple[str, int, int]]:
+        """Every highlight of a passage as (style, start, end), in the order they are layered."""
+        layers = [(INLINE_STYLES.get(span.style, ""), span.start, span.end) for span in self.article.passages[index].spans]
+        if self.show_entities:
+            labels = app_label_styles(self.app)
+            layers += [(labels[m.label], m.start, m.end) for m in self._by_passage.get(index, ()) if m.label in labels]
+            focus = self.focused_mention()
+            if focus is not None and self.entity_cursor and self.entity_cursor[0] == index:
+                layers.append((ENTITY_CURSOR_STYLE, focus.start, focus.end))
+        layers += [(BOOKMARK_STYLE, start, end) for start, end in self.bookmarks.get(index, ())]
+        layers += [(MATCH_STYLE, start, end) for start, end in self.matches.get(index, ())]
+        return layers
+
+    # a passage longer than this is styled one row at a time (a 1 MB paragraph with thousands of
+    # entities: styling it whole, then cutting a row out of it, cost seconds per screen)
+    WINDOW_CHARS = 20_000
+
+    def _row_content(self, row: Row) -> Content:
+        """The styled text of a row."""
+        if len(self.article.passages[row.passage].text) <= self.WINDOW_CHARS:
+            return self.passage_content(row.passage)[row.start:row.end]
+        windows = self._styled.get(row.passage)
+        if not isinstance(windows, _Windows):
+            windows = self._styled[row.passage] = _Windows(drawn_text(self.article.passages[row.passage]),
+                                                           self._layers(row.passage))
+        return windows.content(row.start, row.end)
 
     def _row_classes(self, row: Row) -> tuple[str, ...]:
         if row.passage < 0:
@@ -444,7 +584,7 @@ class ArticleView(ScrollView, can_focus=True):
                 indent = indent[:-len(BULLET)] + BULLET
             # one cell per segment, so a click in the gutter lands on the row's first char
             segments += [Segment(ch, base.rich_style_with_offset(0, row_index)) for ch in indent]
-            content = self.passage_content(row.passage)[row.start:row.end]
+            content = self._row_content(row)
             used = left
         if selection is not None:
             span = selection.get_span(row_index)
@@ -534,7 +674,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def selection_for(self, passage: int, start: int, end: int) -> Selection:
         """The selection covering ``[start, end)`` of a passage's text (for keyboard selection)."""
-        self._complete_layout()
+        self._wrap_through(passage)
         return Selection(self._offset_of(passage, start, False), self._offset_of(passage, end, True))
 
     def _offset_of(self, passage: int, char: int, end: bool) -> Offset:
@@ -575,8 +715,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self.article.id, new))
 
     def _scroll_to_passage(self, passage: int, top: bool) -> None:
-        if passage >= len(self._passage_rows):
-            self._complete_layout()
+        self._wrap_to(passage)
         if not 0 <= passage < len(self._passage_rows):
             return
         first, end = self._passage_rows[passage]
@@ -598,8 +737,7 @@ class ArticleView(ScrollView, can_focus=True):
                 self._pending_top = True
             return
         passage = max(0, min(self.passage_count - 1, passage))
-        if passage >= len(self._passage_rows):
-            self._complete_layout()
+        self._wrap_to(passage)
         self.cursor = passage
         if top:
             self._scroll_to_passage(passage, top=True)
@@ -621,6 +759,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_cursor_down(self) -> None:
         if self._passage_rows:
+            self._wrap_to(self.cursor)  # a huge passage being wrapped: the rows below the screen first
             bottom = int(self.scroll_offset.y) + self.scrollable_content_region.height
             # a passage taller than the screen scrolls before the cursor moves on
             if self._passage_rows[self.cursor][1] > bottom:
@@ -681,7 +820,7 @@ class ArticleView(ScrollView, can_focus=True):
     # for tests and the bench: what a passage looks like on screen ------------------------------------
     def passage_lines(self, passage: int) -> list[str]:
         """The text of each row of a passage as painted (bullet included, gutters excluded)."""
-        self._complete_layout()
+        self._wrap_through(passage)
         first, end = self._passage_rows[passage]
         return ["".join(s.text for s in self._paint(r, None)).strip("▌▐ ") for r in range(first, end)]
 
@@ -689,7 +828,7 @@ class ArticleView(ScrollView, can_focus=True):
         return "\n".join(" ".join(self.passage_lines(i)) for i in range(self.passage_count))
 
     def passage_row_range(self, passage: int) -> tuple[int, int]:
-        self._complete_layout()
+        self._wrap_through(passage)
         return self._passage_rows[passage]
 
     def row_strip(self, row: int) -> Strip:

@@ -20,6 +20,10 @@ from textual.widgets.option_list import Option
 
 from reader.ui.commands import split_bindings
 from reader.ui.events import GoTo
+from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
+
+NOTE_MAX_CHARS = 2_000
+FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -37,7 +41,8 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Content("Note for the bookmark").stylize("bold"), classes="dialog-title")
             yield Static(Content(f"“{quote}”").stylize("italic $text-muted"))
-            yield Input(value=self.note, placeholder="Your note (enter saves, esc cancels)", id="note-input")
+            yield LimitedInput(value=self.note, limit=NOTE_MAX_CHARS, id="note-input",
+                               placeholder="Your note (enter saves, esc cancels)")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -45,6 +50,10 @@ class NoteDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#note-input")
     def save(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    @on(LimitedInput.Truncated, "#note-input")
+    def truncated(self, event: LimitedInput.Truncated) -> None:
+        self.notify(too_long_message("Note", event.limit), severity="warning")
 
 
 @dataclass
@@ -96,10 +105,12 @@ class BookmarksScreen(Screen[GoTo | None]):
         self.shown: list[Row] = []
         self.undo: list[str] = []
         self.failed: str | None = None  # why the bookmarks could not be read
+        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, self.refilter)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="bookmarks-box"):
-            yield Input(placeholder="Filter bookmarks (quote, note, article)…", id="bookmarks-filter")
+            yield LimitedInput(limit=FILTER_MAX_CHARS, placeholder="Filter bookmarks (quote, note, article)…",
+                               id="bookmarks-filter")
             yield Static(id="bookmarks-info", markup=False)
             yield BookmarkList(id="bookmarks-list")
         yield Footer()
@@ -158,9 +169,14 @@ class BookmarksScreen(Screen[GoTo | None]):
 
     @on(Input.Changed, "#bookmarks-filter")
     def changed(self, event: Input.Changed) -> None:
-        self.refilter(event.value)
+        self.debounce(event.value)
+
+    @on(LimitedInput.Truncated, "#bookmarks-filter")
+    def truncated(self, event: LimitedInput.Truncated) -> None:
+        self.notify(too_long_message("Filter", event.limit), severity="warning")
 
     def refilter(self, text: str) -> None:
+        self.debounce.cancel()
         from reader.corpus import title_key
 
         needle = title_key(text.strip())

@@ -38,7 +38,7 @@ def legend_content(annotations: Annotations | None, enabled: bool, state: str, s
         note = "highlighting off (x)"
     elif annotations is None:
         note = {"running": "finding entities…", "failed": "entity annotation failed"}.get(state, "not annotated yet")
-    elif annotations.model is None:
+    elif not annotations.has_model:
         note = annotations.reason or f"no model for language '{annotations.language}'"
     else:
         note = f"{len(annotations.entities)} entities · e/E jump · x toggle"

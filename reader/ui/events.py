@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings
+from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 
 
 def load_event_set(folder: Path):
@@ -339,7 +340,8 @@ class TimelineScreen(Screen[GoTo | None]):
         with Vertical(id="timeline-box"):
             yield Static(Content("Timeline of events").stylize("bold"), id="timeline-title")
             yield TimelineAxis(id="timeline-axis")
-            yield Input(placeholder="Filter by entity (person, organisation, place…)", id="timeline-filter")
+            yield LimitedInput(limit=FILTER_MAX_CHARS, placeholder="Filter by entity (person, organisation, place…)",
+                               id="timeline-filter")
             yield Static(id="timeline-info", markup=False)
             yield OptionList(id="timeline-list")
         yield Footer()
@@ -355,31 +357,32 @@ class TimelineScreen(Screen[GoTo | None]):
     def on_mount(self) -> None:
         self.all_events: list | None = None
         self.generation = 0
+        self.debounce = Debounce(self, 0.12, self.refilter)  # filtering runs once typing pauses
         self.query_one(Input).focus()
         self.query_one("#timeline-info", Static).update(Content("Loading events…").stylize("$text-muted"))
         self.refilter("")
 
     @on(Input.Changed, "#timeline-filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.refilter(event.value)
+        self.generation += 1  # a list still on its way is for an older text
+        self.debounce(event.value)
+
+    @on(LimitedInput.Truncated, "#timeline-filter")
+    def filter_truncated(self, event: LimitedInput.Truncated) -> None:
+        self.notify(too_long_message("Filter", event.limit), severity="warning")
 
     def refilter(self, text: str) -> None:
         self.generation += 1
+        self.debounce.cancel()
         self._filter(text, self.only_linked, self.generation)
 
     @work(thread=True, exclusive=True, group="timeline")
     def _filter(self, text: str, only_linked: bool, generation: int) -> None:
-        """Filtering 100k+ events happens here, debounced, never on the UI thread."""
-        import time as _time
-
+        """Filtering 100k+ events happens here (after the typing pause), never on the UI thread."""
         from textual.worker import get_current_worker
 
         from reader.corpus import title_key
 
-        if self.all_events is not None:
-            _time.sleep(0.12)  # debounce typing
-            if get_current_worker().is_cancelled:
-                return
         if self.all_events is None:
             events = self.event_set.all() if self.event_set else []
             self.all_events = sorted(events, key=lambda e: e.sort_key())

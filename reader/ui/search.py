@@ -1,13 +1,15 @@
 """The search screen (``/``): results update as you type, in a worker; ``enter`` opens a hit.
 
-The query runs in an exclusive thread worker after a short pause (debounce): a new keystroke
-cancels the pending one, and the UI thread never waits for Whoosh. Snippets and their highlights
+Typing pushes back one pending timer (:class:`reader.ui.input_limits.Debounce`); once the keys
+pause the query runs in an exclusive thread worker (a newer query cancels an older one still
+running), so a burst of keys — a paste without bracketed paste — runs one search, not one a key,
+and the UI thread never waits for Whoosh. The field keeps at most ``QUERY_MAX_CHARS`` characters
+and says so when it drops some. Snippets and their highlights
 come from the search core as plain text + spans, never as markup.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +23,10 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings
+from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 
 DEBOUNCE_S = 0.15
+QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
 _searchers: dict[Path, object] = {}
 
 
@@ -70,10 +74,11 @@ class SearchScreen(Screen[OpenHit | None]):
         self.generation = 0
         self.results = None
         self.limit = 30
+        self.debounce = Debounce(self, DEBOUNCE_S, self.run_query)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(value=self.initial, placeholder='Search: words, "phrase", -not, plat*, fuzzy~, '
+            yield LimitedInput(value=self.initial, limit=QUERY_MAX_CHARS, placeholder='Search: words, "phrase", -not, plat*, fuzzy~, '
                         'title:, person:"Elon Musk", org:, place:, date:2023-04', id="search-input")
             yield Static(id="search-info", markup=False)
             yield OptionList(id="search-results")
@@ -84,7 +89,7 @@ class SearchScreen(Screen[OpenHit | None]):
         self.set_info(Content("Type to search. enter opens the highlighted result; ↑/↓ move; esc closes.")
                       .stylize("$text-muted"))
         if self.initial:
-            self.run_query(self.initial)
+            self.run_query(self.query_one(Input).value)
 
     def on_key(self, event: events.Key) -> None:
         """A character that reaches the screen instead of the field goes into the field: keys typed
@@ -97,14 +102,24 @@ class SearchScreen(Screen[OpenHit | None]):
             event.prevent_default()
 
     def set_info(self, content: Content) -> None:
+        field = self.query_one(LimitedInput)
+        if field.truncated:  # said until the query is short again
+            content = Content.assemble(Content(too_long_message("Query", field.limit) + " · ")
+                                       .stylize("$text-warning"), content)
         self.query_one("#search-info", Static).update(content)
 
     @on(Input.Changed, "#search-input")
     def changed(self, event: Input.Changed) -> None:
-        self.run_query(event.value)
+        self.generation += 1  # results still on their way are for an older text
+        self.debounce(event.value)
+
+    @on(LimitedInput.Truncated, "#search-input")
+    def truncated(self) -> None:
+        self.set_info(Content("searching the first part…").stylize("$text-muted"))
 
     def run_query(self, text: str) -> None:
         self.generation += 1
+        self.debounce.cancel()
         if not text.strip():
             self.query_one(OptionList).clear_options()
             self.results = None
@@ -114,7 +129,6 @@ class SearchScreen(Screen[OpenHit | None]):
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, text: str, generation: int, sort: str, limit: int) -> None:
-        time.sleep(DEBOUNCE_S)  # debounce: a newer keystroke cancels this worker before it queries
         from textual.worker import get_current_worker
 
         if get_current_worker().is_cancelled:

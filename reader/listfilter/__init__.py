@@ -1,0 +1,12 @@
+"""The article list's filter, sort and saved searches (core: no Textual, no Rich).
+
+- :mod:`reader.listfilter.syntax`: the filter language, parsed once into an AST.
+- :mod:`reader.listfilter.evaluate`: :class:`FilterContext` evaluates a filter over the catalogue's
+  cached columns (NumPy), the reading state (one ``states()`` call) and the search index (one engine
+  call per text group), and sorts ids.
+- :mod:`reader.listfilter.saved`: saved searches ("query feeds") and when a corpus was last opened.
+"""
+
+from reader.listfilter.syntax import Filter, FilterError, parse_filter, try_parse
+
+__all__ = ["Filter", "FilterError", "parse_filter", "try_parse"]
