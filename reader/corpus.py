@@ -595,7 +595,8 @@ def _upgrade(conn: sqlite3.Connection, _old_version: int) -> bool:
 
     Version 5's ``first_seen`` of a row already there is its file's modification time (when it was
     written into the folder: the best guess of its arrival there is); its ``feed`` stays unset until
-    the file changes (articles written by ``reader fetch`` are new files, read with it)."""
+    the file changes, except under ``feeds/``, where ``reader fetch`` writes: those rows are read
+    again (the others are kept)."""
     have = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
     if not have >= {"name", "size", "mtime_ns", "id", "title", "hash", "error"}:
         return False
@@ -606,6 +607,8 @@ def _upgrade(conn: sqlite3.Connection, _old_version: int) -> bool:
     rows = conn.execute("SELECT name, title FROM files WHERE title IS NOT NULL").fetchall()
     conn.executemany("UPDATE files SET sort_title = ? WHERE name = ?", [(title_key(title), name) for name, title in rows])
     conn.execute("UPDATE files SET pv = NULL WHERE error IS NOT NULL")  # bad files: read again (some are now warnings)
+    if "feed" not in have:  # fetched before the column existed: their feed is in their front matter
+        conn.execute("UPDATE files SET pv = NULL WHERE name LIKE 'feeds/%'")
     conn.execute("DROP INDEX IF EXISTS files_order")
     conn.execute("DROP INDEX IF EXISTS files_list")
     for statement in sqlitedb.statements(_INDEXES):

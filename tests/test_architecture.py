@@ -1,4 +1,5 @@
-"""Architecture rules: the core never imports Textual; the reading path never imports spaCy."""
+"""Architecture rules: the core never imports Textual; the reading path never imports spaCy nor the
+feed fetch stack (feedparser, trafilatura, py3langid, urllib3: those run in subprocesses)."""
 
 from __future__ import annotations
 
@@ -43,23 +44,51 @@ def test_ui_modules_never_import_spacy_or_sklearn_directly():
     assert offenders == []
 
 
-def test_reading_path_does_not_load_spacy(tmp_path):
-    """Start the real app headless, open an article, and check which modules got imported."""
+# the feed machinery: fetching and discovery run in ``reader fetch`` / ``reader feeds add`` subprocesses
+FETCH_STACK = ("feedparser", "trafilatura", "py3langid", "urllib3", "reader.feeds.net", "reader.feeds.parse",
+               "reader.feeds.update", "reader.feeds.discover", "reader.feeds.language", "reader.feeds.fulltext")
+
+
+def test_ui_modules_never_import_the_fetch_stack_directly():
+    offenders = []
+    top = {m.split(".")[0] for m in FETCH_STACK if not m.startswith("reader.")}
+    for path in (PKG / "ui").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        bad = {n for n in names if n in FETCH_STACK or n.split(".")[0] in top}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_reading_path_does_not_load_spacy_or_the_fetch_stack(tmp_path):
+    """Start the real app headless, open an article and the feeds screen (a corpus with a feed),
+    and check which modules got imported."""
+    import shutil
+
+    corpus = tmp_path / "articles"
+    shutil.copytree(ROOT / "articles", corpus)
+    (corpus / "feeds.txt").write_text("http://127.0.0.1:9/feed.xml news\n", encoding="utf-8")
     code = """
 import asyncio, sys
 from pathlib import Path
 from reader.ui.app import ReaderApp
 async def main():
-    app = ReaderApp(Path(sys.argv[1]), ingest=False)
+    app = ReaderApp(Path(sys.argv[1]), ingest=False, fetch=False)
     async with app.run_test() as pilot:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.3)
+        await pilot.press("F")
+        await pilot.pause(0.3)
+        assert type(app.screen).__name__ == "FeedsScreen", app.screen
+        await pilot.press("escape")
 asyncio.run(main())
-heavy = sorted(m for m in ("spacy", "thinc", "sklearn", "torch") if m in sys.modules)
+heavy = sorted(m for m in ("spacy", "thinc", "sklearn", "torch") + FETCH_STACK if m in sys.modules)
 print("HEAVY=" + ",".join(heavy))
-"""
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "articles")], capture_output=True, text=True,
+""".replace("FETCH_STACK", repr(FETCH_STACK))
+    out = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True,
                          timeout=120)
     assert "HEAVY=" in out.stdout, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="

@@ -122,7 +122,7 @@ async def test_palette_offers_app_commands():
     async with app.run_test() as pilot:
         await _started(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert any(t.startswith("Rescan articles") for t in titles)
+        assert any(t.startswith("Fetch & rescan (R)") for t in titles) and "Feeds (F)" in titles
         assert any(t.startswith("Search (/)") for t in titles)
         assert len([t for t in titles if t.lower().startswith("quit")]) == 1, titles  # Textual's own, once
         # with an article open, the article's commands are offered too, and they run

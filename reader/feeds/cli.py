@@ -41,6 +41,11 @@ def add_parsers(sub, add_articles) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
                    help="read timeout per request (default 30)")
+    p.add_argument("--feed", action="append", default=None, metavar="URL",
+                   help="only this subscribed feed (repeatable; with --all: even when not due)")
+    # for the reader's background fetch: one JSON object a line ({"stage": "start", "total"}, then
+    # {"done", "total", "feed", "title", "new", "updated", "error"} a feed, then {"stage": "done", …})
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser("show", help="print an article as text: title and passages")
     add_articles(p)
@@ -110,32 +115,16 @@ def _when(ts: float | None) -> str | None:
 
 
 def feed_rows(folder: Path) -> list[dict]:
-    from reader import paths
-    from reader.feeds.state import StateDB
-    from reader.feeds.subscriptions import FeedsFile
-    from reader.feeds.update import FEEDS_DIR
+    from reader.feeds.state import StateError
+    from reader.feeds.status import feeds_status
 
-    subs = FeedsFile(folder).subscriptions()
-    db_path = paths.feeds_state_db(folder)
-    states = {}
-    if db_path.exists():
-        with StateDB(db_path) as db:
-            states = db.feeds()
-    rows = []
-    for sub in subs:
-        st = states.get(sub.url)
-        count = 0
-        if st is not None:
-            feed_dir = folder / FEEDS_DIR / st.feed_id
-            if feed_dir.is_dir():
-                count = sum(1 for n in os.listdir(feed_dir) if n.endswith(".md") and not n.startswith("."))
-        rows.append({
-            "url": sub.url, "title": sub.title or (st.title if st else None), "tags": list(sub.tags),
-            "articles": count, "last_fetched": _when(st.last_fetched) if st else None,
-            "status": st.status if st else None, "error": st.error if st else None,
-            "next_check": _when(st.next_check) if st else None, "stopped": bool(st and st.stopped),
-        })
-    return rows
+    status = feeds_status(folder)
+    if status.state_error:
+        raise StateError(status.state_error)
+    return [{"url": f.url, "title": f.title, "tags": list(f.tags), "articles": f.articles,
+             "last_fetched": _when(f.last_fetched), "status": f.status, "error": f.error,
+             "next_check": _when(f.next_check), "stopped": f.stopped}
+            for f in status.feeds]
 
 
 def _list(args, folder: Path) -> int:
@@ -328,6 +317,15 @@ def cli_fetch(args) -> int:
         if not subs:
             _err(f"no subscriptions in {folder} (add one: reader feeds add URL)")
             return 1
+        only = None
+        if args.feed:
+            from reader.feeds.subscriptions import normalize_url
+
+            only = [normalize_url(url) for url in args.feed]
+            missing = [url for url in only if url not in {s.url for s in subs}]
+            if missing:
+                _err(f"not subscribed: {missing[0]}")
+                return 1
         check_writable(folder)
     except SubscriptionError as exc:
         _err(str(exc))
@@ -338,14 +336,24 @@ def cli_fetch(args) -> int:
     from reader.feeds.state import StateError
     from reader.feeds.update import FetchBusy
 
+    lines = _ProgressLines() if args.progress_lines else None
     try:
-        report = Updater(folder, settings).run(all_feeds=args.all,
-                                               progress=None if args.json else _print_feed_line)
-    except (FetchBusy, StateError) as exc:
+        report = Updater(folder, settings).run(
+            all_feeds=args.all, only=only,
+            progress=lines.feed if lines else None if args.json else _print_feed_line,
+            planned=lines.start if lines else None)
+    except FetchBusy as exc:
+        if lines:
+            lines.emit({"stage": "busy"})
+        _err(str(exc))
+        return 1
+    except StateError as exc:
         _err(str(exc))
         return 1
     total = report.total()
-    if args.json:
+    if lines:
+        lines.emit({"stage": "done", **total})
+    elif args.json:
         _json({"feeds": [r.to_json() for r in report.feeds], "total": total})
     else:
         for r in report.feeds:
@@ -360,6 +368,25 @@ def cli_fetch(args) -> int:
     if attempted and all(r.failed for r in attempted):
         return 1
     return 0
+
+
+class _ProgressLines:
+    """``--progress-lines``: the run as JSON lines on standard output, flushed one by one."""
+
+    def __init__(self):
+        self.total = self.done = 0
+
+    def emit(self, data: dict) -> None:
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.emit({"stage": "start", "done": 0, "total": total})
+
+    def feed(self, r) -> None:
+        self.done += 1
+        self.emit({"stage": "feed", "done": self.done, "total": self.total, "feed": r.url, "title": r.title,
+                   "new": r.new, "updated": r.updated, "error": r.error})
 
 
 def _print_feed_line(r) -> None:

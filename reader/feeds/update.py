@@ -30,10 +30,10 @@ from reader.feeds.htmlmd import html_to_markdown, html_to_text, text_to_markdown
 from reader.feeds.language import decide, detect
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
+from reader.feeds.status import FEEDS_DIR
 from reader.feeds.subscriptions import FeedsFile, Subscription
 from reader.passages import make_safe
 
-FEEDS_DIR = "feeds"
 MIN_INTERVAL = 30 * 60          # seconds between two fetches of one feed
 MAX_INTERVAL = 24 * 3600        # what max-age / Expires / ttl may stretch it to
 MAX_RETRY_AFTER = 7 * 24 * 3600
@@ -243,7 +243,11 @@ class Updater:
         self._pages: list[_Page] = []
 
     def run(self, all_feeds: bool = False, only: list[str] | None = None,
-            progress: Callable[[FeedReport], None] | None = None) -> RunReport:
+            progress: Callable[[FeedReport], None] | None = None,
+            planned: Callable[[int], None] | None = None) -> RunReport:
+        """Fetch the feeds that are due (every one with ``all_feeds``; ``only`` those URLs).
+        ``planned(n)`` is told how many feeds will be fetched, before the first request;
+        ``progress(report)`` is told of each feed once it is done."""
         feeds_file = FeedsFile(self.folder)
         subs = feeds_file.subscriptions()
         if only is not None:
@@ -263,6 +267,8 @@ class Updater:
                 if not all_feeds and st.next_check and st.next_check > now:
                     continue
                 requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+            if planned:
+                planned(len(requests))
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []

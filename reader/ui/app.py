@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +25,16 @@ from reader import annotations as ann_store
 from reader import paths, sqlitedb
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
                            skipped_summary)
-from reader.passages import make_safe_line
+from reader.passages import make_safe, make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
+from reader.ui.feeds import FeedsScreen, ShowFeed, only_feed
+from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
 from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
@@ -79,7 +81,8 @@ class ReaderApp(ReadingActions, App):
     BINDINGS = bindings("app")
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False):
+    def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False,
+                 fetch: bool | None = None):
         super().__init__()
         self.folder = Path(folder)
         self.catalogue = Catalogue(self.folder)
@@ -98,6 +101,11 @@ class ReaderApp(ReadingActions, App):
         self._bookmark_store = None
         self.anchored: list = []  # (bookmark, anchor) pairs of the open article
         self.state = self.load_state()
+        if fetch is None:  # automatic fetches (start-up, every fetch_minutes); R and the feeds screen always can
+            fetch = os.environ.get("READER_NO_FETCH", "") in ("", "0")
+        self.fetcher = FetchController(self, enabled=fetch)
+        self.all_articles: list[ArticleMeta] = []  # the scan's list; the article list may show one feed's
+        self.feed_filter = None  # the FeedRow whose articles the list shows (None: all)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -154,6 +162,8 @@ class ReaderApp(ReadingActions, App):
     def action_rescan(self) -> None:
         self.set_status("Rescanning…")
         self.rescan()
+        if has_subscriptions(self.folder):
+            self.fetcher.start(all_feeds=True)  # its end rescans again, with the new articles
 
     def _watch_folder(self) -> None:
         if self.ingest_state != "running":
@@ -170,9 +180,12 @@ class ReaderApp(ReadingActions, App):
 
     def on_scan_done(self, message: ScanDone) -> None:
         result = message.result
-        lst = self.query_one(ArticleList)
+        lst = self.query_one_optional(ArticleList)
+        if lst is None:  # leaving (a scan after a fetch can end as the app shuts down): the panes are gone
+            return
         current = lst.current.id if lst.current else None
-        lst.set_articles(result.articles, keep_id=current)
+        self.all_articles = result.articles
+        lst.set_articles(only_feed(result.articles, self.catalogue.folder, self.feed_filter), keep_id=current)
         self.reading_refresh()
         self.errors = result.errors
         if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
@@ -183,6 +196,7 @@ class ReaderApp(ReadingActions, App):
                 f"{len(result.errors)} file(s) could not be read" if result.errors else "",
                 f"{len(result.warnings)} read with a warning" if result.warnings else "") if part)
             self.notify("\n".join(listed[:6]) + more, title=title, severity="warning", timeout=12, markup=False)
+        self.fetcher.begin()  # the feeds that are due, now (the ingest waits for it), then every N minutes
         if not result.articles:
             skipped = f" ({skipped_summary(result.skipped)})" if result.skipped else ""
             self.set_status(f"No articles in {make_safe_line(str(self.folder))}{skipped} — add Markdown files with "
@@ -208,8 +222,13 @@ class ReaderApp(ReadingActions, App):
             self._watching = True
             self.set_interval(self.WATCH_SECONDS, self._watch_folder)
         rebuilt = sqlitedb.rebuilds_count != self._rebuilds_seen  # a cache found damaged here: the ingest redoes it
-        if self.auto_ingest and (not self._ingested or result.changed or result.removed or rebuilt):
-            self._ingested, self._rebuilds_seen = True, sqlitedb.rebuilds_count
+        if self.auto_ingest and (self._ingest_pending or not self._ingested or result.changed or result.removed
+                                 or rebuilt):
+            if self.fetcher.running or self._ingest_running:
+                self._ingest_pending = True  # after the fetch (it rescans) or the running ingest
+                return
+            self._ingested, self._rebuilds_seen, self._ingest_pending = True, sqlitedb.rebuilds_count, False
+            self._ingest_running = True
             self.run_ingest()
 
     # opening articles -------------------------------------------------------------------------------
@@ -560,6 +579,28 @@ class ReaderApp(ReadingActions, App):
 
         self.push_screen(BookmarksScreen(store, metas, load_article), done)
 
+    # feeds (reader.ui.feeds, reader.ui.fetching) ----------------------------------------------------
+    def action_feeds(self) -> None:
+        if not isinstance(self.screen, FeedsScreen):
+            self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)
+
+    def show_feed(self, choice: ShowFeed | None) -> None:
+        if choice is None:
+            return
+        self.feed_filter = choice.row
+        lst = self.query_one(ArticleList)
+        lst.set_articles(only_feed(self.all_articles, self.catalogue.folder, choice.row))
+        name = make_safe(choice.row.title or choice.row.url) if choice.row else None
+        self.set_status(f"{name}: {len(lst.articles):,} articles · F, All articles: every one" if name
+                        else f"{len(lst.articles):,} articles")
+        self.action_focus_list()
+
+    def on_fetch_progress(self, message: FetchProgress) -> None:
+        self.fetcher.progress(message)
+
+    def on_fetch_done(self, message: FetchDone) -> None:
+        self.fetcher.done(message)
+
     # UI state -------------------------------------------------------------------------------------------
     def load_state(self) -> dict:
         try:
@@ -653,44 +694,33 @@ class ReaderApp(ReadingActions, App):
     @work(thread=True, exclusive=True, group="ingest")
     def run_ingest(self) -> None:
         """Run ``reader index`` in a subprocess (spaCy stays out of this process); relay its progress."""
-        import tempfile
+        busy = False
 
-        cmd = [sys.executable, "-m", "reader", "--articles", str(self.folder), "index", "--progress-lines"]
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-            try:
-                # its own process group: spaCy's worker processes are stopped with it (see stop_ingest)
-                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
-            except OSError as exc:
-                self.post_message(IngestDone(False, str(exc)))
-                return
+        def line(data: dict) -> None:
+            nonlocal busy
+            if data.get("stage") == "busy":
+                busy = True
+            elif data.get("stage") != "done":
+                self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
+
+        def started(proc) -> None:
             self._ingest_proc = proc
-            assert proc.stdout is not None
-            busy = False
-            for line in proc.stdout:
-                try:
-                    data = json.loads(line)
-                except ValueError:
-                    continue
-                if data.get("stage") == "busy":
-                    busy = True
-                elif data.get("stage") != "done":
-                    self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
-            code = proc.wait()
-            self._ingest_proc = None
-            if self._quitting:
-                return
-            if busy:
-                self.post_message(IngestDone(True, "Another reader is indexing this corpus; its results "
-                                                   "appear on the next start or R"))
-            elif code != 0:
-                err.seek(0)
-                lines = [ln for ln in err.read().strip().splitlines() if ln.strip()]
-                self.post_message(IngestDone(False, (lines[-1:] or [f"exit status {code}"])[0]))
-            else:
-                self.post_message(IngestDone(True))
+
+        code, error = run_json_lines(reader_command(self.folder, "index", "--progress-lines"), line, started)
+        self._ingest_proc = None
+        if self._quitting:
+            return
+        if busy:
+            self.post_message(IngestDone(True, "Another reader is indexing this corpus; its results "
+                                               "appear on the next start or R"))
+        elif code != 0:
+            self.post_message(IngestDone(False, error))
+        else:
+            self.post_message(IngestDone(True))
 
     _ingest_proc = None
+    _ingest_pending = False  # a scan found changes while the ingest or a fetch ran
+    _ingest_running = False  # from run_ingest() to its IngestDone
     _quitting = False
     _ingested = False
     _rebuilds_seen = 0
@@ -698,23 +728,7 @@ class ReaderApp(ReadingActions, App):
 
     def stop_ingest(self) -> None:
         """Stop the background indexer (its caches are written atomically: nothing is half-done)."""
-        import signal
-
-        proc = self._ingest_proc
-        if proc is None:
-            return
-        try:  # the whole group: the indexer and any worker process it started
-            os.killpg(proc.pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            return
-        try:
-            proc.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # anything still alive in the group
-        except (ProcessLookupError, PermissionError):
-            pass
+        stop_group(self._ingest_proc)
 
     async def action_quit(self) -> None:
         self._leave()
@@ -725,6 +739,7 @@ class ReaderApp(ReadingActions, App):
         self._quitting = True
         self.stop_ingest()
         self.reading_flush()  # the reading state changes still being written
+        self.fetcher.stop()
         if self.article is not None:
             self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
             self.save_state()
@@ -780,6 +795,7 @@ class ReaderApp(ReadingActions, App):
     def on_unmount(self) -> None:
         self._quitting = True
         self.stop_ingest()
+        self.fetcher.stop()
 
     def on_ingest_progress(self, message: IngestProgress) -> None:
         if self.ingest_state != "running":
@@ -803,6 +819,11 @@ class ReaderApp(ReadingActions, App):
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self.ingest_state = "done" if message.ok else "failed"
+        self._ingest_running = False
+        if self._ingest_pending and not self.fetcher.running and not self._quitting:
+            self._ingest_pending = False  # articles came in while it ran (a fetch): once more for them
+            self._ingest_running = True
+            self.run_ingest()
         if message.ok and message.message:
             self.set_status(message.message)
         elif message.ok:

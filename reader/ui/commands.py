@@ -48,7 +48,10 @@ COMMANDS: tuple[Command, ...] = (
             "List in the events panel the events with no date that no other article reports"),
     Command("timeline", "t", "app.timeline", "Timeline", "All events of the corpus on a time axis"),
     Command("bookmarks", "B", "app.bookmarks", "Bookmarks", "All bookmarks: filter, open, delete with undo"),
-    Command("refresh", "R", "app.rescan", "Rescan articles", "Re-read the articles folder and update the caches"),
+    Command("refresh", "R", "app.rescan", "Fetch & rescan",
+            "Fetch every feed (when there are subscriptions), re-read the articles folder, update the caches"),
+    Command("feeds", "F", "app.feeds", "Feeds",
+            "Subscriptions: title, tags, articles, last fetch, errors; show a feed's articles, add, remove, fetch"),
     # priority: before the screen's own tab (focus_next), which cannot reach a pane hidden on a
     # narrow terminal; other screens keep their tab (the action skips there)
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
@@ -172,6 +175,20 @@ COMMANDS: tuple[Command, ...] = (
             scope="links", palette=False),
     Command("links-copy", "y", "copy", "Copy link", "Copy the highlighted link's URL to the clipboard",
             scope="links", footer=True, palette=False),
+    # feeds screen (keys on its list; actions on the screen)
+    Command("feeds-close", "escape", "screen.close", "Close feeds", "Back to the reader", scope="feeds",
+            footer=True, palette=False),
+    Command("feeds-open", "enter", "screen.open_feed", "Show articles",
+            "Show the highlighted feed's articles in the list (All articles: every one)", scope="feeds",
+            footer=True, palette=False),
+    Command("feeds-add", "a", "screen.add_feed", "Add feed", "Subscribe to a feed, or to the feed a page links",
+            scope="feeds", footer=True, palette=False),
+    Command("feeds-remove", "d,delete", "screen.remove_feed", "Remove feed",
+            "Unsubscribe from the highlighted feed (press twice; its articles stay)", scope="feeds", footer=True,
+            palette=False),
+    Command("feeds-fetch", "f", "screen.fetch_feed", "Fetch now",
+            "Fetch the highlighted feed now (on All articles: every feed)", scope="feeds", footer=True,
+            palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
@@ -206,7 +223,8 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
 
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
-                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view"}
+                "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
+                "feeds": "Feeds screen"}
 
 
 def markdown_table(scope: str) -> str:

@@ -1,0 +1,164 @@
+"""The background feed fetch: ``reader fetch --progress-lines`` in a subprocess, one at a time.
+
+The network stack and the feed parser stay out of the UI process (a test checks it). A fetch
+starts when the reader starts and feeds are due, then every ``fetch_minutes`` (UI state, default
+30), and on ``R`` or the feeds screen's fetch key. Its progress goes to the status line
+("Fetching 12/40 feeds", then "23 new articles"); when it ends the app rescans the folder, so new
+articles appear in the list and the ingest (entities, index, events) runs on them. A failed fetch
+is a message; quitting stops it like the indexer.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from reader.passages import make_safe
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+
+DEFAULT_MINUTES = 30
+
+
+@dataclass
+class FetchProgress(Message):
+    done: int
+    total: int
+    feed: str = ""
+
+
+@dataclass
+class FetchDone(Message):
+    ok: bool
+    totals: dict = field(default_factory=dict)  # feeds, new, updated, failed… (``reader fetch --json``)
+    message: str = ""                            # why it failed, or that another fetch was running
+
+
+def has_subscriptions(folder) -> bool:
+    from reader.feeds.subscriptions import FILE_NAME
+
+    return (folder / FILE_NAME).is_file()
+
+
+def done_text(message: FetchDone) -> str:
+    """What the status line says when a fetch ends."""
+    if not message.ok:
+        return f"Fetching failed: {make_safe(message.message)}"
+    t = message.totals
+    if not t.get("feeds"):
+        return "No feed is due (R fetches them all)"
+    new = t.get("new", 0)
+    text = f"{new} new article{'s' if new != 1 else ''}" if new else "No new articles"
+    if t.get("updated"):
+        text += f", {t['updated']} updated"
+    if t.get("failed"):
+        text += f" · {t['failed']} of {t['feeds']} feeds failed (F: feeds)"
+    return text
+
+
+class FetchController:
+    """Owned by the app: starts, relays and stops the fetch subprocess; the timer."""
+
+    def __init__(self, app, enabled: bool = True) -> None:
+        self.app = app
+        self.enabled = enabled       # automatic fetches (start-up, timer); keys always fetch
+        self.running = False
+        self.quitting = False
+        self.proc = None
+        self._timer = None
+
+    @property
+    def minutes(self) -> float:
+        value = self.app.state.get("fetch_minutes", DEFAULT_MINUTES)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 \
+            else DEFAULT_MINUTES
+
+    def begin(self) -> None:
+        """At start-up: fetch now when feeds are due, then every :attr:`minutes`."""
+        if not self.enabled or self._timer is not None:
+            return
+        self._timer = self.app.set_interval(self.minutes * 60, self.fetch_due)
+        self.fetch_due()
+
+    def fetch_due(self) -> None:
+        if self.running or not has_subscriptions(self.app.folder):
+            return
+        from reader.feeds.status import feeds_status
+        from reader.feeds.subscriptions import SubscriptionError
+
+        try:
+            due = feeds_status(self.app.folder).due(time.time())
+        except SubscriptionError:
+            return  # feeds.txt unreadable: the feeds screen says why
+        if due:
+            self.start()
+
+    def start(self, all_feeds: bool = False, feeds: list[str] | None = None) -> bool:
+        """Start a fetch (the due feeds; every one with ``all_feeds``; only ``feeds``); False when one
+        is running already."""
+        if self.running or self.quitting:
+            return False
+        args = ["fetch", "--progress-lines"] + (["--all"] if all_feeds else [])
+        for url in feeds or ():
+            args += ["--feed", url]
+        self.running = True
+        self.app.set_status("Fetching feeds…")
+        self.app.run_worker(lambda: self._run(reader_command(self.app.folder, *args)), thread=True,
+                            group="fetch", exit_on_error=False)
+        return True
+
+    def _run(self, cmd: list[str]) -> None:
+        totals: dict = {}
+        busy = False
+
+        def line(data: dict) -> None:
+            nonlocal busy
+            stage = data.get("stage")
+            if stage == "busy":
+                busy = True
+            elif stage == "done":
+                totals.update(data)
+            elif stage in ("start", "feed"):
+                self.app.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
+                                                    str(data.get("feed") or "")))
+
+        def started(proc) -> None:
+            self.proc = proc
+
+        try:
+            code, error = run_json_lines(cmd, line, started)
+        except Exception as exc:  # noqa: BLE001 - never the app's end: a message
+            code, error = -1, str(exc)
+        self.proc = None
+        if self.quitting:
+            return
+        if busy:
+            self.app.post_message(FetchDone(False, message="another reader is fetching these feeds"))
+        elif totals:  # the run happened (some feeds may have failed: the totals say so)
+            self.app.post_message(FetchDone(True, totals))
+        else:
+            self.app.post_message(FetchDone(False, message=error or f"exit status {code}"))
+
+    def progress(self, message: FetchProgress) -> None:
+        if message.total:
+            self.app.set_status(f"Fetching {message.done}/{message.total} feeds")
+        self._refresh_screen()
+
+    def done(self, message: FetchDone) -> None:
+        self.running = False
+        self.app.set_status(done_text(message))
+        if not message.ok:
+            self.app.notify(make_safe(message.message), title="Fetching failed", severity="warning",
+                            markup=False)
+        self._refresh_screen()
+        self.app.rescan()  # new articles in the list; the scan then starts the ingest on them
+
+    def _refresh_screen(self) -> None:
+        reload = getattr(self.app.screen, "reload_feeds", None)
+        if reload is not None:
+            reload()
+
+    def stop(self) -> None:
+        self.quitting = True
+        stop_group(self.proc)
