@@ -422,7 +422,7 @@ class Engine:
         for key in present:
             q = queries[key]
             for gq, gkeys in groups:
-                if gq == q:
+                if gq is q or gq == q:
                     gkeys.append(key)
                     break
             else:

@@ -224,7 +224,9 @@ def parse_languages(text: str, keys, basedate: dt.datetime | None = None):
             if not err.startswith(NOTHING_PREFIX):  # a syntax error: the same in every language
                 return {}, err
             continue
-        out[key] = q
+        # equal parses share one object: evaluated once, and their fuzzy/prefix expansions
+        # (kept per leaf object) serve the snippets of every language
+        out[key] = next((other for other in out.values() if other == q), q)
     return (out, None) if out else ({}, first_err or "type something to search")
 
 
