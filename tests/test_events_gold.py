@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -90,28 +89,10 @@ def _pipeline_ready() -> bool:
 def bundled_events(tmp_path_factory):
     if not _pipeline_ready():
         pytest.skip("entity pipeline reader.nlp.ingest (issue 3) not available yet: the gold needs real annotations")
-    import os
+    from events_ingest import ingested_events
 
-    base = tmp_path_factory.mktemp("gold")
-    old = {v: os.environ.get(v) for v in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
-    for v in old:
-        os.environ[v] = str(base / v)
-    try:
-        folder = base / "articles"
-        shutil.copytree(ROOT / "articles", folder)
-        from reader.events.store import load_events
-        from reader.ingest import run_ingest
-
-        run_ingest(folder)
-        events = load_events(folder)
-        assert events is not None, "the ingest wrote no events"
+    with ingested_events(tmp_path_factory.mktemp("gold")) as (_folder, events):
         yield events
-    finally:
-        for v, val in old.items():
-            if val is None:
-                os.environ.pop(v, None)
-            else:
-                os.environ[v] = val
 
 
 def test_cross_article_links_precision_and_recall(bundled_events):

@@ -5,15 +5,18 @@ Pipeline for one article version (pure Python, ~0.1 ms a passage):
 1. **Sentences** — :func:`split_sentences` cuts a passage's text with a regex: a sentence ends at
    ``. ! ? …`` (plus closing quotes/brackets) followed by a space and an upper-case letter, a digit,
    an opening quote or a dash. It does not cut after French abbreviations (``M.``, ``Mme.``,
-   ``Dr.``, ``cf.``, ``n°.``, initials like ``J.``) nor *inside* quotes « » “ ” (a quoted tweet of
+   ``Dr.``, ``cf.``, ``n°.``, initials like ``J.``) nor after English ones (``Mr.``, ``U.S.``, ``Jan.``) nor *inside* quotes « » “ ” (a quoted tweet of
    two sentences stays with its "a-t-il tweeté"), unless the quote runs past 400 characters.
    Fragments of fewer than 3 words, or starting with a dash (``— Elon Musk (@elonmusk) …``), join
    the sentence before them. :func:`split_clauses` then cuts coordinated clauses ("; ", ", mais ",
    ", tandis que ") of 6+ words each: one clause, one happening.
 2. **Selection** — headings and code are skipped; a sentence is kept when it holds a DATE mention
-   resolved by the entity pipeline (relative dates such as "aujourd'hui" or "hier" are resolved
-   against the article's publication date, so they count) or an event trigger (:data:`ACTIONS`:
-   annonce, retire, lance, rachète, accuse, poursuite, procès, tweet, …, in action classes).
+   resolved by the entity pipeline in the article's language (relative dates such as
+   "aujourd'hui", "hier" or "on Wednesday" are resolved against the article's publication date,
+   so they count) or an event trigger (:data:`ACTIONS`: annonce, retire, lance, rachète, accuse,
+   poursuite, procès, tweet, …, and their English counterparts — remove, withdraw, launch,
+   acquire, sue, charge, … —, in action classes shared by the languages: an English "remove" and a
+   French « retirer » both give the linker the token ``action_remove``).
 3. **Mention** — span (of the sentence, or of the clause), text, the sentence's most specific date (smallest granularity, then the
    first), every date of the sentence (used for the date veto), participants = the PER/ORG/LOC/MISC
    entity keys whose mentions lie in the sentence, the first trigger, the action classes, and the
@@ -39,7 +42,7 @@ from reader.annotations import Annotations
 from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
 
-EXTRACT_VERSION = 4
+EXTRACT_VERSION = 5  # 5: English triggers and abbreviations
 PARTICIPANT_LABELS = ("PER", "ORG", "LOC", "MISC")
 MAX_QUOTE = 400
 
@@ -47,6 +50,9 @@ _ABBREV = {
     "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste", "cf", "etc.", "p", "pp",
     "av", "apr", "j.-c", "n°", "no", "vol", "chap", "fig", "ex", "env", "art", "al", "éd", "coll", "min", "max",
     "mr", "mrs", "ms", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "bd", "av", "réf", "tél",
+    # English: titles, months, "U.S." and the like (the initials rule covers "J.")
+    "prof", "gen", "gov", "sen", "rep", "rev", "lt", "col", "capt", "sgt", "u.s", "u.k", "e.g", "i.e", "approx",
+    "jan", "feb", "mar", "aug", "sept", "oct", "nov", "dec", "dept",
 }
 _END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]*[»”])?[\"')\]]*")
 _NEXT = re.compile(r"\s+(?=[A-ZÀ-ÖØ-Þ0-9«“\"'(\[—–-])")
@@ -57,16 +63,20 @@ _CLOSE_Q = "»”"
 # specific classes (all but "say") are added as tokens to the text the linker compares, so
 # "fait payer son API" and "sera facturée" share something although no word is common.
 ACTIONS = {
-    "remove": r"retir\w*|retrait\w*|suppr\w*|dispar\w*|ne (?:prendra|prendront|sera|seront|pourra|pourront) plus",
+    "remove": r"retir\w*|retrait\w*|suppr\w*|dispar\w*|ne (?:prendra|prendront|sera|seront|pourra|pourront) plus"
+              r"|remov(?:e|es|ed|ing|al)\b|withdr[ae]w\w*|drop(?:s|ped|ping)?\b|pull(?:s|ed|ing)? out|no longer",
     "legal": r"accus\w*|poursuite\w*|poursuivr\w*|procès|procédure\w*|plainte\w*|justice|illégal\w*|illegal\w*"
-             r"|lawsuit\w*|sued|condamn\w*|attaqu\w*",
-    "pay": r"pay(?:er|ant|ante|ants|antes|é|ée|és|ées)\b|factur\w*|tarif\w*",
-    "acquire": r"rach[eè]t\w*|rachat\w*|acquisition\w*|acqui[eè]r\w*|fusion\w*",
-    "invest": r"investi\w*|financ(?:e|é|er|ement)\w*",
-    "launch": r"lanc(?:e|é|er|ement)\w*|inaugur\w*|dévoil\w*|sortie",
-    "people": r"démission\w*|nomm[ée]\w*|licenci\w*|cofond\w*|quitt\w*|rejoin\w*",
-    "ban": r"interdi\w*|bloqu\w*|censur\w*",
-    "say": r"annon[cç]\w*|officialis\w*|déclar\w*|réagi\w*|répon[dsu]\w*|tweet\w*|announc\w*|menac\w*|trained",
+             r"|lawsuit\w*|sued|condamn\w*|attaqu\w*|su(?:e|es|ing)\b",
+    "pay": r"pay(?:er|ant|ante|ants|antes|é|ée|és|ées)\b|factur\w*|tarif\w*|charg(?:es|ed|ing)\b|fees?\b",
+    "acquire": r"rach[eè]t\w*|rachat\w*|acquisition\w*|acqui[eè]r\w*|fusion\w*|acquir(?:e|es|ed|ing)\b"
+               r"|bought\b|merg(?:e|es|ed|er)\b",
+    "invest": r"investi\w*|financ(?:e|é|er|ement)\w*|invest(?:s|ed|ing|ment)?\b|fund(?:s|ed|ing)\b",
+    "launch": r"lanc(?:e|é|er|ement)\w*|inaugur\w*|dévoil\w*|sortie|launch\w*|unveil\w*|releas(?:e|es|ed)\b",
+    "people": r"démission\w*|nomm[ée]\w*|licenci\w*|cofond\w*|quitt\w*|rejoin\w*|resign\w*|appoint\w*"
+              r"|fired\b|laid off|co-?found\w*",
+    "ban": r"interdi\w*|bloqu\w*|censur\w*|bann(?:ed|ing)\b|bans?\b|block(?:s|ed|ing)\b",
+    "say": r"annon[cç]\w*|officialis\w*|déclar\w*|réagi\w*|répon[dsu]\w*|tweet\w*|announc\w*|menac\w*|trained"
+           r"|react(?:s|ed)\b|said\b|threaten\w*",
 }
 _ACTION_RE = {k: re.compile(r"\b(?:" + v + r")", re.IGNORECASE) for k, v in ACTIONS.items()}
 _TRIGGER_RE = re.compile(r"\b(?:" + "|".join(ACTIONS.values()) + r")", re.IGNORECASE)

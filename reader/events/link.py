@@ -13,7 +13,7 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"), as implemented
   mention).
 * **Score** = 0.5·TF-IDF cosine + 0.3·participant Jaccard + 0.2·date agreement, vectorised over
   all candidate pairs (:class:`Scorer`).
-  TF-IDF: word 1–2-grams, French stop words removed, sublinear tf, fitted on the mention texts
+  TF-IDF: word 1–2-grams, French and English stop words removed, sublinear tf, fitted on the mention texts
   *without their entity and date mentions* (those count in the Jaccard and the date agreement,
   not twice), plus one token per specific action class of the triggers (``action_pay`` for both
   "payer" and "facturée"). Jaccard is smoothed, |A∩B| / (|A∪B| + 1), so two sentences naming only
@@ -21,6 +21,12 @@ Recipe (measured in /work/shared/notes/nlp.md, "Linking events"), as implemented
   0.3 no date on one or both sides, 0.2 fuzzy dates (week, part of month/year) ≤ 3 days apart.
   **Veto**: mentions whose explicit dates are all disjoint (2023-04-18 vs 2023-04-19, 2015 vs
   2023-04-25) are a cannot-link pair.
+* **Across languages** — an English and a French sentence share almost no words, so their
+  cosine is ~0 but for the action tokens (``action_remove`` from "remove" and « retirer »): such
+  a pair links on shared participants (entity keys are the same in both languages: "ORG:microsoft")
+  and the same resolved date (each article's dates resolved by its language's rules): one shared
+  name out of three and the same day score ~0.30, over the threshold; a shared name alone
+  (0.1 + 0.06) does not. ``reader events`` names the two languages beside such a link.
 * **Clustering** — average linkage over the sparse candidate graph (a missing pair counts as 0;
   pairs under ``EDGE_FLOOR`` are dropped), merging while the best average ≥ ``THRESHOLD`` (0.24:
   one shared name and no date score ~0.21, so a link needs some common wording or date on top);
@@ -213,10 +219,19 @@ def candidate_pairs(mentions: list[EventMention], published: dict[str, str | Non
     return np.stack([codes // n, codes % n], axis=1)
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> list[str]:
+    """The TF-IDF stop words: French and English (one vectoriser for every language of the corpus;
+    a stop word of one language is seldom a content word of the other)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(set(FRENCH_STOP) | set(ENGLISH_STOP_WORDS))
+
+
 def _tfidf(texts: list[str]):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(ngram_range=(1, 2), stop_words=FRENCH_STOP, sublinear_tf=True, dtype=np.float32,
+    vec = TfidfVectorizer(ngram_range=(1, 2), stop_words=stop_words(), sublinear_tf=True, dtype=np.float32,
                           token_pattern=r"(?u)\b\w\w+\b")
     try:
         return vec.fit_transform(texts)
@@ -486,7 +501,8 @@ def _single_event(m: EventMention, published: dict[str, str | None], names: dict
 
 
 def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple[int, int, float, float]],
-                 scorer: Scorer, published: dict[str, str | None], names: dict[str, str]) -> Event:
+                 scorer: Scorer, published: dict[str, str | None], names: dict[str, str],
+                 languages: dict[str, str] | None = None) -> Event:
     """``pairs``: the scored candidate pairs (i, j, score, cosine) inside the cluster."""
     if len(idx) == 1:
         return _single_event(mentions[idx[0]], published, names)
@@ -529,8 +545,10 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
     links = []
     for a, b, _sc, c in sorted(best.values(), key=lambda t: -t[2]):
         p = scorer.detail(a, b, c)
+        la, lb = (languages or {}).get(mentions[a].article_id, "und"), (languages or {}).get(mentions[b].article_id, "und")
+        across = f"{la} ↔ {lb}" if la != lb and "und" not in (la, lb) else ""
         links.append(Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
-                          p.shared, p.note))
+                          p.shared, p.note, across))
     pubs = [published.get(m.article_id) for m in ms if published.get(m.article_id)]
     return Event(
         id=event_id(ms),
@@ -545,8 +563,10 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
 
 def link_mentions(mentions: list[EventMention], published: dict[str, str | None], names: dict[str, str],
                   threshold: float = THRESHOLD, window_days: int = WINDOW_DAYS,
-                  max_neighbours: int = MAX_NEIGHBOURS) -> tuple[list[Event], LinkStats]:
-    """Cluster mentions into events (see the module docstring). ``published``: article id → ISO date."""
+                  max_neighbours: int = MAX_NEIGHBOURS,
+                  languages: dict[str, str] | None = None) -> tuple[list[Event], LinkStats]:
+    """Cluster mentions into events (see the module docstring). ``published``: article id → ISO date;
+    ``languages``: article id → language code (a link between two languages says so)."""
     stats = LinkStats(mentions=len(mentions))
     pairs = candidate_pairs(mentions, published, window_days, max_neighbours)
     stats.candidate_pairs = len(pairs)
@@ -562,7 +582,7 @@ def link_mentions(mentions: list[EventMention], published: dict[str, str | None]
     for i, j, sc, c, lab in zip(I[inside].tolist(), J[inside].tolist(), score[inside].tolist(),
                                 scorer.cos[inside].tolist(), label[I[inside]].tolist()):
         pairs_of.setdefault(lab, []).append((i, j, sc, c))
-    events = [_build_event(c, mentions, pairs_of.get(k, []), scorer, published, names)
+    events = [_build_event(c, mentions, pairs_of.get(k, []), scorer, published, names, languages)
               for k, c in enumerate(clusters)]
     events.sort(key=Event.sort_key)
     stats.events = len(events)

@@ -108,6 +108,7 @@ class Link:
     date_agreement: float  # 1 same date, 0.7 one inside the other, 0.3 undated, 0.2 near
     shared: tuple[str, ...] = ()  # names of the shared participants
     date_note: str = ""  # "same date 2023-04-25", "2023-04-25 within 2023-04-24+7d", "no date on one side"
+    languages: str = ""  # "en ↔ fr" when the two articles are in different languages, else ""
 
     def explain(self) -> str:
         parts = []
@@ -116,6 +117,11 @@ class Link:
         if self.date_note:
             parts.append(self.date_note)
         parts.append(f"text similarity {self.similarity:.2f}")
+        if self.languages:  # their words can hardly be compared: say what the link rests on
+            basis = [what for what, ok in (("shared names", self.shared), ("the same date", self.date_agreement >= 0.7),
+                                           ("common words", self.similarity >= 0.1)) if ok]
+            parts.append(f"across languages ({self.languages}): "
+                         + ("linked on " + " and ".join(basis) if basis else "weak link"))
         return f"score {self.score:.2f} — " + "; ".join(parts)
 
 
@@ -172,7 +178,8 @@ class Event:
     @property
     def links(self) -> list[Link]:
         if self._links is None:
-            self._links = [Link(*lk[:6], tuple(lk[6]), lk[7]) for lk in json.loads(self._raw[1])] if self._raw else []
+            self._links = [Link(*lk[:6], tuple(lk[6]), lk[7], *lk[8:9]) for lk in json.loads(self._raw[1])] \
+                if self._raw else []
         return self._links
 
     @links.setter

@@ -351,7 +351,7 @@ _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def _event_row(e: Event) -> tuple:
     parts = _json([[p.key, p.name, p.mentions] for p in e.participants])
     links = "[]" if not e.links else _json([[lk.a, lk.b, lk.score, lk.similarity, lk.jaccard, lk.date_agreement,
-                                              list(lk.shared), lk.date_note] for lk in e.links])
+                                              list(lk.shared), lk.date_note, lk.languages] for lk in e.links])
     return (e.sort_key()[1], e.id, e.date_start, e.date_end, e.granularity, e.label, e.reported,
             _SEP.join(e.articles), parts, links)
 

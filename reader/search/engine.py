@@ -24,6 +24,9 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
 - A phrase in a short field (title, source, entity names) → all its words in that field (word
   order is not checked there).
 - Anything else (ranges on text, …) → Whoosh's own ``query.docs()``.
+- Languages: :meth:`Engine.run_languages` takes the query parsed once per analysis key (the
+  ``analysis`` field) and evaluates each distinct parse once, masked to the articles of the keys
+  that share it; with one key in the index there is no mask at all (the single-language cost).
 - Deleted documents are masked at the end; the total is exact; the page is an ``argpartition``.
 """
 
@@ -135,6 +138,25 @@ class Engine:
         self._cache_bytes = 0
         self.expanded: dict[int, list[str]] = {}  # id(leaf query) -> expanded terms (for snippets)
         self.approximate = False  # a long phrase had too many candidates to check them all
+        self._keys: dict[str, np.ndarray] | None = None
+
+    # -- languages --------------------------------------------------------------------------------
+
+    def analysis_keys(self) -> list[str]:
+        """The analysis keys of the indexed articles, most articles first."""
+        return list(self._key_masks())
+
+    def _key_masks(self) -> dict[str, np.ndarray]:
+        if self._keys is None:
+            found = []
+            for b in self.reader.lexicon("analysis"):
+                key = b.decode("utf-8") if isinstance(b, bytes) else b
+                ids, _w = self.postings("analysis", key)
+                mask = np.zeros(self.n_all, dtype=bool)
+                mask[ids] = True
+                found.append((-int((mask & self.alive).sum()), key, mask))
+            self._keys = {key: mask for _n, key, mask in sorted(found, key=lambda f: (f[0], f[1]))}
+        return self._keys
 
     # -- per-field data ---------------------------------------------------------------------------
 
@@ -369,7 +391,9 @@ class Engine:
         n, need = len(words), set(words)
         budget = PHRASE_CHECK_CHARS
         for docnum in ids:
-            plain, offsets, lines = unpack_passages(self.searcher.stored_fields(int(docnum))["passages"])
+            stored = self.searcher.stored_fields(int(docnum))
+            plain, offsets, lines = unpack_passages(stored["passages"])
+            key = stored.get("analysis")  # the passage analysed as it was indexed
             found = False
             for k, line in enumerate(lines):
                 if not need.issubset(line.split()):
@@ -379,7 +403,7 @@ class Engine:
                 if budget < 0:  # huge passages: the rest is taken on trust (pairs all present)
                     self.approximate = True
                     return mask
-                seq = terms(plain[a:b])
+                seq = terms(plain[a:b], key)
                 if any(seq[i:i + n] == words for i, t in enumerate(seq) if t == words[0]):
                     found = True
                     break
@@ -387,9 +411,42 @@ class Engine:
                 mask[docnum] = False
         return mask
 
+    def evaluate_languages(self, queries: dict):
+        """(mask, scores) of a query parsed per analysis key ({key: query}): each distinct parse
+        evaluated once, on the articles of the keys that share it."""
+        masks = self._key_masks()
+        present = [k for k in queries if k in masks]
+        if not present:  # an empty index, or keys the caller made up: evaluate on everything
+            return self.evaluate(next(iter(queries.values()))) if queries else self.nothing()
+        groups: list[tuple[object, list[str]]] = []
+        for key in present:
+            q = queries[key]
+            for gq, gkeys in groups:
+                if gq is q or gq == q:
+                    gkeys.append(key)
+                    break
+            else:
+                groups.append((q, [key]))
+        if len(groups) == 1 and len(present) == len(masks):  # one parse for every article: no mask
+            return self.evaluate(groups[0][0])
+        parts = []
+        for q, gkeys in groups:
+            mask, scores = self.evaluate(q)
+            keep = masks[gkeys[0]].copy()
+            for k in gkeys[1:]:
+                keep |= masks[k]
+            parts.append((mask & keep, scores * keep))
+        return self._any(parts)
+
+    def run_languages(self, queries: dict, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
+        """Like :meth:`run` for a query parsed per analysis key ({key: query})."""
+        return self._rank(*self.evaluate_languages(queries), count, sort)
+
     def run(self, q, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """(total matches, the first ``count`` (docnum, score) in order)."""
-        mask, dense = self.evaluate(q)
+        return self._rank(*self.evaluate(q), count, sort)
+
+    def _rank(self, mask, dense, count: int, sort: str) -> tuple[int, list[tuple[int, float]]]:
         ids = np.flatnonzero(mask & self.alive)
         scores = dense[ids]
         total = len(ids)

@@ -9,15 +9,21 @@ Layout (under ``paths.corpus_cache_dir(folder)``)::
 
 Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updates ≤ 1 s):
 
-- **One document per article** (BM25F ranking per article). The article is analysed once, by
-  :func:`reader.search.analysis.terms` (cached per word, same output as the French analyzer), and
-  the index receives pre-analysed text: ``body`` (the terms, frequencies only — what scoring
-  reads), ``pairs`` (adjacent-term bigrams ``a_b``: phrase queries become term lookups, see
+- **One document per article** (BM25F ranking per article). The article is analysed once, in
+  its own language, by :func:`reader.search.analysis.terms` (cached per word, same output as the
+  language's analyzer: French stems for French articles, English ones for English articles, …),
+  and the index receives pre-analysed text: ``title``, the entity fields and ``body`` (the terms,
+  frequencies only — what scoring reads), ``pairs`` (adjacent-term bigrams ``a_b``: phrase queries become term lookups, see
   :mod:`reader.search.engine`).
 - ``passages`` (stored) = the passage offsets + zlib(plain text, and each passage's distinct
   terms): a hit's best passage is chosen by set intersection and only that passage is analysed
   for match spans and its snippet (:mod:`reader.search.query`).
-- Other fields: ``id`` (unique), ``title`` (stored, boost 2, positions), ``source``,
+- **Languages in one index**: ``analysis`` holds the article's analysis key
+  (:func:`reader.search.analysis.analysis_key`: "fr", "en", "de", …, "xx" for the neutral one).
+  A query is parsed once per analysis key present in the index and each parse is evaluated on the
+  articles of that key only (:mod:`reader.search.query`), so terms of different languages never
+  meet and the index is no bigger than one of a single language.
+- Other fields: ``id`` (unique), ``title`` (stored as written, boost 2, positions), ``source``,
   ``language``, ``published`` (DATETIME, sortable), ``person``/``org``/``place``/``other``
   (entity names from the article's annotations, labels PER/ORG/LOC/MISC; re-indexed when the
   annotations appear after the article was indexed).
@@ -66,12 +72,12 @@ from whoosh.util.filelock import try_for
 from reader import annotations, paths, sqlitedb
 from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
-from reader.search.analysis import french_analyzer, terms
+from reader.search.analysis import analysis_key, analyzer_for, terms
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: per-language analysis (the analysis field; title and entities pre-analysed)
 INDEX_NAME = f"reader_v{SCHEMA_VERSION}"
 ENTITY_FIELDS = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "other"}
-TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # all analysed by french_analyzer
+TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # analysed in the article's language
 
 
 def index_dir(folder: Path) -> Path:
@@ -79,21 +85,21 @@ def index_dir(folder: Path) -> Path:
 
 
 def build_schema() -> Schema:
-    fr = french_analyzer()
     simple = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-    pre = SpaceSeparatedTokenizer()  # body and pairs arrive pre-analysed (analysis.terms)
+    pre = SpaceSeparatedTokenizer()  # the text fields arrive pre-analysed in their language (analysis.terms)
     return Schema(
         id=ID(unique=True, stored=True),
-        title=TEXT(analyzer=fr, stored=True, field_boost=2.0),
+        title=TEXT(analyzer=pre, stored=True, field_boost=2.0),
         body=TEXT(analyzer=pre, phrase=False),
         pairs=TEXT(analyzer=pre, phrase=False),
         source=TEXT(analyzer=simple, stored=True),
         language=ID(stored=True),
+        analysis=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
-        person=TEXT(analyzer=fr),
-        org=TEXT(analyzer=fr),
-        place=TEXT(analyzer=fr),
-        other=TEXT(analyzer=fr),
+        person=TEXT(analyzer=pre),
+        org=TEXT(analyzer=pre),
+        place=TEXT(analyzer=pre),
+        other=TEXT(analyzer=pre),
         passages=STORED(),
     )
 
@@ -277,33 +283,40 @@ def _open_or_create(directory: Path):
 # -- documents ------------------------------------------------------------------------------------
 
 
-def entity_fields(ann) -> dict[str, str]:
+def entity_fields(ann, lang: str | None = None) -> dict[str, str]:
+    """The entity fields of a document: the names' terms in the article's language."""
     out: dict[str, list[str]] = {}
     if ann is None:
         return {}
     for ent in ann.entities:
         field = ENTITY_FIELDS.get(ent.label)
         if field and ent.name:
-            out.setdefault(field, []).append(ent.name)
-    return {k: "\n".join(v) for k, v in out.items()}
+            out.setdefault(field, []).extend(terms(ent.name, lang))
+    return {k: " ".join(v) for k, v in out.items() if v}
 
 
-def parse_schema() -> Schema:
-    """The schema the query parser sees: body analysed like French text (the index holds its terms)."""
+def parse_schema(lang: str | None = None) -> Schema:
+    """The schema the query parser sees for the articles of one language: the text fields analysed
+    with that language's analyzer (the index holds their terms)."""
     schema = build_schema()
-    schema.remove("body")
-    schema.add("body", TEXT(analyzer=french_analyzer(), phrase=True))
+    analyzer = analyzer_for(lang)
+    for name in TEXT_FIELDS:
+        schema.remove(name)
+        schema.add(name, TEXT(analyzer=analyzer, phrase=name == "body"))
     return schema
 
 
 def make_document(article, ann) -> dict:
     meta = article.meta
     plain = article.parsed.plain_text
-    per_passage = [terms(p.text) for p in article.passages]
+    key = analysis_key(meta.language)
+    per_passage = [terms(p.text, key) for p in article.passages]
     words = [t for ts in per_passage for t in ts]  # = terms(plain): the separators hold no word
     doc = {
         "id": meta.id,
-        "title": meta.title,
+        "title": " ".join(terms(meta.title, key)),
+        "_stored_title": meta.title,
+        "analysis": key,
         "body": " ".join(words),
         "pairs": " ".join(f"{a}_{b}" for a, b in zip(words, words[1:])),
         "language": meta.language,
@@ -313,7 +326,7 @@ def make_document(article, ann) -> dict:
         doc["source"] = meta.source
     if meta.published:
         doc["published"] = dt.datetime(meta.published.year, meta.published.month, meta.published.day)
-    doc.update(entity_fields(ann))
+    doc.update(entity_fields(ann, key))
     return doc
 
 

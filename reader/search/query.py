@@ -1,6 +1,7 @@
 """Querying: parser, cached searcher, cheap snippets, match spans, did-you-mean.
 
-Query syntax (default operator AND; words are French-analysed: accents folded, stemmed)::
+Query syntax (default operator AND; words are analysed in each article's language — accents
+folded, stop words dropped, stemmed — see *Languages* below)::
 
     twitter microsoft        both words              "elon musk"         phrase
     a OR b, a AND NOT b      operators, (groups)     -word / +word       exclude / require
@@ -20,6 +21,15 @@ the analysis of that one passage for spans and snippet — Whoosh's highlighter 
 Did-you-mean: for a query with fewer than 3 hits, each word whose term is not in the index is
 replaced by the word of a close term (edit distance 1, then 2, most frequent first); the
 suggestion is kept only if it finds more.
+
+Languages: the index holds each article's terms in its own language
+(:mod:`reader.search.analysis`). A query is parsed once per analysis key present in the index
+(French, English, German, …, neutral) and each parse is evaluated on that language's articles only
+(:meth:`reader.search.engine.Engine.run_languages`): ``elections`` finds "election" in English
+articles (stem ``elect``) and ``plateforme`` « plateformes » in French ones; ``the`` is a stop word
+for English articles and a word for the others. Fielded queries and dates work the same way in
+every language. A hit's passage, snippet and spans use the article's own analysis, and so does
+:func:`match_spans` given the article's language.
 
 :func:`match_spans` finds every match of a query in any passage text by analysing that text
 (for the article view's highlighting and ``n``/``N``).
@@ -52,7 +62,7 @@ from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, Multif
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.support.levenshtein import distance
 
-from reader.search.analysis import WORD_RE, analyze, term_of
+from reader.search.analysis import DEFAULT_KEY, WORD_RE, analysis_key, analyze, term_of
 from reader.search.engine import Engine
 from reader.search.index import (TEXT_FIELDS, damaged, index_dir, is_damage, mark_damaged, open_index,
                                  parse_schema, read_info, unpack_passages)
@@ -161,15 +171,15 @@ def _precheck(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _schema():
-    return parse_schema()
+@lru_cache(maxsize=32)
+def _schema(key: str = DEFAULT_KEY):
+    return parse_schema(key)
 
 
-@lru_cache(maxsize=8)
-def make_parser(basedate: dt.datetime | None = None) -> MultifieldParser:
-    """The query parser (cached: building one costs more than parsing a query)."""
-    parser = MultifieldParser(["title", "body"], _schema())
+@lru_cache(maxsize=32)
+def make_parser(basedate: dt.datetime | None = None, key: str = DEFAULT_KEY) -> MultifieldParser:
+    """The query parser of one analysis key (cached: building one costs more than parsing a query)."""
+    parser = MultifieldParser(["title", "body"], _schema(key))
     # +/- are operators only at the start of a word: "multi-plateformes" and "2023-04" stay words
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(FuzzyTermPlugin())
@@ -194,8 +204,38 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse(text: str, basedate: dt.datetime | None = None):
-    """(query, error message or None) for a query text; never raises."""
+def parse(text: str, basedate: dt.datetime | None = None, lang: str | None = None):
+    """(query, error message or None) for a query text, its words analysed for the articles of
+    language ``lang`` (default: undetermined, i.e. French); never raises."""
+    return _parse(text, basedate, analysis_key(lang))
+
+
+def parse_languages(text: str, keys, basedate: dt.datetime | None = None):
+    """({analysis key: query}, error or None): the query parsed for the articles of each key.
+
+    A key for which the query holds only stop words is left out (``the`` searches nothing in
+    English articles); the error is given only when no key is left.
+    """
+    out, first_err = {}, None
+    for key in keys:
+        q, err = _parse(text, basedate, key)
+        if err:
+            if first_err is None:
+                first_err = err
+            if not err.startswith(NOTHING_PREFIX):  # a syntax error: the same in every language
+                return {}, err
+            continue
+        # equal parses share one object: evaluated once, and their fuzzy/prefix expansions
+        # (kept per leaf object) serve the snippets of every language
+        out[key] = next((other for other in out.values() if other == q), q)
+    return (out, None) if out else ({}, first_err or "type something to search")
+
+
+NOTHING_PREFIX = "nothing to search for"
+
+
+@lru_cache(maxsize=64)
+def _parse(text: str, basedate: dt.datetime | None, key: str):
     if len(text) > MAX_QUERY_CHARS * 4:  # do not even normalise a pasted book
         return None, _too_long(len(text))
     text = normalize(text)
@@ -207,7 +247,7 @@ def parse(text: str, basedate: dt.datetime | None = None):
     if problem:
         return None, problem
     try:
-        q = make_parser(basedate).parse(text)
+        q = make_parser(basedate, key).parse(text)
     except Exception as exc:  # noqa: BLE001 - the parser must never crash the reader
         return None, f"could not understand the query ({exc.__class__.__name__})"
     err = _find_error(q)
@@ -217,7 +257,7 @@ def parse(text: str, basedate: dt.datetime | None = None):
         return None, f"not a date{where}: use 2023-04, 2023-04-19 or [2023-04-01 to 2023-04-30]"
     q = q.normalize()
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return None, "nothing to search for: only common words (le, la, les, de…) or operators"
+        return None, f"{NOTHING_PREFIX}: only common words (le, la, les, de…) or operators"
     err = _too_many_terms(q)
     return (None, err) if err else (q, None)
 
@@ -365,16 +405,17 @@ class _TokenTest:
         return hit
 
 
-def spans_in(text: str, test: _TokenTest, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
-    """Spans of the first ``limit`` words of ``text`` whose term passes ``test``, as the analyzer
-    cuts tokens.
+def spans_in(text: str, test: _TokenTest, limit: int = MAX_SPANS, lang: str | None = None) -> list[tuple[int, int]]:
+    """Spans of the first ``limit`` words of ``text`` whose term (in language ``lang``) passes
+    ``test``, as the analyzer cuts tokens.
 
     C-level ``findall`` gives the distinct words; only the (few) matching words are then located
     with ``str.find``, checking that each occurrence is a whole token. Each word is located at most
     ``limit`` times, which is enough for the first ``limit`` matches overall: a passage of one word
     repeated 100,000 times costs a ``findall``, not 100,000 steps in Python.
     """
-    words = {w for w in set(WORD_RE.findall(text)) if (t := term_of(w)) is not None and test(t)}
+    key = analysis_key(lang)
+    words = {w for w in set(WORD_RE.findall(text)) if (t := term_of(w, key)) is not None and test(t)}
     spans = []
     n = len(text)
     for w in words:
@@ -407,21 +448,25 @@ def _token_edge(text: str, k: int, step: int) -> bool:
     return True
 
 
-def match_spans(query_text: str, passage_text: str, limit: int = MAX_SPANS) -> list[tuple[int, int]]:
+def match_spans(query_text: str, passage_text: str, limit: int = MAX_SPANS,
+                lang: str | None = None) -> list[tuple[int, int]]:
     """Every (start, end) in ``passage_text`` of a word the query matches (sorted, disjoint), the
     first ``limit`` of them (see :func:`spans_note`).
 
-    Uses the same analysis as the index, so ``plateformes`` marks "plateforme" and "Plateformes".
+    Uses the same analysis as the index for an article of language ``lang`` (its front matter
+    ``language:``; default undetermined, i.e. French), so ``plateformes`` marks "plateforme" and
+    "Plateformes" in French text and ``elections`` "election" in English text.
     Returns [] for a malformed query or when nothing matches. The parsed query is cached: the
     article view calls this once per passage.
     """
-    test = _query_test(query_text)
-    return spans_in(passage_text, test, limit) if test else []
+    key = analysis_key(lang)
+    test = _query_test(query_text, key)
+    return spans_in(passage_text, test, limit, key) if test else []
 
 
 @lru_cache(maxsize=16)
-def _query_test(query_text: str) -> _TokenTest | None:
-    q, err = parse(query_text)
+def _query_test(query_text: str, key: str = DEFAULT_KEY) -> _TokenTest | None:
+    q, err = _parse(normalize(query_text), None, key)
     return None if err else _TokenTest(q)
 
 
@@ -435,7 +480,7 @@ def spans_note(spans_by_passage, what: str = "marked") -> str | None:
     return f"only the first {MAX_SPANS:,} matches in {where} are {what}"
 
 
-def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _TokenTest):
+def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _TokenTest, lang: str | None = None):
     """(passage with the most distinct matched terms — the first of equals —, its match spans).
 
     Cheap: the index stores each passage's distinct terms, so choosing is set work; only the
@@ -451,7 +496,7 @@ def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _Token
     if not best_n:
         return 0, []
     a, b = _passage_bounds(offsets, len(plain), best)
-    return best, spans_in(plain[a:b], test, MAX_SPANS)
+    return best, spans_in(plain[a:b], test, MAX_SPANS, lang)
 
 
 # -- snippets -------------------------------------------------------------------------------------
@@ -589,20 +634,30 @@ class Searcher:
                 res.error = DAMAGED_MESSAGE if damaged(self.directory) else \
                     "the search index is not built yet: run `reader index`"
                 return res
-            q, err = parse(text, self._basedate)
-            if err:
-                res.error = err
-                return res
-            res.understood = _describe(q, normalize(text))
             try:
                 if self._engine is None:
                     self._engine = Engine(s)
                 engine = self._engine
+                keys = engine.analysis_keys() or [DEFAULT_KEY]
+            except Exception as exc:  # noqa: BLE001 - reading the languages of a damaged index
+                if is_damage(exc):
+                    mark_damaged(self.directory, exc)
+                    self.close()
+                    res.error = DAMAGED_MESSAGE
+                else:
+                    res.error = f"search failed: {exc.__class__.__name__}: {exc}"[:300]
+                return res
+            queries, err = parse_languages(text, keys, self._basedate)
+            if err:
+                res.error = err
+                return res
+            res.understood = _describe(next(iter(queries.values())), normalize(text))
+            try:
                 engine.expanded = {}
                 engine.approximate = False
-                res.total, ranked = engine.run(q, page * limit, sort)
+                res.total, ranked = engine.run_languages(queries, page * limit, sort)
                 res.approximate = engine.approximate
-                res.hits = self._hits(s, q, ranked[(page - 1) * limit :], sort, engine.expanded)
+                res.hits = self._hits(s, queries, ranked[(page - 1) * limit :], sort, engine.expanded)
                 res.notice = spans_note((h.passage_spans for h in res.hits), "used for the snippet")
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
@@ -629,14 +684,15 @@ class Searcher:
             if s is None:
                 return None, None, DAMAGED_MESSAGE if damaged(self.directory) else \
                     "the search index is not built yet: run `reader index`"
-            q, err = parse(text, self._basedate)
-            if err:
-                return None, None, err
             try:
                 if self._engine is None:
                     self._engine = Engine(s)
                 engine = self._engine
-                mask, _scores = engine.evaluate(q)
+                # each article in its own analysis, as in search()
+                queries, err = parse_languages(text, engine.analysis_keys() or [DEFAULT_KEY], self._basedate)
+                if err:
+                    return None, None, err
+                mask, _scores = engine.evaluate_languages(queries)
                 docs = np.flatnonzero(mask & engine.alive)
                 return docs, self._doc_ids(engine), None
             except Exception as exc:  # noqa: BLE001 - never crash the UI
@@ -680,13 +736,23 @@ class Searcher:
             engine.doc_ids = ids
         return ids
 
-    def _hits(self, s, q, ranked, sort: str, expansions) -> list[Hit]:
-        test = _TokenTest(q, expansions)
+    def _hits(self, s, queries, ranked, sort: str, expansions) -> list[Hit]:
+        """The page's hits; each one's passage, spans and snippet in the article's own analysis."""
+        if not isinstance(queries, dict):  # one query: every article analysed the default way
+            queries = {DEFAULT_KEY: queries}
+        tests: dict[str, _TokenTest] = {}
+        fallback = next(iter(queries))
         hits = []
         for docnum, score in ranked:
             stored = s.stored_fields(docnum)
+            key = stored.get("analysis") or DEFAULT_KEY
+            if key not in queries:
+                key = fallback
+            test = tests.get(key)
+            if test is None:
+                test = tests[key] = _TokenTest(queries[key], expansions)
             plain, offsets, pterms = unpack_passages(stored["passages"])
-            passage, pspans = best_passage(plain, offsets, pterms, test) if offsets and test else (0, [])
+            passage, pspans = best_passage(plain, offsets, pterms, test, key) if offsets and test else (0, [])
             if offsets:
                 a, b = _passage_bounds(offsets, len(plain), passage)
                 ptext = plain[a:b]
@@ -713,6 +779,7 @@ class Searcher:
         the corpus whose term is closest (edit distance 1, then 2; most frequent first). The body
         lexicon holds stems, so the replacement word is read from an article that contains it."""
         reader = s.reader()
+        keys = (self._engine.analysis_keys() if self._engine else None) or [DEFAULT_KEY]
         changed = False
         out = []
         looked_up = 0  # each look-up is a fuzzy scan of the lexicon: the first few words only
@@ -720,8 +787,10 @@ class Searcher:
             word = part
             m = re.fullmatch(r"([+-]?)([^\W\d_][\w]*)", part)
             if m and part not in BINARY_OPS and part != "NOT" and looked_up < MAX_SUGGESTED_WORDS:
-                term = term_of(m.group(2))
-                if term and len(term) >= 3 and reader.doc_frequency("body", term) == 0:
+                # the word's term in each language of the corpus; a suggestion only when none is indexed
+                forms = [t for t in dict.fromkeys(term_of(m.group(2), k) for k in keys) if t]
+                term = forms[0] if forms else None
+                if term and len(term) >= 3 and not any(reader.doc_frequency("body", t) for t in forms):
                     looked_up += 1
                     best = None
                     for dist in (1, 2):
@@ -738,8 +807,8 @@ class Searcher:
             return None
         suggestion = "".join(out)
         if total:
-            q, err = parse(suggestion, self._basedate)
-            if err or self._engine is None or self._engine.run(q, 1)[0] <= total:
+            qs, err = parse_languages(suggestion, keys, self._basedate)
+            if err or self._engine is None or self._engine.run_languages(qs, 1)[0] <= total:
                 return None
         return suggestion
 
@@ -747,8 +816,9 @@ class Searcher:
         """The commonest word (lowercased) that the index term stands for, from one article using it."""
         ids, _w = self._engine.postings("body", term) if self._engine else ((), ())
         for docnum in list(ids[:3]):
-            plain = unpack_passages(s.stored_fields(int(docnum))["passages"])[0]
-            words = Counter(plain[a:b].lower() for t, a, b in analyze(plain) if t == term)
+            stored = s.stored_fields(int(docnum))
+            plain = unpack_passages(stored["passages"])[0]
+            words = Counter(plain[a:b].lower() for t, a, b in analyze(plain, stored.get("analysis")) if t == term)
             if words:
                 return words.most_common(1)[0][0]
         return None

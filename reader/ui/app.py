@@ -323,7 +323,7 @@ class ReaderApp(ReadingActions, App):
 
         matches: dict[int, list[tuple[int, int]]] = {}
         for p in article.passages:
-            spans = match_spans(query, p.text)
+            spans = match_spans(query, p.text, lang=article.meta.language)
             if spans:
                 matches[p.index] = spans
         return matches
