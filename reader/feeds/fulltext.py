@@ -104,6 +104,9 @@ def _code_span(text: str) -> tuple[str, str]:
 
 # (a ``code`` element is a block or inline code depending on where it stands: see _is_block_code)
 BLOCK_TAGS = frozenset({"head", "p", "list", "quote", "table", "div", "main", "body", "item", "row"})
+# quotes and lists nested deeper than this are written flat (markdown-it drops what is nested past
+# 20 levels; a reader cannot follow 8 anyway); inline styles nested deeper are left out
+MAX_NESTING = 8
 # fallback levels for a paragraph whose read-back text differs from the page's
 FULL, NO_EMPHASIS, TEXT_ONLY = 0, 1, 2
 
@@ -117,8 +120,9 @@ class _Inline:
     """One paragraph's inline content being written: Markdown and the plain text it must read as."""
 
     def __init__(self, writer: "_Writer", level: int, in_link: bool = False, breaks: bool = True,
-                 escape_hash: bool = False):
+                 escape_hash: bool = False, depth: int = 0):
         self.w = writer
+        self.depth = depth
         self.level = level
         self.in_link = in_link
         self.breaks = breaks  # hard line breaks allowed (not in headings and table cells)
@@ -218,7 +222,8 @@ class _Inline:
             self.text(child.tail)
 
     def _sub(self, **kw) -> "_Inline":
-        return _Inline(self.w, self.level, kw.get("in_link", self.in_link), self.breaks, self.escape_hash)
+        return _Inline(self.w, self.level, kw.get("in_link", self.in_link), self.breaks, self.escape_hash,
+                       self.depth + 1)
 
     def _styled(self, el, tag: str) -> None:
         rend = el.get("rend") or ""
@@ -226,7 +231,7 @@ class _Inline:
         if marker == "`":
             self._code(el)
             return
-        if not marker or self.level >= NO_EMPHASIS:
+        if not marker or self.level >= NO_EMPHASIS or self.depth >= MAX_NESTING:
             self.children(el)
             return
         sub = self._sub()
@@ -239,7 +244,7 @@ class _Inline:
         self.atom(f"{marker}{md}{marker}", plain, sub.lead, trail)
 
     def _code(self, el) -> None:
-        text = clean_text("".join(_code_text(el)))
+        text = "".join(_code_text(el))
         if self.level >= TEXT_ONLY:
             self.text(text)
             return
@@ -276,38 +281,41 @@ class _Inline:
 
 
 def _code_text(el):
-    """The verbatim text of a code element (line breaks as newlines)."""
+    """The verbatim text of a code element (line breaks as newlines), controls removed."""
     if el.text:
-        yield el.text
+        yield clean_text(el.text)
     for child in el:
         if _tag(child) == "lb":
             yield "\n"
         else:
             yield from _code_text(child)
         if child.tail:
-            yield child.tail
+            yield clean_text(child.tail)
 
 
 class _Writer:
-    def __init__(self, base_url: str | None):
+    def __init__(self, base_url: str | None, verify_each: bool = False):
         self.base_url = base_url or None
-        self.text_length = 0
+        self.verify_each = verify_each
+        self.expected: list[str] = []  # the text of each passage written, in order
+        self.nesting = 0  # quotes and list items open around the block being written
 
-    # -- one leaf (a paragraph's inline content), verified by reading it back when it has markup
+    # -- one leaf (a paragraph's inline content)
     def leaf(self, fill, *, breaks: bool = True, escape_hash: bool = False) -> tuple[str, str]:
-        """*fill(inline)* writes into an :class:`_Inline`; returns (markdown, plain) of the leaf."""
+        """*fill(inline)* writes into an :class:`_Inline`; returns (markdown, plain) of the leaf.
+        With *verify_each*, a leaf with markup is read back and written again with less markup
+        until its text is the page's."""
         for level in (FULL, NO_EMPHASIS, TEXT_ONLY):
             inline = _Inline(self, level, breaks=breaks, escape_hash=escape_hash)
             fill(inline)
             md, plain, _ = inline.result()
             md = _escape_line_starts(md)
-            if not inline.markup or _reads_back(md, plain):
+            if not self.verify_each or not inline.markup or _reads_back(md, plain):
                 break
         return md, plain
 
     def _count(self, plain: str) -> None:
-        if plain:
-            self.text_length += len(plain) + (2 if self.text_length else 0)
+        self.expected.append(plain)
 
     # -- blocks
     def blocks(self, container) -> list[str]:
@@ -360,13 +368,19 @@ class _Writer:
                 return []
             self._count(plain)
             return ["#" * level + " " + md]
-        if tag == "quote":
-            inner = self.blocks(el)
-            return [_prefix("\n\n".join(inner), "> ", ">")] if inner else []
-        if tag == "list":
-            return self.list_block(el, bullets)
+        if tag in ("quote", "list"):
+            if self.nesting >= MAX_NESTING:
+                return self.blocks(el)
+            self.nesting += 1
+            try:
+                if tag == "list":
+                    return self.list_block(el, bullets)
+                inner = self.blocks(el)
+                return [_prefix("\n\n".join(inner), "> ", ">")] if inner else []
+            finally:
+                self.nesting -= 1
         if tag == "code":
-            text = clean_text("".join(_code_text(el))).expandtabs(4)
+            text = "".join(_code_text(el)).expandtabs(4)
             text = "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
             if not text.strip():
                 return []
@@ -477,9 +491,35 @@ def xml_to_markdown(xml, base_url: str | None = None, *, drop_heading: str | Non
         if first is not None and _tag(first) == "head" and _same_words("".join(first.itertext()), drop_heading):
             first.tail = None
             main.remove(first)
-    writer = _Writer(base_url)
+    try:
+        md = _write(main, base_url, verify_each=False)
+        if md is None:  # some paragraph reads back otherwise: each one checked, the culprits simplified
+            md = _write(main, base_url, verify_each=True)
+    except RecursionError:  # elements nested thousands deep: their text, one paragraph per top element
+        flat = ET.Element("main")
+        for child in [main.text or ""] + [c for c in main if _tag(c)]:
+            text = child if isinstance(child, str) else " ".join("".join(_iter_text(child)).split())
+            if text.strip():
+                ET.SubElement(flat, "p").text = text
+        md = _write(flat, base_url, verify_each=True)
+    return md[0], md[1]
+
+
+def _write(main, base_url: str | None, verify_each: bool) -> tuple[str, int] | None:
+    """(Markdown, plain-text length) of *main*; None when, written without checking each paragraph,
+    the whole does not read back as the passages written (checked with one parse)."""
+    writer = _Writer(base_url, verify_each)
     blocks = writer.blocks(main)
-    return ("\n\n".join(blocks) + "\n" if blocks else ""), writer.text_length
+    md = "\n\n".join(blocks) + "\n" if blocks else ""
+    parsed = parse_passages(md)
+    if not verify_each and [p.text.split() for p in parsed.passages] != [e.split() for e in writer.expected]:
+        return None
+    return md, len(parsed.plain_text)
+
+
+def _iter_text(el):
+    """All text under *el* (with tails), without recursion: lxml's and ElementTree's itertext."""
+    return el.itertext()
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -571,16 +611,36 @@ def _fragment(html, base_url: str | None) -> tuple[str, int]:
     import lxml.html
     from lxml import etree
 
+    # huge_tree: libxml2 otherwise drops what is nested past 255 levels
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError):
         try:
-            root = lxml.html.document_fromstring(html)
+            root = lxml.html.document_fromstring(html, parser=parser)
         except (etree.ParserError, ValueError):
             return xml_to_markdown(_text_main(html), base_url)
+    crude = _crude_text(html)
+    if 2 * len(" ".join(root.itertext()).split()) < len(crude):
+        # libxml2 drops what is nested past ~2,000 levels: keep the text, without its structure
+        return xml_to_markdown(_text_main(" ".join(crude)), base_url)
     main = ET.Element("main")
-    _convert(root, main, base_url)
+    try:
+        _convert(root, main, base_url)
+    except RecursionError:  # nested thousands deep: the text alone
+        return xml_to_markdown(_text_main(" ".join(root.itertext())), base_url)
     return xml_to_markdown(main, base_url)
+
+
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _crude_text(html: str) -> list[str]:
+    """The words of *html* with its tags stripped by regular expressions (to check the parser's)."""
+    import html as html_lib
+
+    return html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", html))).split()
 
 
 def _text_main(text: str):
@@ -628,6 +688,17 @@ def _declared_language(tree) -> str | None:
     return lang[:35] or None
 
 
+def _quiet_loggers() -> None:
+    """trafilatura and its helpers log a bad page at ERROR; with no handler configured Python would
+    print that on stderr (the fetch's output). A NullHandler keeps it to whoever configures logging."""
+    import logging
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        log = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+            log.addHandler(logging.NullHandler())
+
+
 def _pre_as_code(tree) -> None:
     """Every ``<pre>`` is verbatim text: have trafilatura keep it as code (it takes a ``<pre>`` without
     code-like characters for a quote, and its lines would run together) — it does so for a ``<pre>``
@@ -653,6 +724,8 @@ def extract_article(html: bytes | str, url: str | None = None, *, encoding: str 
     A page where no article is found gives ``markdown=""`` and ``text_length=0`` — never an error."""
     import trafilatura
     from trafilatura.utils import decode_file, load_html
+
+    _quiet_loggers()
 
     if isinstance(html, bytes) and encoding:
         try:
@@ -692,6 +765,7 @@ def extract_text(html: bytes | str, url: str | None = None) -> str:
     """trafilatura's own plain text of a page (the baseline the writer is measured against)."""
     import trafilatura
 
+    _quiet_loggers()
     return trafilatura.extract(html, url=url, output_format="txt", include_tables=True, include_comments=False) or ""
 
 
@@ -712,7 +786,9 @@ _WORD = re.compile(r"\w+")
 def _entry_text(entry: str) -> str:
     if re.search(r"<[A-Za-z/!]", entry):
         return html_to_text(entry)
-    return clean_text(entry)
+    import html as html_lib
+
+    return clean_text(html_lib.unescape(entry))
 
 
 def teaser_reason(entry_html_or_text: str | None, page_text: str | None = None, *,
@@ -745,3 +821,24 @@ def teaser_reason(entry_html_or_text: str | None, page_text: str | None = None, 
 def is_teaser(entry_html_or_text: str | None, page_text: str | None = None, **kw) -> bool:
     """Does the entry carry only a teaser (fetch the page for full text ``auto``)? See :func:`teaser_reason`."""
     return teaser_reason(entry_html_or_text, page_text, **kw) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# measuring the writer (tests and bench): nothing dropped, nothing added against trafilatura's text
+
+def shingle_f1(ours: str, reference: str, n: int = 4) -> float:
+    """F1 of the word *n*-gram multisets of two texts (words: ``\\w+``, case folded)."""
+    from collections import Counter
+
+    def grams(text: str) -> Counter:
+        words = [w.casefold() for w in _WORD.findall(text)]
+        return Counter(tuple(words[i:i + n]) for i in range(max(0, len(words) - n + 1)))
+
+    a, b = grams(ours), grams(reference)
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(a.values()), common / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
