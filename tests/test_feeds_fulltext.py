@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.feeds import fulltext
-from reader.feeds.fulltext import (Extracted, extract_article, extract_text, html_fragment_to_markdown, is_teaser,
-                                   shingle_f1, teaser_reason, xml_to_markdown)
+from reader.feeds.fulltext import (Extracted, extract_article, extract_text, first_paragraph,
+                                   html_fragment_to_markdown, is_teaser, shingle_f1, teaser_reason, xml_to_markdown)
 from reader.feeds.langdetect import detect_language, normalise_code
 from reader.passages import parse_passages
 
@@ -237,12 +237,17 @@ def _build(parent, node):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(inline_tree, min_size=1, max_size=4))
-def test_inline_markup_never_adds_or_drops_text(nodes):
-    """Emphasis, code, links and breaks nested any way around hostile text: the paragraph reads back
-    with the page's words, whatever markup the writer could keep."""
+@given(st.lists(inline_tree, min_size=1, max_size=4), st.sampled_from(["paragraph", "item", "quote"]))
+def test_inline_markup_never_adds_or_drops_text(nodes, kind):
+    """Emphasis, code, links and breaks nested any way around hostile text, in a paragraph, a list
+    item or a quote: it reads back with the page's words, whatever markup the writer could keep."""
     main = ET.Element("main")
-    p = ET.SubElement(main, "p")
+    if kind == "item":
+        p = ET.SubElement(ET.SubElement(main, "list", rend="ul"), "item")
+    elif kind == "quote":
+        p = ET.SubElement(ET.SubElement(main, "quote"), "p")
+    else:
+        p = ET.SubElement(main, "p")
     for node in nodes:
         _build(p, node)
     md, _ = xml_to_markdown(main, "https://site.example/dir/")
@@ -250,7 +255,7 @@ def test_inline_markup_never_adds_or_drops_text(nodes):
     got = " ".join(" ".join(p.text for p in parse_passages(md).passages).split())
     assert got.replace(" ", "") == expected.replace(" ", ""), md
     for passage in parse_passages(md).passages:
-        assert passage.kind == "paragraph"
+        assert passage.kind == kind
         for span in passage.spans:
             assert span.href in (None, "https://site.example/a%20path%281%29")
 
@@ -271,6 +276,16 @@ def test_emphasis_that_would_not_parse_is_dropped_not_shown():
     md = html_fragment_to_markdown('<p>a <b>"quoted"</b>x and <em> spaced </em>word</p>')
     (p,) = parse_passages(md).passages
     assert p.text == 'a "quoted"x and spaced word'
+
+
+def test_inline_quotation_stays_in_its_paragraph():
+    sentence = ("The council met again on Tuesday evening and the mayor said <q>no way</q> loudly to everyone in "
+                "the room, before leaving the old town hall by the back door.")
+    page_md = extract_article(f"<html><body><article><p>{sentence}</p></article></body></html>").markdown
+    fragment_md = html_fragment_to_markdown(f"<p>{sentence}</p>")
+    for md in (page_md, fragment_md):
+        (p,) = parse_passages(md).passages
+        assert p.kind == "paragraph" and "the mayor said “no way” loudly" in p.text
 
 
 # --- entry HTML ----------------------------------------------------------------------------------
@@ -378,6 +393,21 @@ def test_too_short_or_unsure_keeps_the_declared_language(title, para):
     assert got.lang == "de" and got.source == "declared"
     nothing = detect_language(title, para)
     assert nothing.lang is None and nothing.source == "unknown"
+
+
+def test_a_pages_wrong_declared_language_is_caught(extracted):
+    fr = extracted["news_fr"]  # <html lang="en"> on a French article
+    assert fr.language == "en"
+    lang, conf, source = detect_language(fr.title, first_paragraph(fr.markdown), declared=fr.language)
+    assert (lang, source) == ("fr", f"declared en, detected fr ({conf:.2f})")
+    de = extracted["blog_de"]
+    assert detect_language(de.title, first_paragraph(de.markdown), de.language).source == "declared+detected"
+
+
+def test_first_paragraph_skips_headings_and_images():
+    assert first_paragraph("# T\n\n![x](y)\n\nText *here*.\n") == "Text here."
+    assert first_paragraph("> quoted\n") == "quoted"
+    assert first_paragraph("# only a heading\n") is None
 
 
 def test_language_codes_normalised():

@@ -207,6 +207,10 @@ class _Inline:
             self._link(el)
         elif tag == "code":
             self._code(el)
+        elif tag == "q" or (tag == "quote" and not any(_tag(c) in BLOCK_TAGS for c in el)):
+            self.text("“")  # an inline quotation, marked as a browser shows it
+            self.children(el)
+            self.text("”")
         elif tag in BLOCK_TAGS or tag == "cell":
             # a block inside inline content (heading, cell): its text, set apart by spaces
             self.text(" ")
@@ -346,7 +350,8 @@ class _Writer:
             run.append(container.text)
         for child in container:
             tag = _tag(child)
-            if tag in BLOCK_TAGS or (tag == "code" and _is_block_code(child, container, run)):
+            inline_quote = tag == "quote" and _tag(container) == "p"  # trafilatura's <q>
+            if (tag in BLOCK_TAGS and not inline_quote) or (tag == "code" and _is_block_code(child, container, run)):
                 flush()
                 if tag == "list":
                     bullets += 1
@@ -547,7 +552,7 @@ _HTML_INLINE = {
     **dict.fromkeys(("i", "em", "cite", "dfn"), ("hi", "#i")),
     **dict.fromkeys(("code", "kbd", "samp", "tt", "var"), ("hi", "#t")),
     **dict.fromkeys(("del", "s", "strike"), ("del", "")),
-    "a": ("ref", ""), "img": ("graphic", ""), "br": ("lb", ""), "hr": ("lb", ""),
+    "a": ("ref", ""), "img": ("graphic", ""), "q": ("q", ""), "br": ("lb", ""), "hr": ("lb", ""),
 }
 
 
@@ -647,6 +652,17 @@ def _text_main(text: str):
     main = ET.Element("main")
     ET.SubElement(main, "p").text = text
     return main
+
+
+def first_paragraph(markdown: str) -> str | None:
+    """The text of an article's first paragraph (else its first quote or list item): with the title,
+    what :func:`reader.feeds.langdetect.detect_language` looks at."""
+    passages = parse_passages(markdown).passages
+    for kinds in (("paragraph",), ("quote", "item")):
+        for passage in passages:
+            if passage.kind in kinds and not passage.text.startswith("[image"):
+                return passage.text
+    return None
 
 
 def html_to_text(html: str | bytes | None) -> str:
