@@ -92,10 +92,9 @@ def _code_span(text: str) -> tuple[str, str]:
         return "", ""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
     # markdown-it strips one space each side when both ends have one (and the text is not all spaces)
-    plain = text
-    return f"{fence}{pad}{text}{pad}{fence}", plain
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}", text
 
 
 # ---------------------------------------------------------------------------------------------
