@@ -63,3 +63,30 @@ print("HEAVY=" + ",".join(heavy))
                          timeout=120)
     assert "HEAVY=" in out.stdout, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_ui_never_imports_the_feed_extractors():
+    """Page extraction, feed parsing and language detection run in the fetch, never in the UI process."""
+    offenders = []
+    for path in (PKG / "ui").rglob("*.py"):
+        bad = _imports(path) & {"trafilatura", "feedparser", "py3langid", "lxml", "listparser"}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_feed_modules_import_extractors_lazily():
+    """reader.feeds modules import trafilatura / py3langid / lxml inside functions only."""
+    offenders = []
+    for path in (PKG / "feeds").rglob("*.py") if (PKG / "feeds").is_dir() else ():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                top.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module.split(".")[0])
+        bad = top & {"trafilatura", "py3langid", "lxml"}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []

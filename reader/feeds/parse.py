@@ -161,9 +161,9 @@ def _from_parsed(d) -> Feed:
 def _text_of(value: str | None, detail) -> str:
     """A title as text: one of type html/xhtml has its tags dropped and entities decoded."""
     if value and "html" in str((detail or {}).get("type", "")):
-        from reader.feeds.htmlmd import html_to_text
+        from reader.feeds.fulltext import html_to_line
 
-        return html_to_text(value)
+        return html_to_line(value)
     return clean(value)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from reader.passages import make_safe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entries.page_etag / page_last_modified
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
     url TEXT PRIMARY KEY,
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS entries (
     rewrites INTEGER NOT NULL DEFAULT 0,
     deleted INTEGER NOT NULL DEFAULT 0, -- the user deleted the article: never written again
     first_seen REAL,
+    page_etag TEXT, page_last_modified TEXT,  -- of the web page the article text came from (full text)
     PRIMARY KEY (feed_id, key)
 );
 """
@@ -74,6 +75,8 @@ class EntryState:
     rewrites: int = 0
     deleted: bool = False
     first_seen: float | None = None
+    page_etag: str | None = None  # validators of the page the article's text came from: a refetch
+    page_last_modified: str | None = None  # asks with them and an unchanged page is not downloaded
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -124,10 +127,14 @@ class StateDB:
             if version > SCHEMA_VERSION:
                 raise StateError(f"the feed state {self.path} was written by a newer reader (layout {version})")
             conn.executescript(_SCHEMA)
-            if version == 0:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(entries)")}
+            for column in ("page_etag", "page_last_modified"):  # a layout 1 state
+                if column not in columns:
+                    conn.execute(f"ALTER TABLE entries ADD COLUMN {column} TEXT")
+            if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("SELECT url, feed_id, stopped FROM feeds LIMIT 1").fetchall()
-            conn.execute("SELECT feed_id, key, first_seen FROM entries LIMIT 1").fetchall()
+            conn.execute("SELECT feed_id, key, first_seen, page_etag FROM entries LIMIT 1").fetchall()
         except BaseException:
             conn.close()
             raise
@@ -192,18 +199,22 @@ class StateDB:
 
     # entries
     def entries(self, feed_id: str) -> dict[str, EntryState]:
-        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen "
-                                 "FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
-        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7]) for row in rows}
+        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen, "
+                                 "page_etag, page_last_modified FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
+        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7], page_etag=row[8],
+                                   page_last_modified=row[9]) for row in rows}
 
     def save_entries(self, entries: list[EntryState], now: float | None = None) -> None:
         now = time.time() if now is None else now
         with self.conn:
             self.conn.executemany(
-                "INSERT INTO entries (feed_id, key, article_id, file, hash, rewrites, deleted, first_seen) "
-                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, "
-                "file = excluded.file, hash = excluded.hash, rewrites = excluded.rewrites, deleted = excluded.deleted",
-                [(e.feed_id, e.key, e.article_id, e.file, e.hash, e.rewrites, int(e.deleted), now) for e in entries])
+                "INSERT INTO entries (feed_id, key, article_id, file, hash, rewrites, deleted, first_seen, page_etag, "
+                "page_last_modified) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (feed_id, key) DO UPDATE SET "
+                "article_id = excluded.article_id, file = excluded.file, hash = excluded.hash, "
+                "rewrites = excluded.rewrites, deleted = excluded.deleted, page_etag = excluded.page_etag, "
+                "page_last_modified = excluded.page_last_modified",
+                [(e.feed_id, e.key, e.article_id, e.file, e.hash, e.rewrites, int(e.deleted), now, e.page_etag,
+                  e.page_last_modified) for e in entries])
 
     def article_ids_in_use(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT article_id FROM entries")}
