@@ -164,6 +164,10 @@ def test_a_layout_1_state_gains_the_page_columns(tmp_path):
         file TEXT NOT NULL, hash TEXT NOT NULL, rewrites INTEGER NOT NULL DEFAULT 0,
         deleted INTEGER NOT NULL DEFAULT 0, first_seen REAL, PRIMARY KEY (feed_id, key));
         INSERT INTO entries VALUES ('f', 'k', 'f-1', 'feeds/f/a.md', 'h', 0, 0, 1.0);
+        CREATE TABLE feeds (url TEXT PRIMARY KEY, feed_id TEXT NOT NULL UNIQUE, title TEXT, link TEXT,
+        language TEXT, etag TEXT, last_modified TEXT, status INTEGER, error TEXT, last_fetched REAL,
+        next_check REAL, stopped INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO feeds (url, feed_id) VALUES ('https://x.example/f', 'f');
         PRAGMA user_version = 1;""")
     conn.close()
     with state_db(corpus) as db:
@@ -172,3 +176,43 @@ def test_a_layout_1_state_gains_the_page_columns(tmp_path):
         entry.page_etag = '"x"'
         db.save_entries([entry])
         assert db.entries("f")["k"].page_etag == '"x"'
+        feed = db.feed("https://x.example/f")
+        assert (feed.feed_id, feed.fetch_seconds) == ("f", None)
+        feed.fetch_seconds = 30.5
+        db.save_feed(feed)
+        assert db.feed("https://x.example/f").fetch_seconds == 30.5
+
+
+def test_the_slowest_feeds_of_the_last_run_are_fetched_first(srv, tmp_path):
+    from reader.feeds import net
+    from reader.feeds.update import Updater
+
+    corpus = tmp_path / "c"
+    ff = FeedsFile(corpus)
+    for k in range(4):
+        srv.add(f"/f{k}", rss((str(k), f"T{k}", LONG, f"/p/{k}")), etag=f'"{k}"', delay=0.3 if k == 2 else 0)
+        ff.add(Subscription(srv.url(f"/f{k}"), (), None, ("full-text=never",)))
+    ff.save()
+    up = Updater(corpus, net.Settings(workers=1), interval=0)
+    up.run(all_feeds=True)
+    start = len(srv.requests)
+    up.run(all_feeds=True)
+    assert [p for p, _ in srv.requests[start:]][0] == "/f2"
+
+
+def test_content_links_resolve_against_xml_base_and_scripts_are_dropped(srv, tmp_path):
+    """feedparser no longer sanitises nor rewrites links: the writer does both, with the entry's xml:base."""
+    corpus = tmp_path / "c"
+    srv.add("/a", '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><id>urn:a</id>'
+                  '<entry xml:base="https://other.example/dir/"><title>E</title><id>urn:e</id>'
+                  '<updated>2026-11-03T00:00:00Z</updated><content type="html">&lt;p onclick="x()"&gt;See '
+                  '&lt;a href="page"&gt;this&lt;/a&gt;&lt;script&gt;alert(1)&lt;/script&gt; and '
+                  '&lt;a href="javascript:alert(2)"&gt;that&lt;/a&gt;.&lt;/p&gt;' + "word " * 80
+                  + '</content></entry></feed>', content_type="application/atom+xml")
+    add(corpus, srv.url("/a"))
+    fetch(corpus)
+    art = articles(corpus)["E"]
+    p = load_article(art).passages[0]
+    assert p.text == "See this and that."
+    assert [s.href for s in p.spans if s.style == "link"] == ["https://other.example/dir/page"]
+    assert "alert" not in art.path.read_text() and "onclick" not in art.path.read_text()

@@ -662,10 +662,12 @@ def first_paragraph(markdown: str) -> str | None:
     return None
 
 
-def opening_text(markdown: str, chars: int = 200) -> str | None:
+def opening_text(markdown, chars: int = 200) -> str | None:
     """The first paragraph, with the next ones while it is shorter than *chars* (a one-line entry
-    gives the detector too little): what an incoming article's language is detected on."""
-    texts = [p.text for p in parse_passages(markdown).passages
+    gives the detector too little): what an incoming article's language is detected on.
+    *markdown*: the article body, or its :func:`reader.passages.parse_passages` result."""
+    parsed = parse_passages(markdown) if isinstance(markdown, str) else markdown
+    texts = [p.text for p in parsed.passages
              if p.kind in ("paragraph", "quote", "item") and not p.text.startswith("[image")]
     out: list[str] = []
     for text in texts:
@@ -840,14 +842,16 @@ def _entry_text(entry: str) -> str:
 
 
 def teaser_reason(entry_html_or_text: str | None, page_text: str | None = None, *,
-                  min_words: int = TEASER_WORDS, ratio: float = TEASER_RATIO) -> str | None:
+                  min_words: int = TEASER_WORDS, ratio: float = TEASER_RATIO, plain: bool = False) -> str | None:
     """Why an entry looks like a teaser only (a short reason for the log), or None if it looks whole.
 
     - empty, or ending with "…", "[…]", "Read more", "Lire la suite"…;
     - with *page_text* (the page's extracted text): much shorter than it (< *ratio* of its words);
       an entry about as long as its page is whole, however short;
-    - without it: shorter than *min_words* words."""
-    text = _entry_text(entry_html_or_text or "")
+    - without it: shorter than *min_words* words.
+
+    *plain*: the entry is given as the text it reads as already (not HTML to convert again)."""
+    text = (entry_html_or_text or "") if plain else _entry_text(entry_html_or_text or "")
     words = len(_WORD.findall(text))
     if words == 0:
         return "empty"

@@ -17,6 +17,8 @@ from typing import NamedTuple
 MIN_LETTERS = 20
 # The normalised probability (py3langid's calibrated softmax) a detection needs to count.
 MIN_CONFIDENCE = 0.90
+# What the detector reads at most: its time grows with the text, its answer hardly after a few lines.
+MAX_CHARS = 400
 
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _lock = threading.Lock()
@@ -66,7 +68,7 @@ def detect_language(title: str | None, first_paragraph: str | None, declared: st
       ``source="declared"``.
     """
     decl = normalise_code(declared)
-    text = " ".join(" ".join(part.split()) for part in (title, first_paragraph) if part)
+    text = " ".join(" ".join(part.split()) for part in (title, first_paragraph) if part)[:MAX_CHARS]
     letters = len(_LETTER.findall(text))
     if letters == 0:
         return Language(decl, 0.0, "declared") if decl else Language(None, 0.0, "unknown")

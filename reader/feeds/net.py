@@ -54,6 +54,7 @@ class Result:
     body: bytes | None = None
     permanent_url: str | None = None  # where permanent redirects from the start lead
     error: str | None = None       # a readable reason when the fetch failed
+    seconds: float = 0.0           # how long the fetch took (the next run starts the slowest first)
 
     @property
     def ok(self) -> bool:
@@ -237,10 +238,12 @@ class Fetcher:
                 req = take()
                 if req is None:
                     return
+                t0 = time.monotonic()
                 try:
                     result = self.get(req)
                 except Exception as exc:  # a bug must not lose the other feeds
                     result = Result(req, req.url, error=f"internal error: {type(exc).__name__}: {_short(str(exc))}")
+                result.seconds = time.monotonic() - t0
                 done(req)
                 results.put(result)
 

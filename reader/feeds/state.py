@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from reader.passages import make_safe
 
-SCHEMA_VERSION = 2  # 2: entries.page_etag / page_last_modified
+SCHEMA_VERSION = 2  # 2: entries.page_etag / page_last_modified, feeds.fetch_seconds
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
     url TEXT PRIMARY KEY,
@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     etag TEXT, last_modified TEXT,
     status INTEGER, error TEXT,
     last_fetched REAL, next_check REAL,
-    stopped INTEGER NOT NULL DEFAULT 0  -- 410 Gone: no longer fetched
+    stopped INTEGER NOT NULL DEFAULT 0, -- 410 Gone: no longer fetched
+    fetch_seconds REAL                -- how long its last fetch took: the slowest start first
 );
 CREATE TABLE IF NOT EXISTS entries (
     feed_id TEXT NOT NULL,
@@ -63,6 +64,7 @@ class FeedState:
     last_fetched: float | None = None
     next_check: float | None = None
     stopped: bool = False
+    fetch_seconds: float | None = None
 
 
 @dataclass
@@ -127,10 +129,10 @@ class StateDB:
             if version > SCHEMA_VERSION:
                 raise StateError(f"the feed state {self.path} was written by a newer reader (layout {version})")
             conn.executescript(_SCHEMA)
-            columns = {row[1] for row in conn.execute("PRAGMA table_info(entries)")}
-            for column in ("page_etag", "page_last_modified"):  # a layout 1 state
-                if column not in columns:
-                    conn.execute(f"ALTER TABLE entries ADD COLUMN {column} TEXT")
+            for table, column, kind in (("entries", "page_etag", "TEXT"), ("entries", "page_last_modified", "TEXT"),
+                                        ("feeds", "fetch_seconds", "REAL")):  # a layout 1 state
+                if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("SELECT url, feed_id, stopped FROM feeds LIMIT 1").fetchall()
@@ -151,7 +153,7 @@ class StateDB:
 
     # feeds
     _FEED_COLUMNS = ("url, feed_id, title, link, language, etag, last_modified, status, error, "
-                     "last_fetched, next_check, stopped")
+                     "last_fetched, next_check, stopped, fetch_seconds")
 
     def feed(self, url: str, create: bool = True) -> FeedState | None:
         row = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -161,7 +163,7 @@ class StateDB:
             state = FeedState(url, self._free_feed_id(url))
             self.save_feed(state)
             return state
-        return FeedState(*row[:-1], stopped=bool(row[-1]))
+        return FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1])
 
     def _free_feed_id(self, url: str) -> str:
         base = feed_id = make_feed_id(url)
@@ -173,14 +175,14 @@ class StateDB:
 
     def feeds(self) -> dict[str, FeedState]:
         rows = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds").fetchall()
-        return {row[0]: FeedState(*row[:-1], stopped=bool(row[-1])) for row in rows}
+        return {row[0]: FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1]) for row in rows}
 
     def save_feed(self, s: FeedState) -> None:
         with self.conn:
             self.conn.execute(
-                f"INSERT OR REPLACE INTO feeds ({self._FEED_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO feeds ({self._FEED_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (s.url, s.feed_id, s.title, s.link, s.language, s.etag, s.last_modified, s.status, s.error,
-                 s.last_fetched, s.next_check, int(s.stopped)))
+                 s.last_fetched, s.next_check, int(s.stopped), s.fetch_seconds))
 
     def move_feed(self, old_url: str, new_url: str) -> None:
         """A permanent redirect: the state (and the feed id, so article ids) follows the new URL."""

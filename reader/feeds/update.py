@@ -137,17 +137,32 @@ def _yaml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
+class Body:
+    """An article body as Markdown and its passages (parsed once: language, teaser test, file)."""
+
+    __slots__ = ("markdown", "parsed")
+
+    def __init__(self, markdown: str):
+        self.markdown = markdown
+        self.parsed = parse_passages(markdown)
+
+    @classmethod
+    def of_entry(cls, e: Entry, base_url: str) -> Body:
+        return cls((text_to_markdown(e.content) if e.content_type == "text" else
+                    html_fragment_to_markdown(e.content, e.base or base_url)) if e.content.strip() else "")
+
+
 def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt.datetime,
-                   base_url: str, page: str | None = None) -> str:
-    """The article file of an entry; ``page``: the Markdown of its web page's text (full text)."""
+                   base_url: str, page: str | None = None, body: Body | None = None) -> str:
+    """The article file of an entry; ``page``: the Markdown of its web page's text (full text);
+    ``body``: the entry's own, converted already."""
     if page is not None:
-        body = page
-    else:
-        body = (text_to_markdown(e.content) if e.content_type == "text" else
-                html_fragment_to_markdown(e.content, base_url)) if e.content.strip() else ""
+        body = Body(page)
+    elif body is None:
+        body = Body.of_entry(e, base_url)
     title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
     declared = e.language or feed.language
-    lang = detect_language(e.title, opening_text(body), declared)
+    lang = detect_language(e.title, opening_text(body.parsed), declared)
     fm = [("id", art_id), ("title", title)]
     fm.append(("language", lang.lang or "und"))
     if e.published:
@@ -172,7 +187,7 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
     if e.author:
         fm.append(("author", e.author))
     lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
-    return ("\n".join(lines) + "\n" + body).encode("utf-8", "replace").decode("utf-8")
+    return ("\n".join(lines) + "\n" + body.markdown).encode("utf-8", "replace").decode("utf-8")
 
 
 def _file_for(feed_id: str, e: Entry, art_id: str) -> str:
@@ -241,7 +256,7 @@ class _Page:
     edit_hash: str | None    # an edited entry: its new hash (stored once the article is rewritten)
 
 
-def wants_page(mode: str, e: Entry) -> bool:
+def wants_page(mode: str, e: Entry, body: Body) -> bool:
     """Is this entry's page fetched? ``always``: yes; ``auto``: when the entry carries a teaser only."""
     if mode == "never" or not e.link:
         return False
@@ -249,7 +264,7 @@ def wants_page(mode: str, e: Entry) -> bool:
         return True
     from reader.feeds.fulltext import is_teaser
 
-    return is_teaser(e.content)
+    return is_teaser(body.parsed.plain_text, plain=True)
 
 
 def _body_of(path: Path) -> str | None:
@@ -302,6 +317,9 @@ class Updater:
                     requests.append(net.Request(sub.url, tag=sub))
                 else:
                     requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+            # the slowest feeds of the last run first: a feed that hangs costs one read timeout from
+            # the start of the run, not from its end (the rest is fetched meanwhile)
+            requests.sort(key=lambda req: -(states[req.url].fetch_seconds or 0.0))
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []
@@ -337,6 +355,7 @@ class Updater:
         r = FeedReport(sub.url, sub.title or st.title, status=res.status)
         st.status = res.status
         st.last_fetched = now
+        st.fetch_seconds = res.seconds
         if res.permanent_url and res.permanent_url != sub.url and res.status not in (None, 404, 410):
             from reader.feeds.subscriptions import SubscriptionError, normalize_url
 
@@ -439,8 +458,9 @@ class Updater:
             charset = _CHARSET.search(res.headers.get("content-type", ""))
             ex = extract_article(res.body, res.url, encoding=charset.group(1) if charset else None,
                                  drop_title=p.entry.title)
-            if ex.text_length and (p.mode == "always" or
-                                   is_teaser(p.entry.content, parse_passages(ex.markdown).plain_text)):
+            if ex.text_length and (p.mode == "always" or is_teaser(
+                    Body.of_entry(p.entry, p.base_url).parsed.plain_text, parse_passages(ex.markdown).plain_text,
+                    plain=True)):
                 md = ex.markdown
         if md is None:
             r.full_text_failed += 1
@@ -488,10 +508,11 @@ class Updater:
                     r.updated += 1
                 else:
                     r.unchanged += 1
-                if wants_page(full_text, e):  # written once its page is in (the edit stored then)
+                body = Body.of_entry(e, base_url)
+                if wants_page(full_text, e, body):  # written once its page is in (the edit stored then)
                     queue(path, old, e, first, h if edited else None)
                     continue
-                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url),
+                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url, body=body),
                                   mode=0o644)
                 if edited:
                     old.hash = h
@@ -503,13 +524,14 @@ class Updater:
             rel = _file_for(st.feed_id, e, art_id)
             folder.mkdir(parents=True, exist_ok=True)
             # written with the feed's text first (an article exists whatever happens to its page)
-            atomic_write_text(self.folder / rel, render_article(art_id, e, feed, st.url, fetched, base_url),
+            body = Body.of_entry(e, base_url)
+            atomic_write_text(self.folder / rel, render_article(art_id, e, feed, st.url, fetched, base_url, body=body),
                               mode=0o644)
             new = EntryState(st.feed_id, e.key, art_id, rel, h)
             known[e.key] = new
             changes.append(new)
             r.new += 1
-            if wants_page(full_text, e):
+            if wants_page(full_text, e, body):
                 queue(self.folder / rel, new, e, fetched, None)
         db.save_entries(changes, fetched.timestamp())
 
