@@ -507,13 +507,28 @@ def xml_to_markdown(xml, base_url: str | None = None, *,
     return md[0], md[1]
 
 
+_last_parsed: tuple[str, object] | None = None
+
+
+def passages_of(markdown: str):
+    """:func:`reader.passages.parse_passages` of *markdown*, the last one remembered: the writer
+    reads back what it wrote, and the caller that writes the article needs that same parse."""
+    global _last_parsed
+    last = _last_parsed
+    if last is not None and last[0] == markdown:
+        return last[1]
+    parsed = parse_passages(markdown)
+    _last_parsed = (markdown, parsed)
+    return parsed
+
+
 def _write(main, base_url: str | None, verify_each: bool) -> tuple[str, int] | None:
     """(Markdown, plain-text length) of *main*; None when, written without checking each paragraph,
     the whole does not read back as the passages written (checked with one parse)."""
     writer = _Writer(base_url, verify_each)
     blocks = writer.blocks(main)
     md = "\n\n".join(blocks) + "\n" if blocks else ""
-    parsed = parse_passages(md)
+    parsed = passages_of(md)
     if not verify_each and [p.text.split() for p in parsed.passages] != [e.split() for e in writer.expected]:
         return None
     return md, len(parsed.plain_text)

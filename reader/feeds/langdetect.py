@@ -49,6 +49,11 @@ def _get_identifier():
         return _identifier
 
 
+def preload() -> None:
+    """Load the model now (a fetch starts this in a thread while the first feeds download)."""
+    _get_identifier()
+
+
 def classify(text: str) -> tuple[str, float]:
     """The detector's best language and its probability for *text* (no thresholds applied)."""
     lang, conf = _get_identifier().classify(text)

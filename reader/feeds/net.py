@@ -212,8 +212,9 @@ class Fetcher:
             return
         lock = threading.Condition()
         in_flight: dict[str, int] = {}
-        # bounded: workers wait while the consumer parses, so bodies never pile up in memory
-        results: queue.Queue[Result] = queue.Queue(maxsize=max(2, self.settings.workers))
+        # bounded: workers wait while the consumer parses, so bodies never pile up in memory (at most
+        # 4 a worker: downloads go on while the consumer is busy, e.g. loading the language model)
+        results: queue.Queue[Result] = queue.Queue(maxsize=max(2, 4 * self.settings.workers))
         total = len(pending)
 
         def take() -> Request | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.feeds import net
-from reader.feeds.fulltext import html_fragment_to_markdown, opening_text, text_to_markdown
+from reader.feeds.fulltext import html_fragment_to_markdown, opening_text, passages_of, text_to_markdown
 from reader.feeds.langdetect import detect_language
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
@@ -144,7 +144,7 @@ class Body:
 
     def __init__(self, markdown: str):
         self.markdown = markdown
-        self.parsed = parse_passages(markdown)
+        self.parsed = passages_of(markdown)  # the writer's read-back parse when it just wrote it
 
     @classmethod
     def of_entry(cls, e: Entry, base_url: str) -> Body:
@@ -320,6 +320,12 @@ class Updater:
             # the slowest feeds of the last run first: a feed that hangs costs one read timeout from
             # the start of the run, not from its end (the rest is fetched meanwhile)
             requests.sort(key=lambda req: -(states[req.url].fetch_seconds or 0.0))
+            if requests:  # the language model loads (~1-3 s) while the first feeds download
+                import threading
+
+                from reader.feeds.langdetect import preload
+
+                threading.Thread(target=preload, daemon=True, name="feeds-langid-load").start()
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []
