@@ -115,6 +115,10 @@ class StateDB:
         aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
         try:
             self.path.replace(aside)
+            for suffix in ("-wal", "-shm"):  # its journal goes with it (never applied to a new file)
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    side.replace(aside.with_name(aside.name + suffix))
         except OSError as exc:
             raise StateError(f"the feed state {self.path} is damaged and cannot be moved aside: "
                              f"{exc.strerror or exc}") from None
@@ -135,6 +139,10 @@ class StateDB:
                     conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # a fetch commits once a feed: WAL without a sync per commit (a crash may lose the last
+            # commits, never consistency: an entry seen again rewrites the same file under the same id)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("SELECT url, feed_id, stopped FROM feeds LIMIT 1").fetchall()
             conn.execute("SELECT feed_id, key, first_seen, page_etag FROM entries LIMIT 1").fetchall()
         except BaseException:
