@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from reader import __version__
 
 PER_HOST = 2
-WORKERS = 16
+WORKERS = 64  # threads; politeness is PER_HOST: with many hosts every feed starts in the first second
 MAX_REDIRECTS = 10
 MAX_BYTES = 15 * 1024 * 1024
 CONNECT_TIMEOUT = 3.0

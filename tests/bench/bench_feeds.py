@@ -6,7 +6,7 @@ Full run: 500 feeds on 50 loopback hosts (each its own server and port: a host t
 limit), every response after 200 ms, 2 % of the feeds slow (1.5 s), 1 % hanging (never answer: each
 costs one read timeout, 30 s). Timed, wall and CPU, in the same run:
 - a sequential fetch (1 worker) — the baseline, newsboat's default — parsing and writing included;
-- the work queue (16 workers, at most 2 requests per host), cold: every feed new, parsed, written;
+- the work queue (net.WORKERS threads, at most 2 requests per host), cold: every feed new, parsed, written;
 - the same again: every feed answers 304 (the slowest of the last run started first);
 - fetch to searchable: 200 new articles fetched, then ``reader index`` until ``reader search``
   finds all of them (the index runs its search stage first; the entity stage after it is not waited for).
@@ -33,8 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from feedserver import FeedServer  # noqa: E402
 
+from reader.feeds.net import WORKERS  # noqa: E402
+
 LATENCY, SLOW = 0.2, 1.5
-WORKERS = 16
 
 
 def feed_xml(k: int, items: int, word: str = "") -> str:
