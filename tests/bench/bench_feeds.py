@@ -124,7 +124,6 @@ def main(argv: list[str] | None = None) -> None:
     for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
         os.environ[var] = os.path.join(scratch, var.lower())
 
-    from reader.feeds import net
     from reader.feeds.update import Updater
 
     rng = random.Random(7)
