@@ -58,11 +58,12 @@ def cli_entities(args, folder: Path) -> int:
 def models_report(folder: Path) -> list[dict]:
     """Per language (the registry's and the articles'): articles, packages and their state, install hint."""
     from reader.corpus import Catalogue
+    from reader.languages import effective
     from reader.nlp import registry
 
     counts: dict[str, int] = {}
     for meta in Catalogue(folder).refresh().articles:
-        lang = registry.language_of(meta.language)
+        lang = registry.language_of(effective(meta))
         counts[lang] = counts.get(lang, 0) + 1
     rows = []
     for lang in sorted(set(registry.languages()) | set(counts)):

@@ -1,0 +1,115 @@
+"""The language an article is read in (reader.languages): detected in the ingest for undeclared
+articles, checking declared ones; the index, the entities and ``reader list`` use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import write_article
+from reader import annotations, languages
+from reader.corpus import Catalogue
+from reader.languages import update_languages, used
+from reader.search.query import Searcher
+
+EN_BODY = ("The company said on Tuesday that its quarterly profit rose sharply, beating the forecasts of "
+           "most analysts, as demand for its cloud services kept growing in Europe and in Asia. Microsoft "
+           "shares rose in early trading in New York.")
+FR_BODY = ("Le gouvernement a présenté mercredi un projet de loi sur les retraites, que les syndicats "
+           "jugent injuste et contre lequel ils appellent à manifester dans toute la France la semaine "
+           "prochaine.")
+
+
+def _reader(folder, *args):
+    return subprocess.run([sys.executable, "-m", "reader", "--articles", str(folder), *args],
+                          capture_output=True, text=True, timeout=600)
+
+
+def _listed(folder) -> dict[str, dict]:
+    out = _reader(folder, "list", "--json")
+    assert out.returncode == 0, out.stderr
+    return {a["id"]: a for a in json.loads(out.stdout)}
+
+
+def test_ingest_detects_corrects_and_keeps(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en-undeclared", "Quarterly profit beats forecasts", EN_BODY)
+    write_article(folder, "fr.md", "fr-declared-en", "Retraites : les syndicats appellent à manifester",
+                  FR_BODY, language="en")
+    write_article(folder, "short.md", "short-de", "OK", "Ja.", language="de")
+    before = _listed(folder)
+    assert before["en-undeclared"]["language_used"] == "und"  # not checked yet
+    assert before["en-undeclared"]["language_source"] == "unknown"
+
+    out = _reader(folder, "index", "--quiet")
+    assert out.returncode == 0, out.stderr
+    listed = _listed(folder)
+    en, fr, short = listed["en-undeclared"], listed["fr-declared-en"], listed["short-de"]
+    assert (en["language"], en["language_used"], en["language_source"]) == ("und", "en", "detected")
+    assert en["language_confidence"] >= 0.9
+    assert (fr["language"], fr["language_used"]) == ("en", "fr")
+    assert fr["language_source"].startswith("declared en, detected fr (")  # the correction is recorded
+    assert (short["language_used"], short["language_source"]) == ("de", "declared")  # too short to overrule
+    text = _reader(folder, "list").stdout.splitlines()
+    assert any(line.startswith("en-undeclared\t") and "\ten\t" in line for line in text)
+
+    # search: the English analysis ("companies" → "compani" = "company"; French keeps "compan")
+    s = Searcher(folder)
+    try:
+        assert {h.article_id for h in s.search("companies").hits} == {"en-undeclared"}
+        assert {h.article_id for h in s.search("retraite").hits} == {"fr-declared-en"}
+    finally:
+        s.close()
+    # entities: the English path for the detected article, the French one for the corrected article
+    metas = {m.id: m for m in Catalogue(folder).refresh().articles}
+    ann_en = annotations.load(metas["en-undeclared"].content_hash)
+    ann_fr = annotations.load(metas["fr-declared-en"].content_hash)
+    assert ann_en.language == "en" and ann_en.model.startswith("en-")
+    assert ann_fr.language == "fr" and ann_fr.model.startswith("fr-")
+    assert "Microsoft" in {e.name for e in ann_en.entities}
+
+    # a second run does nothing new
+    again = _reader(folder, "index", "--progress-lines")
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout.strip().splitlines()[-1])["report"]
+    assert report["articles"] == 3
+    lines = [json.loads(x) for x in again.stdout.strip().splitlines()[:-1]]
+    assert all(x["total"] == 0 for x in lines if x.get("stage") in ("languages", "entities", "index")
+               and "total" in x), lines
+    assert _listed(folder) == listed
+
+
+def test_short_or_unsure_text_keeps_the_declared_language(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "a.md", "a", "OK", "Thank you.", language="fr")  # English, too short to overrule
+    write_article(folder, "b.md", "b", "Hi", "Yes.")  # undeclared and too short: stays undetermined
+    write_article(folder, "c.md", "c", "Wahlen in Bayern", "Die Wahlen in Bayern und die Parteien des Landes "
+                  "haben am Sonntag begonnen, sagte der Sprecher.", language="de")
+    metas = {m.id: m for m in Catalogue(folder).refresh().articles}
+    report = update_languages(metas.values())
+    assert report == {"checked": 3, "detected": 0, "corrected": 0}
+    assert used(metas["a"]).lang == "fr" and used(metas["a"]).source == "declared"
+    assert used(metas["b"]).lang == "und" and used(metas["b"]).source == "unknown"
+    assert used(metas["c"]).lang == "de" and used(metas["c"]).source == "declared+detected"
+    assert update_languages(metas.values()) == {"checked": 0, "detected": 0, "corrected": 0}
+
+
+def test_bundled_french_articles_keep_their_language(corpus):
+    metas = Catalogue(corpus).refresh().articles
+    update_languages(metas)
+    assert {(m.language, languages.effective(m)) for m in metas} == {("fr", "fr")}
+
+
+def test_reading_the_language_imports_no_detector(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    update_languages(Catalogue(folder).refresh().articles)
+    code = ("import sys; from pathlib import Path; from reader.corpus import Catalogue; from reader import languages\n"
+            f"m = Catalogue(Path({str(folder)!r})).refresh().articles[0]\n"
+            "print(languages.effective(m), 'py3langid' in sys.modules, 'reader.feeds.langdetect' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["en", "False", "False"], out.stderr
