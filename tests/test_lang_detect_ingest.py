@@ -113,3 +113,92 @@ def test_reading_the_language_imports_no_detector(tmp_path):
             "print(languages.effective(m), 'py3langid' in sys.modules, 'reader.feeds.langdetect' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["en", "False", "False"], out.stderr
+
+
+def test_a_language_detected_later_reindexes_the_article(tmp_path):
+    """Indexed before its language was known (French analysis, the default), the article is indexed
+    again, alone, once the detector says English; the next update touches nothing."""
+    from reader.search.index import update_index
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    write_article(folder, "fr.md", "fr", "Retraites", FR_BODY, language="fr")
+    metas = Catalogue(folder).refresh().articles
+    assert update_index(folder, metas)["added"] == 2
+
+    def found(query):
+        s = Searcher(folder)
+        try:
+            return {h.article_id for h in s.search(query).hits}
+        finally:
+            s.close()
+
+    assert found("companies") == set()  # French stems: "compan" is not "company"
+    update_languages(metas)
+    report = update_index(folder, metas)
+    assert (report["added"], report["updated"]) == (0, 1)
+    assert found("companies") == {"en"}
+    assert found("lang:en") == {"en"}
+    assert update_index(folder, metas)["updated"] == 0
+
+
+def test_annotations_of_another_language_are_redone(tmp_path):
+    """Rules-only annotations made while the article was "und" are redone once it is read in German
+    (no model either way: the annotation's language, not only its model id, decides)."""
+    from reader.nlp.ingest import needs_annotation
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "de.md", "de", "Wahlen in Bayern", "Die Wahlen in Bayern und die Parteien des Landes "
+                  "haben am Sonntag begonnen, sagte der Sprecher der Regierung in München.")
+    metas = Catalogue(folder).refresh().articles
+    from reader.nlp.ingest import annotate_missing
+
+    assert annotate_missing(metas) == 1
+    assert annotations.load(metas[0].content_hash).language == "und"
+    assert needs_annotation(metas) == []
+    update_languages(metas)
+    assert languages.effective(metas[0]) == "de"
+    assert [m.id for m in needs_annotation(metas)] == ["de"]
+    assert annotate_missing(metas) == 1
+    assert annotations.load(metas[0].content_hash).language == "de"
+    assert annotate_missing(metas) == 0
+
+
+def test_event_mentions_are_extracted_again_after_new_annotations(tmp_path):
+    import os
+
+    from reader.events.extract import _cache_file, mentions_for
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    meta = Catalogue(folder).refresh().articles[0]
+    ann = annotations.Annotations(meta.id, meta.content_hash, "und", "rules+reader3")
+    annotations.save(ann)
+    assert mentions_for(meta)[2] is True
+    assert mentions_for(meta)[2] is False  # cached
+    cache = _cache_file(meta.content_hash)
+    past = cache.stat().st_mtime_ns - 10**9
+    os.utime(cache, ns=(past, past))  # the mentions were cached a second before the new annotations
+    annotations.save(annotations.Annotations(meta.id, meta.content_hash, "en", "en-x+reader3"))
+    assert mentions_for(meta)[2] is True
+    assert mentions_for(meta)[2] is False
+
+
+def test_the_article_view_reads_the_article_in_its_language(tmp_path):
+    from reader.corpus import load_article
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_view import ArticleView
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    metas = Catalogue(folder).refresh().articles
+    article = load_article(metas[0])
+    assert ReaderApp.query_matches("companies", article) == {}  # "und": French analysis
+    assert ArticleView._header_texts(None, article)[1][1] == "und · 39 words"
+    update_languages(metas)
+    assert ReaderApp.query_matches("companies", article)  # "company" marked, as the index finds it
+    assert ArticleView._header_texts(None, article)[1][1] == "en · 39 words"
