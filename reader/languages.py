@@ -67,7 +67,7 @@ def _stamp(path: Path) -> tuple:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def _rows() -> dict[str, tuple]:
+def stored() -> dict[str, tuple]:
     """Every stored answer, read again whenever the file changed. A cache that cannot be read is
     an empty one (the declared languages are used); the ingest rebuilds a damaged file."""
     global _memo
@@ -90,14 +90,21 @@ def _rows() -> dict[str, tuple]:
 
 def used(meta) -> Used:
     """The language ``meta`` (an :class:`reader.corpus.ArticleMeta`) is read in, and why."""
-    declared = meta.language or UNDETERMINED
-    row = _rows().get(meta.content_hash)
+    return used_of(meta.content_hash, meta.language)
+
+
+def used_of(content_hash: str | None, declared: str | None, rows: dict[str, tuple] | None = None) -> Used:
+    """:func:`used` of an article version known by its hash and declared language (``rows``: a
+    :func:`stored` already read, for a loop over many articles)."""
+    declared = declared or UNDETERMINED
+    row = (stored() if rows is None else rows).get(content_hash) if content_hash else None
+    undetermined = base_code(declared) == UNDETERMINED
     if row is None:  # not checked yet (the ingest has not run since the file changed)
-        return Used(declared, "unknown" if base_code(declared) == UNDETERMINED else "declared", None)
+        return Used(declared, "unknown" if undetermined else "declared", None)
     lang, conf, source = row
     if lang and base_code(lang) != base_code(declared):
         return Used(lang, source, conf)
-    return Used(declared, source if lang else ("unknown" if base_code(declared) == UNDETERMINED else "declared"), conf)
+    return Used(declared, source if lang else ("unknown" if undetermined else "declared"), conf)
 
 
 def effective(meta) -> str:

@@ -202,3 +202,20 @@ def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     update_languages(metas)
     assert ReaderApp.query_matches("companies", article)  # "company" marked, as the index finds it
     assert ArticleView._header_texts(None, article)[1][1] == "en · 39 words"
+
+
+def test_the_list_filter_lang_reads_the_language_used(tmp_path):
+    from reader.listfilter.evaluate import FilterContext
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    write_article(folder, "fr.md", "fr", "Retraites : les syndicats appellent à manifester", FR_BODY, language="en")
+    metas = Catalogue(folder).refresh().articles
+    update_languages(metas)
+    ctx = FilterContext(folder)
+    try:
+        assert ctx.apply("lang:en").ids == ["en"]
+        assert ctx.apply("lang:fr").ids == ["fr"]
+    finally:
+        ctx.close()
