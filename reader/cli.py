@@ -165,17 +165,18 @@ def cmd_list(args, folder: Path) -> int:
         articles, states = list_states(articles, args.unread, args.starred)
         if states is None:
             return 1
-    from reader.languages import used
+    from reader.languages import stored, used
 
+    langs = stored()
     if args.json:
-        text = json.dumps([m.to_json() | _language_json(used(m)) | states[m.id] for m in articles],
+        text = json.dumps([m.to_json() | _language_json(used(m, langs)) | states[m.id] for m in articles],
                           ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
         # and still reads back exactly
         print(text.translate(_JSON_C1))
     else:
         for m in articles:
-            print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{used(m).lang}\t{m.title}")
+            print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{used(m, langs).lang}\t{m.title}")
     return 0
 
 

@@ -67,11 +67,18 @@ def _stamp(path: Path) -> tuple:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+_paths: dict[str | None, Path] = {}  # $XDG_CACHE_HOME → db_path() (platformdirs costs ~25 µs a call)
+
+
 def stored() -> dict[str, tuple]:
-    """Every stored answer, read again whenever the file changed. A cache that cannot be read is
-    an empty one (the declared languages are used); the ingest rebuilds a damaged file."""
+    """Every stored answer, read again whenever the file changed (one stat a call). A cache that
+    cannot be read is an empty one (the declared languages are used); the ingest rebuilds a
+    damaged file."""
     global _memo
-    path = db_path()
+    env = os.environ.get("XDG_CACHE_HOME")
+    path = _paths.get(env)
+    if path is None:
+        path = _paths[env] = db_path()
     stamp = _stamp(path)
     if _memo is not None and _memo[0] == stamp:
         return _memo[1]
@@ -88,9 +95,10 @@ def stored() -> dict[str, tuple]:
     return rows
 
 
-def used(meta) -> Used:
-    """The language ``meta`` (an :class:`reader.corpus.ArticleMeta`) is read in, and why."""
-    return used_of(meta.content_hash, meta.language)
+def used(meta, rows: dict[str, tuple] | None = None) -> Used:
+    """The language ``meta`` (an :class:`reader.corpus.ArticleMeta`) is read in, and why (``rows``:
+    :func:`stored`, read once for a loop over many articles)."""
+    return used_of(meta.content_hash, meta.language, rows)
 
 
 def used_of(content_hash: str | None, declared: str | None, rows: dict[str, tuple] | None = None) -> Used:
@@ -107,9 +115,9 @@ def used_of(content_hash: str | None, declared: str | None, rows: dict[str, tupl
     return Used(declared, source if lang else ("unknown" if undetermined else "declared"), conf)
 
 
-def effective(meta) -> str:
+def effective(meta, rows: dict[str, tuple] | None = None) -> str:
     """The language code the index, the entity model, the date rules and the events use for ``meta``."""
-    return used(meta).lang
+    return used_of(meta.content_hash, meta.language, rows).lang
 
 
 # -- write side: the ingest stage -----------------------------------------------------------------

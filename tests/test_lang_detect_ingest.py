@@ -219,3 +219,15 @@ def test_the_list_filter_lang_reads_the_language_used(tmp_path):
         assert ctx.apply("lang:fr").ids == ["fr"]
     finally:
         ctx.close()
+
+
+def test_a_damaged_language_cache_reads_as_empty_and_is_rebuilt(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY, language="fr")
+    metas = Catalogue(folder).refresh().articles
+    languages.db_path().parent.mkdir(parents=True, exist_ok=True)
+    languages.db_path().write_bytes(b"this is not a database" * 100)
+    assert used(metas[0]) == languages.Used("fr", "declared", None)  # never an error: the declared one
+    assert update_languages(metas)["corrected"] == 1
+    assert used(metas[0]).lang == "en" and used(metas[0]).source.startswith("declared fr, detected en (")

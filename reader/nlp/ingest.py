@@ -49,9 +49,9 @@ MANY = 400  # from this many articles to annotate, use 2 processes (if the machi
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
 
 
-def _lang(meta: ArticleMeta) -> str:
+def _lang(meta: ArticleMeta, rows: dict | None = None) -> str:
     """The article's language code: its declared one, or the one detected (:mod:`reader.languages`)."""
-    return language_of(languages.effective(meta))
+    return language_of(languages.effective(meta, rows))
 
 
 def _no_model_reason(lang: str) -> str:
@@ -97,8 +97,9 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
     indexed = index.indexed() if index is not None else {}
     expected: dict[str, str | None] = {}
     todo = []
+    rows = languages.stored()
     for meta in metas:
-        lang = _lang(meta)
+        lang = _lang(meta, rows)
         if lang not in expected:
             expected[lang] = annotation_id(lang)
         # the fast path holds no language: an article read in a detected language checks its file

@@ -306,11 +306,11 @@ def parse_schema(lang: str | None = None) -> Schema:
     return schema
 
 
-def doc_version(meta: ArticleMeta) -> str:
+def doc_version(meta: ArticleMeta, rows: dict | None = None) -> str:
     """What the manifest holds for an indexed article: its content hash, and its language when the
     detector overruled the declared one (:mod:`reader.languages`), so a change of language alone
     re-indexes the article (and articles read in their declared language keep their entries)."""
-    lang = languages.effective(meta)
+    lang = languages.effective(meta, rows)
     return meta.content_hash if lang == meta.language else f"{meta.content_hash}+{lang}"
 
 
@@ -377,9 +377,11 @@ def update_index(
             to_delete = [i for i in docs if i not in current]
             to_index = []
             annotated = _annotated_hashes()
+            langs = languages.stored()
             for m in metas:
                 entry = docs.get(m.id)
-                if entry is None or entry[0] != doc_version(m) or (not entry[1] and m.content_hash in annotated):
+                if entry is None or entry[0] != doc_version(m, langs) or \
+                        (not entry[1] and m.content_hash in annotated):
                     to_index.append(m)
         total = len(to_index)
         if progress:
