@@ -231,3 +231,14 @@ def test_a_damaged_language_cache_reads_as_empty_and_is_rebuilt(tmp_path):
     assert used(metas[0]) == languages.Used("fr", "declared", None)  # never an error: the declared one
     assert update_languages(metas)["corrected"] == 1
     assert used(metas[0]).lang == "en" and used(metas[0]).source.startswith("declared fr, detected en (")
+
+
+def test_reader_entities_of_one_article_reads_it_in_its_detected_language(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
+    out = _reader(folder, "entities", "en", "--json")
+    assert out.returncode == 0, out.stderr
+    meta = Catalogue(folder).refresh().articles[0]
+    assert annotations.load(meta.content_hash).language == "en"
+    assert used(meta).source == "detected"

@@ -26,8 +26,10 @@ def cli_entities(args, folder: Path) -> int:
     if meta is None:
         print(f"reader: no article with id {args.id!r} in {folder} (see 'reader list')", file=sys.stderr)
         return 1
+    from reader.languages import update_languages
     from reader.nlp.ingest import annotate_missing, needs_annotation
 
+    update_languages([meta])  # read in its language, as the ingest would (checked once per version)
     if needs_annotation([meta]):
         print(f"reader: annotating {meta.id} (loading the language model, a few seconds)…", file=sys.stderr)
         problems: list[str] = []
