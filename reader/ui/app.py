@@ -802,7 +802,8 @@ class ReaderApp(ReadingActions, App):
         if self.ingest_state != "running":
             self.ingest_state = "running"
             self.update_legend()
-        names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
+        names = {"catalogue": "Scanning", "languages": "Detecting languages", "entities": "Finding entities",
+                 "index": "Indexing", "events": "Linking events"}
         pct = f" {100 * message.done // message.total}%" if message.total else ""
         if message.stage != self.ingest_stage:
             self.ingest_stage = message.stage
