@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader import paths, sqlitedb
+from reader.passages import make_safe_line
 
 LAYOUT = sqlitedb.Layout(
     "languages", 1,
@@ -151,7 +152,14 @@ def update_languages(metas: Iterable, progress: Callable[[int, int], None] | Non
     global _memo
     detector = detector_id()
     report = {"checked": 0, "detected": 0, "corrected": 0}
-    with closing(sqlitedb.open_cache(db_path(), LAYOUT)) as conn:
+    try:
+        conn = sqlitedb.open_cache(db_path(), LAYOUT)
+    except (sqlite3.Error, OSError) as exc:  # read-only, full, locked: the declared languages are used
+        if errors is not None:
+            errors.append(f"the language cache {make_safe_line(str(db_path()))} cannot be used "
+                          f"({sqlitedb.classify(exc)}: {make_safe_line(str(exc))[:120]}); declared languages used")
+        return report
+    with closing(conn):
         try:
             done = {h for h, d in conn.execute("SELECT hash, detector FROM detected") if d == detector}
         except (sqlite3.Error, UnicodeDecodeError) as exc:

@@ -242,3 +242,21 @@ def test_reader_entities_of_one_article_reads_it_in_its_detected_language(tmp_pa
     meta = Catalogue(folder).refresh().articles[0]
     assert annotations.load(meta.content_hash).language == "en"
     assert used(meta).source == "detected"
+
+
+def test_an_unwritable_language_cache_keeps_the_declared_languages(tmp_path, monkeypatch):
+    import sqlite3
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY, language="fr")
+    metas = Catalogue(folder).refresh().articles
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(languages.sqlitedb, "open_cache", refuse)
+    errors: list[str] = []
+    assert update_languages(metas, errors=errors) == {"checked": 0, "detected": 0, "corrected": 0}
+    assert len(errors) == 1 and "read-only" in errors[0] and "declared languages used" in errors[0]
+    assert used(metas[0]).lang == "fr"
