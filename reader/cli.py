@@ -165,15 +165,25 @@ def cmd_list(args, folder: Path) -> int:
         articles, states = list_states(articles, args.unread, args.starred)
         if states is None:
             return 1
+    from reader.languages import stored, used
+
+    langs = stored()
     if args.json:
-        text = json.dumps([m.to_json() | states[m.id] for m in articles], ensure_ascii=False, indent=2)
+        text = json.dumps([m.to_json() | _language_json(used(m, langs)) | states[m.id] for m in articles],
+                          ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
         # and still reads back exactly
         print(text.translate(_JSON_C1))
     else:
         for m in articles:
-            print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{m.language}\t{m.title}")
+            print(f"{m.id}\t{m.date_label or '-'}\t{m.source or '-'}\t{used(m, langs).lang}\t{m.title}")
     return 0
+
+
+def _language_json(u) -> dict:
+    """``language_used`` (what the index, entities and events read it in) and why."""
+    return {"language_used": u.lang, "language_source": u.source, "language_confidence":
+            round(u.confidence, 4) if u.confidence is not None else None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -701,11 +701,11 @@ class Catalogue:
 
     @sqlitedb.rebuilds("catalogue", degrade=True)
     def filter_rows(self) -> list[tuple]:
-        """(id, sort_title, language, published, source, feed, first_seen) of every listed article, in one
+        """(id, sort_title, language, published, source, feed, first_seen, hash) of every listed article, in one
         query: the columns the list filter and sort keep (:mod:`reader.listfilter`). A duplicate id is the
         first file's by name, as in the list."""
         with closing(self._connect()) as conn:
-            rows = conn.execute("SELECT id, sort_title, language, published, source, feed, first_seen FROM files "
+            rows = conn.execute("SELECT id, sort_title, language, published, source, feed, first_seen, hash FROM files "
                                 "WHERE error IS NULL ORDER BY name").fetchall()
         seen: set[str] = set()
         out = []

@@ -3,12 +3,14 @@
 Stages, in order (each one skips what its cache already holds for an article's content hash):
 
 1. ``catalogue`` — stat the folder, re-read new/changed files (:class:`reader.corpus.Catalogue`).
-2. ``index`` — Whoosh index: add/replace/delete changed articles (``reader.search.index``), first
+2. ``languages`` — the language of each new article version, detected on its title and first
+   paragraph, checking the declared one (:mod:`reader.languages`): the stages below use it.
+3. ``index`` — Whoosh index: add/replace/delete changed articles (``reader.search.index``), first
    without waiting for entities, so search works early on a large new corpus.
-3. ``entities`` — spaCy annotation of articles whose hash has no annotations (``reader.nlp.ingest``);
+4. ``entities`` — spaCy annotation of articles whose hash has no annotations (``reader.nlp.ingest``);
    the slow stage (~6k words/s): annotations appear article by article, the UI picks them up.
-4. ``index`` again — only articles whose annotations appeared get their entity fields.
-5. ``events`` — event extraction per article and cross-article linking (``reader.events.build``).
+5. ``index`` again — only articles whose annotations appeared get their entity fields.
+6. ``events`` — event extraction per article and cross-article linking (``reader.events.build``).
 
 The UI runs ``reader index --progress-lines`` in a *subprocess* (spaCy's 0.5 GB and 4 s load stay
 out of the reader's process) and shows its JSON progress lines; the CLI shows a progress bar.
@@ -30,6 +32,16 @@ Progress = Callable[[str, int, int], None]
 def _stages():
     """(name, callable) of the stages after the catalogue; a stage not yet built is skipped."""
     stages = []
+    try:
+        from reader.languages import update_languages
+
+        def languages_stage(folder, metas, p):
+            errors: list[str] = []
+            return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
+
+        stages.append(("languages", languages_stage))
+    except ModuleNotFoundError:
+        pass
     try:
         from reader.search.index import merge_small_segments, update_index
 

@@ -497,7 +497,8 @@ def test_a_version_3_catalogue_is_upgraded_in_place(tmp_path):
                            "PRAGMA user_version = 3;")
         conn.execute("INSERT INTO files VALUES ('a.md', ?, ?, 'a', 'Éclair', 'oldhash', 'fr', '2023-01-02', NULL, "
                      "NULL, NULL, 1, NULL, 'eclair', ?)", (st.st_size, st.st_mtime_ns, corpus.PASSAGES_VERSION))
-    assert cat.filter_rows() == [("a", "eclair", "fr", "2023-01-02", None, None, pytest.approx(st.st_mtime_ns / 1e9))]
+    assert cat.filter_rows() == [("a", "eclair", "fr", "2023-01-02", None, None, pytest.approx(st.st_mtime_ns / 1e9),
+                                  "oldhash")]
     with sqlite3.connect(cat.db_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == corpus.CATALOGUE_VERSION == 5
     fresh = cat.refresh()

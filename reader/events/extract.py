@@ -307,6 +307,15 @@ def save_cached(content_hash: str, mentions: list[EventMention], names: dict[str
                                                   "mentions": [m.to_json() for m in mentions]})
 
 
+def _annotated_since(content_hash: str) -> bool:
+    """Were the article's annotations written again after its mentions were cached (another model,
+    or another language: :mod:`reader.languages`)?"""
+    try:
+        return ann_store._file(content_hash).stat().st_mtime_ns > _cache_file(content_hash).stat().st_mtime_ns
+    except OSError:
+        return False
+
+
 def mentions_for(meta) -> tuple[list[EventMention], dict[str, str], bool]:
     """Cached or freshly extracted mentions of one article version (see the module docstring).
 
@@ -316,7 +325,7 @@ def mentions_for(meta) -> tuple[list[EventMention], dict[str, str], bool]:
     cached = load_cached(meta.content_hash)
     if cached is not None:
         mentions, names, annotated = cached
-        if annotated or not ann_store.has(meta.content_hash):
+        if (annotated and not _annotated_since(meta.content_hash)) or not ann_store.has(meta.content_hash):
             return mentions, names, False
     from reader.corpus import load_article
 

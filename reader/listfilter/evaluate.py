@@ -120,7 +120,11 @@ class _Columns:
         self.id_array = np.array(self.ids, dtype=object)
         self.published = _ordinals([r[3] for r in rows])
         self.first_seen = np.fromiter((r[6] if r[6] is not None else 0.0 for r in rows), dtype=np.float64, count=n)
-        self.language, self.languages = self._codes([(r[2] or "und").lower() for r in rows])
+        from reader.languages import stored, used_of  # the language each article is read in (detected or declared)
+
+        known = stored()
+        self.language, self.languages = self._codes([used_of(r[7] if len(r) > 7 else None, r[2], known).lang.lower()
+                                                     for r in rows])
         self.source, self.sources = self._codes([r[4] or "" for r in rows])
         feed_of = {k: v for k, v in (feeds.feed_of.items() if feeds else ())}
         self.feed, self.feed_urls = self._codes([r[5] or feed_of.get(r[0]) or "" for r in rows])
@@ -395,7 +399,8 @@ class FilterContext:
                     from reader.corpus import title_key
 
                     rows += [(m.id, title_key(m.title), m.language, m.published.isoformat() if m.published else None,
-                              m.source, getattr(m, "feed", None), None) for m in self.metas if m.id in wanted]
+                              m.source, getattr(m, "feed", None), None, m.content_hash)
+                             for m in self.metas if m.id in wanted]
             self._cols = _Columns(rows, self.feeds)
             self._doc_rows = None
         return self._cols

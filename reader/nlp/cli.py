@@ -26,8 +26,10 @@ def cli_entities(args, folder: Path) -> int:
     if meta is None:
         print(f"reader: no article with id {args.id!r} in {folder} (see 'reader list')", file=sys.stderr)
         return 1
+    from reader.languages import update_languages
     from reader.nlp.ingest import annotate_missing, needs_annotation
 
+    update_languages([meta])  # read in its language, as the ingest would (checked once per version)
     if needs_annotation([meta]):
         print(f"reader: annotating {meta.id} (loading the language model, a few seconds)…", file=sys.stderr)
         problems: list[str] = []
@@ -58,11 +60,12 @@ def cli_entities(args, folder: Path) -> int:
 def models_report(folder: Path) -> list[dict]:
     """Per language (the registry's and the articles'): articles, packages and their state, install hint."""
     from reader.corpus import Catalogue
+    from reader.languages import effective
     from reader.nlp import registry
 
     counts: dict[str, int] = {}
     for meta in Catalogue(folder).refresh().articles:
-        lang = registry.language_of(meta.language)
+        lang = registry.language_of(effective(meta))
         counts[lang] = counts.get(lang, 0) + 1
     rows = []
     for lang in sorted(set(registry.languages()) | set(counts)):

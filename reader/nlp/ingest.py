@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from reader import annotations
+from reader import annotations, languages
 from reader.annotations import Annotations
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entity_index import EntityIndex
@@ -49,8 +49,9 @@ MANY = 400  # from this many articles to annotate, use 2 processes (if the machi
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
 
 
-def _lang(meta: ArticleMeta) -> str:
-    return language_of(meta.language)
+def _lang(meta: ArticleMeta, rows: dict | None = None) -> str:
+    """The article's language code: its declared one, or the one detected (:mod:`reader.languages`)."""
+    return language_of(languages.effective(meta, rows))
 
 
 def _no_model_reason(lang: str) -> str:
@@ -81,7 +82,7 @@ def _rules_drafts(passage: int, text: str, published, lang: str) -> list[Draft]:
 def _build(article: Article, model: str | None, drafts: list[Draft], reason: str | None) -> Annotations:
     mentions, entities = merge(drafts)
     meta = article.meta
-    return Annotations(meta.id, meta.content_hash, meta.language, model, reason, mentions, entities)
+    return Annotations(meta.id, meta.content_hash, languages.effective(meta), model, reason, mentions, entities)
 
 
 def _load(meta: ArticleMeta) -> Article | None:
@@ -96,14 +97,16 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
     indexed = index.indexed() if index is not None else {}
     expected: dict[str, str | None] = {}
     todo = []
+    rows = languages.stored()
     for meta in metas:
-        lang = _lang(meta)
+        lang = _lang(meta, rows)
         if lang not in expected:
             expected[lang] = annotation_id(lang)
-        if indexed.get(meta.id) == (meta.content_hash, expected[lang]):
+        # the fast path holds no language: an article read in a detected language checks its file
+        if indexed.get(meta.id) == (meta.content_hash, expected[lang]) and lang == language_of(meta.language):
             continue
         ann = annotations.load(meta.content_hash) if annotations.has(meta.content_hash) else None
-        if ann is None or ann.model != expected[lang]:
+        if ann is None or ann.model != expected[lang] or language_of(ann.language) != lang:
             todo.append(meta)
     return todo
 

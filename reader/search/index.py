@@ -69,7 +69,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
-from reader import annotations, paths, sqlitedb
+from reader import annotations, languages, paths, sqlitedb
 from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import analysis_key, analyzer_for, terms
@@ -306,10 +306,26 @@ def parse_schema(lang: str | None = None) -> Schema:
     return schema
 
 
-def make_document(article, ann) -> dict:
+def doc_version(meta: ArticleMeta, rows: dict | None = None) -> str:
+    """What the manifest holds for an indexed article: its content hash, and its language when the
+    detector overruled the declared one (:mod:`reader.languages`), so a change of language alone
+    re-indexes the article (and articles read in their declared language keep their entries)."""
+    lang = languages.effective(meta, rows)
+    return meta.content_hash if lang == meta.language else f"{meta.content_hash}+{lang}"
+
+
+def _matches(ann, lang: str) -> bool:
+    """Annotations made for the article's current language (made for another, they wait for the
+    entities stage to redo them: the document is marked not annotated meanwhile)."""
+    return ann is not None and languages.base_code(ann.language) == languages.base_code(lang)
+
+
+def make_document(article, ann, lang: str | None = None) -> dict:
+    """The index document of ``article`` read in ``lang`` (default: its effective language)."""
     meta = article.meta
     plain = article.parsed.plain_text
-    key = analysis_key(meta.language)
+    lang = lang or languages.effective(meta)
+    key = analysis_key(lang)
     per_passage = [terms(p.text, key) for p in article.passages]
     words = [t for ts in per_passage for t in ts]  # = terms(plain): the separators hold no word
     doc = {
@@ -319,7 +335,7 @@ def make_document(article, ann) -> dict:
         "analysis": key,
         "body": " ".join(words),
         "pairs": " ".join(f"{a}_{b}" for a, b in zip(words, words[1:])),
-        "language": meta.language,
+        "language": lang,
         "passages": pack_passages(plain, [p.offset for p in article.passages], per_passage),
     }
     if meta.source:
@@ -361,9 +377,11 @@ def update_index(
             to_delete = [i for i in docs if i not in current]
             to_index = []
             annotated = _annotated_hashes()
+            langs = languages.stored()
             for m in metas:
                 entry = docs.get(m.id)
-                if entry is None or entry[0] != m.content_hash or (not entry[1] and m.content_hash in annotated):
+                if entry is None or entry[0] != doc_version(m, langs) or \
+                        (not entry[1] and m.content_hash in annotated):
                     to_index.append(m)
         total = len(to_index)
         if progress:
@@ -473,14 +491,17 @@ def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
                     done_ids[meta.id] = None
                 continue
             h = article.meta.content_hash
+            lang = languages.effective(article.meta)
             ann = annotations.load(h)
-            doc = make_document(article, ann)
+            if not _matches(ann, lang):
+                ann = None
+            doc = make_document(article, ann, lang)
             if fresh:
                 writer.add_document(**doc)
             else:
                 writer.update_document(**doc)
             report["updated" if meta.id in docs else "added"] += 1
-            done_ids[meta.id] = [h, ann is not None]
+            done_ids[meta.id] = [doc_version(article.meta), ann is not None]
             if progress and (n % 200 == 0 or n == total):
                 progress(n, total)
         # A small update writes its own small segment and returns: merging segments is housekeeping,

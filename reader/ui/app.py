@@ -319,11 +319,12 @@ class ReaderApp(ReadingActions, App):
 
     @staticmethod
     def query_matches(query: str, article: Article) -> dict[int, list[tuple[int, int]]]:
+        from reader.languages import effective
         from reader.search.query import match_spans
 
         matches: dict[int, list[tuple[int, int]]] = {}
         for p in article.passages:
-            spans = match_spans(query, p.text, lang=article.meta.language)
+            spans = match_spans(query, p.text, lang=effective(article.meta))
             if spans:
                 matches[p.index] = spans
         return matches
@@ -801,7 +802,8 @@ class ReaderApp(ReadingActions, App):
         if self.ingest_state != "running":
             self.ingest_state = "running"
             self.update_legend()
-        names = {"catalogue": "Scanning", "entities": "Finding entities", "index": "Indexing", "events": "Linking events"}
+        names = {"catalogue": "Scanning", "languages": "Detecting languages", "entities": "Finding entities",
+                 "index": "Indexing", "events": "Linking events"}
         pct = f" {100 * message.done // message.total}%" if message.total else ""
         if message.stage != self.ingest_stage:
             self.ingest_stage = message.stage

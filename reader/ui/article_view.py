@@ -41,6 +41,7 @@ from textual.strip import Strip
 
 from reader.annotations import Annotations, Mention
 from reader.corpus import Article
+from reader.languages import effective
 from reader.passages import CELL_SEPARATOR, Passage
 from reader.ui.commands import bindings
 from reader.ui.palette import app_label_styles
@@ -426,7 +427,7 @@ class ArticleView(ScrollView, can_focus=True):
         meta = article.meta
         bits = [b for b in (meta.date_label and f"{meta.published.isoformat()}"
                             + (" (date inferred)" if meta.published_inferred else ""),
-                            meta.source, meta.language, f"{meta.words} words") if b]
+                            meta.source, effective(meta), f"{meta.words} words") if b]
         return [("title", meta.title), ("meta", " · ".join(bits))]
 
     @staticmethod
