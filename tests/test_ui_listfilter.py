@@ -200,3 +200,27 @@ async def test_save_the_current_filter_then_delete_it(tmp_path):
         await pilot.press("d")
         await settle(pilot)
         assert SavedSearches().list() == []
+
+
+async def test_feeds_show_their_unread_counts(tmp_path):
+    from feedserver import FeedServer
+    from test_feeds_fetch import item, rss, run, subscribe
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_article(corpus, "own.md", "own", "My own article", "Text.", published="2026-01-01")
+    with FeedServer() as srv:
+        srv.add("/ok", rss(item("a", "Feed article A") + item("b", "Feed article B"), title="Good feed"))
+        subscribe(corpus, srv.url("/ok"))
+        run(corpus)
+    app = ReaderApp(corpus, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 35)) as pilot:
+        lst = app.query_one(ArticleList)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 3 and app._reading_loaded)
+        feed_ids = [m.id for m in lst.articles if str(m.path).startswith(str(corpus / "feeds"))]
+        assert len(feed_ids) == 2
+        StateStore().set_read(feed_ids[0], True)
+        await pilot.press("F")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FeedsScreen))
+        options = app.screen.query_one(FeedList)
+        assert await wait_until(pilot, lambda: "1 unread · 2 articles" in str(options.get_option_at_index(1).prompt))

@@ -234,8 +234,7 @@ class ListFilterActions:
             if generation != self._filter_generation:
                 return  # typed on meanwhile
             try:
-                ctx = self._filter_context()
-                ctx.invalidate_states()
+                ctx = self._filter_context()  # its states are read again when the database changed
                 res = ctx.apply(text, ids)
                 kept = ctx.sort(res.ids, by) if res.error is None and by != "date" else res.ids
             except Exception as exc:  # noqa: BLE001 - anything unforeseen: a message, the list kept
@@ -322,7 +321,6 @@ class ListFilterActions:
         feed_unread: dict[str, int] = {}
         with self._filter_lock:
             ctx = self._filter_context()
-            ctx.invalidate_states()
             try:
                 states = ctx.states(ids)
                 for name, i in zip(names, ids):
