@@ -78,7 +78,8 @@ class FilterLine(LimitedInput):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
-                         "lang:, date:… (enter keeps it, esc clears)", **kwargs)
+                         "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
+        # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
         self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.app.list_filter_set(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -274,7 +275,8 @@ class ListFilterActions:
         self._reading_screen()
         line = self.query_one(FilterLine)
         line.add_class("-shown")
-        line.focus()
+        # focused now, not later (Widget.focus): the keys typed right after l (one burst in a terminal) are the filter's
+        self.screen.set_focus(line)
         line.cursor_position = len(line.value)
 
     def action_clear_filter(self) -> None:
