@@ -153,6 +153,7 @@ class ListFilterActions:
     _filter_stale = False  # the catalogue changed: the context re-reads its columns
     _filter_warmed = False
     _filter_base: tuple | None = None  # (base list, its ids, id → position)
+    filter_worker_ms = 0.0  # the last filter's evaluation in the worker (the bench reads it)
 
     # the list -----------------------------------------------------------------------------------
     @property
@@ -238,6 +239,7 @@ class ListFilterActions:
                 ctx = self._filter_context()  # its states are read again when the database changed
                 res = ctx.apply(text, ids)
                 kept = ctx.sort(res.ids, by) if res.error is None and by != "date" else res.ids
+                self.filter_worker_ms = res.elapsed_ms
             except Exception as exc:  # noqa: BLE001 - anything unforeseen: a message, the list kept
                 self.call_from_thread(self._list_filter_done, generation, text, base, None,
                                       f"the filter failed: {exc}", None, keep_id)
