@@ -177,7 +177,8 @@ def bench_ui(folder: Path, runs: int) -> None:
     from reader.ui.article_list import ArticleList
     from reader.ui.list_filter import FILTER_DEBOUNCE_S, Shown
 
-    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="bench-filter-state-")
+    for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):  # the UI state file (sort) is in the config dir
+        os.environ[var] = tempfile.mkdtemp(prefix="bench-filter-ui-")
 
     async def wait(pilot, cond, limit: float = 60.0) -> float:
         t = time.perf_counter()
@@ -194,6 +195,12 @@ def bench_ui(folder: Path, runs: int) -> None:
             lst = app.query_one(ArticleList)
             await wait(pilot, lambda: app._reading_loaded and len(lst.articles) > 0 and not app.workers, 600)
             await pilot.pause(0.5)
+            lst.focus()
+            t = time.perf_counter()
+            for _ in range(5):
+                await pilot.press("j")
+            out.append(("ui baseline: j (cursor down) through the same harness", (time.perf_counter() - t) * 200,
+                        len(lst.articles)))
             for text in UI_FILTERS:
                 times = []
                 for _ in range(max(1, runs // 3)):
@@ -225,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--sizes", default="10000,50000")
     args = parser.parse_args(argv)
-    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")}
+    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+                                                "XDG_CONFIG_HOME")}
     try:
         for n in (int(s) for s in args.sizes.split(",")):
             bench(n, 3 if args.quick else 9)
