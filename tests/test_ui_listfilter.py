@@ -224,3 +224,20 @@ async def test_feeds_show_their_unread_counts(tmp_path):
         assert await wait_until(pilot, lambda: isinstance(app.screen, FeedsScreen))
         options = app.screen.query_one(FeedList)
         assert await wait_until(pilot, lambda: "1 unread · 2 articles" in str(options.get_option_at_index(1).prompt))
+
+
+async def test_new_is_what_arrived_since_the_reader_was_last_opened(tmp_path):
+    folder = make_corpus(tmp_path / "arts")
+    app = ReaderApp(folder, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await started(pilot)
+        assert await wait_until(pilot, lambda: app._filter_ctx is not None)  # the start-up warm: opened now
+    write_article(folder, "late.md", "late", "Arrived later", "Texte.", published="2024-01-01")
+    app = ReaderApp(folder, ingest=False, fetch=False)
+    async with app.run_test(size=(110, 30)) as pilot:
+        lst = app.query_one(ArticleList)
+        await settle(pilot)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 6)
+        await type_filter(pilot, "new")
+        assert await wait_until(pilot, lambda: ids(lst) == ["late"])
+        assert header(lst) == "filter: new · 1 unread · 1 article"
