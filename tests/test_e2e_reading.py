@@ -41,3 +41,11 @@ def test_articles_read_are_still_read_after_a_restart(tmux, tmp_path):  # noqa: 
     rows = {line.split("▎")[0].strip(" •★●"): line.split("▎")[0].lstrip().startswith("•")
             for line in screen.splitlines() if "Titre numéro" in line.split("▎")[0]}
     assert rows == {"Titre numéro 0": False, "Titre numéro 1": False, "Titre numéro 2": True}, screen
+    tmux.wait_for("Le texte de l'article 1.")  # the last article read is shown again: start-up is over
+    tmux.keys("l")  # the filter line: only the unread one is left
+    tmux.wait_for("enter keeps it")
+    for ch in "unread":
+        tmux.keys(ch)
+    screen = tmux.wait_for("filter: unread · 1 unread")
+    listed = [line.split("▎")[0] for line in screen.splitlines() if "Titre numéro" in line.split("▎")[0]]
+    assert len(listed) == 1 and "Titre numéro 2" in listed[0], screen

@@ -234,6 +234,9 @@ def _import(args, folder: Path) -> int:
     ff = FeedsFile(folder)
     report = ff.merge(items)
     ff.save()
+    from reader.listfilter.newsboat_query import import_specials  # query: lines become saved searches
+    for line in import_specials(items):
+        print(line)
     if titles:  # a feed's title until its first fetch
         from reader import paths
         from reader.feeds.state import StateDB

@@ -33,10 +33,11 @@ from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_in
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
-from reader.ui.feeds import FeedsScreen, ShowFeed, only_feed
+from reader.ui.feeds import FeedsScreen, ShowFeed
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
 from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
+from reader.ui.list_filter import ApplySearch, FilterLine, ListFilterActions
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
 from reader.ui.search import OpenHit, SearchScreen
@@ -75,7 +76,7 @@ class StatusBar(Static):
     """One line: what the reader is doing (ingest progress) and what is under the cursor."""
 
 
-class ReaderApp(ReadingActions, App):
+class ReaderApp(ListFilterActions, ReadingActions, App):
     TITLE = "reader"
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
@@ -114,6 +115,7 @@ class ReaderApp(ReadingActions, App):
                 yield ArticleView(id="article")
                 yield Static(id="legend", markup=False)
             yield EventsPanel(id="events")
+        yield FilterLine(id="list-filter")
         yield StatusBar(id="status", markup=False)
         yield Footer()
 
@@ -125,7 +127,8 @@ class ReaderApp(ReadingActions, App):
         except Exception as exc:  # a broken cache never stops the reader
             cached = ScanResult([], [])
             self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
-        lst.set_articles(cached.articles)
+        self.all_articles = cached.articles
+        self.list_show()
         self.reading_refresh()
         lst.focus()
         wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
@@ -185,7 +188,8 @@ class ReaderApp(ReadingActions, App):
             return
         current = lst.current.id if lst.current else None
         self.all_articles = result.articles
-        lst.set_articles(only_feed(result.articles, self.catalogue.folder, self.feed_filter), keep_id=current)
+        self.list_show(keep_id=current)
+        self.list_changed(bool(result.changed or result.removed))
         self.reading_refresh()
         self.errors = result.errors
         if result.errors or result.warnings:  # str(LoadError) is inert text: names and messages made safe
@@ -586,11 +590,15 @@ class ReaderApp(ReadingActions, App):
             self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)
 
     def show_feed(self, choice: ShowFeed | None) -> None:
+        if isinstance(choice, ApplySearch):
+            self.list_apply_search(choice)
+            return
         if choice is None:
             return
         self.feed_filter = choice.row
         lst = self.query_one(ArticleList)
-        lst.set_articles(only_feed(self.all_articles, self.catalogue.folder, choice.row))
+        if self.list_show():
+            self.reading_refresh()
         name = make_safe(choice.row.title or choice.row.url) if choice.row else None
         self.set_status(f"{name}: {len(lst.articles):,} articles · F, All articles: every one" if name
                         else f"{len(lst.articles):,} articles")

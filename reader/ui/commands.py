@@ -29,7 +29,8 @@ class Command:
     def display_keys(self) -> str:
         names = {"question_mark": "?", "slash": "/", "space": "space", "ctrl+p": "ctrl+p", "enter": "enter",
                  "tab": "tab", "shift+tab": "shift+tab", "pageup": "pgup", "pagedown": "pgdn",
-                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f", "full_stop": ".", "asterisk": "*"}
+                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f", "full_stop": ".", "asterisk": "*",
+                 "backslash": "\\"}
         return " ".join(names.get(k, k) for k in self.keys.split(","))
 
 
@@ -70,6 +71,9 @@ COMMANDS: tuple[Command, ...] = (
             "Open the article's URL in the web browser ($BROWSER if set)"),
     Command("open-browser-read", "O", "app.open_browser(True)", "Open in browser, mark read",
             "Open the article's URL in the web browser and mark the article read"),
+    # the list's filter line and sort (reader/ui/list_filter.py)
+    Command("filter", "l,backslash", "app.filter", "Filter the list",
+            "Filter line: words, unread, starred, new, feed:, source:, tag:, lang:, date: (as you type; esc clears)"),
     Command("links", "L", "app.links", "Links", "The article's links, numbered: enter or the number opens one"),
     Command("copy-url", "y", "app.copy_url", "Copy URL", "Copy the article's URL to the clipboard"),
     # article list
@@ -87,6 +91,15 @@ COMMANDS: tuple[Command, ...] = (
             palette=False),
     Command("open", "enter", "open", "Open", "Open the selected article", scope="list", footer=True,
             palette=False),
+    Command("list-sort", "s", "app.cycle_sort", "Sort",
+            "Sort the list: by date (newest first), title, source, unread first (remembered)", scope="list"),
+    Command("list-clear-filter", "escape", "app.clear_filter", "Clear filter", "Show the whole list again",
+            scope="list", palette=False),
+    # the filter line (l)
+    Command("filter-apply", "enter", "apply", "Keep filter", "Keep the filter and go back to the list",
+            scope="filter", palette=False),
+    Command("filter-clear", "escape", "clear", "Clear filter", "Clear the filter and close the line",
+            scope="filter", palette=False),
     # article view
     Command("passage-down", "j,down", "cursor_down", "Next passage", "Move the passage cursor down",
             scope="article", palette=False),
@@ -179,16 +192,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("feeds-close", "escape", "screen.close", "Close feeds", "Back to the reader", scope="feeds",
             footer=True, palette=False),
     Command("feeds-open", "enter", "screen.open_feed", "Show articles",
-            "Show the highlighted feed's articles in the list (All articles: every one)", scope="feeds",
+            "Show the highlighted feed's articles in the list (All articles: every one); a saved search: filter the list", scope="feeds",
             footer=True, palette=False),
     Command("feeds-add", "a", "screen.add_feed", "Add feed", "Subscribe to a feed, or to the feed a page links",
             scope="feeds", footer=True, palette=False),
     Command("feeds-remove", "d,delete", "screen.remove_feed", "Remove feed",
-            "Unsubscribe from the highlighted feed (press twice; its articles stay)", scope="feeds", footer=True,
+            "Unsubscribe from the highlighted feed (press twice; its articles stay), or delete a saved search", scope="feeds", footer=True,
             palette=False),
     Command("feeds-fetch", "f", "screen.fetch_feed", "Fetch now",
             "Fetch the highlighted feed now (on All articles: every feed)", scope="feeds", footer=True,
             palette=False),
+    Command("feeds-save-search", "s", "screen.save_search", "Save filter",
+            "Save the list's current filter as a saved search (shown after the feeds, with its unread count)",
+            scope="feeds", footer=True, palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
@@ -224,7 +240,7 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
                 "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
-                "feeds": "Feeds screen"}
+                "feeds": "Feeds screen", "filter": "Filter line"}
 
 
 def markdown_table(scope: str) -> str:

@@ -30,6 +30,8 @@ from reader.ui.subprocesses import reader_command
 from reader.ui.commands import bindings
 
 ALL = "\x00all"  # the option id of "All articles"
+SEARCHES = "\x00searches"  # the "Saved searches" heading
+SEARCH = "\x00search:"  # + the saved search's name: its option id
 
 
 @dataclass(frozen=True)
@@ -59,13 +61,13 @@ def _when(ts: float | None) -> str:
     return "fetched " + dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
 
 
-def feed_content(row: FeedRow) -> Content:
+def feed_content(row: FeedRow, unread: int | None = None) -> Content:
     mark = Content("✗ ").stylize("bold $text-error") if row.error else Content("  ")
     head = [mark, Content(make_safe(row.title or row.url)).stylize("bold")]
     if row.tags:
         head.append(Content("  " + " ".join(f"#{make_safe(t)}" for t in row.tags)).stylize("$text-accent"))
     count = f"{row.articles} article" + ("" if row.articles == 1 else "s")
-    bits = [count, _when(row.last_fetched)]
+    bits = ([f"{unread:,} unread"] if unread is not None else []) + [count, _when(row.last_fetched)]
     if row.stopped:
         bits.append("stopped: no longer fetched")
     detail = Content("\n  " + " · ".join(bits) + "  " + make_safe(row.url)).stylize("$text-muted")
@@ -115,6 +117,9 @@ class FeedsScreen(Screen[ShowFeed | None]):
         self.total_articles = total_articles
         self.rows: list[FeedRow] = []
         self.removing: str | None = None  # the URL d was pressed on once (pressed again: removed)
+        self.searches: list = []  # reader.listfilter.saved.SearchCount (or SavedSearch before counted)
+        self.feed_unread: dict[str, int] | None = None  # folder prefix → unread articles
+        self.searches_error = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):
@@ -124,8 +129,68 @@ class FeedsScreen(Screen[ShowFeed | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.reload_searches()
         self.reload_feeds()
         self.query_one(FeedList).focus()
+        self.count()
+
+    def count(self) -> None:
+        """Ask the app for the unread counts of the feeds and the saved searches (a worker)."""
+        counts = getattr(self.app, "list_counts", None)
+        if counts is not None:
+            counts(self._counted)
+
+    def _counted(self, feed_unread: dict, counts) -> None:
+        if not self.is_attached:
+            return
+        self.feed_unread = feed_unread or None
+        if isinstance(counts, str):
+            self.searches_error = counts
+        else:
+            self.searches, self.searches_error = counts, ""
+        self.reload_feeds()
+
+    def reload_searches(self) -> None:
+        from reader.listfilter.saved import SavedSearchError, SavedSearches
+
+        try:
+            self.searches, self.searches_error = SavedSearches().list(), ""
+        except SavedSearchError as exc:
+            self.searches, self.searches_error = [], str(exc)
+
+    def search_options(self) -> list[Option]:
+        head = Content("  Saved searches").stylize("bold")
+        if self.searches_error:
+            head = Content.assemble(head, Content("\n  " + make_safe(self.searches_error)).stylize("$text-error"))
+        elif not self.searches:
+            head = Content.assemble(head, Content("\n  none yet: l filters the list, s here saves the filter")
+                                    .stylize("$text-muted"))
+        out = [Option(head, id=SEARCHES, disabled=True)]
+        for item in self.searches:
+            search = getattr(item, "search", item)
+            if getattr(item, "error", None):
+                count = f"✗ {item.error}"
+            elif getattr(item, "total", None) is not None:
+                unread = "?" if item.unread is None else f"{item.unread:,}"
+                count = f"{unread} unread · {item.total:,} article" + ("" if item.total == 1 else "s")
+            else:
+                count = "counting…"
+            out.append(Option(Content.assemble(Content("  ⌕ " + make_safe(search.name)).stylize("bold"),
+                                               Content(f"\n  {make_safe(count)} · {make_safe(search.query)}")
+                                               .stylize("$text-muted")), id=SEARCH + search.name))
+        return out
+
+    def current_search(self):
+        """The highlighted saved search (reader.listfilter.saved.SavedSearch), or None."""
+        options = self.query_one(FeedList)
+        i = options.highlighted
+        if i is None:
+            return None
+        oid = options.get_option_at_index(i).id or ""
+        if not oid.startswith(SEARCH):
+            return None
+        name = oid.removeprefix(SEARCH)
+        return next((getattr(s, "search", s) for s in self.searches if getattr(s, "search", s).name == name), None)
 
     # rows --------------------------------------------------------------------------------------
     def reload_feeds(self) -> None:
@@ -144,11 +209,15 @@ class FeedsScreen(Screen[ShowFeed | None]):
         options.add_option(Option(Content.assemble(Content("  All articles").stylize("bold"),
                                                    Content(f"\n  {self.total_articles:,} articles")
                                                    .stylize("$text-muted")), id=ALL))
-        options.add_options([Option(feed_content(r), id=r.url) for r in self.rows])
+        unread = self.feed_unread
+        options.add_options([Option(feed_content(r, None if unread is None or not r.folder_prefix
+                                                 else unread.get(r.folder_prefix, 0)), id=r.url)
+                             for r in self.rows])
+        options.add_options(self.search_options())
         if current is not None and current in {r.url for r in self.rows}:
             options.highlighted = 1 + [r.url for r in self.rows].index(current)
         else:
-            options.highlighted = min(highlighted or 0, len(self.rows))
+            options.highlighted = min(highlighted or 0, options.option_count - 1)
         failing = sum(1 for r in self.rows if r.error)
         info = f"{len(self.rows)} feed" + ("" if len(self.rows) == 1 else "s")
         if failing:
@@ -186,6 +255,12 @@ class FeedsScreen(Screen[ShowFeed | None]):
         options = self.query_one(FeedList)
         if options.highlighted is None:
             return
+        search = self.current_search()
+        if search is not None:
+            from reader.ui.list_filter import ApplySearch
+
+            self.dismiss(ApplySearch(search.name, search.query))
+            return
         self.dismiss(ShowFeed(self.current()))
 
     def action_close(self) -> None:
@@ -209,7 +284,54 @@ class FeedsScreen(Screen[ShowFeed | None]):
 
         self.app.push_screen(AddFeedDialog(), done)
 
+    def action_save_search(self) -> None:
+        from reader.ui.list_filter import SaveSearchDialog
+
+        query = getattr(self.app, "list_filter_text", "")
+        if not query:
+            self.say("No filter to save: l in the list types one (e.g. unread tag:tech)", error=True)
+            return
+
+        def done(name: str | None) -> None:
+            from reader.listfilter.saved import SavedSearchError, SavedSearches
+            from reader.listfilter.syntax import FilterError
+
+            if not name:
+                return
+            try:
+                saved = SavedSearches().save(name, query)
+            except (SavedSearchError, FilterError) as exc:
+                self.say(f"Not saved: {exc}", error=True)
+                return
+            self.say(f"Saved search {saved.name}: {saved.query}")
+            self.reload_searches()
+            self.reload_feeds()
+            self.count()
+
+        self.app.push_screen(SaveSearchDialog(query), done)
+
+    def delete_search(self, search) -> None:
+        from reader.listfilter.saved import SavedSearchError, SavedSearches
+
+        if self.removing != SEARCH + search.name:
+            self.removing = SEARCH + search.name
+            self.say(f"Press d again to delete the saved search {search.name}")
+            return
+        self.removing = None
+        try:
+            gone = SavedSearches().delete(search.name)
+        except SavedSearchError as exc:
+            self.say(str(exc), error=True)
+            return
+        self.searches = [s for s in self.searches if getattr(s, "search", s).name != gone.name]
+        self.say(f"Deleted the saved search {gone.name} ({gone.query})")
+        self.reload_feeds()
+
     def action_remove_feed(self) -> None:
+        search = self.current_search()
+        if search is not None:
+            self.delete_search(search)
+            return
         row = self.current()
         if row is None:
             return

@@ -140,6 +140,9 @@ class ReadingActions(BrowserActions):
         value = self.state.get("mark_read_on", "open")
         return value if value in MARK_READ_ON else "open"
 
+    def list_header_prefix(self) -> str:
+        return ""  # what the list is filtered or sorted by (reader.ui.list_filter)
+
     # loading the list's states ------------------------------------------------------------------------
     def reading_refresh(self) -> None:
         """The list changed (start-up, rescan): load the states of what it shows."""
@@ -194,12 +197,12 @@ class ReadingActions(BrowserActions):
         total = len(lst.articles)
         if not self._reading_loaded:
             note = " · reading state unavailable" if self._state_error else ""
-            lst.set_header(f"{total:,} article{'s' if total != 1 else ''}{note}")
+            lst.set_header(f"{self.list_header_prefix()}{total:,} article{'s' if total != 1 else ''}{note}")
             return
         if recount or self._unread is None or self._unread[0] is not lst.articles:
             self._unread = (lst.articles, unread_in(self._shown_ids(), lst.read))  # 8 ms at 50k: not per key
         unread = self._unread[1]
-        lst.set_header(f"{unread:,} unread · {total:,} article{'s' if total != 1 else ''}")
+        lst.set_header(f"{self.list_header_prefix()}{unread:,} unread · {total:,} article{'s' if total != 1 else ''}")
 
     def _reading_changed(self, article_id: str, read: bool | None = None, starred: bool | None = None) -> None:
         self._reading_generation += 1

@@ -162,6 +162,69 @@ def bench(n: int, runs: int) -> None:
           f"{total / len(prefixes) / baseline:>8.1f}   worst {worst * 1000:.1f} ms ({worst_prefix!r})")
     ctx.close()
     fresh.close()
+    bench_ui(folder, runs)
+
+
+UI_FILTERS = ("unread", "lang:fr unread", "plateforme", "-unread starred")
+
+
+def bench_ui(folder: Path, runs: int) -> None:
+    """The UI path: a filter typed in the app's filter line (l), evaluated by its worker; the time from
+    the last key to the list showing it (the debounce, 150 ms, included), and s (sort) to the list sorted."""
+    import asyncio
+
+    from reader.ui.app import ReaderApp
+    from reader.ui.article_list import ArticleList
+    from reader.ui.list_filter import FILTER_DEBOUNCE_S, Shown
+
+    for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):  # the UI state file (sort) is in the config dir
+        os.environ[var] = tempfile.mkdtemp(prefix="bench-filter-ui-")
+
+    async def wait(pilot, cond, limit: float = 60.0) -> float:
+        t = time.perf_counter()
+        while not cond():
+            if time.perf_counter() - t > limit:
+                raise TimeoutError("the list did not update")
+            await pilot.pause(0.002)
+        return (time.perf_counter() - t) * 1000
+
+    async def run() -> list[tuple[str, float, int]]:
+        out = []
+        app = ReaderApp(folder, ingest=False, fetch=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            lst = app.query_one(ArticleList)
+            await wait(pilot, lambda: app._reading_loaded and len(lst.articles) > 0 and not app.workers, 600)
+            await pilot.pause(0.5)
+            lst.focus()
+            t = time.perf_counter()
+            for _ in range(5):
+                await pilot.press("j")
+            out.append(("ui baseline: j (cursor down) through the same harness", (time.perf_counter() - t) * 200,
+                        len(lst.articles)))
+            for text in UI_FILTERS:
+                times = []
+                for _ in range(max(1, runs // 3)):
+                    await pilot.press("l", *text[:-1])
+                    t = time.perf_counter()
+                    await pilot.press(text[-1])
+                    while app.list_filter_shown != text:
+                        await pilot.pause(0.002)
+                    times.append((time.perf_counter() - t) * 1000)
+                    kept, evaluated = len(lst.articles), app.filter_worker_ms
+                    await pilot.press("escape")
+                    await wait(pilot, lambda: app.list_filter_shown == "" and not app.workers)
+                out.append((f"ui: typed {text!r}, last key → list shown (evaluation {evaluated:.1f} ms)",
+                            sorted(times)[len(times) // 2], kept))
+            lst.focus()
+            t = time.perf_counter()
+            await pilot.press("s")  # by title
+            await wait(pilot, lambda: isinstance(lst.articles, Shown))
+            out.append(("ui: s (sort by title), key → list shown", (time.perf_counter() - t) * 1000, len(lst.articles)))
+        return out
+
+    print(f"  -- the app (debounce {FILTER_DEBOUNCE_S * 1000:.0f} ms included)")
+    for what, ms, kept in asyncio.run(run()):
+        print(f"  {what:<62} {ms:>8.1f} {'':>8} {kept:>7,}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument("--sizes", default="10000,50000")
     args = parser.parse_args(argv)
-    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_DATA_HOME")}
+    saved = {k: os.environ.get(k) for k in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME",
+                                                "XDG_CONFIG_HOME")}
     try:
         for n in (int(s) for s in args.sizes.split(",")):
             bench(n, 3 if args.quick else 9)
