@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader import languages
 from reader.corpus import ArticleMeta
 from reader.ui.commands import bindings
 
@@ -130,7 +131,7 @@ class ArticleList(ScrollView, can_focus=True):
                         Segment(" " + _fit(meta.title, max(0, width - 4)), title_style)]
         else:
             dim = self.get_component_rich_style("article-list--meta", partial=True)
-            bits = [meta.date_label or "undated", meta.language]
+            bits = [meta.date_label or "undated", languages.effective(meta)]  # the one used (maybe detected)
             if meta.source:
                 bits.append(meta.source)
             segments = [Segment("    " + _fit(" · ".join(bits), max(0, width - 4)), base + dim)]
