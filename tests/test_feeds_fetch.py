@@ -630,3 +630,32 @@ def test_damaged_state_is_set_aside_and_an_unusable_one_is_a_message(srv, tmp_pa
     assert "cannot open the feed state" in err and "Traceback" not in err
     assert main(["feeds", "--articles", str(corpus)]) == 1
     assert db.is_dir()
+
+
+@pytest.mark.parametrize("option", [True, False])
+def test_an_edited_entry_becomes_unread_again_only_where_the_feed_asks(srv, tmp_path, option):
+    """Issue 13: an article that comes back edited from its feed may become unread again (a per-feed
+    setting, '+unread-on-edit', off by default); one only re-dated stays read."""
+    from reader.state.store import StateStore
+
+    corpus = tmp_path / "c"
+    long_body = "A teaser? No: " + "plenty of words in the entry itself, " * 20  # no page wanted
+    srv.add("/f", rss(item("1", "One", long_body) + item("2", "Two", long_body)))
+    ff = FeedsFile(corpus)
+    ff.add(Subscription(srv.url("/f"), options=("full-text=never", "unread-on-edit") if option else
+                        ("full-text=never",)))
+    ff.save()
+    run(corpus)
+    metas = {m.title: m for m in Catalogue(corpus).refresh().articles}
+    store = StateStore()
+    for m in metas.values():
+        store.mark_read(m.id, m.content_hash)
+    srv.add("/f", rss(item("1", "One", long_body + " An edit.") +
+                      item("2", "Two", long_body, date="Wed, 02 Dec 2026 10:00:00 GMT")))
+    report = run(corpus)
+    states = store.states([m.id for m in metas.values()])
+    assert states[metas["One"].id].read is (not option)
+    assert states[metas["Two"].id].read  # only its date changed: not an edit
+    assert report.unread_again == (1 if option else 0)
+    text = (corpus / "feeds.txt").read_text(encoding="utf-8")
+    assert ("+unread-on-edit" in text) is option  # kept in the human-editable file

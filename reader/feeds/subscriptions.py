@@ -39,7 +39,8 @@ COMMAND_PREFIXES = ("exec:", "filter:")
 # '+full-text' (= always): fetch each new entry's page and keep its article text; '+full-text=never':
 # never; without either (or '+full-text=auto') only entries that carry a teaser (fulltext.is_teaser)
 FULL_TEXT_MODES = ("auto", "always", "never")
-OPTIONS = ("full-text",) + tuple(f"full-text={m}" for m in FULL_TEXT_MODES)
+# '+unread-on-edit': an article that comes back edited from the feed becomes unread again (off by default)
+OPTIONS = ("full-text",) + tuple(f"full-text={m}" for m in FULL_TEXT_MODES) + ("unread-on-edit",)
 
 
 def full_text_option(mode: str) -> tuple[str, ...]:
@@ -57,6 +58,11 @@ class Subscription:
     tags: tuple[str, ...] = ()
     title: str | None = None  # the user's own title (newsboat '~Title')
     options: tuple[str, ...] = ()  # reader's own '+option' tokens: '+full-text'
+
+    @property
+    def unread_on_edit(self) -> bool:
+        """'+unread-on-edit': an edited entry's article becomes unread again (if it was read)."""
+        return "unread-on-edit" in self.options
 
     @property
     def full_text(self) -> str:

@@ -76,6 +76,8 @@ class FeedReport:
 @dataclass
 class RunReport:
     feeds: list[FeedReport] = field(default_factory=list)
+    unread_again: int = 0  # read articles of '+unread-on-edit' feeds made unread by their edit
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def attempted(self) -> list[FeedReport]:
@@ -85,7 +87,8 @@ class RunReport:
         att = self.attempted
         return {"feeds": len(att), "failed": sum(f.failed for f in att),
                 "new": sum(f.new for f in att), "updated": sum(f.updated for f in att),
-                "unchanged": sum(f.unchanged for f in att), "skipped": len(self.feeds) - len(att)}
+                "unchanged": sum(f.unchanged for f in att), "skipped": len(self.feeds) - len(att),
+                "unread_again": self.unread_again}
 
 
 class FetchBusy(RuntimeError):
@@ -335,6 +338,7 @@ class Updater:
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []
+            self._edited: list[tuple[str, Path]] = []  # (article id, file) of edits of +unread-on-edit feeds
             try:
                 done = []
                 for result in fetcher.run(requests):
@@ -349,6 +353,8 @@ class Updater:
                         done.append(r)
                 if self._pages:
                     self._full_texts(db, fetcher, self._pages)
+                if self._edited:
+                    self._unread_edited(report)
                 if progress:
                     for r in done:
                         progress(r)
@@ -360,6 +366,23 @@ class Updater:
                     feeds_file.rename(old, new)
                 feeds_file.save()
         return report
+
+    def _unread_edited(self, report: RunReport) -> None:
+        """The edited articles of '+unread-on-edit' feeds become unread again if they were read at
+        another version (their content hash as the catalogue computes it, once written)."""
+        from reader.corpus import read_article_file
+        from reader.state.store import StateStore
+
+        hashes = {}
+        for art_id, path in self._edited:
+            try:
+                hashes[art_id] = read_article_file(path)[0].content_hash
+            except Exception:  # noqa: BLE001 - an article that cannot be read back keeps its state
+                continue
+        try:
+            report.unread_again = len(StateStore().mark_unread_if_edited_many(hashes))
+        except Exception as exc:  # noqa: BLE001 - the reading state is another store: the fetch went fine
+            report.warnings.append(f"could not mark edited articles unread: {exc}")
 
     def _handle(self, db: StateDB, sub: Subscription, st: FeedState, res: net.Result,
                 refetch: bool = False) -> FeedReport:
@@ -402,7 +425,7 @@ class Updater:
         except Exception as exc:  # a parser bug must not lose the other feeds
             return self._fail(db, st, r, f"cannot parse the feed ({type(exc).__name__})", now)
         try:
-            self._write(db, st, feed, res.url, r, sub.full_text, refetch)
+            self._write(db, st, feed, res.url, r, sub.full_text, refetch, sub.unread_on_edit)
         except OSError as exc:
             return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
         except Exception as exc:  # a bug on one feed's content must not lose the other feeds
@@ -486,7 +509,7 @@ class Updater:
         r.full_text += 1
 
     def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport,
-               full_text: str = "auto", refetch: bool = False) -> None:
+               full_text: str = "auto", refetch: bool = False, unread_on_edit: bool = False) -> None:
         from reader.fileio import atomic_write_text
 
         known = db.entries(st.feed_id)
@@ -518,6 +541,8 @@ class Updater:
                     continue
                 if edited:
                     r.updated += 1
+                    if unread_on_edit:
+                        self._edited.append((old.article_id, path))
                 else:
                     r.unchanged += 1
                 body = Body.of_entry(e, base_url)
