@@ -197,6 +197,21 @@ async def test_the_cannot_open_notice_is_inert(tmp_path):
         assert "␛]0;PWNED␇" in notice.message and not any(c in notice.message for c in ESCAPES)
 
 
+async def test_notices_that_carry_a_path_never_read_it_as_markup(tmp_path):
+    """A file or folder name like '[b]x[/b]' or '[link=…]' is text in every notice (Textual reads
+    markup in notify() unless told not to)."""
+    from reader.ui.app import ReaderApp, ScanFailed
+
+    write_article(tmp_path, "good.md", "good", "Good", "x")
+    app = ReaderApp(tmp_path, ingest=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.post_message(ScanFailed("cannot read [b]x[/b] [link=javascript:alert(1)]y[/link]"))
+        assert await wait_until(pilot, lambda: any("Cannot read" in (n.title or "") for n in app._notifications))
+        notice = next(n for n in app._notifications if "Cannot read" in (n.title or ""))
+        assert not notice.markup and "[link=javascript:alert(1)]" in notice.message
+
+
 # 4. FIFOs and other non-regular files -------------------------------------------------------------------
 
 @contextmanager

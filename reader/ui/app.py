@@ -126,7 +126,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
             cached = self.catalogue.cached()
         except Exception as exc:  # a broken cache never stops the reader
             cached = ScanResult([], [])
-            self.notify(f"Cache unreadable, rebuilding: {exc}", severity="warning")
+            self.notify(make_safe_line(f"Cache unreadable, rebuilding: {exc}"), severity="warning", markup=False)
         self.all_articles = cached.articles
         self.list_show()
         self.reading_refresh()
@@ -179,7 +179,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
             self.set_status(f"{verb}… {message.done:,}/{message.total:,} files")
 
     def on_scan_failed(self, message: ScanFailed) -> None:
-        self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10)
+        self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10, markup=False)
 
     def on_scan_done(self, message: ScanDone) -> None:
         result = message.result
@@ -625,7 +625,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
             tmp.write_text(json.dumps(self.state), encoding="utf-8")
             os.replace(tmp, target)
         except OSError as exc:
-            self.notify(f"Could not save UI state: {exc}", severity="warning")
+            self.notify(f"Could not save UI state: {exc}", severity="warning", markup=False)
 
     # entities ----------------------------------------------------------------------------------------
     def action_toggle_entities(self) -> None:
