@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
-from conftest import write_article
 from test_e2e_tmux import READER, tmux  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.e2e
@@ -20,11 +20,22 @@ def quit_reader(tmux) -> None:  # noqa: F811
 
 
 def test_articles_read_are_still_read_after_a_restart(tmux, tmp_path):  # noqa: F811
+    """Issue 13: fetch (a loopback feed), read two articles, quit, restart: they are still read, and
+    the filter `unread` hides them."""
+    from feedserver import FeedServer
+    from test_feeds_fetch import item, rss
+
     folder = tmp_path / "arts"
-    folder.mkdir()
-    for k in range(3):
-        write_article(folder, f"a{k}.md", f"art{k}", f"Titre numéro {k}", f"Le texte de l'article {k}.",
-                      published=f"2024-05-{10 - k:02d}")
+    body = "Le texte de l'article {k}. " + "Assez de mots pour que le flux porte l'article entier. " * 8
+    with FeedServer() as srv:
+        srv.add("/feed.xml", rss("".join(
+            item(f"g{k}", f"Titre numéro {k}", body.format(k=k), date=f"Fri, {10 - k:02d} May 2024 10:00:00 GMT")
+            for k in range(3)), title="Flux local"))
+        for args in (["feeds", "add", srv.url("/feed.xml")], ["fetch"]):
+            out = subprocess.run([READER, "--articles", str(folder), *args], capture_output=True, text=True,
+                                 timeout=120)
+            assert out.returncode == 0, out.stderr
+        assert "3 new" in out.stdout, out.stdout
     cmd = f"{READER} --articles {folder}"
     tmux.start(cmd)
     tmux.wait_for("3 unread · 3 articles")
