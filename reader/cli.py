@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     from reader.feeds.cli import add_parsers  # argparse only: the feed machinery loads when run
 
     add_parsers(sub, _add_articles)
-    p = sub.add_parser("import-newsboat", help="subscriptions from newsboat's urls, articles and states from its cache.db")
+    p = sub.add_parser("import-newsboat", help="subscribe as in newsboat's urls, import its cache.db articles")
     _add_articles(p)
     p.add_argument("--urls", metavar="FILE", help="default: newsboat's (~/.newsboat/urls or XDG)")
     p.add_argument("--cache", metavar="FILE", help="default: newsboat's (~/.newsboat/cache.db or XDG)")

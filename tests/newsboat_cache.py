@@ -18,25 +18,25 @@ from pathlib import Path
 
 SCHEMA = [
     # {2, 10}
-    "CREATE TABLE rss_feed ( "
-    " rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, "
-    " url VARCHAR(1024) NOT NULL, "
-    " title VARCHAR(1024) NOT NULL ); ",
-    "CREATE TABLE rss_item ( "
-    " id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-    " guid VARCHAR(64) NOT NULL, "
-    " title VARCHAR(1024) NOT NULL, "
-    " author VARCHAR(1024) NOT NULL, "
-    " url VARCHAR(1024) NOT NULL, "
-    " feedurl VARCHAR(1024) NOT NULL, "
-    " pubDate INTEGER NOT NULL, "
-    " content VARCHAR(65535) NOT NULL,"
-    " unread INTEGER(1) NOT NULL );",
-    "CREATE TABLE google_replay ( "
-    " id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
-    " guid VARCHAR(64) NOT NULL, "
-    " state INTEGER NOT NULL, "
-    " ts INTEGER NOT NULL );",
+    ("CREATE TABLE rss_feed ( "
+     " rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, "
+     " url VARCHAR(1024) NOT NULL, "
+     " title VARCHAR(1024) NOT NULL ); "),
+    ("CREATE TABLE rss_item ( "
+     " id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+     " guid VARCHAR(64) NOT NULL, "
+     " title VARCHAR(1024) NOT NULL, "
+     " author VARCHAR(1024) NOT NULL, "
+     " url VARCHAR(1024) NOT NULL, "
+     " feedurl VARCHAR(1024) NOT NULL, "
+     " pubDate INTEGER NOT NULL, "
+     " content VARCHAR(65535) NOT NULL,"
+     " unread INTEGER(1) NOT NULL );"),
+    ("CREATE TABLE google_replay ( "
+     " id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+     " guid VARCHAR(64) NOT NULL, "
+     " state INTEGER NOT NULL, "
+     " ts INTEGER NOT NULL );"),
     "ALTER TABLE rss_item ADD enclosure_url VARCHAR(1024);",
     "ALTER TABLE rss_item ADD enclosure_type VARCHAR(1024);",
     "ALTER TABLE rss_item ADD enqueued INTEGER(1) NOT NULL DEFAULT 0;",
@@ -53,9 +53,9 @@ SCHEMA = [
     "ALTER TABLE rss_feed ADD etag VARCHAR(128) NOT NULL DEFAULT \"\";",
     "ALTER TABLE rss_item ADD base VARCHAR(128) NOT NULL DEFAULT \"\";",
     # {2, 11}
-    "CREATE TABLE metadata ( "
-    " db_schema_version_major INTEGER NOT NULL, "
-    " db_schema_version_minor INTEGER NOT NULL );",
+    ("CREATE TABLE metadata ( "
+     " db_schema_version_major INTEGER NOT NULL, "
+     " db_schema_version_minor INTEGER NOT NULL );"),
     "INSERT INTO metadata VALUES ( 2, 11 );",
     # {2, 22}
     "ALTER TABLE rss_item ADD COLUMN content_mime_type VARCHAR(255) NOT NULL DEFAULT \"\";",

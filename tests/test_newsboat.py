@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
-
 from feedserver import FeedServer
 from newsboat_cache import feed_rss, generate
+
 from reader.cli import main
 from reader.feeds.newsboat import _key, default_paths
 
@@ -77,16 +78,17 @@ def test_import_cache_then_fetch_and_reimport(tmp_path, capsys):
             assert a["starred"] == bool(it.flags), it
         assert sum(a["starred"] for a in listed) == sum(bool(it.flags) for it in kept)
         sample = next(a for a in listed if a["url"].endswith("/site0/a8"))
-        text = open(sample["path"], encoding="utf-8").read()
+        text = Path(sample["path"]).read_text(encoding="utf-8")
         assert "Article **8**" in text and "[la suite](" in text and "<p>" not in text  # HTML → Markdown
         assert sample["source"] == "Gazette 0"
 
         before = _snapshot(folder)
+        subscriptions = (folder / "feeds.txt").read_bytes()
         states_before = [(a["id"], a["read"], a["starred"]) for a in listed]
 
         # a fetch of the same feeds writes nothing: every entry (guid-less, shared guids) is known
         fetched = _json_out(capsys, ["fetch", "--articles", str(folder), "--all", "--json"])
-        total = fetched["total"] if "total" in fetched else fetched
+        total = fetched["total"]
         assert total["failed"] == 0 and total["feeds"] == FEEDS
         assert total["new"] == 0 and total["updated"] == 0, fetched
         assert _snapshot(folder) == before  # and deleted items did not come back
@@ -96,6 +98,7 @@ def test_import_cache_then_fetch_and_reimport(tmp_path, capsys):
         assert main(argv) == 0
         assert "imported 0 articles" in capsys.readouterr().out
         assert _snapshot(folder) == before
+        assert (folder / "feeds.txt").read_bytes() == subscriptions
         again = _json_out(capsys, ["list", "--articles", str(folder), "--json"])
         assert [(a["id"], a["read"], a["starred"]) for a in again] == states_before
 

@@ -29,7 +29,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.passages import make_safe
@@ -50,11 +50,6 @@ class ImportReport:
     read: int = 0
     starred: int = 0
     unsubscribed: int = 0     # items of feeds not in the subscriptions
-    errors: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {k: getattr(self, k) for k in ("feeds", "new", "known", "tombstoned", "read", "starred",
-                                               "unsubscribed", "errors")}
 
 
 def default_paths(env: Mapping[str, str] | None = None) -> tuple[Path, Path]:
@@ -112,7 +107,14 @@ def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred
     from reader.feeds.parse import Entry, Feed, _abs, assign_keys, clean
     from reader.feeds.state import EntryState
     from reader.feeds.subscriptions import FeedsFile, SubscriptionError, normalize_url
-    from reader.feeds.update import _file_for, _RunLock, article_id, entry_hash, render_article, state_db
+    from reader.feeds.update import (
+        _file_for,
+        _RunLock,
+        article_id,
+        entry_hash,
+        render_article,
+        state_db,
+    )
     from reader.fileio import atomic_write_text
     from reader.state.store import StateStore
 
@@ -127,7 +129,7 @@ def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred
 
     try:
         feed_rows = conn.execute("SELECT rssurl, url, title FROM rss_feed").fetchall()
-        total = conn.execute("SELECT count(*) FROM rss_item").fetchone()[0]
+        total = 0  # items of subscribed feeds
         by_url: dict[str, tuple[str, str | None, str | None, list[str]]] = {}
         for rssurl, link, title in feed_rows:
             try:
@@ -143,7 +145,9 @@ def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred
                 url = None
             if url not in subs:
                 report.unsubscribed += n
-            elif feedurl not in known_rss:
+                continue
+            total += n
+            if feedurl not in known_rss:
                 by_url.setdefault(url, (url, None, None, []))[3].append(feedurl)
                 known_rss.add(feedurl)
         fetched = dt.datetime.fromtimestamp(clock(), dt.timezone.utc)
