@@ -81,6 +81,7 @@ class Item:
     flags: str
     deleted: int
     author: str = "Rédaction"
+    dated: bool = True  # the feed gives a pubDate
 
 
 def generate(path: Path, base: str, n: int, feeds: int = 4) -> list[Item]:
@@ -99,9 +100,14 @@ def generate(path: Path, base: str, n: int, feeds: int = 4) -> list[Item]:
         feedurl = f"{base}/f{k}.xml"
         pub = start + i * 600
         link = f"{base}/site{k}/a{i}"
+        dated = True
         if i % 50 == 7:  # no guid in the feed: newsboat's guess, link + pubDate
             real, guid = None, link + email.utils.formatdate(pub, usegmt=True)
-        elif i % 100 == 3 and k == 1:  # the guid of feed 0's previous item: shared across feeds
+        elif i % 50 == 11:  # no guid and no date: newsboat's guess is the link
+            real, guid, dated = None, link, False
+        elif i % 50 == 13:  # a permalink guid: the link itself
+            real = guid = link
+        elif i % 100 == 5 and k == 1:  # the guid of feed 0's previous item: shared across feeds
             real = guid = f"urn:item:{i - 1}"
         else:
             real = guid = f"urn:item:{i}"
@@ -110,7 +116,7 @@ def generate(path: Path, base: str, n: int, feeds: int = 4) -> list[Item]:
                    f"<ul><li>point {i % 7}</li><li>point {i % 11}</li></ul>")
         items.append(Item(feedurl, guid, real, f"Nouvelle {i} à Lyon", link, pub, content,
                           unread=int(i % 3 == 0), flags="s" if i % 10 == 1 else ("b" if i % 10 == 2 else ""),
-                          deleted=int(i % 97 == 5)))
+                          deleted=int(i % 97 == 5), dated=dated))
     conn.executemany(
         "INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags, deleted, "
         "content_mime_type) VALUES (?,?,?,?,?,?,?,?,?,?,'text/html')",
@@ -126,9 +132,9 @@ def feed_rss(items: list[Item], feedurl: str, title: str) -> str:
     out = []
     for it in sorted((i for i in items if i.feedurl == feedurl), key=lambda i: -i.pub):
         guid = f"<guid isPermaLink=\"false\">{html.escape(it.real_guid)}</guid>" if it.real_guid else ""
+        date = f"<pubDate>{email.utils.formatdate(it.pub, usegmt=True)}</pubDate>" if it.dated else ""
         out.append(f"<item><title>{html.escape(it.title)}</title><link>{html.escape(it.url)}</link>{guid}"
-                   f"<author>{html.escape(it.author)}</author>"
-                   f"<pubDate>{email.utils.formatdate(it.pub, usegmt=True)}</pubDate>"
+                   f"<author>{html.escape(it.author)}</author>{date}"
                    f"<description>{html.escape(it.content)}</description></item>")
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{html.escape(title)}'
             f"</title><link>{feedurl}</link>{''.join(out)}</channel></rss>")

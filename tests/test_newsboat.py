@@ -55,6 +55,9 @@ def test_import_cache_then_fetch_and_reimport(tmp_path, capsys):
         assert main(argv) == 0
         out, err = capsys.readouterr()
         kept = [it for it in items if not it.deleted]
+        guids = [it.guid for it in items]
+        assert len(set(guids)) < len(guids)  # guids shared across feeds: one article in each
+        assert any(it.real_guid is None for it in kept) and any(it.guid == it.url for it in kept)
         assert f"imported {len(kept)} articles" in out
         assert err.count("newsboat cache:") == N // 1000  # a progress line per 1,000 items
         assert "4000/5000 items" in err
