@@ -98,11 +98,12 @@ def _key(guid: str, link: str | None, title: str) -> tuple[str, str | None]:
     return guid, None
 
 
-def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred_flags: str | None = None,
+def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
                     progress: Callable[[int, int], None] | None = None,
                     clock: Callable[[], float] = time.time) -> ImportReport:
-    """Import ``cache`` (newsboat's cache.db) into the corpus ``folder``; ``urls`` is imported
-    first by the caller (``reader feeds import``). ``progress(done, total)`` every
+    """Import the items of ``cache`` (newsboat's cache.db) whose feeds ``folder`` subscribes to
+    (newsboat's ``urls`` is imported first, by ``reader feeds import``); ``starred_flags``: the
+    flag letters that mean starred (None: any flag). ``progress(done, total)`` every
     :data:`PROGRESS_EVERY` items."""
     from reader.feeds.parse import Entry, Feed, _abs, assign_keys, clean
     from reader.feeds.state import EntryState
@@ -120,14 +121,14 @@ def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred
 
     folder = Path(folder)
     report = ImportReport()
-    conn = _open_cache(Path(cache))
     subs = {s.url: s for s in FeedsFile(folder).subscriptions()}
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(rss_item)")}
+    conn = _open_cache(Path(cache))
 
     def col(name: str, default: str) -> str:
         return name if name in cols else default
 
     try:
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(rss_item)")}
         feed_rows = conn.execute("SELECT rssurl, url, title FROM rss_feed").fetchall()
         total = 0  # items of subscribed feeds
         by_url: dict[str, tuple[str, str | None, str | None, list[str]]] = {}
@@ -167,8 +168,8 @@ def import_newsboat(folder: Path, urls: Path | None, cache: Path | None, starred
                     continue
                 report.feeds += 1
                 st = db.feed(url)
-                if not st.title and title:
-                    st.title = clean(title) or None
+                if (not st.title and clean(title)) or (not st.link and _abs(link, url)):
+                    st.title = st.title or clean(title) or None
                     st.link = st.link or _abs(link, url)
                     db.save_feed(st)
                 feed = Feed(title=st.title or clean(title) or None, link=st.link,
@@ -262,7 +263,7 @@ def cli_import_newsboat(args) -> int:
         def progress(done: int, total: int) -> None:
             print(f"reader: newsboat cache: {done}/{total} items", file=sys.stderr, flush=True)
 
-        r = import_newsboat(folder, urls, cache, args.starred_flags, progress)
+        r = import_newsboat(folder, cache, args.starred_flags, progress)
     except (NewsboatError, SubscriptionError, StateError, FetchBusy, ReadingStateError) as exc:
         _err(str(exc))
         return 1
