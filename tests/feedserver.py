@@ -91,8 +91,14 @@ class FeedServer:
         if route is None:
             self._send(h, 404, {"Content-Type": "text/plain"}, b"not found")
             return
-        if route.hang:
-            self.stopping.wait(30)
+        if route.hang:  # answers nothing; no longer in flight once the client gives up (closes)
+            import select
+
+            deadline = time.monotonic() + 30
+            while not self.stopping.is_set() and time.monotonic() < deadline:
+                if select.select([h.connection], [], [], 0.05)[0]:
+                    break
+            h.close_connection = True
             return
         if route.delay:
             time.sleep(route.delay)

@@ -46,7 +46,7 @@ def test_ui_modules_never_import_spacy_or_sklearn_directly():
 
 # the feed machinery: fetching and discovery run in ``reader fetch`` / ``reader feeds add`` subprocesses
 FETCH_STACK = ("feedparser", "trafilatura", "py3langid", "urllib3", "reader.feeds.net", "reader.feeds.parse",
-               "reader.feeds.update", "reader.feeds.discover", "reader.feeds.language", "reader.feeds.fulltext")
+               "reader.feeds.update", "reader.feeds.discover", "reader.feeds.langdetect", "reader.feeds.fulltext")
 
 
 def test_ui_modules_never_import_the_fetch_stack_directly():
@@ -92,3 +92,30 @@ print("HEAVY=" + ",".join(heavy))
                          timeout=120)
     assert "HEAVY=" in out.stdout, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_ui_never_imports_the_feed_extractors():
+    """Page extraction, feed parsing and language detection run in the fetch, never in the UI process."""
+    offenders = []
+    for path in (PKG / "ui").rglob("*.py"):
+        bad = _imports(path) & {"trafilatura", "feedparser", "py3langid", "lxml", "listparser"}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []
+
+
+def test_feed_modules_import_extractors_lazily():
+    """reader.feeds modules import trafilatura / py3langid / lxml inside functions only."""
+    offenders = []
+    for path in (PKG / "feeds").rglob("*.py") if (PKG / "feeds").is_dir() else ():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = set()
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                top.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                top.add(node.module.split(".")[0])
+        bad = top & {"trafilatura", "py3langid", "lxml"}
+        if bad:
+            offenders.append(f"{path.name}: {sorted(bad)}")
+    assert offenders == []

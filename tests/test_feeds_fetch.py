@@ -538,7 +538,7 @@ def test_full_text_feed_reads_each_new_entry_page(srv, tmp_path, capsys):
     srv.add("/f", rss(item("1", "Teaser one", "Only a teaser.", link="/p/1")
                       + item("2", "Teaser two", "Another teaser.", link="/p/missing")))
     srv.add("/p/1", PAGE, content_type="text/html; charset=utf-8")
-    assert main(["feeds", "--articles", str(corpus), "add", "--full-text", srv.url("/f")]) == 0
+    assert main(["feeds", "--articles", str(corpus), "add", "--full-text", "always", srv.url("/f")]) == 0
     assert "+full-text" in (corpus / "feeds.txt").read_text()
     capsys.readouterr()
     assert main(["fetch", "--articles", str(corpus)]) == 0

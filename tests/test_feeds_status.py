@@ -54,7 +54,7 @@ def test_status_reads_a_damaged_state_without_touching_it(tmp_path):
 def test_status_imports_none_of_the_fetch_machinery():
     code = ("import sys, reader.feeds.status, reader.feeds.cli\n"
             "heavy = [m for m in ('feedparser', 'trafilatura', 'py3langid', 'urllib3', 'spacy', 'reader.feeds.net',"
-            " 'reader.feeds.parse', 'reader.feeds.update', 'reader.feeds.language') if m in sys.modules]\n"
+            " 'reader.feeds.parse', 'reader.feeds.update', 'reader.feeds.langdetect', 'reader.feeds.fulltext') if m in sys.modules]\n"
             "print('HEAVY=' + ','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stderr[-2000:]
@@ -80,7 +80,8 @@ def test_fetch_progress_lines_and_one_feed(tmp_path, capsys):
         assert main(["fetch", "--all", "--feed", srv.url("/b"), "--progress-lines", "--articles", str(corpus)]) == 0
         lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert lines[0]["total"] == 1 and lines[-1]["new"] == 1
-        assert [path for path, _ in srv.requests] == ["/b"]
+        paths = [path for path, _ in srv.requests]  # the feed, then (full text auto) its short entry's page
+        assert paths[0] == "/b" and not {"/a", "/c"} & set(paths), paths
         assert main(["fetch", "--feed", "http://127.0.0.1:9/nope", "--articles", str(corpus)]) == 1
         err = capsys.readouterr().err
         assert "not subscribed" in err and "Traceback" not in err

@@ -23,14 +23,19 @@ def add_parsers(sub, add_articles) -> None:
     a = fsub.add_parser("add", help="subscribe to a feed, or to the feed a web page links")
     a.add_argument("url")
     a.add_argument("--tag", action="append", default=[], metavar="TAG", help="a tag (repeatable)")
-    a.add_argument("--full-text", action="store_true",
-                   help="fetch each new entry's web page and keep its article text (teaser-only feeds)")
+    a.add_argument("--full-text", choices=("auto", "always", "never"), default="auto",
+                   help="read each new entry's web page and keep its article text: auto (the default) for "
+                        "entries that carry only a teaser, always, or never")
     i = fsub.add_parser("import", help="subscribe to the feeds of an OPML or newsboat 'urls' file")
     i.add_argument("file")
     i.add_argument("--allow-commands", action="store_true",
                    help="keep newsboat exec:/filter: lines (they are never run by this version)")
     e = fsub.add_parser("export", help="write the subscriptions as OPML 2.0 (tags as categories)")
     e.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+    rf = fsub.add_parser("refetch", help="re-extract a feed's articles (from their pages, as its full-text "
+                                          "mode says); an unchanged page is not downloaded again")
+    rf.add_argument("url")
+    rf.add_argument("--json", action="store_true", help="print JSON")
     r = fsub.add_parser("remove", help="unsubscribe (articles stay unless --delete-articles)")
     r.add_argument("url")
     r.add_argument("--delete-articles", action="store_true", help="also delete the feed's articles")
@@ -102,6 +107,8 @@ def cli_feeds(args) -> int:
             return _export(args, folder)
         if action == "remove":
             return _remove(args, folder)
+        if action == "refetch":
+            return _refetch(args, folder)
         return _list(args, folder)
     except (SubscriptionError, StateError) as exc:
         _err(str(exc))
@@ -151,7 +158,8 @@ def _list(args, folder: Path) -> int:
 
 def _add(args, folder: Path) -> int:
     from reader.feeds.discover import DiscoveryError, discover
-    from reader.feeds.subscriptions import FeedsFile, Subscription, check_writable, clean_tag, normalize_url
+    from reader.feeds.subscriptions import (FeedsFile, Subscription, check_writable, clean_tag, full_text_option,
+                                            normalize_url)
 
     url = normalize_url(args.url)
     check_writable(folder)
@@ -169,7 +177,7 @@ def _add(args, folder: Path) -> int:
         print(f"already subscribed: {feed_url}" + (f" (the feed of {url})" if feed_url != url else ""))
         return 0
     tags = tuple(dict.fromkeys(t for t in (clean_tag(t) for t in args.tag) if t))
-    ff.add(Subscription(feed_url, tags, options=("full-text",) if args.full_text else ()))
+    ff.add(Subscription(feed_url, tags, options=full_text_option(args.full_text)))
     ff.save()
     _revive(folder, feed_url)
     how = {"feed": "", "link": f" (linked from {url})", "well-known": f" (found at a well-known path of {url})"}
@@ -300,6 +308,28 @@ def _remove(args, folder: Path) -> int:
     return 0
 
 
+def _refetch(args, folder: Path) -> int:
+    from reader.feeds.subscriptions import FeedsFile, check_writable, normalize_url
+    from reader.feeds.update import FetchBusy, Updater
+
+    url = normalize_url(args.url)
+    sub = FeedsFile(folder).find(url)
+    if sub is None:
+        _err(f"not subscribed: {url} (reader feeds lists the subscriptions)")
+        return 1
+    check_writable(folder)
+    try:
+        report = Updater(folder).refetch(sub.url, progress=None if args.json else _print_feed_line)
+    except FetchBusy as exc:
+        _err(str(exc))
+        return 1
+    if args.json:
+        _json({"feeds": [r.to_json() for r in report.feeds], "full_text": sub.full_text})
+    elif report.feeds and report.feeds[0].skipped:
+        _out(f"skipped  {report.feeds[0].title or url}: {report.feeds[0].skipped}")
+    return 1 if not report.feeds or any(r.failed or r.skipped for r in report.feeds) else 0
+
+
 def cli_fetch(args) -> int:
     from reader.feeds import net
     from reader.feeds.subscriptions import FeedsFile, SubscriptionError, check_writable
@@ -397,9 +427,11 @@ def _print_feed_line(r) -> None:
         line = f"ok       {name}: not modified"
     else:
         line = f"ok       {name}: {r.new} new, {r.updated} updated, {r.unchanged} unchanged"
-        if r.full_text or r.full_text_failed:
+        if r.full_text or r.full_text_failed or r.pages_unchanged:
             line += f"; {r.full_text} full texts" + (f", {r.full_text_failed} pages failed"
                                                      if r.full_text_failed else "")
+            if r.pages_unchanged:
+                line += f", {r.pages_unchanged} pages unchanged"
     if r.moved_to:
         line += f" (moved permanently to {r.moved_to})"
     _out(line)

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from reader.passages import make_safe
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entries.page_etag / page_last_modified, feeds.fetch_seconds
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feeds (
     url TEXT PRIMARY KEY,
@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     etag TEXT, last_modified TEXT,
     status INTEGER, error TEXT,
     last_fetched REAL, next_check REAL,
-    stopped INTEGER NOT NULL DEFAULT 0  -- 410 Gone: no longer fetched
+    stopped INTEGER NOT NULL DEFAULT 0, -- 410 Gone: no longer fetched
+    fetch_seconds REAL                -- how long its last fetch took: the slowest start first
 );
 CREATE TABLE IF NOT EXISTS entries (
     feed_id TEXT NOT NULL,
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS entries (
     rewrites INTEGER NOT NULL DEFAULT 0,
     deleted INTEGER NOT NULL DEFAULT 0, -- the user deleted the article: never written again
     first_seen REAL,
+    page_etag TEXT, page_last_modified TEXT,  -- of the web page the article text came from (full text)
     PRIMARY KEY (feed_id, key)
 );
 """
@@ -62,6 +64,7 @@ class FeedState:
     last_fetched: float | None = None
     next_check: float | None = None
     stopped: bool = False
+    fetch_seconds: float | None = None
 
 
 @dataclass
@@ -74,6 +77,8 @@ class EntryState:
     rewrites: int = 0
     deleted: bool = False
     first_seen: float | None = None
+    page_etag: str | None = None  # validators of the page the article's text came from: a refetch
+    page_last_modified: str | None = None  # asks with them and an unchanged page is not downloaded
 
 
 def slug(text: str, limit: int = 40) -> str:
@@ -110,6 +115,10 @@ class StateDB:
         aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
         try:
             self.path.replace(aside)
+            for suffix in ("-wal", "-shm"):  # its journal goes with it (never applied to a new file)
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    side.replace(aside.with_name(aside.name + suffix))
         except OSError as exc:
             raise StateError(f"the feed state {self.path} is damaged and cannot be moved aside: "
                              f"{exc.strerror or exc}") from None
@@ -124,10 +133,18 @@ class StateDB:
             if version > SCHEMA_VERSION:
                 raise StateError(f"the feed state {self.path} was written by a newer reader (layout {version})")
             conn.executescript(_SCHEMA)
-            if version == 0:
+            for table, column, kind in (("entries", "page_etag", "TEXT"), ("entries", "page_last_modified", "TEXT"),
+                                        ("feeds", "fetch_seconds", "REAL")):  # a layout 1 state
+                if column not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # a fetch commits once a feed: WAL without a sync per commit (a crash may lose the last
+            # commits, never consistency: an entry seen again rewrites the same file under the same id)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("SELECT url, feed_id, stopped FROM feeds LIMIT 1").fetchall()
-            conn.execute("SELECT feed_id, key, first_seen FROM entries LIMIT 1").fetchall()
+            conn.execute("SELECT feed_id, key, first_seen, page_etag FROM entries LIMIT 1").fetchall()
         except BaseException:
             conn.close()
             raise
@@ -144,7 +161,7 @@ class StateDB:
 
     # feeds
     _FEED_COLUMNS = ("url, feed_id, title, link, language, etag, last_modified, status, error, "
-                     "last_fetched, next_check, stopped")
+                     "last_fetched, next_check, stopped, fetch_seconds")
 
     def feed(self, url: str, create: bool = True) -> FeedState | None:
         row = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -154,7 +171,7 @@ class StateDB:
             state = FeedState(url, self._free_feed_id(url))
             self.save_feed(state)
             return state
-        return FeedState(*row[:-1], stopped=bool(row[-1]))
+        return FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1])
 
     def _free_feed_id(self, url: str) -> str:
         base = feed_id = make_feed_id(url)
@@ -166,14 +183,14 @@ class StateDB:
 
     def feeds(self) -> dict[str, FeedState]:
         rows = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds").fetchall()
-        return {row[0]: FeedState(*row[:-1], stopped=bool(row[-1])) for row in rows}
+        return {row[0]: FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1]) for row in rows}
 
     def save_feed(self, s: FeedState) -> None:
         with self.conn:
             self.conn.execute(
-                f"INSERT OR REPLACE INTO feeds ({self._FEED_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO feeds ({self._FEED_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (s.url, s.feed_id, s.title, s.link, s.language, s.etag, s.last_modified, s.status, s.error,
-                 s.last_fetched, s.next_check, int(s.stopped)))
+                 s.last_fetched, s.next_check, int(s.stopped), s.fetch_seconds))
 
     def move_feed(self, old_url: str, new_url: str) -> None:
         """A permanent redirect: the state (and the feed id, so article ids) follows the new URL."""
@@ -192,18 +209,22 @@ class StateDB:
 
     # entries
     def entries(self, feed_id: str) -> dict[str, EntryState]:
-        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen "
-                                 "FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
-        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7]) for row in rows}
+        rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen, "
+                                 "page_etag, page_last_modified FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
+        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7], page_etag=row[8],
+                                   page_last_modified=row[9]) for row in rows}
 
     def save_entries(self, entries: list[EntryState], now: float | None = None) -> None:
         now = time.time() if now is None else now
         with self.conn:
             self.conn.executemany(
-                "INSERT INTO entries (feed_id, key, article_id, file, hash, rewrites, deleted, first_seen) "
-                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, "
-                "file = excluded.file, hash = excluded.hash, rewrites = excluded.rewrites, deleted = excluded.deleted",
-                [(e.feed_id, e.key, e.article_id, e.file, e.hash, e.rewrites, int(e.deleted), now) for e in entries])
+                "INSERT INTO entries (feed_id, key, article_id, file, hash, rewrites, deleted, first_seen, page_etag, "
+                "page_last_modified) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (feed_id, key) DO UPDATE SET "
+                "article_id = excluded.article_id, file = excluded.file, hash = excluded.hash, "
+                "rewrites = excluded.rewrites, deleted = excluded.deleted, page_etag = excluded.page_etag, "
+                "page_last_modified = excluded.page_last_modified",
+                [(e.feed_id, e.key, e.article_id, e.file, e.hash, e.rewrites, int(e.deleted), now, e.page_etag,
+                  e.page_last_modified) for e in entries])
 
     def article_ids_in_use(self) -> set[str]:
         return {row[0] for row in self.conn.execute("SELECT article_id FROM entries")}

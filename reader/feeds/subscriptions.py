@@ -10,7 +10,8 @@ One feed a line::
 A token with spaces, quotes or a leading '#' is written in double quotes (``\\"`` and ``\\\\`` inside).
 A ``~`` token is the feed's title chosen by the user (else the feed's own title is shown).
 ``+full-text`` (reader's own; newsboat reads it as a tag) fetches each new entry's web page and
-keeps the article text extracted from it (for feeds that carry only a teaser).
+keeps the article text extracted from it; ``+full-text=never`` never does; without either
+(``+full-text=auto``) only the pages of entries that carry a teaser are read.
 The file belongs to the corpus (copy the folder, keep the subscriptions); fetch state lives apart
 (:mod:`reader.feeds.state`). Edits keep every other line as written: comments, blank lines, order.
 
@@ -31,10 +32,19 @@ from reader.passages import make_safe
 
 FILE_NAME = "feeds.txt"
 HEADER = ("# reader subscriptions: one feed a line, URL then tags (\"quoted\" when they hold spaces),\n"
-          "# \"~Title\" for a title of your own, \"!\" to hide a feed, +full-text to read each entry's page.\n"
+          "# \"~Title\" for a title of your own, \"!\" to hide a feed, +full-text to read each entry's page\n"
+          "# (+full-text=never: never; by default only for entries that carry a teaser).\n"
           "# Lines starting with # are comments.\n")
 COMMAND_PREFIXES = ("exec:", "filter:")
-OPTIONS = ("full-text",)  # '+full-text': fetch each new entry's page and keep its article text
+# '+full-text' (= always): fetch each new entry's page and keep its article text; '+full-text=never':
+# never; without either (or '+full-text=auto') only entries that carry a teaser (fulltext.is_teaser)
+FULL_TEXT_MODES = ("auto", "always", "never")
+OPTIONS = ("full-text",) + tuple(f"full-text={m}" for m in FULL_TEXT_MODES)
+
+
+def full_text_option(mode: str) -> tuple[str, ...]:
+    """The '+option' tokens of a full-text mode (auto is the default: no token)."""
+    return {"always": ("full-text",), "never": ("full-text=never",)}.get(mode, ())
 
 
 class SubscriptionError(ValueError):
@@ -49,8 +59,14 @@ class Subscription:
     options: tuple[str, ...] = ()  # reader's own '+option' tokens: '+full-text'
 
     @property
-    def full_text(self) -> bool:
-        return "full-text" in self.options
+    def full_text(self) -> str:
+        """``auto`` (the default: pages of teaser entries), ``always`` or ``never``."""
+        for o in self.options:
+            if o == "full-text":
+                return "always"
+            if o.startswith("full-text="):
+                return o.partition("=")[2]
+        return "auto"
 
     @property
     def hidden(self) -> bool:
@@ -165,6 +181,8 @@ def parse_line(line: str, *, allow_commands: bool = False) -> Subscription | Spe
     title = None
     for tok in tokens[1:]:
         if tok.startswith("+") and tok[1:] in OPTIONS:
+            if tok[1:].startswith("full-text"):  # one full-text mode per feed: the last one says
+                options = [o for o in options if not o.startswith("full-text")]
             if tok[1:] not in options:
                 options.append(tok[1:])
         elif tok.startswith("~"):

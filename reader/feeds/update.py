@@ -20,19 +20,22 @@ import email.utils
 import hashlib
 import json
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.feeds import net
-from reader.feeds.htmlmd import html_to_markdown, html_to_text, text_to_markdown
-from reader.feeds.language import decide, detect
+from reader.feeds.fulltext import html_fragment_to_markdown, opening_text, passages_of, text_to_markdown
+from reader.feeds.langdetect import detect_language
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
 from reader.feeds.status import FEEDS_DIR
 from reader.feeds.subscriptions import FeedsFile, Subscription
-from reader.passages import make_safe
+from reader.passages import make_safe, parse_passages
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 MIN_INTERVAL = 30 * 60          # seconds between two fetches of one feed
 MAX_INTERVAL = 24 * 3600        # what max-age / Expires / ttl may stretch it to
@@ -53,8 +56,10 @@ class FeedReport:
     not_modified: bool = False
     moved_to: str | None = None
     skipped: str | None = None   # why it was not fetched (stopped)
-    full_text: int = 0           # articles whose text came from their web page (+full-text)
+    full_text: int = 0           # articles whose text came from their web page (full text)
     full_text_failed: int = 0    # pages that could not be fetched or held no article text
+    pages_unchanged: int = 0     # pages not downloaded again (304): the article keeps their text
+    pages_pending: int = 0       # pages queued for this feed (its progress line waits for them)
 
     @property
     def failed(self) -> bool:
@@ -64,7 +69,8 @@ class FeedReport:
         return {"url": self.url, "title": self.title, "new": self.new, "updated": self.updated,
                 "unchanged": self.unchanged, "status": self.status, "error": self.error,
                 "not_modified": self.not_modified, "moved_to": self.moved_to, "skipped": self.skipped,
-                "full_text": self.full_text, "full_text_failed": self.full_text_failed}
+                "full_text": self.full_text, "full_text_failed": self.full_text_failed,
+                "pages_unchanged": self.pages_unchanged}
 
 
 @dataclass
@@ -131,21 +137,34 @@ def _yaml_str(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
+class Body:
+    """An article body as Markdown and its passages (parsed once: language, teaser test, file)."""
+
+    __slots__ = ("markdown", "parsed")
+
+    def __init__(self, markdown: str):
+        self.markdown = markdown
+        self.parsed = passages_of(markdown)  # the writer's read-back parse when it just wrote it
+
+    @classmethod
+    def of_entry(cls, e: Entry, base_url: str) -> Body:
+        return cls((text_to_markdown(e.content) if e.content_type == "text" else
+                    html_fragment_to_markdown(e.content, e.base or base_url)) if e.content.strip() else "")
+
+
 def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt.datetime,
-                   base_url: str, page: str | None = None) -> str:
-    """The article file of an entry; ``page``: the Markdown of its web page's text (full text)."""
+                   base_url: str, page: str | None = None, body: Body | None = None) -> str:
+    """The article file of an entry; ``page``: the Markdown of its web page's text (full text);
+    ``body``: the entry's own, converted already."""
     if page is not None:
-        body = page
-        sample = page[:2000]
-    else:
-        body = (text_to_markdown(e.content) if e.content_type == "text" else
-                html_to_markdown(e.content, base_url)) if e.content.strip() else ""
-        sample = e.content if e.content_type == "text" else html_to_text(e.content[:20000])
+        body = Body(page)
+    elif body is None:
+        body = Body.of_entry(e, base_url)
     title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
     declared = e.language or feed.language
-    detected = detect(f"{e.title}. {sample}")
+    lang = detect_language(e.title, opening_text(body.parsed), declared)
     fm = [("id", art_id), ("title", title)]
-    fm.append(("language", decide(declared, detected)))
+    fm.append(("language", lang.lang or "und"))
     if e.published:
         fm.append(("published", e.published.isoformat()))
     else:  # sorted among the news of the day it came in, and said to be a guess
@@ -161,13 +180,14 @@ def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt
         fm.append(("updated", e.updated.isoformat()))
     if declared:
         fm.append(("language_declared", declared))
-    if detected:
-        fm.append(("language_detected", f"{detected[0]} {detected[1]:.2f}"))
+    if lang.source not in ("declared", "unknown"):  # the detector was sure enough to count
+        fm.append(("language_detected", f"{lang.lang} {lang.confidence:.2f}"))
+        fm.append(("language_source", lang.source))
     fm.append(("content_source", "page" if page is not None else e.content_source))
     if e.author:
         fm.append(("author", e.author))
     lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
-    return ("\n".join(lines) + "\n" + body).encode("utf-8", "replace").decode("utf-8")
+    return ("\n".join(lines) + "\n" + body.markdown).encode("utf-8", "replace").decode("utf-8")
 
 
 def _file_for(feed_id: str, e: Entry, art_id: str) -> str:
@@ -222,15 +242,39 @@ def next_check(now: float, interval: float, *extra: float | None) -> float:
 
 @dataclass
 class _Page:
-    """An article of a +full-text feed waiting for its web page."""
+    """An article waiting for its web page (full text ``always``, or ``auto`` and a teaser)."""
 
     path: Path
-    art_id: str
+    state: EntryState
     entry: Entry
     feed: Feed
     feed_url: str
-    fetched: dt.datetime
+    fetched: dt.datetime     # first fetched (the article's front matter)
+    base_url: str
     report: FeedReport
+    mode: str                # "always" or "auto"
+    edit_hash: str | None    # an edited entry: its new hash (stored once the article is rewritten)
+
+
+def wants_page(mode: str, e: Entry, body: Body) -> bool:
+    """Is this entry's page fetched? ``always``: yes; ``auto``: when the entry carries a teaser only."""
+    if mode == "never" or not e.link:
+        return False
+    if mode == "always":
+        return True
+    from reader.feeds.fulltext import is_teaser
+
+    return is_teaser(body.parsed.plain_text, plain=True)
+
+
+def _body_of(path: Path) -> str | None:
+    """The body of an article file written by :func:`render_article` (after its front matter)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    head, sep, body = text.partition("\n---\n\n")
+    return body if sep and head.startswith("---\n") else None
 
 
 class Updater:
@@ -242,12 +286,19 @@ class Updater:
         self.clock = clock
         self._pages: list[_Page] = []
 
+    def refetch(self, url: str, progress: Callable[[FeedReport], None] | None = None) -> RunReport:
+        """``reader feeds refetch URL``: the feed downloaded again (not conditionally) and every entry
+        it still carries re-extracted — from its web page as the feed's full-text mode says (asked
+        with the page's ETag / Last-Modified: an unchanged page is not downloaded again and its
+        article stays), else from the feed's own text. Deleted articles stay deleted."""
+        return self.run(all_feeds=True, only=[url], progress=progress, refetch=True)
+
     def run(self, all_feeds: bool = False, only: list[str] | None = None,
             progress: Callable[[FeedReport], None] | None = None,
-            planned: Callable[[int], None] | None = None) -> RunReport:
-        """Fetch the feeds that are due (every one with ``all_feeds``; ``only`` those URLs).
-        ``planned(n)`` is told how many feeds will be fetched, before the first request;
-        ``progress(report)`` is told of each feed once it is done."""
+            planned: Callable[[int], None] | None = None, refetch: bool = False) -> RunReport:
+        """Fetch the feeds that are due (every one with ``all_feeds``; ``only`` those URLs; ``refetch``:
+        unconditionally, every entry re-extracted). ``planned(n)`` is told how many feeds will be
+        fetched, before the first request; ``progress(report)`` is told of each feed once it is done."""
         feeds_file = FeedsFile(self.folder)
         subs = feeds_file.subscriptions()
         if only is not None:
@@ -266,9 +317,21 @@ class Updater:
                     continue
                 if not all_feeds and st.next_check and st.next_check > now:
                     continue
-                requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+                if refetch:
+                    requests.append(net.Request(sub.url, tag=sub))
+                else:
+                    requests.append(net.Request(sub.url, st.etag, st.last_modified, tag=sub))
+            # the slowest feeds of the last run first: a feed that hangs costs one read timeout from
+            # the start of the run, not from its end (the rest is fetched meanwhile)
+            requests.sort(key=lambda req: -(states[req.url].fetch_seconds or 0.0))
             if planned:
                 planned(len(requests))
+            if requests:  # the language model loads (~1-3 s) while the first feeds download
+                import threading
+
+                from reader.feeds.langdetect import preload
+
+                threading.Thread(target=preload, daemon=True, name="feeds-langid-load").start()
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
             self._pages: list[_Page] = []
@@ -276,16 +339,16 @@ class Updater:
                 done = []
                 for result in fetcher.run(requests):
                     sub: Subscription = result.request.tag  # type: ignore[assignment]
-                    r = self._handle(db, sub, states[sub.url], result)
+                    r = self._handle(db, sub, states[sub.url], result, refetch)
                     if r.moved_to:
                         moved.append((sub.url, r.moved_to))
                     report.feeds.append(r)
-                    if progress and not (sub.full_text and r.new + r.updated):
+                    if progress and not r.pages_pending:
                         progress(r)
                     else:
                         done.append(r)
                 if self._pages:
-                    self._full_texts(fetcher, self._pages)
+                    self._full_texts(db, fetcher, self._pages)
                 if progress:
                     for r in done:
                         progress(r)
@@ -298,11 +361,13 @@ class Updater:
                 feeds_file.save()
         return report
 
-    def _handle(self, db: StateDB, sub: Subscription, st: FeedState, res: net.Result) -> FeedReport:
+    def _handle(self, db: StateDB, sub: Subscription, st: FeedState, res: net.Result,
+                refetch: bool = False) -> FeedReport:
         now = self.clock()
         r = FeedReport(sub.url, sub.title or st.title, status=res.status)
         st.status = res.status
         st.last_fetched = now
+        st.fetch_seconds = res.seconds
         if res.permanent_url and res.permanent_url != sub.url and res.status not in (None, 404, 410):
             from reader.feeds.subscriptions import SubscriptionError, normalize_url
 
@@ -337,7 +402,7 @@ class Updater:
         except Exception as exc:  # a parser bug must not lose the other feeds
             return self._fail(db, st, r, f"cannot parse the feed ({type(exc).__name__})", now)
         try:
-            self._write(db, st, feed, res.url, r, sub.full_text)
+            self._write(db, st, feed, res.url, r, sub.full_text, refetch)
         except OSError as exc:
             return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
         except Exception as exc:  # a bug on one feed's content must not lose the other feeds
@@ -361,38 +426,78 @@ class Updater:
         db.save_feed(st)
         return r
 
-    def _full_texts(self, fetcher: net.Fetcher, pages: list[_Page]) -> None:
-        """Fetch the pages of new or edited entries of +full-text feeds (same pool, same per-host
-        limit) and rewrite their articles with the page's text; a page that fails keeps the feed's."""
+    def _full_texts(self, db: StateDB, fetcher: net.Fetcher, pages: list[_Page]) -> None:
+        """Fetch the queued pages (same pool, same per-host limit; conditional when the article's text
+        came from that page before) and write their articles with the page's text. A page that fails,
+        holds no article or (``auto``) no more than the entry keeps the feed's text; a 304 keeps the
+        text the article has."""
         from reader.feeds.discover import HTML_ACCEPT
-        from reader.feeds.fulltext import page_markdown
-        from reader.fileio import atomic_write_text
 
-        requests = [net.Request(p.entry.link or "", accept=HTML_ACCEPT, tag=p) for p in pages]
+        requests = [net.Request(p.entry.link or "", p.state.page_etag, p.state.page_last_modified,
+                                accept=HTML_ACCEPT, tag=p) for p in pages]
+        changes: list[EntryState] = []
         for res in fetcher.run(requests):
             p: _Page = res.request.tag  # type: ignore[assignment]
-            mime = res.headers.get("content-type", "text/html").split(";", 1)[0].strip().lower()
-            html = res.ok and res.body and mime in ("text/html", "application/xhtml+xml")
-            md = page_markdown(res.body, res.url, p.entry.title) if html else None
-            if md is None:
-                p.report.full_text_failed += 1
-                continue
             try:
-                atomic_write_text(p.path, render_article(p.art_id, p.entry, p.feed, p.feed_url, p.fetched, res.url,
-                                                         page=md), mode=0o644)
+                self._page_done(p, res)
             except OSError:
                 p.report.full_text_failed += 1
-                continue
-            p.report.full_text += 1
+            changes.append(p.state)
+        db.save_entries(changes, self.clock())
+
+    def _page_done(self, p: _Page, res: net.Result) -> None:
+        from reader.feeds.fulltext import extract_article, is_teaser
+        from reader.fileio import atomic_write_text
+
+        st, r = p.state, p.report
+
+        def write(page_md: str | None) -> None:
+            atomic_write_text(p.path, render_article(st.article_id, p.entry, p.feed, p.feed_url, p.fetched,
+                                                     p.base_url, page=page_md), mode=0o644)
+            if p.edit_hash is not None:
+                st.hash = p.edit_hash
+                st.rewrites += 1
+                p.edit_hash = None
+
+        if res.status == 304 and not res.error:
+            r.pages_unchanged += 1
+            if p.edit_hash is not None:  # an edited entry, its page the same: new front matter, same text
+                write(_body_of(p.path))
+            return
+        mime = res.headers.get("content-type", "text/html").split(";", 1)[0].strip().lower()
+        md = None
+        if res.ok and res.body and mime in ("text/html", "application/xhtml+xml"):
+            charset = _CHARSET.search(res.headers.get("content-type", ""))
+            ex = extract_article(res.body, res.url, encoding=charset.group(1) if charset else None,
+                                 drop_title=p.entry.title)
+            if ex.text_length and (p.mode == "always" or is_teaser(
+                    Body.of_entry(p.entry, p.base_url).parsed.plain_text, parse_passages(ex.markdown).plain_text,
+                    plain=True)):
+                md = ex.markdown
+        if md is None:
+            r.full_text_failed += 1
+            st.page_etag = st.page_last_modified = None
+            if p.edit_hash is not None:
+                write(None)
+            return
+        write(md)
+        st.page_etag = res.headers.get("etag")
+        st.page_last_modified = res.headers.get("last-modified")
+        r.full_text += 1
 
     def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport,
-               full_text: bool = False) -> None:
+               full_text: str = "auto", refetch: bool = False) -> None:
         from reader.fileio import atomic_write_text
 
         known = db.entries(st.feed_id)
         fetched = dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
         changes: list[EntryState] = []
         folder = self.folder / FEEDS_DIR / st.feed_id
+
+        def queue(path: Path, state: EntryState, e: Entry, first: dt.datetime, edit_hash: str | None) -> None:
+            self._pages.append(_Page(path, state, e, feed, st.url, first, base_url, r, full_text, edit_hash))
+            r.pages_pending += 1
+
         for e in feed.entries:
             h = entry_hash(e)
             old = known.get(e.key)
@@ -406,30 +511,40 @@ class Updater:
                     changes.append(old)
                     r.unchanged += 1
                     continue
-                if old.hash == h or old.rewrites >= MAX_REWRITES:
+                first = dt.datetime.fromtimestamp(old.first_seen, dt.timezone.utc) if old.first_seen else fetched
+                edited = old.hash != h and old.rewrites < MAX_REWRITES
+                if not edited and not refetch:
                     r.unchanged += 1
                     continue
-                first = dt.datetime.fromtimestamp(old.first_seen, dt.timezone.utc) if old.first_seen else fetched
-                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url),
+                if edited:
+                    r.updated += 1
+                else:
+                    r.unchanged += 1
+                body = Body.of_entry(e, base_url)
+                if wants_page(full_text, e, body):  # written once its page is in (the edit stored then)
+                    queue(path, old, e, first, h if edited else None)
+                    continue
+                atomic_write_text(path, render_article(old.article_id, e, feed, st.url, first, base_url, body=body),
                                   mode=0o644)
-                old.hash = h
-                old.rewrites += 1
+                if edited:
+                    old.hash = h
+                    old.rewrites += 1
+                old.page_etag = old.page_last_modified = None
                 changes.append(old)
-                r.updated += 1
-                if full_text and e.link:
-                    self._pages.append(_Page(path, old.article_id, e, feed, st.url, first, r))
                 continue
             art_id = article_id(st.feed_id, e.key)
             rel = _file_for(st.feed_id, e, art_id)
             folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.folder / rel, render_article(art_id, e, feed, st.url, fetched, base_url),
+            # written with the feed's text first (an article exists whatever happens to its page)
+            body = Body.of_entry(e, base_url)
+            atomic_write_text(self.folder / rel, render_article(art_id, e, feed, st.url, fetched, base_url, body=body),
                               mode=0o644)
             new = EntryState(st.feed_id, e.key, art_id, rel, h)
             known[e.key] = new
             changes.append(new)
             r.new += 1
-            if full_text and e.link:
-                self._pages.append(_Page(self.folder / rel, art_id, e, feed, st.url, fetched, r))
+            if wants_page(full_text, e, body):
+                queue(self.folder / rel, new, e, fetched, None)
         db.save_entries(changes, fetched.timestamp())
 
 

@@ -74,6 +74,7 @@ class ReadingActions(BrowserActions):
     _state_lock = threading.Lock()
     _state_error = ""  # the last store error shown (shown once as a notification, then in the status line)
     _reading_loaded = False
+    _reading_loads = 0
     _reading_note = ""  # a status to show once the article being opened is shown
     _reading_generation = 0  # bumped by every change made here: a load that raced one is redone
 
@@ -143,7 +144,8 @@ class ReadingActions(BrowserActions):
     def reading_refresh(self) -> None:
         """The list changed (start-up, rescan): load the states of what it shows."""
         self.reading_header()
-        self._reading_load(self._shown_ids(), self._reading_generation, self._last_write)
+        self._reading_loads += 1  # only the newest load is shown (an older one may end after it)
+        self._reading_load(self._shown_ids(), self._reading_generation, self._last_write, self._reading_loads)
 
     @staticmethod
     def _after(pending: Future | None) -> None:
@@ -151,8 +153,10 @@ class ReadingActions(BrowserActions):
         if pending is not None:
             pending.result()  # never raises: the writer catches its errors
 
-    @work(thread=True, exclusive=True, group="reading-load", exit_on_error=False)
-    def _reading_load(self, ids: list[str], generation: int, pending: Future | None) -> None:
+    # not exclusive: a thread cannot be stopped, and a cancelled worker made anyone waiting on the
+    # app's workers fail (WorkerCancelled); the newest load wins by its number instead
+    @work(thread=True, group="reading-load", exit_on_error=False)
+    def _reading_load(self, ids: list[str], generation: int, pending: Future | None, load: int = 0) -> None:
         self._after(pending)
         try:
             states = self.reading_store().states(ids)
@@ -161,9 +165,11 @@ class ReadingActions(BrowserActions):
             return
         read = {i for i, s in states.items() if s.read}
         starred = {i for i, s in states.items() if s.starred}
-        self.call_from_thread(self._reading_loaded_states, read, starred, generation)
+        self.call_from_thread(self._reading_loaded_states, read, starred, generation, load)
 
-    def _reading_loaded_states(self, read: set[str], starred: set[str], generation: int) -> None:
+    def _reading_loaded_states(self, read: set[str], starred: set[str], generation: int, load: int = 0) -> None:
+        if load and load != self._reading_loads:  # a newer load (of a newer list) is on its way
+            return
         if generation != self._reading_generation:  # a change was made meanwhile: load again
             self.reading_refresh()
             return
