@@ -191,3 +191,21 @@ def test_guid_keys_reverse_newsboats_guess():
     assert _key(link, link, "T") == (link, f"link:{link}")
     assert _key("T", None, "T") == ("", "T")
     assert _key("", link, "T") == ("", None)
+
+
+def test_relative_links_resolve_against_the_items_base(tmp_path, capsys):
+    folder = tmp_path / "lib"
+    base = "http://127.0.0.1:9"
+    cache = tmp_path / "cache.db"
+    generate(cache, base, 2, 1)
+    conn = sqlite3.connect(cache)
+    conn.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, base) "
+                 "VALUES ('b1', 'Relatif', '', '', ?, 1700000000, '<p><a href=\"page.html\">lien</a></p>', 1, "
+                 "'https://other.example/dir/')", (f"{base}/f0.xml",))
+    conn.commit()
+    conn.close()
+    urls = tmp_path / "urls"
+    urls.write_text(f"{base}/f0.xml\n")
+    assert main(["import-newsboat", "--articles", str(folder), "--urls", str(urls), "--cache", str(cache)]) == 0
+    art = next(a for a in _json_out(capsys, ["list", "--articles", str(folder), "--json"]) if a["title"] == "Relatif")
+    assert "(https://other.example/dir/page.html)" in Path(art["path"]).read_text(encoding="utf-8")

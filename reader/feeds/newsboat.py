@@ -186,7 +186,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
                     key, alias = _key((guid or "").strip(), elink, etitle)
                     e = Entry(key=key, title=etitle, link=elink, published=published, content=content or "",
                               content_type="text" if (mime or "").lower() == "text/plain" else "html",
-                              author=clean(author) or None)
+                              author=clean(author) or None, base=_abs(base, url) if base else None)
                     items.append((e, alias, (unread, flags, deleted, base)))
                 assign_keys([e for e, _, _ in items])
                 changes: list[EntryState] = []
@@ -207,7 +207,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
                     else:
                         path = folder / rel
                         path.parent.mkdir(parents=True, exist_ok=True)
-                        atomic_write_text(path, render_article(art_id, e, feed, st.url, fetched, base or url),
+                        atomic_write_text(path, render_article(art_id, e, feed, st.url, fetched, url),
                                           mode=0o644)
                         report.new += 1
                         read = not unread
