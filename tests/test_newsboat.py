@@ -4,6 +4,7 @@ of the same feeds finds every entry known; a second import changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -129,20 +130,21 @@ def test_reader_state_wins_on_reimport_and_starred_flags(tmp_path, capsys):
         unread["id"]] is True
 
 
-def test_unsubscribed_feeds_skipped_and_missing_guid(tmp_path, capsys):
-    folder = tmp_path / "lib"
-    base = "http://127.0.0.1:9"
-    cache = tmp_path / "cache.db"
-    generate(cache, base, 20, 2)
-    conn = sqlite3.connect(cache)
-    conn.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread) "
-                 "VALUES ('', 'Sans guid ni lien', '', '', ?, 1700000000, 'texte', 1)", (f"{base}/f0.xml",))
-    conn.commit()
-    conn.close()
-    urls = tmp_path / "urls"
-    urls.write_text(f"{base}/f0.xml\n")
-    capsys.readouterr()
+def _import_with_item(tmp_path, n: int, feeds: int, guid: str, title: str, content: str, base: str = "") -> Path:
+    """A generated cache plus one item of feed 0 of our own, imported with only feed 0 subscribed."""
+    folder, server, cache, urls = tmp_path / "lib", "http://127.0.0.1:9", tmp_path / "cache.db", tmp_path / "urls"
+    generate(cache, server, n, feeds)
+    with contextlib.closing(sqlite3.connect(cache)) as conn, conn:
+        conn.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, base) "
+                     "VALUES (?, ?, '', '', ?, 1700000000, ?, 1, ?)", (guid, title, f"{server}/f0.xml", content, base))
+    urls.write_text(f"{server}/f0.xml\n")
     assert main(["import-newsboat", "--articles", str(folder), "--urls", str(urls), "--cache", str(cache)]) == 0
+    return folder
+
+
+def test_unsubscribed_feeds_skipped_and_missing_guid(tmp_path, capsys):
+    capsys.readouterr()
+    folder = _import_with_item(tmp_path, 20, 2, "", "Sans guid ni lien", "texte")
     out = capsys.readouterr().out
     assert "10 of feeds not subscribed skipped" in out
     titles = {a["title"] for a in _json_out(capsys, ["list", "--articles", str(folder), "--json"])}
@@ -194,18 +196,7 @@ def test_guid_keys_reverse_newsboats_guess():
 
 
 def test_relative_links_resolve_against_the_items_base(tmp_path, capsys):
-    folder = tmp_path / "lib"
-    base = "http://127.0.0.1:9"
-    cache = tmp_path / "cache.db"
-    generate(cache, base, 2, 1)
-    conn = sqlite3.connect(cache)
-    conn.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, base) "
-                 "VALUES ('b1', 'Relatif', '', '', ?, 1700000000, '<p><a href=\"page.html\">lien</a></p>', 1, "
-                 "'https://other.example/dir/')", (f"{base}/f0.xml",))
-    conn.commit()
-    conn.close()
-    urls = tmp_path / "urls"
-    urls.write_text(f"{base}/f0.xml\n")
-    assert main(["import-newsboat", "--articles", str(folder), "--urls", str(urls), "--cache", str(cache)]) == 0
+    folder = _import_with_item(tmp_path, 2, 1, "b1", "Relatif", '<p><a href="page.html">lien</a></p>',
+                               base="https://other.example/dir/")
     art = next(a for a in _json_out(capsys, ["list", "--articles", str(folder), "--json"]) if a["title"] == "Relatif")
     assert "(https://other.example/dir/page.html)" in Path(art["path"]).read_text(encoding="utf-8")
