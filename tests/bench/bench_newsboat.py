@@ -106,7 +106,8 @@ def _run(tmp: Path, n: int, sample: int) -> None:
 
 
 def _fetch_baseline(tmp: Path, items) -> None:
-    """Baseline: the same entries fetched from loopback feeds into a fresh library."""
+    """Baseline: the same entries fetched from loopback feeds into a fresh library (the feed's text
+    only, as the import: no page fetched)."""
     from feedserver import FeedServer
     from newsboat_cache import feed_rss
 
@@ -119,7 +120,7 @@ def _fetch_baseline(tmp: Path, items) -> None:
         for k in range(FEEDS):
             body = feed_rss(items, f"{base}/f{k}.xml", f"Gazette {k}").replace(base, srv.url("").rstrip("/"))
             srv.add(f"/f{k}.xml", body, content_type="application/rss+xml")
-            lines.append(srv.url(f"/f{k}.xml"))
+            lines.append(srv.url(f"/f{k}.xml") + " +full-text=never")  # the feed's text, as imported
         (tmp / "urls.fetch").write_text("\n".join(lines) + "\n")
 
         def run():
