@@ -113,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     from reader.feeds.cli import add_parsers  # argparse only: the feed machinery loads when run
 
     add_parsers(sub, _add_articles)
+    p = sub.add_parser("import-newsboat", help="subscribe as in newsboat's urls, import its cache.db articles")
+    _add_articles(p)
+    p.add_argument("--urls", metavar="FILE", help="default: newsboat's (~/.newsboat/urls or XDG)")
+    p.add_argument("--cache", metavar="FILE", help="default: newsboat's (~/.newsboat/cache.db or XDG)")
+    p.add_argument("--starred-flags", metavar="LETTERS", help="flags that mean starred (default: any flag)")
     return parser
 
 
@@ -200,6 +205,10 @@ def _run(args: argparse.Namespace) -> int:
         from reader.feeds.cli import cli_feeds, cli_fetch
 
         return (cli_feeds if args.command == "feeds" else cli_fetch)(args)
+    if args.command == "import-newsboat":
+        from reader.feeds.newsboat import cli_import_newsboat
+
+        return cli_import_newsboat(args)
     folder = articles_dir(args)
     if not folder.exists():
         return _fail(f"articles folder not found: {folder}")

@@ -364,6 +364,17 @@ class StateStore:
             conn.execute("DELETE FROM undo_rows")
         return ids
 
+    @_translated
+    def import_states(self, states: Mapping[str, tuple[bool, bool]]) -> int:
+        """Set (read, starred) of many articles in one transaction, not undoable (an import from
+        another reader); an article already read or starred stays so. Returns the rows written."""
+        payload = json.dumps({i: [int(bool(r)), int(bool(s))] for i, (r, s) in states.items() if r or s})
+        with self._db._write() as conn:
+            return conn.execute(
+                "INSERT INTO state (id, read, starred, updated) SELECT key, value ->> 0, value ->> 1, ?1 "
+                "FROM json_each(?2) WHERE true ON CONFLICT (id) DO UPDATE SET read = max(read, excluded.read), "
+                "starred = max(starred, excluded.starred), updated = ?1", (now_iso(), payload)).rowcount
+
     # -- edited articles --------------------------------------------------------------------------
 
     def mark_unread_if_edited(self, article_id: str, new_hash: str) -> bool:
