@@ -18,17 +18,14 @@ without importing whoosh (the UI's start-up stays light).
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sys
 from collections.abc import Callable
-from logging.handlers import RotatingFileHandler
 
 FAULT = 1
 INTERRUPTED = 130
 TERMINATED = 128 + 15
 
-log = logging.getLogger("reader")
 
 
 class Terminated(BaseException):
@@ -110,13 +107,18 @@ def describe(exc: BaseException, subject: str | None = None) -> str | None:
     return None
 
 
-class _LogHandler(RotatingFileHandler):
-    """A log file handler that records its own failure (a full disk) instead of printing it."""
+def _log_handler(path, **kwargs):
+    """A rotating log file handler that records its own failure (a full disk) instead of printing it
+    (:mod:`logging` is imported here, on a fault: the reader's start-up does without it)."""
+    from logging.handlers import RotatingFileHandler
 
-    failure: BaseException | None = None
+    class _LogHandler(RotatingFileHandler):
+        failure: BaseException | None = None
 
-    def handleError(self, record) -> None:
-        self.failure = sys.exc_info()[1]
+        def handleError(self, record) -> None:
+            self.failure = sys.exc_info()[1]
+
+    return _LogHandler(path, **kwargs)
 
 
 def log_fault(exc: BaseException, message: str) -> tuple[str | None, BaseException | None]:
@@ -125,9 +127,12 @@ def log_fault(exc: BaseException, message: str) -> tuple[str | None, BaseExcepti
 
     try:
         path = paths.log_file()
-        handler = _LogHandler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8")
+        handler = _log_handler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8")
     except Exception as failure:  # noqa: BLE001 - the log must never be the fault that escapes
         return None, failure
+    import logging
+
+    log = logging.getLogger("reader")
     handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
     log.addHandler(handler)
     try:

@@ -33,7 +33,7 @@ import numpy as np
 from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter, FilterError, Flag, Not, Or,
                                       Text, fold, parse_filter)
 
-SORTS = ("date", "title", "source", "unread")  # the list's orders; "date" (newest first) is the default
+from reader.listfilter import SORTS  # noqa: E402,F401  (the list's orders; re-exported)
 
 
 @dataclass

@@ -30,7 +30,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from reader.listfilter.evaluate import SORTS
+from reader.listfilter import SORTS
 from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.commands import bindings
