@@ -134,8 +134,12 @@ def stop_on_signals(*signums: int) -> Iterator[None]:
     ends because its workers were terminated (their pipes closed) raises the same."""
     from reader.errors import INTERRUPTED, TERMINATED, Terminated
 
+    owner = os.getpid()
+
     def on_signal(signum, frame) -> None:
         global _stopping
+        if os.getpid() != owner:  # a worker forked just now, before it took the default handlers:
+            os._exit(128 + signum)  # it is being stopped; it dies quietly (no traceback on our stderr)
         first = _stopping is None
         _stopping = KeyboardInterrupt if signum == signal.SIGINT else Terminated
         _terminate_children()  # else spaCy's clean-up joins workers blocked on a full pipe: for ever
