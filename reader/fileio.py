@@ -54,3 +54,17 @@ def write_json_atomic(target: Path, data) -> Path:
     """Write ``data`` as compact JSON to ``target``, atomically (C encoder: one string, one write)."""
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return target
+
+
+def try_lock(path: Path | str, busy: Exception):
+    """An exclusive, non-blocking advisory lock on ``path``, released by the OS if the process dies:
+    the open file (close it to release). Raises ``busy`` when another process holds the lock."""
+    import fcntl
+
+    fh = open(path, "w")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise busy from None
+    return fh

@@ -77,17 +77,11 @@ class IngestBusy(RuntimeError):
 
 def _lock(folder: Path):
     """An exclusive, non-blocking lock per corpus (released by the OS if the process dies)."""
-    import fcntl
-
     from reader import paths
+    from reader.fileio import try_lock
 
-    fh = open(paths.corpus_cache_dir(folder) / "ingest.lock", "w")
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fh.close()
-        raise IngestBusy("another `reader index` is already running on this corpus") from None
-    return fh
+    return try_lock(paths.corpus_cache_dir(folder) / "ingest.lock",
+                    IngestBusy("another `reader index` is already running on this corpus"))
 
 
 def run_ingest(folder: Path, progress: Progress | None = None) -> dict:

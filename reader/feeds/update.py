@@ -105,14 +105,10 @@ class _RunLock:
         self.fh = None
 
     def __enter__(self):
-        import fcntl
+        from reader.fileio import try_lock
 
-        self.fh = open(self.path, "w")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            raise FetchBusy("another 'reader fetch' of this corpus is running; try again when it is done") from None
+        self.fh = try_lock(self.path, FetchBusy("another 'reader fetch' of this corpus is running; "
+                                                "try again when it is done"))
         return self
 
     def __exit__(self, *exc):
