@@ -25,6 +25,21 @@ def isolated_xdg(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def fresh_registry():
+    """The language registry's caches and the loaded pipelines forgotten before and after a test (a
+    pipeline cached by another test may be another model's)."""
+    from reader.nlp import pipeline, registry
+
+    def forget() -> None:
+        registry.clear_caches()
+        pipeline.load.cache_clear()
+
+    forget()
+    yield
+    forget()
+
+
+@pytest.fixture
 def corpus(tmp_path) -> Path:
     """A writable copy of the bundled articles."""
     dest = tmp_path / "articles"

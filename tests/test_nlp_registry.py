@@ -31,18 +31,9 @@ TEXT = ("The United States and the U.S. Treasury met Mohammed bin Salman, Bashar
         "Leyen. Apple Inc. will pay $42,000 a month. Lawsuit time, US officials said last Wednesday.")
 
 
-def _forget() -> None:
-    registry.clear_caches()
-    from reader.nlp import pipeline  # a pipeline cached by another test may be another model's
-
-    pipeline.load.cache_clear()
-
-
 @pytest.fixture(autouse=True)
-def fresh_registry():
-    _forget()
+def _fresh(fresh_registry):  # conftest: the language registry's and the pipelines' caches emptied
     yield
-    _forget()
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,9 @@ from reader.corpus import Catalogue
 from reader.nlp import registry
 
 
-def _forget() -> None:
-    registry.clear_caches()
-    from reader.nlp import pipeline  # a pipeline cached by another test may be another model's
-
-    pipeline.load.cache_clear()
-
-
 @pytest.fixture(autouse=True)
-def fresh_registry():
-    _forget()
+def _fresh(fresh_registry):  # conftest: the language registry's and the pipelines' caches emptied
     yield
-    _forget()
 
 
 def _configure(folder) -> None:
