@@ -69,17 +69,20 @@ def corpus_cache_dir(articles_dir: Path) -> Path:
     return path
 
 
-def bookmarks_db() -> Path:
+def _in_data_dir(name: str) -> Path:
+    """``name`` in the data dir, made if missing (the precious files live there)."""
     path = data_dir()
     path.mkdir(parents=True, exist_ok=True)
-    return path / "bookmarks.sqlite3"
+    return path / name
+
+
+def bookmarks_db() -> Path:
+    return _in_data_dir("bookmarks.sqlite3")
 
 
 def state_db() -> Path:
     """The reading state (read/unread, starred, last mark-all undo): precious, so in the data dir."""
-    path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path / "reading.sqlite3"
+    return _in_data_dir("reading.sqlite3")
 
 
 def user_library() -> Path:
@@ -100,16 +103,12 @@ def feeds_state_db(articles_dir: Path) -> Path:
 
 def saved_searches_file() -> Path:
     """Saved searches (named list filters, "query feeds"): the user's, so in the data dir."""
-    path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path / "searches.json"
+    return _in_data_dir("searches.json")
 
 
 def opened_file() -> Path:
     """When the reader was last opened on each corpus (the list filter's ``new``)."""
-    path = data_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path / "opened.json"
+    return _in_data_dir("opened.json")
 
 
 def ui_state_file() -> Path:
