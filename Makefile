@@ -29,7 +29,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 snapshot-update: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update
+	$(BIN)/python -m pytest tests/snapshots --snapshot-update
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python tests/bench/bench.py $(BENCH_ARGS)

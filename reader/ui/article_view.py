@@ -78,7 +78,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     return list(iter_wrap(text, width))
 
 
-# Chars Rich measures as one cell each (checked in tests/test_hardening_uiperf.py): a line made of
+# Chars Rich measures as one cell each (checked in tests/ui/test_hardening_uiperf.py): a line made of
 # them only is wrapped by counting chars, ~20x faster than measuring every word.
 _NOT_NARROW = re.compile("[^\x20-\x7e\xa0-\u02ff\u0370-\u0482\u048a-\u052f\u2010-\u2027\u2030-\u205e"
                          "\u20a0-\u20c0\u2100-\u214f\u2190-\u21ff\u2400-\u2426\u2500-\u257f]")

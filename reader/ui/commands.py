@@ -244,7 +244,7 @@ SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article
 
 
 def markdown_table(scope: str) -> str:
-    """The README's key table of ``scope`` (what tests/test_cli.py checks the README against)."""
+    """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against)."""
     lines = ["| keys | command |", "|---|---|"]
     for cmd in COMMANDS:
         if cmd.scope == scope:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from feedserver import FeedServer  # noqa: E402
+from helpers.feedserver import FeedServer  # noqa: E402
 
 from reader.feeds import net  # noqa: E402
 from reader.feeds.net import WORKERS  # noqa: E402

@@ -1,5 +1,5 @@
 """Benchmark of ``reader import-newsboat`` on a generated cache.db (newsboat's schema,
-tests/newsboat_cache.py): 5,000 items with --quick, 50,000 without, over 8 feeds.
+tests/helpers/newsboat_cache.py): 5,000 items with --quick, 50,000 without, over 8 feeds.
 
     .venv/bin/python tests/bench/bench_newsboat.py [--quick]
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _run(tmp: Path, n: int, sample: int) -> None:
-    from newsboat_cache import generate
+    from helpers.newsboat_cache import generate
 
     from reader.cli import main as cli
     from reader.corpus import Catalogue
@@ -108,8 +108,8 @@ def _run(tmp: Path, n: int, sample: int) -> None:
 def _fetch_baseline(tmp: Path, items) -> None:
     """Baseline: the same entries fetched from loopback feeds into a fresh library (the feed's text
     only, as the import: no page fetched)."""
-    from feedserver import FeedServer
-    from newsboat_cache import feed_rss
+    from helpers.feedserver import FeedServer
+    from helpers.newsboat_cache import feed_rss
 
     from reader.cli import main as cli
 
