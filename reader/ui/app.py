@@ -27,7 +27,7 @@ from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCance
                            skipped_summary)
 from reader.passages import make_safe, make_safe_line
 from reader.ui.article_list import ArticleList
-from reader.ui.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings

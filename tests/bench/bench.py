@@ -127,7 +127,7 @@ def _bench_open_one(quick: bool, target_words: int) -> None:
         how = "no annotations"
     from reader import annotations as ann_store
     from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     ann = ann_store.load(metas[0].content_hash)
     n_mentions = len(ann.mentions) if ann else 0

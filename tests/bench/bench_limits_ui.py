@@ -78,7 +78,7 @@ class Heartbeat:
 async def _open_figures(folder: Path, runs: int) -> dict[str, list[dict]]:
     from reader import passages
     from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     out: dict[str, list[dict]] = {}
     app = ReaderApp(folder, ingest=False)

@@ -190,7 +190,7 @@ def test_event_mentions_are_extracted_again_after_new_annotations(tmp_path):
 def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     from reader.corpus import load_article
     from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     folder = tmp_path / "arts"
     folder.mkdir()

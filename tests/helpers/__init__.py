@@ -50,7 +50,7 @@ async def reader_open(folder: Path, size: tuple[int, int] = (110, 35), down: int
     """The reader (no background ingest) on ``folder`` with its first article open (or the one
     ``down`` rows below): yields (app, pilot, article view)."""
     from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     app = ReaderApp(folder, ingest=False)
     async with app.run_test(size=size) as pilot:

@@ -250,7 +250,7 @@ def test_the_one_cell_wrap_gives_the_rows_of_the_measured_wrap():
 
     from rich.cells import cell_len
 
-    from reader.ui.article_view import _NOT_NARROW, _wrap_measured, _wrap_narrow
+    from reader.ui.widgets.article_view import _NOT_NARROW, _wrap_measured, _wrap_narrow
 
     narrow = [chr(c) for c in range(0x20, 0x2600) if _NOT_NARROW.match(chr(c)) is None]
     assert all(cell_len(c) == 1 for c in narrow)  # what the fast path assumes
@@ -284,7 +284,7 @@ async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monk
 
     import reader.ui.app as app_module
     from helpers import write_article
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     write_article(tmp_path, "a.md", "a", "Énorme", big_body(2000))
     write_article(tmp_path, "b.md", "b", "Petit", "Un paragraphe.")
@@ -324,7 +324,7 @@ async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_l
     """Past LAZY_CHARS the first screens are wrapped before the first paint and the rest in short
     steps (a huge paragraph a window of rows at a time): the rows end up those of one step."""
     from helpers import write_article
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     write_article(tmp_path, "a.md", "a", "Énorme", big_body(400, giant_chars=300_000))
     layouts = []
@@ -363,7 +363,7 @@ async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_l
 
 async def test_a_huge_passage_is_styled_a_row_at_a_time_as_it_would_be_whole(tmp_path, monkeypatch):
     from helpers import reader_open, write_article
-    from reader.ui.article_view import ArticleView
+    from reader.ui.widgets.article_view import ArticleView
 
     write_article(tmp_path, "a.md", "a", "Énorme", big_body(4, giant_chars=60_000))
     async with reader_open(tmp_path, (100, 30)) as (app, pilot, view):

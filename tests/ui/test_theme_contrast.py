@@ -11,7 +11,7 @@ from helpers import reader_open, write_article
 from reader import annotations as ann_store
 from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
-from reader.ui.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView
 
 WORDS = {"PER": "Alice", "ORG": "Acme", "LOC": "Paris", "DATE": "lundi", "MONEY": "cent euros", "MISC": "Linux"}
 BODY = ("Alice de Acme part pour Paris lundi avec cent euros et Linux.\n\n"

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from helpers import open_article, reader_open, write_article
 from reader.ui.app import ReaderApp
-from reader.ui.article_view import BULLET, ArticleView
+from reader.ui.widgets.article_view import BULLET, ArticleView
 
 BODY = """# Un titre
 

@@ -6,7 +6,7 @@ from helpers import BUNDLED, reader_open
 from reader import annotations as ann_store
 from reader.annotations import Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
-from reader.ui.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView
 
 
 def _annotate_first_article() -> Annotations:

@@ -7,7 +7,7 @@ import pytest
 from helpers import BUNDLED, wait_until
 from reader.ingest import run_ingest
 from reader.ui.app import ReaderApp
-from reader.ui.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, axis_lines
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from reader import paths
 from reader.state.store import StateStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.links import LinksScreen, article_links, resolve_url
 from reader.ui.reading import citation, next_unread, unread_in
 
