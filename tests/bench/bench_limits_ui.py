@@ -127,14 +127,14 @@ async def _open_figures(folder: Path, runs: int) -> dict[str, list[dict]]:
                 while not frames or frames[-1] < shown[0]:
                     await asyncio.sleep(0.002)
                 first = frames[-1] - t0
-                while view._wrapped < view.passage_count:
+                while view.doc.wrapped < view.passage_count:
                     await asyncio.sleep(0.002)
                 laid = time.perf_counter() - t0
                 await pilot.pause()
                 worst = beat.stop()
                 out.setdefault(meta.id, []).append(dict(first=first, laid=laid, worst=worst,
                                                         waited=waited[0] if waited else 0.0,  # open done first
-                                                        cold=run == 0, rows=len(view._rows)))
+                                                        cold=run == 0, rows=len(view.doc.rows)))
                 await pilot.pause(0.05)
     return out
 

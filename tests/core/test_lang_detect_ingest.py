@@ -190,7 +190,7 @@ def test_event_mentions_are_extracted_again_after_new_annotations(tmp_path):
 def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     from reader.corpus import load_article
     from reader.ui.app import ReaderApp
-    from reader.ui.widgets.article_view import ArticleView
+    from reader.ui.widgets.article_view.layout import header_texts
 
     folder = tmp_path / "arts"
     folder.mkdir()
@@ -198,10 +198,10 @@ def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     metas = Catalogue(folder).refresh().articles
     article = load_article(metas[0])
     assert ReaderApp.query_matches("companies", article) == {}  # "und": French analysis
-    assert ArticleView._header_texts(None, article)[1][1] == "und · 39 words"
+    assert header_texts(article)[1][1] == "und · 39 words"
     update_languages(metas)
     assert ReaderApp.query_matches("companies", article)  # "company" marked, as the index finds it
-    assert ArticleView._header_texts(None, article)[1][1] == "en · 39 words"
+    assert header_texts(article)[1][1] == "en · 39 words"
 
 
 def test_the_list_filter_lang_reads_the_language_used(tmp_path):

@@ -14,6 +14,7 @@ from reader.events.store import EventSet
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.article_view.layout import gutters
 from reader.ui.events import EventsPanel, event_row
 from reader.ui.layout import ARTICLE_CHROME, ARTICLE_MIN_TEXT, EVENTS_WIDTH, LIST_MIN, plan_panes
 from test_theme_contrast import WORDS, annotated, label_segments
@@ -59,7 +60,7 @@ async def _with_events(app, pilot, shown: bool) -> None:
 def _text_columns(view: ArticleView) -> int:
     """Columns of text in a paragraph row: the view's content width less the cursor and bookmark gutters."""
     paragraph = next(p for p in view.article.passages if p.kind == "paragraph")
-    return view.scrollable_content_region.width - sum(view._gutters(paragraph))
+    return view.scrollable_content_region.width - sum(gutters(paragraph))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (60, 20), (100, 30), (120, 40)])
@@ -70,7 +71,7 @@ async def test_the_article_keeps_40_columns_and_every_shown_pane_is_usable(size,
         assert view.has_focus
         assert _text_columns(view) >= ARTICLE_MIN_TEXT, (size, events, view.region)
         rows = [view.row_strip(r).cell_length for r in range(*view.passage_row_range(0))]
-        assert all(n == view._width for n in rows)  # painted to the width, nothing cut
+        assert all(n == view.doc.width for n in rows)  # painted to the width, nothing cut
         assert view.region.height >= 8, "the article shows a screenful of rows"
         lst, panel = app.query_one(ArticleList), app.query_one(EventsPanel)
         shown = [w for w in (lst, view, panel) if w.display and w.region.area]

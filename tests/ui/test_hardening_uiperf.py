@@ -250,7 +250,7 @@ def test_the_one_cell_wrap_gives_the_rows_of_the_measured_wrap():
 
     from rich.cells import cell_len
 
-    from reader.ui.widgets.article_view import _NOT_NARROW, _wrap_measured, _wrap_narrow
+    from reader.ui.widgets.article_view.wrap import _NOT_NARROW, _wrap_measured, _wrap_narrow
 
     narrow = [chr(c) for c in range(0x20, 0x2600) if _NOT_NARROW.match(chr(c)) is None]
     assert all(cell_len(c) == 1 for c in narrow)  # what the fast path assumes
@@ -342,7 +342,7 @@ async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_l
             wrap = view._wrap_passages
 
             def counted(*args, **kwargs):
-                steps.append(len(view._rows))
+                steps.append(len(view.doc.rows))
                 return wrap(*args, **kwargs)
 
             view._wrap_passages = counted
@@ -353,11 +353,11 @@ async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_l
             assert view.cursor == 1
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert view._wrapped == view.passage_count and view._partial is None
-            assert view.virtual_size.height == len(view._rows)
+            assert view.doc.wrapped == view.passage_count and view.doc.partial is None
+            assert view.virtual_size.height == len(view.doc.rows)
             if lazy:
                 assert len(steps) > 10, "laid out in steps"
-            layouts.append((list(view._rows), list(view._passage_rows)))
+            layouts.append((list(view.doc.rows), list(view.doc.passage_rows)))
     assert layouts[0] == layouts[1]
 
 

@@ -168,14 +168,14 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
             view = app.query_one(ArticleView)
             await view.show_article(view.article, 0)
             if lazy:
-                assert view._wrapped < view.passage_count, "only the first screens are wrapped before painting"
+                assert view.doc.wrapped < view.passage_count, "only the first screens are wrapped before painting"
                 view.set_cursor(100, top=True)  # far ahead at once: the rest is wrapped first
                 assert view.cursor == 100 and 100 in view._visible_passages()
             await pilot.pause()
             await pilot.pause()
-            assert view._wrapped == view.passage_count
-            assert view.virtual_size.height == len(view._rows)
-            layouts.append(list(view._rows))
+            assert view.doc.wrapped == view.passage_count
+            assert view.virtual_size.height == len(view.doc.rows)
+            layouts.append(list(view.doc.rows))
     assert layouts[0] == layouts[1]
 
 
