@@ -11,8 +11,9 @@ The package, one job a module:
   (passage, char) (pure: tested without an app, ``tests/ui/test_article_layout.py``);
 - :mod:`.highlights` — inline styles, entities, bookmarks and matches layered over a passage's text;
 - :mod:`.strips` — a row painted as a strip (gutters, bullet, table cells, the bookmark bar);
+- :mod:`.cursor` — the passage cursor and the scrolling that follows it;
 - here, the widget: when to lay out (in steps for a huge article), painting through bounded
-  caches, the passage cursor, selection glue (Textual's protocol) and the messages it posts.
+  caches, selection glue (Textual's protocol), the entity cursor and the messages it posts.
 
 Nothing from the article is ever parsed as markup. Colours and text styles come from component
 classes in ``styles/reader.tcss`` so every theme applies.
@@ -27,7 +28,6 @@ from textual.content import Content
 from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
@@ -35,7 +35,8 @@ from reader.annotations import Annotations, Mention
 from reader.corpus import Article
 from reader.ui.commands import bindings
 from reader.ui.palette import app_label_styles
-from reader.ui.widgets.article_view.highlights import StyledPassages, passage_layers
+from reader.ui.widgets.article_view.cursor import PassageCursor
+from reader.ui.widgets.article_view.highlights import StyledPassages, next_mention, passage_layers
 from reader.ui.widgets.article_view.layout import BULLET, ArticleLayout, Row, drawn_text
 from reader.ui.widgets.article_view.strips import BOOKMARK_BAR, CURSOR_BAR, paint_row
 from reader.ui.widgets.article_view.wrap import wrap_offsets
@@ -43,7 +44,7 @@ from reader.ui.widgets.article_view.wrap import wrap_offsets
 __all__ = ["ArticleView", "BULLET", "BOOKMARK_BAR", "CURSOR_BAR", "wrap_offsets"]
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(PassageCursor, can_focus=True):
     BINDINGS = bindings("article")
     COMPONENT_CLASSES = {
         "article-view--title", "article-view--meta", "article-view--rule",
@@ -304,11 +305,7 @@ class ArticleView(ScrollView, can_focus=True):
     def selection_span(self, selection: Selection) -> tuple[int, int, int] | None:
         """A selection → (passage, start, end) in passage text, clipped to the passage it starts in."""
         ends = self._ends(selection)
-        if ends is None:
-            return None
-        (passage, start), b = ends
-        end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
-        return (passage, start, end) if end > start else None
+        return self.doc.clipped_span(*ends) if ends is not None else None
 
     def selection_crosses_passages(self, selection: Selection) -> bool:
         ends = self._ends(selection)
@@ -324,131 +321,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         ends = self._ends(selection) if self.article is not None else None
-        if ends is None:
-            return None
-        a, b = ends
-        passages = self.article.passages
-        if a[0] == b[0]:
-            return passages[a[0]].text[a[1]:b[1]], "\n"
-        parts = [passages[a[0]].text[a[1]:]] + [passages[i].text for i in range(a[0] + 1, b[0])]
-        parts.append(passages[b[0]].text[:b[1]])
-        return "\n\n".join(parts), "\n"
+        return (self.doc.text_between(*ends), "\n") if ends is not None else None
 
     def selection_updated(self, selection: Selection | None) -> None:
         self.refresh()
-
-    # cursor --------------------------------------------------------------------------------------
-    def watch_cursor(self, old: int, new: int) -> None:
-        if not self.doc.passage_rows:
-            return
-        self._cursor_changed(old, new)
-        self._scroll_to_passage(new, top=False)
-
-    def _cursor_changed(self, old: int, new: int) -> None:
-        """Repaint the two passages and tell the app (the events panel follows the cursor)."""
-        self._invalidate(old)
-        self._invalidate(new)
-        if self.article is not None:
-            self.post_message(self.CursorMoved(self.article.id, new))
-
-    def _scroll_to_passage(self, passage: int, top: bool) -> None:
-        self._wrap_to(passage)
-        if not 0 <= passage < len(self.doc.passage_rows):
-            return
-        first, end = self.doc.passage_rows[passage]
-        height = self.scrollable_content_region.height
-        y = int(self.scroll_offset.y)
-        if top or end - first >= height or first < y:
-            # the blank row above a passage stays in view (and the header above the first one)
-            y = 0 if passage == 0 else first - 1
-        elif end > y + height:
-            y = min(end + 1, len(self.doc.rows)) - height
-        else:
-            return
-        self.scroll_to(y=y, animate=False, immediate=True, force=True)
-
-    def set_cursor(self, passage: int, top: bool = False) -> None:
-        if not self.doc.passage_rows:
-            if self.passage_count:  # not laid out yet (no size): place it when the rows exist
-                self.set_reactive(ArticleView.cursor, max(0, min(self.passage_count - 1, passage)))
-                self._pending_top = True
-            return
-        passage = max(0, min(self.passage_count - 1, passage))
-        self._wrap_to(passage)
-        self.cursor = passage
-        if top:
-            self._scroll_to_passage(passage, top=True)
-
-    def _move_cursor_quietly(self, passage: int) -> None:
-        """Move the cursor to a passage already on screen (no scrolling)."""
-        old = self.cursor
-        self.set_reactive(ArticleView.cursor, passage)
-        self._cursor_changed(old, passage)
-
-    def _top_passage(self) -> int | None:
-        visible = self._visible_passages()
-        return visible[0] if visible else None
-
-    def _visible_passages(self) -> list[int]:
-        top = int(self.scroll_offset.y)
-        return self.doc.visible_passages(top, top + self.scrollable_content_region.height)
-
-    def action_cursor_down(self) -> None:
-        if self.doc.passage_rows:
-            self._wrap_to(self.cursor)  # a huge passage being wrapped: the rows below the screen first
-            bottom = int(self.scroll_offset.y) + self.scrollable_content_region.height
-            # a passage taller than the screen scrolls before the cursor moves on
-            if self.doc.passage_rows[self.cursor][1] > bottom:
-                self.scroll_relative(y=max(1, self.scrollable_content_region.height // 2), animate=False,
-                                     immediate=True)
-                return
-            self.set_cursor(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        if self.doc.passage_rows:
-            if self.doc.passage_rows[self.cursor][0] < int(self.scroll_offset.y):
-                self.scroll_relative(y=-max(1, self.scrollable_content_region.height // 2), animate=False,
-                                     immediate=True)
-                return
-            self.set_cursor(self.cursor - 1)
-
-    def action_first(self) -> None:
-        self.set_cursor(0)
-        self.scroll_home(animate=False, immediate=True)
-
-    def action_last(self) -> None:
-        self.set_cursor(self.passage_count - 1)
-        self.scroll_end(animate=False, immediate=True)
-
-    def action_page_down(self) -> None:
-        self._page(+1)
-        self._cursor_into_view(True)
-
-    def action_page_up(self) -> None:
-        self._page(-1)
-        self._cursor_into_view(False)
-
-    def _page(self, direction: int) -> None:
-        """Scroll by a screen, keeping one row of the previous screen for context."""
-        step = max(1, self.scrollable_content_region.height - 1)
-        self.scroll_to(y=int(self.scroll_offset.y) + direction * step, animate=False, immediate=True)
-
-    def _cursor_into_view(self, down: bool) -> None:
-        visible = self._visible_passages()
-        if visible and self.cursor not in visible:
-            self._move_cursor_quietly(visible[0] if down else visible[-1])
-
-    def passage_at(self, y: int) -> int | None:
-        """The passage shown on screen row ``y`` of the content region, if any."""
-        return self.doc.passage_at(y + int(self.scroll_offset.y))
-
-    def on_click(self, event) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        passage = self.passage_at(offset.y)
-        if passage is not None and passage != self.cursor:
-            self._move_cursor_quietly(passage)
 
     # for tests and the bench: what a passage looks like on screen ------------------------------------
     def passage_lines(self, passage: int) -> list[str]:
@@ -484,22 +360,13 @@ class ArticleView(ScrollView, can_focus=True):
         lst = self._by_passage.get(p, [])
         return lst[i] if 0 <= i < len(lst) else None
 
-    def _all_mentions(self) -> list[tuple[int, int]]:
-        return [(p, i) for p in sorted(self._by_passage) for i in range(len(self._by_passage[p]))]
-
     def move_entity(self, forward: bool) -> Mention | None:
         """Jump to the next/previous entity mention from the current one (or the passage cursor)."""
-        order = self._all_mentions()
-        if not order:
+        target = next_mention(self._by_passage, self.entity_cursor, self.cursor, forward)
+        if target is None:
             return None
-        if self.entity_cursor in order:
-            k = order.index(self.entity_cursor) + (1 if forward else -1)
-        else:
-            after = [n for n, (p, _) in enumerate(order) if (p >= self.cursor if forward else p <= self.cursor)]
-            k = (after[0] if forward else after[-1]) if after else (0 if forward else len(order) - 1)
-        k %= len(order)
         old = self.entity_cursor[0] if self.entity_cursor else None
-        self.entity_cursor = order[k]
-        self.refresh_highlights({old, order[k][0]} - {None})
-        self.set_cursor(order[k][0])
+        self.entity_cursor = target
+        self.refresh_highlights({old, target[0]} - {None})
+        self.set_cursor(target[0])
         return self.focused_mention()

@@ -50,6 +50,21 @@ def passage_layers(p: Passage, mentions: Iterable[Mention], labels: dict[str, st
     return layers
 
 
+def next_mention(by_passage: dict[int, list[Mention]], current: tuple[int, int] | None, cursor: int,
+                 forward: bool) -> tuple[int, int] | None:
+    """The (passage, index in its mentions) after/before the ``current`` mention or, with none,
+    the first from passage ``cursor`` on (last up to it); wraps around; None without mentions."""
+    order = [(p, i) for p in sorted(by_passage) for i in range(len(by_passage[p]))]
+    if not order:
+        return None
+    if current in order:
+        k = order.index(current) + (1 if forward else -1)
+    else:
+        after = [n for n, (p, _) in enumerate(order) if (p >= cursor if forward else p <= cursor)]
+        k = (after[0] if forward else after[-1]) if after else (0 if forward else len(order) - 1)
+    return order[k % len(order)]
+
+
 def _spans_in(layers, lo: int, hi: int) -> list[Span]:
     """The (style, start, end) layers over ``[lo, hi)`` of a text as Content spans of that slice."""
     return [Span(max(a, lo) - lo, min(b, hi) - lo, style) for style, a, b in layers

@@ -242,6 +242,22 @@ class ArticleLayout:
                 return min(max(0, char - row.start), row.end - row.start), r
         return 0, first
 
+    def clipped_span(self, a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int, int] | None:
+        """Points ``a`` ≤ ``b`` as (passage, char) → (passage, start, end) clipped to ``a``'s passage
+        (None when that covers no char)."""
+        passage, start = a
+        end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
+        return (passage, start, end) if end > start else None
+
+    def text_between(self, a: tuple[int, int], b: tuple[int, int]) -> str:
+        """The text from point ``a`` to ``b`` (passages apart by a blank line, as in Markdown)."""
+        passages = self.article.passages
+        if a[0] == b[0]:
+            return passages[a[0]].text[a[1]:b[1]]
+        parts = [passages[a[0]].text[a[1]:]] + [passages[i].text for i in range(a[0] + 1, b[0])]
+        parts.append(passages[b[0]].text[:b[1]])
+        return "\n\n".join(parts)
+
     def visible_passages(self, top: int, bottom: int) -> list[int]:
         """The passages with a row in ``[top, bottom)``."""
         spans = self.passage_rows
