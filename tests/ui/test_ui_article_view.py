@@ -211,3 +211,38 @@ async def test_table_cells_follow_the_markdown_alignment(tmp_path):
         assert view.article.passages[1].align == ("left", "right", "center")
         assert view.passage_lines(1) == ["France    │       3 │  A"]
         assert view.passage_lines(2) == ["Allemagne │   1 250 │ BBB"]
+
+
+async def test_render_caches_stay_bounded_over_many_articles_and_screens(tmp_path, monkeypatch, make_app):
+    """Painted rows and styled passages are kept in bounded LRUs: scrolling through long articles
+    paints far more rows than the bound, and the caches never hold more."""
+    monkeypatch.setattr(ArticleView, "STRIPS_CACHED", 40)
+    monkeypatch.setattr(ArticleView, "PASSAGES_CACHED", 8)
+    words = "marché plateforme décision annonce réseau données été".split()
+    for k in range(3):
+        paras = [f"Paragraphe {i} : " + " ".join(words[(i + j) % len(words)] for j in range(40)) for i in range(60)]
+        write_article(tmp_path, f"{k}.md", f"a{k}", f"Long {k}", "\n\n".join(paras))
+    app = make_app(tmp_path, ingest=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(ArticleView)
+        painted: set[tuple[str, int]] = set()
+        paint = view._paint
+
+        def counted(row_index, selection):
+            painted.add((view.article.id, row_index))
+            return paint(row_index, selection)
+
+        view._paint = counted
+        opened = []
+        for k in range(3):
+            if k:
+                app.query_one("#list").focus()
+            await open_article(pilot, down=1 if k else 0)
+            opened.append(view.article.id)
+            for _ in range(15):
+                view.action_page_down()
+                await pilot.pause()
+                assert len(view._strips) <= 40 and len(view._styled) <= 8
+            assert len(view._strips) == 40  # the bound was reached, not a cache that was never filled
+        assert len(set(opened)) == 3
+        assert len(painted) > 3 * 200, "far more rows painted than the caches hold"
