@@ -8,25 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from helpers.bodies import STRUCTURE
 from reader.corpus import Article, ArticleMeta
 from reader.passages import CELL_SEPARATOR, parse_passages
 from reader.ui.widgets.article_view.layout import BLANK, ArticleLayout, align_table, gutters, header_texts
 
-BODY = """# Un titre
-
-Premier paragraphe assez long pour être coupé en plusieurs lignes dans une vue étroite, avec des mots.
-
-> Une citation de quelqu'un.
-
-- premier point
-- second point
-
-| Année | Chiffre |
-|---|---|
-| 2022 | 2,15 milliards |
-
-Dernier paragraphe.
-"""
+BODY = STRUCTURE
 
 
 def article(body: str, title: str = "Titre") -> Article:

@@ -5,24 +5,11 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from helpers import open_article, reader_open, write_article
+from helpers.bodies import STRUCTURE
 from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import BULLET, ArticleView
 
-BODY = """# Un titre
-
-Premier paragraphe assez long pour être coupé en plusieurs lignes dans une vue étroite, avec des mots.
-
-> Une citation de quelqu'un.
-
-- premier point
-- second point
-
-| Année | Chiffre |
-|---|---|
-| 2022 | 2,15 milliards |
-
-Dernier paragraphe.
-"""
+BODY = STRUCTURE
 
 
 @asynccontextmanager
