@@ -2,13 +2,9 @@
 
 Pipeline for one article version (pure Python, ~0.1 ms a passage):
 
-1. **Sentences** — :func:`split_sentences` cuts a passage's text with a regex: a sentence ends at
-   ``. ! ? …`` (plus closing quotes/brackets) followed by a space and an upper-case letter, a digit,
-   an opening quote or a dash. It does not cut after French abbreviations (``M.``, ``Mme.``,
-   ``Dr.``, ``cf.``, ``n°.``, initials like ``J.``) nor after English ones (``Mr.``, ``U.S.``, ``Jan.``) nor *inside* quotes « » “ ” (a quoted tweet of
-   two sentences stays with its "a-t-il tweeté"), unless the quote runs past 400 characters.
-   Fragments of fewer than 3 words, or starting with a dash (``— Elon Musk (@elonmusk) …``), join
-   the sentence before them. :func:`split_clauses` then cuts coordinated clauses ("; ", ", mais ",
+1. **Sentences** — :func:`reader.text.split_sentences` (the reader's one sentence splitter: it
+   knows French and English abbreviations and does not cut inside quotes; fragments join the
+   sentence before them). :func:`split_clauses` then cuts coordinated clauses ("; ", ", mais ",
    ", tandis que ") of 6+ words each: one clause, one happening.
 2. **Selection** — headings and code are skipped; a sentence is kept when it holds a DATE mention
    resolved by the entity pipeline in the article's language (relative dates such as
@@ -41,23 +37,10 @@ from reader import paths
 from reader.annotations import Annotations
 from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
+from reader.text import quote_depth_at, split_sentences
 
 EXTRACT_VERSION = 5  # 5: English triggers and abbreviations
 PARTICIPANT_LABELS = ("PER", "ORG", "LOC", "MISC")
-MAX_QUOTE = 400
-
-_ABBREV = {
-    "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste", "cf", "etc.", "p", "pp",
-    "av", "apr", "j.-c", "n°", "no", "vol", "chap", "fig", "ex", "env", "art", "al", "éd", "coll", "min", "max",
-    "mr", "mrs", "ms", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "bd", "av", "réf", "tél",
-    # English: titles, months, "U.S." and the like (the initials rule covers "J.")
-    "prof", "gen", "gov", "sen", "rep", "rev", "lt", "col", "capt", "sgt", "u.s", "u.k", "e.g", "i.e", "approx",
-    "jan", "feb", "mar", "aug", "sept", "oct", "nov", "dec", "dept",
-}
-_END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]*[»”])?[\"')\]]*")
-_NEXT = re.compile(r"\s+(?=[A-ZÀ-ÖØ-Þ0-9«“\"'(\[—–-])")
-_OPEN_Q = "«“"
-_CLOSE_Q = "»”"
 
 # Event triggers, grouped in action classes (in the spirit of GDELT's action codes). A sentence's
 # specific classes (all but "say") are added as tokens to the text the linker compares, so
@@ -84,83 +67,6 @@ _TRIGGER_RE = re.compile(r"\b(?:" + "|".join(ACTIONS.values()) + r")", re.IGNORE
 _NOT_TRIGGERS = re.compile(r"annonceu|annonces? publicitaire", re.IGNORECASE)
 
 
-def _is_abbrev(text: str, dot: int) -> bool:
-    """Is the period at ``dot`` the end of an abbreviation or an initial?"""
-    if text[dot] != ".":
-        return False
-    j = dot
-    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in "«“(\"'":
-        j -= 1
-    word = text[j:dot].lower()
-    if not word:
-        return False
-    if word in _ABBREV or word.rstrip(".") in _ABBREV:
-        return True
-    return len(word) == 1 and word.isalpha()  # an initial: "J. Dupont"
-
-
-def _quote_depth_at(text: str) -> list[int] | None:
-    """Quote nesting depth before each character (« » and “ ” only: straight quotes are ambiguous);
-    None when the text has no opening quote (depth 0 everywhere)."""
-    if "«" not in text and "“" not in text:
-        return None
-    depth = 0
-    out = []
-    for ch in text:
-        out.append(depth)
-        if ch in _OPEN_Q:
-            depth += 1
-        elif ch in _CLOSE_Q and depth > 0:
-            depth -= 1
-    out.append(depth)
-    return out
-
-
-def split_sentences(text: str, depth: list[int] | None = None) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of a passage's text (stripped, end exclusive)."""
-    if depth is None:
-        depth = _quote_depth_at(text)
-    cuts: list[int] = []
-    quote_open_at = None
-    for m in _END.finditer(text):
-        nxt = _NEXT.match(text, m.end())
-        if not nxt and m.end() != len(text):
-            continue
-        if _is_abbrev(text, m.start()) and m.group() == ".":
-            continue
-        d = depth[m.end()] if depth else 0
-        if d > 0:
-            # inside a quote: cut only if the quote is very long
-            if quote_open_at is None:
-                k = m.start()
-                while k > 0 and depth[k] > 0:
-                    k -= 1
-                quote_open_at = k
-            if m.end() - quote_open_at < MAX_QUOTE:
-                continue
-        else:
-            quote_open_at = None
-        cuts.append(m.end())
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for c in cuts + [len(text)]:
-        seg = text[pos:c]
-        lead = len(seg) - len(seg.lstrip())
-        s, e = pos + lead, pos + len(seg.rstrip())
-        if e > s:
-            spans.append((s, e))
-        pos = c
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        piece = text[s:e]
-        if merged and (len(piece.split()) < 3 or piece[0] in "—–"):
-            merged[-1] = (merged[-1][0], e)
-        else:
-            merged.append((s, e))
-    if len(merged) > 1 and len(text[merged[0][0]:merged[0][1]].split()) < 3:
-        merged[0:2] = [(merged[0][0], merged[1][1])]
-    return merged
-
 
 _CLAUSE = re.compile(r";\s+|,\s+(?=mais\s|tandis\s+que\s)")
 MIN_CLAUSE_WORDS = 6
@@ -170,9 +76,9 @@ def split_clauses(text: str, start: int, end: int, depth: list[int] | None = Non
     """Cut a sentence ``text[start:end]`` into coordinated clauses ("…; …", "…, mais …",
     "…, tandis que …") when each part has at least 6 words: a sentence such as "Microsoft n'a pas
     donné de raison à ce retrait, mais il intervient alors que Twitter fait payer son API" reports
-    two happenings. Never cuts inside quotes (``depth``: :func:`_quote_depth_at` of ``text``)."""
+    two happenings. Never cuts inside quotes (``depth``: :func:`quote_depth_at` of ``text``)."""
     if depth is None:
-        depth = _quote_depth_at(text)
+        depth = quote_depth_at(text)
     cuts = [start]
     for m in _CLAUSE.finditer(text, start, end):
         if depth and depth[m.start()] > 0:
@@ -235,7 +141,7 @@ def extract_mentions(article_id: str, passages, ann: Annotations | None) -> list
             continue
         ments = by_passage.get(p.index, [])  # sorted by start
         starts = [m.start for m in ments]
-        depth = _quote_depth_at(p.text)
+        depth = quote_depth_at(p.text)
         spans = [c for ss, se in split_sentences(p.text, depth) for c in split_clauses(p.text, ss, se, depth)]
         for s, e in spans:
             lo, hi = bisect_left(starts, s), bisect_left(starts, e)

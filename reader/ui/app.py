@@ -486,16 +486,16 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         return view.selection_span(sel) if sel is not None else None
 
     def action_select_sentence(self, extend: bool) -> None:
-        """Keyboard selection, sentence by sentence, inside the passage under the cursor."""
-        import re
+        """Keyboard selection, sentence by sentence, inside the passage under the cursor (the
+        sentences of the events' extraction: "Selon M. Musk, …" is one)."""
+        from reader.text import split_sentences
 
         view = self.query_one(ArticleView)
         if self.article is None or not view.passage_count:
             return
         here = view.cursor
         text = self.article.passages[here].text
-        bounds = [0] + [m.end() for m in re.finditer(r"(?<=[.!?…»”])\s+", text)] + [len(text)]
-        sentences = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+        sentences = split_sentences(text)
         current = self._selection_in_view()
         if current and current[0] == here:
             _, start, end = current

@@ -233,3 +233,21 @@ async def test_render_caches_stay_bounded_over_many_articles_and_screens(tmp_pat
             assert len(view._strips) == 40  # the bound was reached, not a cache that was never filled
         assert len(set(opened)) == 3
         assert len(painted) > 3 * 200, "far more rows painted than the caches hold"
+
+
+async def test_s_selects_a_sentence_whole_through_an_abbreviation(tmp_path, make_app):
+    """The s key cuts sentences as the events' extraction does: "M." ends no sentence."""
+    first = "Selon M. Musk, la plateforme fera payer son API dès le mois prochain."
+    second = "Les développeurs protestent déjà."
+    write_article(tmp_path, "a.md", "a", "Musk", f"{first} {second}")
+    app = make_app(tmp_path, ingest=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_article(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("s")
+        assert app.screen.get_selected_text() == first
+        assert view.selection_span(app.screen.selections[view]) == (0, 0, len(first))
+        await pilot.press("s")
+        assert app.screen.get_selected_text() == second
+        await pilot.press("escape", "s", "S")
+        assert app.screen.get_selected_text() == f"{first} {second}"
