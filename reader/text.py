@@ -11,6 +11,10 @@ join the sentence before them.
 Used by the events' extraction (:mod:`reader.events.extract`, one mention a sentence) and by the
 reader's ``s`` key (keyboard selection, sentence by sentence), so "Selon M. Musk, …" is one sentence
 to both. A leaf module: the standard library only.
+
+Not a splitter, so not here: :func:`reader.nlp.dates.sentence_bounds`, the clause window (cut at
+``;`` too, at most 500 characters each side, on the model's text) in which the verb nearest a date
+gives its tense; it runs once per date mention and must stay bounded on a huge passage.
 """
 
 from __future__ import annotations
