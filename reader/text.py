@@ -82,7 +82,7 @@ def split_sentences(text: str, depth: list[int] | None = None) -> list[tuple[int
         if _is_abbrev(text, m.start()) and m.group() == ".":
             continue
         d = depth[m.end()] if depth else 0
-        if d > 0:
+        if depth and d > 0:
             # inside a quote: cut only if the quote is very long
             if quote_open_at is None:
                 k = m.start()

@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.ui.widgets.article_view import wrap_offsets
+from reader.ui.widgets.article_view.wrap import wrap_offsets
 
 
 def test_wraps_at_spaces_and_keeps_indentation():

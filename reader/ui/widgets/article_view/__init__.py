@@ -22,6 +22,7 @@ classes in ``styles/reader.tcss`` so every theme applies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.cache import LRUCache
 from textual.content import Content
@@ -36,12 +37,11 @@ from reader.corpus import Article
 from reader.ui.commands import bindings
 from reader.ui.palette import app_label_styles
 from reader.ui.widgets.article_view.cursor import PassageCursor
-from reader.ui.widgets.article_view.highlights import StyledPassages, next_mention, passage_layers
+from reader.ui.widgets.article_view.highlights import Layers, StyledPassages, next_mention, passage_layers
 from reader.ui.widgets.article_view.layout import BULLET, ArticleLayout, Row, drawn_text
 from reader.ui.widgets.article_view.strips import BOOKMARK_BAR, CURSOR_BAR, paint_row
-from reader.ui.widgets.article_view.wrap import wrap_offsets
 
-__all__ = ["ArticleView", "BULLET", "BOOKMARK_BAR", "CURSOR_BAR", "wrap_offsets"]
+__all__ = ["ArticleView", "BULLET", "BOOKMARK_BAR", "CURSOR_BAR"]
 
 
 class ArticleView(PassageCursor, can_focus=True):
@@ -68,7 +68,7 @@ class ArticleView(PassageCursor, can_focus=True):
         article_id: str
         passage: int
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.article: Article | None = None
         self.annotations: Annotations | None = None
@@ -224,27 +224,27 @@ class ArticleView(PassageCursor, can_focus=True):
     # a passage longer than this is styled one row at a time (see StyledPassages)
     WINDOW_CHARS = 20_000
 
-    def _layers(self, index: int) -> list[tuple[str, int, int]]:
+    def _layers(self, index: int) -> Layers:
         """Every highlight of a passage as (style, start, end), in the order they are layered."""
         focus = self.focused_mention() if self.entity_cursor and self.entity_cursor[0] == index else None
-        return passage_layers(self.article.passages[index], self._by_passage.get(index, ()),
+        return passage_layers(self.doc.passages[index], self._by_passage.get(index, ()),
                               app_label_styles(self.app) if self.show_entities else None, focus,
                               self.bookmarks.get(index, ()), self.matches.get(index, ()))
 
     def passage_content(self, index: int) -> Content:
         """A passage's text with every highlight layered (cached until its highlights change)."""
-        return self._styled.whole(index, drawn_text(self.article.passages[index]), lambda: self._layers(index))
+        return self._styled.whole(index, drawn_text(self.doc.passages[index]), lambda: self._layers(index))
 
     def _row_content(self, row: Row) -> Content:
         """The styled text of a row."""
-        return self._styled.row(row.passage, drawn_text(self.article.passages[row.passage]), row.start, row.end,
+        return self._styled.row(row.passage, drawn_text(self.doc.passages[row.passage]), row.start, row.end,
                                 lambda: self._layers(row.passage), self.WINDOW_CHARS)
 
     def _row_classes(self, row: Row) -> tuple[str, ...]:
         if row.passage < 0:
             return {"title": ("article-view--title",), "meta": ("article-view--meta",),
                     "rule": ("article-view--rule",)}.get(row.part, ())
-        p = self.article.passages[row.passage]
+        p = self.doc.passages[row.passage]
         classes: tuple[str, ...] = ()
         if p.kind == "heading":
             classes = ("article-view--heading",) + (("article-view--h1",) if p.level == 1 else ())
@@ -276,7 +276,7 @@ class ArticleView(PassageCursor, can_focus=True):
 
     def _paint(self, row_index: int, selection: Selection | None) -> Strip:
         row = self.doc.rows[row_index]
-        passage = self.article.passages[row.passage] if row.passage >= 0 else None
+        passage = self.doc.passages[row.passage] if row.passage >= 0 else None
         content = None
         if passage is not None:
             content = self._row_content(row)
@@ -367,6 +367,6 @@ class ArticleView(PassageCursor, can_focus=True):
             return None
         old = self.entity_cursor[0] if self.entity_cursor else None
         self.entity_cursor = target
-        self.refresh_highlights({old, target[0]} - {None})
+        self.refresh_highlights({p for p in (old, target[0]) if p is not None})
         self.set_cursor(target[0])
         return self.focused_mention()

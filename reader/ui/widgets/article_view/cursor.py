@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 
 if TYPE_CHECKING:
@@ -20,10 +22,13 @@ class PassageCursor(ScrollView):
     """The passage under the cursor; moving it scrolls just enough to show it."""
 
     if TYPE_CHECKING:
-        cursor: int
+        cursor: reactive[int]
         doc: ArticleLayout
         article: Article | None
-        passage_count: int
+
+        @property
+        def passage_count(self) -> int: ...
+
         _pending_top: bool
         CursorMoved: Any
 
@@ -134,7 +139,7 @@ class PassageCursor(ScrollView):
         """The passage shown on screen row ``y`` of the content region, if any."""
         return self.doc.passage_at(y + int(self.scroll_offset.y))
 
-    def on_click(self, event) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return

@@ -8,10 +8,11 @@ Nothing from the article is ever parsed as markup, and control characters were m
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from textual.cache import LRUCache
 from textual.content import Content, Span
+from textual.style import Style
 
 from reader.annotations import Mention
 from reader.passages import Passage
@@ -32,15 +33,15 @@ MATCH_STYLE = "bold reverse"
 BOOKMARK_STYLE = "underline"
 ENTITY_CURSOR_STYLE = "bold underline reverse"
 
-Layers = list[tuple[str, int, int]]  # (style, start, end) in layering order
+Layers = list[tuple[str | Style, int, int]]  # (style, start, end) in layering order
 
 
-def passage_layers(p: Passage, mentions: Iterable[Mention], labels: dict[str, str] | None,
+def passage_layers(p: Passage, mentions: Iterable[Mention], labels: Mapping[str, str | Style] | None,
                    focus: Mention | None, bookmarks: Iterable[tuple[int, int]],
                    matches: Iterable[tuple[int, int]]) -> Layers:
     """Every highlight of a passage as (style, start, end), in the order they are layered
     (``labels`` None: entities hidden; ``focus``: the mention under the entity cursor)."""
-    layers = [(INLINE_STYLES.get(span.style, ""), span.start, span.end) for span in p.spans]
+    layers: Layers = [(INLINE_STYLES.get(span.style, ""), span.start, span.end) for span in p.spans]
     if labels is not None:
         layers += [(labels[m.label], m.start, m.end) for m in mentions if m.label in labels]
         if focus is not None:
@@ -65,7 +66,7 @@ def next_mention(by_passage: dict[int, list[Mention]], current: tuple[int, int] 
     return order[k % len(order)]
 
 
-def _spans_in(layers, lo: int, hi: int) -> list[Span]:
+def _spans_in(layers: Iterable[tuple[str | Style, int, int]], lo: int, hi: int) -> list[Span]:
     """The (style, start, end) layers over ``[lo, hi)`` of a text as Content spans of that slice."""
     return [Span(max(a, lo) - lo, min(b, hi) - lo, style) for style, a, b in layers
             if style and a < b and a < hi and b > lo]
@@ -76,7 +77,7 @@ class _Windows:
 
     LONG = 4096  # spans longer than this (a bookmarked passage…) are few: always looked at
 
-    def __init__(self, text: str, layers: list[tuple[str, int, int]]) -> None:
+    def __init__(self, text: str, layers: Layers) -> None:
         self.text = text
         ordered = [(a, k, b, style) for k, (style, a, b) in enumerate(layers)]
         self.long = [x for x in ordered if x[2] - x[0] > self.LONG]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, Sequence
 
 from rich.cells import cell_len
 
@@ -57,7 +57,7 @@ Cells = dict[int, tuple[list[tuple[int, int]], list[int]]]
 def header_texts(article: Article) -> list[tuple[str, str]]:
     """The title and the meta line (date, source, language, words) shown above the passages."""
     meta = article.meta
-    bits = [b for b in (meta.date_label and f"{meta.published.isoformat()}"
+    bits = [b for b in (meta.published and f"{meta.published.isoformat()}"
                         + (" (date inferred)" if meta.published_inferred else ""),
                         meta.source, effective(meta), f"{meta.words} words") if b]
     return [("title", meta.title), ("meta", " · ".join(bits))]
@@ -78,7 +78,7 @@ def gutters(p: Passage) -> tuple[int, int]:
     return 2 + indent(p), 2
 
 
-def align_table(passages: list[Passage], first: int, room: int) -> Cells:
+def align_table(passages: Sequence[Passage], first: int, room: int) -> Cells:
     """Columns of the table starting at passage ``first``, when every row has as many cells and
     the aligned rows fit the width; else nothing (its rows are wrapped like text)."""
     rows, k = [], first
@@ -107,6 +107,7 @@ class ArticleLayout:
 
     def __init__(self, article: Article | None, width: int) -> None:
         self.article = article
+        self.passages: Sequence[Passage] = article.passages if article is not None else ()
         self.width = width
         self.rows: list[Row] = []
         self.passage_rows: list[tuple[int, int]] = []
@@ -133,11 +134,11 @@ class ArticleLayout:
 
     @property
     def passage_count(self) -> int:
-        return len(self.article.passages) if self.article is not None else 0
+        return len(self.passages)
 
     @property
     def chars(self) -> int:
-        return sum(len(p.text) for p in self.article.passages) if self.article is not None else 0
+        return sum(len(p.text) for p in self.passages)
 
     @property
     def complete(self) -> bool:
@@ -157,9 +158,9 @@ class ArticleLayout:
         the ``deadline`` (``time.perf_counter``), inside a passage if need be. The first row that
         changed, or None when nothing was to do."""
         rows, spans, width = self.rows, self.passage_rows, self.width
-        if self.article is None or width <= 0:
+        if width <= 0:
             return None
-        passages = self.article.passages
+        passages = self.passages
         until = min(until, len(passages))
         if self.wrapped >= until or (max_rows is not None and len(rows) >= max_rows):
             return None
@@ -246,12 +247,12 @@ class ArticleLayout:
         """Points ``a`` ≤ ``b`` as (passage, char) → (passage, start, end) clipped to ``a``'s passage
         (None when that covers no char)."""
         passage, start = a
-        end = b[1] if b[0] == passage else len(self.article.passages[passage].text)
+        end = b[1] if b[0] == passage else len(self.passages[passage].text)
         return (passage, start, end) if end > start else None
 
     def text_between(self, a: tuple[int, int], b: tuple[int, int]) -> str:
         """The text from point ``a`` to ``b`` (passages apart by a blank line, as in Markdown)."""
-        passages = self.article.passages
+        passages = self.passages
         if a[0] == b[0]:
             return passages[a[0]].text[a[1]:b[1]]
         parts = [passages[a[0]].text[a[1]:]] + [passages[i].text for i in range(a[0] + 1, b[0])]

@@ -26,7 +26,7 @@ BOOKMARK_BAR = "▐"
 
 
 def paint_row(row: Row, row_index: int, width: int, base: Style, content: Content | None,
-              passage: Passage | None, parse_style: Callable[[str], Style],
+              passage: Passage | None, parse_style: Callable[[str | Style], Style],
               selected: tuple[int, int] | None = None,
               cells: tuple[list[tuple[int, int]], list[int]] | None = None,
               cursor_bar: RichStyle | None = None, bookmark_bar: RichStyle | None = None) -> Strip:
