@@ -43,6 +43,16 @@ async def wait_until(pilot, condition, tries: int = 300, step: float = 0.05) -> 
     return False
 
 
+async def settle(pilot, until=None) -> None:
+    """Let the reader finish what it started: a pause, every worker done, ``until()`` holding if
+    given (asserted), a pause."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    if until is not None:
+        assert await wait_until(pilot, until)
+    await pilot.pause()
+
+
 async def open_article(pilot, down: int = 0):
     """Once the reader has started, open the list's first article (or the one ``down`` rows below)."""
     await pilot.pause()

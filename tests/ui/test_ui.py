@@ -5,15 +5,10 @@ from __future__ import annotations
 
 
 from helpers import BUNDLED, write_article
+from helpers import settle as _started
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.help import HelpScreen
-
-
-async def _started(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _screen_text(app) -> str:
