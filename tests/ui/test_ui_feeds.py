@@ -7,7 +7,7 @@ from typing import ClassVar
 import pytest
 from helpers import wait_until, write_article
 from helpers.feedserver import FeedServer
-from test_feeds_fetch import item, rss, run, subscribe
+from helpers.feeds import item, rss, run, subscribe
 
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import FeedList, FeedsScreen

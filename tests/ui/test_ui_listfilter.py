@@ -203,7 +203,7 @@ async def test_save_the_current_filter_then_delete_it(tmp_path, make_app):
 
 async def test_feeds_show_their_unread_counts(tmp_path, make_app):
     from helpers.feedserver import FeedServer
-    from test_feeds_fetch import item, rss, run, subscribe
+    from helpers.feeds import item, rss, run, subscribe
 
     corpus = tmp_path / "c"
     corpus.mkdir()
