@@ -189,7 +189,7 @@ async def test_the_cannot_open_notice_is_inert(tmp_path, make_app):
     app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await pilot.app.workers.wait_for_complete()
-        app.open_meta(ArticleMeta("gone", "Gone", tmp_path / (HOSTILE + ".md"), "h"))
+        app.main.open_meta(ArticleMeta("gone", "Gone", tmp_path / (HOSTILE + ".md"), "h"))
         assert await wait_until(pilot, lambda: any("Cannot open" in (n.title or "") for n in app._notifications))
         notice = next(n for n in app._notifications if "Cannot open" in (n.title or ""))
         assert "␛]0;PWNED␇" in notice.message and not any(c in notice.message for c in ESCAPES)
@@ -198,13 +198,13 @@ async def test_the_cannot_open_notice_is_inert(tmp_path, make_app):
 async def test_notices_that_carry_a_path_never_read_it_as_markup(tmp_path, make_app):
     """A file or folder name like '[b]x[/b]' or '[link=…]' is text in every notice (Textual reads
     markup in notify() unless told not to)."""
-    from reader.ui.app import ScanFailed
+    from reader.ui.messages import ScanFailed
 
     write_article(tmp_path, "good.md", "good", "Good", "x")
     app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await pilot.pause()
-        app.post_message(ScanFailed("cannot read [b]x[/b] [link=javascript:alert(1)]y[/link]"))
+        app.main.post_message(ScanFailed("cannot read [b]x[/b] [link=javascript:alert(1)]y[/link]"))
         assert await wait_until(pilot, lambda: any("Cannot read" in (n.title or "") for n in app._notifications))
         notice = next(n for n in app._notifications if "Cannot read" in (n.title or ""))
         assert not notice.markup and "[link=javascript:alert(1)]" in notice.message
@@ -264,8 +264,8 @@ async def test_the_ui_reports_a_fifo_and_still_quits(tmp_path, make_app):
     with fifo(tmp_path / "pipe.md"):
         app = make_app(tmp_path, ingest=False)
         async with app.run_test() as pilot:
-            assert await wait_until(pilot, lambda: bool(app.errors))
-            assert [e.name for e in app.errors] == ["pipe.md"] and "FIFO" in app.errors[0].message
+            assert await wait_until(pilot, lambda: bool(app.main.errors))
+            assert [e.name for e in app.main.errors] == ["pipe.md"] and "FIFO" in app.main.errors[0].message
             await pilot.press("q")
             assert await wait_until(pilot, lambda: app._exit_renderables is not None or not app.is_running)
 
@@ -473,7 +473,7 @@ async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch, make_app):
     app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         assert await wait_until(pilot, reached.is_set)
-        app.workers.cancel_group(app, "scan")  # what the app's exit does
+        app.workers.cancel_group(app.main, "scan")  # what the app's exit does
         go.set()
         assert await wait_until(pilot, ended.is_set)
         assert len(read) < 300
@@ -512,8 +512,8 @@ async def test_the_ui_says_what_was_skipped(tmp_path, make_app):
     (tmp_path / "notes.txt").write_text("not an article")
     app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:  # no article: the status says why
-        assert await wait_until(pilot, lambda: app.status_text.startswith("No articles"))
-        assert "1 other file(s) skipped (articles are .md or .markdown): notes.txt" in app.status_text
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("No articles"))
+        assert "1 other file(s) skipped (articles are .md or .markdown): notes.txt" in app.main.status_text
     (tmp_path / "bad.md").write_bytes(b"")
     write_article(tmp_path, "good.md", "good", "Good", "x")
     app = make_app(tmp_path, ingest=False)

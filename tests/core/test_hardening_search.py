@@ -285,9 +285,9 @@ async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
         screen.query_one("#search-results").highlighted = [h.article_id for h in screen.results.hits].index("huge")
         await pilot.press("enter")
         # the article view marks the first matches of the huge passage and says so
-        assert await wait_until(pilot, lambda: "are marked" in app.status_text)
-        assert app.status_text.startswith(f"{MAX_SPANS} matches for twitter")
-        assert f"only the first {MAX_SPANS:,} matches in a passage are marked" in app.status_text
+        assert await wait_until(pilot, lambda: "are marked" in app.main.status_text)
+        assert app.main.status_text.startswith(f"{MAX_SPANS} matches for twitter")
+        assert f"only the first {MAX_SPANS:,} matches in a passage are marked" in app.main.status_text
 
 
 def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):

@@ -461,5 +461,5 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
         assert await wait_until(pilot, lambda: len(lst.articles) == 3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.is_running and app.article is not None
+        assert app.is_running and app.main.article is not None
     assert len(Catalogue(folder).cached().articles) == 3

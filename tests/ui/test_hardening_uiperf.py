@@ -281,7 +281,7 @@ async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monk
     "Opening…", moves in the list, and q still quits."""
     import threading
 
-    import reader.ui.app as app_module
+    import reader.ui.screens.main as app_module
     from helpers import write_article
     from reader.ui.article_view import ArticleView
 
@@ -299,19 +299,19 @@ async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monk
     async with app.run_test(size=(100, 30)) as pilot:
         lst = app.query_one("#list")
         view = app.query_one(ArticleView)
-        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening… (large article"))
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("Opening… (large article"))
         assert lst.current.id == "a" and view.article is None
         await pilot.press("j")  # handled meanwhile
         assert lst.current.id == "b" and not release.is_set()
         await pilot.press("k")
         release.set()
         assert await wait_until(pilot, lambda: view.article is not None)
-        assert view.article.id == "a" and not app.status_text.startswith("Opening")
+        assert view.article.id == "a" and not app.main.status_text.startswith("Opening")
         assert view.passage_lines(0)[0].startswith("Paragraphe 0 :")
     release.clear()
     app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening…"))
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("Opening…"))
         assert app.query_one(ArticleView).article is None
         await pilot.press("q")
         await pilot.pause()

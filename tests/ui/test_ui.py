@@ -120,7 +120,7 @@ async def test_palette_offers_app_commands(make_app):
         assert any(t.startswith("Search (/)") for t in titles)
         assert len([t for t in titles if t.lower().startswith("quit")]) == 1, titles  # Textual's own, once
         # with an article open, the article's commands are offered too, and they run
-        assert app.article is not None
+        assert app.main.article is not None
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         assert "Bookmark (b)" in commands and "Next entity (e)" in commands
         commands["Bookmark (b)"].callback()
@@ -221,7 +221,7 @@ async def test_restart_reopens_the_last_article_at_its_passage(make_app):
         await _started(pilot)
         await pilot.press("j", "enter")
         await _started(pilot)
-        second = app.article.id
+        second = app.main.article.id
         await pilot.press("j", "j", "j")
         await pilot.press("q")
         await pilot.pause()
@@ -230,7 +230,7 @@ async def test_restart_reopens_the_last_article_at_its_passage(make_app):
         await _started(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.article.id == second
+        assert app.main.article.id == second
         assert app.query_one(ArticleView).cursor == 3
 
 
@@ -239,19 +239,19 @@ async def test_an_edited_article_is_picked_up_while_reading(corpus, make_app):
     from helpers import wait_until
 
     app = make_app(corpus, ingest=False)
-    app.WATCH_SECONDS = 0.2
+    app.main.WATCH_SECONDS = 0.2
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await pilot.press("enter")
         await _started(pilot)
-        reading = app.article.id
-        path = app.article.meta.path
+        reading = app.main.article.id
+        path = app.main.article.meta.path
         await pilot.press("escape", "j")  # back to the list, highlight the other article (not opened)
         path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n\nUn paragraphe ajouté pendant la lecture.\n",
                         encoding="utf-8")
-        assert await wait_until(pilot, lambda: app.article is not None and
-                                app.article.passages[-1].text == "Un paragraphe ajouté pendant la lecture.")
-        assert app.article.id == reading
+        assert await wait_until(pilot, lambda: app.main.article is not None and
+                                app.main.article.passages[-1].text == "Un paragraphe ajouté pendant la lecture.")
+        assert app.main.article.id == reading
         view = app.query_one(ArticleView)
         assert await wait_until(pilot, lambda: "Un paragraphe ajouté pendant la lecture." in view.rendered_text())
 
@@ -262,8 +262,8 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path, make_app
                                               encoding="utf-8")
     app = make_app(tmp_path, ingest=False)
     said: list[str] = []
-    set_status = app.set_status
-    app.set_status = lambda text: (said.append(text), set_status(text))[1]
+    set_status = app.main.set_status
+    app.main.set_status = lambda text: (said.append(text), set_status(text))[1]
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await app.workers.wait_for_complete()
@@ -274,7 +274,7 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path, make_app
 
 
 async def test_events_panel_says_what_the_background_work_is_doing(tmp_path, make_app):
-    from reader.ui.app import IngestDone, IngestProgress
+    from reader.ui.messages import IngestDone, IngestProgress
     from reader.ui.events import EventsPanel
 
     write_article(tmp_path, "a.md", "a", "A", "Texte.")
@@ -283,13 +283,13 @@ async def test_events_panel_says_what_the_background_work_is_doing(tmp_path, mak
         await _started(pilot)
         note = app.query_one(EventsPanel).query_one("#events-note")
         assert "not computed yet" in str(note.render())
-        app.post_message(IngestProgress("index", 1, 10))
+        app.main.post_message(IngestProgress("index", 1, 10))
         await pilot.pause()
         assert "come after the search index and the entities" in str(note.render())
-        app.post_message(IngestProgress("events", 0, 1))
+        app.main.post_message(IngestProgress("events", 0, 1))
         await pilot.pause()
         assert "Linking events" in str(note.render())
-        app.post_message(IngestDone(False, "boom"))
+        app.main.post_message(IngestDone(False, "boom"))
         await pilot.pause()
         assert "background work failed" in str(note.render())
 

@@ -109,10 +109,10 @@ async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
         copied = app.screen.get_selected_text()
         assert copied == "\n\n".join([passages[1].text, passages[2].text, "premier"])
         # a selection spanning passages bookmarks the part in the passage where it starts, and says so
-        assert app._selection_in_view() == (1, 0, len(passages[1].text))
+        assert app.main._selection_in_view() == (1, 0, len(passages[1].text))
         await pilot.press("b")
         await pilot.pause()
-        assert "up to the end of its first passage" in app.status_text
+        assert "up to the end of its first passage" in app.main.status_text
         from reader.bookmarks.store import BookmarkStore
 
         bm = BookmarkStore().list()[0]
@@ -195,7 +195,7 @@ async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_
         await pilot.mouse_up(view, offset=(x0 + 6, y))
         await pilot.pause()
         assert app.screen.get_selected_text() == "T1"
-        assert app._selection_in_view() == (1, 0, 2)
+        assert app.main._selection_in_view() == (1, 0, 2)
         # too wide for the view: the rows wrap like text again
         await pilot.resize_terminal(30, 30)
         await pilot.pause()

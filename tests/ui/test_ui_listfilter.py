@@ -28,14 +28,14 @@ async def settle(pilot):
     app = pilot.app
     await pilot.pause()
     await app.workers.wait_for_complete()
-    assert await wait_until(pilot, app.reading_idle)
+    assert await wait_until(pilot, app.main.reading_idle)
     await pilot.pause()
 
 
 async def started(pilot) -> ArticleList:
     app = pilot.app
     await settle(pilot)
-    assert await wait_until(pilot, lambda: app._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
+    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
     return app.query_one(ArticleList)
 
 
@@ -93,7 +93,7 @@ async def test_a_bad_filter_keeps_the_list_and_says_why_then_esc_clears(tmp_path
         await pilot.pause(0.3)
         await settle(pilot)
         assert ids(lst) == ["art1", "art3"]
-        assert app.status_text.startswith("Filter: ") and "list is as it was" in app.status_text
+        assert app.main.status_text.startswith("Filter: ") and "list is as it was" in app.main.status_text
         assert header(lst).startswith("filter: source:journal · ")
         await pilot.press("escape")
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_sort_cycles_and_is_remembered_across_a_restart(tmp_path, make_app
         assert await wait_until(pilot, lambda: ids(lst) == ["art0", "art2", "art3", "art4", "art1"])
         await pilot.press("s", "s")  # date, then title again
         await settle(pilot)
-        assert await wait_until(pilot, lambda: ids(lst)[0] == "art1" and app.list_sort == "title")
+        assert await wait_until(pilot, lambda: ids(lst)[0] == "art1" and app.main.list_sort == "title")
     app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
@@ -215,7 +215,7 @@ async def test_feeds_show_their_unread_counts(tmp_path, make_app):
     app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = app.query_one(ArticleList)
-        assert await wait_until(pilot, lambda: len(lst.articles) == 3 and app._reading_loaded)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 3 and app.main._reading_loaded)
         feed_ids = [m.id for m in lst.articles if str(m.path).startswith(str(corpus / "feeds"))]
         assert len(feed_ids) == 2
         StateStore().set_read(feed_ids[0], True)
@@ -230,7 +230,7 @@ async def test_new_is_what_arrived_since_the_reader_was_last_opened(tmp_path, ma
     app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         await started(pilot)
-        assert await wait_until(pilot, lambda: app._filter_ctx is not None)  # the start-up warm: opened now
+        assert await wait_until(pilot, lambda: app.main._filter_ctx is not None)  # the start-up warm: opened now
     write_article(folder, "late.md", "late", "Arrived later", "Texte.", published="2024-01-01")
     app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:

@@ -60,7 +60,7 @@ async def test_n_and_N_move_between_matches(indexed, make_app):
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = app.query_one(ArticleView)
-        assert len(app.match_list) > 3
+        assert len(app.main.match_list) > 3
         passages = []
         for _ in range(4):
             await pilot.press("n")
