@@ -17,10 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-from reader.bookmarks.anchor import ORPHANED, anchor_bookmarks
+from reader.bookmarks.anchor import anchor_bookmarks
 from reader.bookmarks.export import (export_csv, export_json_text, export_markdown, import_json,
                                      write_export)
-from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore
+from reader.bookmarks.model import ORPHANED, Bookmark, BookmarkError
+from reader.bookmarks.store import BookmarkStore
 from reader.passages import make_safe
 
 
