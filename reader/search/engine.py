@@ -41,6 +41,8 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.util.times import datetime_to_long
 
+from reader.search.model import passage_bounds
+
 K1 = 1.2
 B = 0.75
 MAX_EXPANSIONS = 64
@@ -381,7 +383,6 @@ class Engine:
         holds every word are analysed again (~0.2 ms a candidate)."""
         from reader.search.analysis import terms
         from reader.search.index import unpack_passages
-        from reader.search.query import _passage_bounds
 
         ids = np.flatnonzero(mask & self.alive)
         if len(ids) > PHRASE_CHECK_MAX:
@@ -398,7 +399,7 @@ class Engine:
             for k, line in enumerate(lines):
                 if not need.issubset(line.split()):
                     continue
-                a, b = _passage_bounds(offsets, len(plain), k)
+                a, b = passage_bounds(offsets, len(plain), k)
                 budget -= b - a
                 if budget < 0:  # huge passages: the rest is taken on trust (pairs all present)
                     self.approximate = True
