@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from reader import __version__
+from reader.clitools import scan
 
 
 def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -136,21 +137,6 @@ def _fail(message: str, code: int = 2) -> int:
 
     print(f"reader: {make_safe(message)}", file=sys.stderr)
     return code
-
-
-def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
-    on stderr (each made inert by LoadError's str())."""
-    from reader.corpus import Catalogue, skipped_summary
-
-    result = Catalogue(folder).refresh()
-    for err in result.errors:
-        print(f"reader: {err}", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
-    if result.skipped:
-        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
-    return result
 
 
 _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
