@@ -16,7 +16,7 @@
    UI (the language, what still works, the install commands), and still their DATE/MONEY mentions
    from the pure-Python rules, in the language's number format, and the curated names
    (:mod:`reader.nlp.curated`).
-4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
+4. Updates the corpus entity index (:class:`reader.entities.index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
 An article that cannot be read any more is skipped (the catalogue reports it), never fatal; an
@@ -35,10 +35,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from reader import annotations, languages
-from reader.annotations import Annotations
+from reader import languages
+from reader.entities import cache as annotations
+from reader.entities.model import Annotations
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
-from reader.entity_index import EntityIndex
+from reader.entities.index import EntityIndex
 from reader.nlp import dates
 from reader.nlp.merge import Draft, merge
 from reader.nlp import curated, registry

@@ -69,7 +69,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
-from reader import annotations, languages, paths, sqlitedb
+from reader import languages, paths, sqlitedb
+from reader.entities import cache as annotations
 from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import analysis_key, analyzer_for, terms

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import paths, sqlitedb
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
                            skipped_summary)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import annotations as ann_store
-from reader.annotations import Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import Annotations, EntityInfo, Mention
 from reader.events import extract
 from reader.events.extract import extract_mentions, find_trigger, split_clauses, split_sentences
 from reader.events.link import average_linkage, candidate_pairs, date_agreement, link_mentions
