@@ -250,8 +250,4 @@ def _run(args: argparse.Namespace) -> int:
         if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
             return _fail(str(exc), 1)
         raise
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("reader."):
-            return _fail(f"'{command}' is not available in this version")
-        raise
     return _fail(f"unknown command {command!r}")
