@@ -226,8 +226,9 @@ def _run(args: argparse.Namespace) -> int:
             return cli_search(args, folder)
         if command == "events":
             from reader.events.cli import cli_events
+            from reader.ingest import run_ingest
 
-            return cli_events(args, folder)
+            return cli_events(args, folder, run_ingest)
         if command == "mark":
             from reader.state.cli import cli_mark
 

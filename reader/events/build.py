@@ -71,12 +71,11 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
         return report
     from reader.events.link import link_mentions
 
-    from reader.languages import effective, stored
-    from reader.nlp.registry import language_of
+    from reader.languages import base_code, effective, stored
 
     published = {m.id: m.published.isoformat() if m.published else None for m in metas}
     langs = stored()
-    languages = {m.id: language_of(effective(m, langs)) for m in metas}
+    languages = {m.id: base_code(effective(m, langs)) for m in metas}
     events, stats = link_mentions(mentions, published, names, languages=languages)
     t2 = time.perf_counter()
     built = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
