@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from reader import __version__
+from reader import __version__, log
 from reader.clitools import scan
 
 
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal news reader with entity highlighting, search, linked events and bookmarks.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help=f"write debug detail to the log, $XDG_STATE_HOME/reader/reader.log (also {log.DEBUG_ENV}=1)")
     _add_articles(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     from reader.errors import guarded
 
     args = build_parser().parse_args(argv)
+    if args.debug:
+        log.enable_debug()
+    log.log_debug(__name__, "reader %s, argv %r", __version__, sys.argv if argv is None else argv)
     return guarded(lambda: _run(args), subject=getattr(args, "file", None))
 
 
