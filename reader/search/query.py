@@ -66,6 +66,7 @@ from reader.search.engine import Engine
 from reader.search.model import Hit, SearchResults, passage_bounds
 from reader.search.index import (TEXT_FIELDS, damaged, index_dir, is_damage, mark_damaged, open_index,
                                  parse_schema, read_info, unpack_passages)
+from reader.log import DEBUG, log_exception
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -208,6 +209,7 @@ def _parse(text: str, basedate: dt.datetime | None, key: str):
     try:
         q = make_parser(basedate, key).parse(text)
     except Exception as exc:  # noqa: BLE001 - the parser must never crash the reader
+        log_exception(__name__, "the query parser failed on %r", text)
         return None, f"could not understand the query ({exc.__class__.__name__})"
     err = _find_error(q)
     if err:
@@ -525,6 +527,7 @@ class Searcher:
             try:
                 current = self._searcher.up_to_date()
             except Exception:  # noqa: BLE001 - index wiped/rebuilt under us
+                log_exception(__name__, "the search index changed under the searcher", level=DEBUG)
                 current = False
             if current:
                 return self._searcher
@@ -537,6 +540,7 @@ class Searcher:
         try:
             self._searcher = self._ix.searcher()
         except Exception as exc:  # noqa: BLE001
+            log_exception(__name__, "cannot open a searcher on %s", self.directory)
             self._ix = None
             if is_damage(exc):
                 mark_damaged(self.directory, exc)
@@ -560,7 +564,7 @@ class Searcher:
             try:
                 with_searcher.close()
             except Exception:  # noqa: BLE001
-                pass
+                log_exception(__name__, "closing a searcher failed", level=DEBUG)
 
     @property
     def available(self) -> bool:
@@ -593,6 +597,7 @@ class Searcher:
                 engine = self._engine
                 keys = engine.analysis_keys() or [DEFAULT_KEY]
             except Exception as exc:  # noqa: BLE001 - reading the languages of a damaged index
+                log_exception(__name__, "cannot read the languages of the index %s", self.directory)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -615,6 +620,7 @@ class Searcher:
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
             except Exception as exc:  # noqa: BLE001 - never crash the UI
+                log_exception(__name__, "the search for %r failed", text)
                 if is_damage(exc):  # a damaged segment: rebuilt by the next update, not retried each query
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -649,6 +655,7 @@ class Searcher:
                 docs = np.flatnonzero(mask & engine.alive)
                 return docs, self._doc_ids(engine), None
             except Exception as exc:  # noqa: BLE001 - never crash the UI
+                log_exception(__name__, "matching documents for %r failed", text)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -667,6 +674,7 @@ class Searcher:
                     self._engine = Engine(s)
                 return self._doc_ids(self._engine)
             except Exception as exc:  # noqa: BLE001
+                log_exception(__name__, "reading the document ids of %s failed", self.directory)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
