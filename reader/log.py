@@ -18,6 +18,7 @@ failure :func:`open_log` returns, and the record is dropped.
 
 from __future__ import annotations
 
+import _thread  # a lock without importing threading (built in, always loaded)
 import os
 import sys
 
@@ -26,6 +27,7 @@ DEBUG_ENV = "READER_DEBUG"
 MARK = "reader_log_exception"  # a record of log_exception: for the file only
 
 _state: dict = {}  # "path": the open file's path, "handler": its handler, "stderr": see _stderr_handler
+_lock = _thread.allocate_lock()  # threads of the ingest and the UI's workers log at once
 
 
 def debug_enabled() -> bool:
@@ -72,6 +74,11 @@ def _stderr_handler():
 def open_log():
     """(the ``reader`` logger's file handler at the current :func:`reader.paths.log_file`, None) —
     or (None, why) when the log cannot be opened; the logger's level set from the environment."""
+    with _lock:
+        return _open_log()
+
+
+def _open_log():
     import logging
 
     from reader import paths
