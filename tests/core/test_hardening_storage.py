@@ -199,9 +199,9 @@ def test_a_missing_articles_folder_is_not_taken_for_an_unwritable_cache(tmp_path
 
 
 def test_entity_index_with_undecodable_text_is_rebuilt_not_empty_forever(tmp_path):
-    from reader import annotations
-    from reader.annotations import Annotations, EntityInfo, Mention
-    from reader.entity_index import EntityIndex
+    from reader.entities import cache as annotations
+    from reader.entities.model import Annotations, EntityInfo, Mention
+    from reader.entities.index import EntityIndex
 
     folder = make_folder(tmp_path, 2)
     metas = Catalogue(folder).refresh().articles
@@ -442,7 +442,7 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
     (before: a traceback-like notice and an empty list for ever, the rescan failing on the same file)."""
     from test_events import _set
 
-    from reader.entity_index import EntityIndex
+    from reader.entities.index import EntityIndex
     from reader.events.store import events_file, save_events
     from reader.ui.article_list import ArticleList
 

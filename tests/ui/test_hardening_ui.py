@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import BUNDLED, open_article, reader_open
-from reader import annotations as ann_store
-from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import LABEL_NAMES, Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.events.model import Event, EventMention
 from reader.events.store import EventSet

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import sqlitedb
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
                            skipped_summary)
