@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import wait_until, write_article
+from helpers import reading_settled as settle
+from helpers import reading_started, wait_until, write_article
 
 from reader.listfilter.saved import SavedSearches
 from reader.state.store import StateStore
@@ -24,19 +25,8 @@ def make_corpus(folder: Path) -> Path:
     return folder
 
 
-async def settle(pilot):
-    app = pilot.app
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    assert await wait_until(pilot, app.main.reading_idle)
-    await pilot.pause()
-
-
 async def started(pilot) -> ArticleList:
-    app = pilot.app
-    await settle(pilot)
-    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
-    return app.query_one(ArticleList)
+    return await reading_started(pilot, 5)
 
 
 def header(lst: ArticleList) -> str:
