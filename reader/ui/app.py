@@ -40,7 +40,8 @@ from reader.ui.layout import plan_panes
 from reader.ui.list_filter import ApplySearch, FilterLine, ListFilterActions
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
-from reader.ui.search import OpenHit, SearchScreen
+from reader.ui.messages import OpenHit
+from reader.ui.screens.search import SearchScreen
 
 
 @dataclass

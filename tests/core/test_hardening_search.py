@@ -265,7 +265,7 @@ def test_too_many_words_or_expanding_words_are_refused():
 async def test_the_search_screen_shows_limits_as_messages(tmp_path):
     from helpers import wait_until
     from reader.ui.app import ReaderApp
-    from reader.ui.search import SearchScreen
+    from reader.ui.screens.search import SearchScreen
 
     _huge_corpus(tmp_path, "twitter " * (MAX_SPANS + 200))
     app = ReaderApp(tmp_path, ingest=False)

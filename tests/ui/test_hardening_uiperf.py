@@ -72,8 +72,8 @@ async def started(key: str):
 
 # typed input ---------------------------------------------------------------------------------------
 async def test_a_burst_of_keys_in_the_search_field_runs_one_search_on_a_capped_query(monkeypatch):
-    from reader.ui import search
-    from reader.ui.search import QUERY_MAX_CHARS, SearchScreen
+    from reader.ui.screens import search
+    from reader.ui.screens.search import QUERY_MAX_CHARS, SearchScreen
 
     fake = FakeSearcher()
     monkeypatch.setattr(search, "get_searcher", lambda folder: fake)
@@ -98,8 +98,8 @@ async def test_a_burst_of_keys_in_the_search_field_runs_one_search_on_a_capped_q
 
 async def test_search_still_follows_typing_after_the_pause(monkeypatch):
     """The debounce is a delay, not a loss: the last text typed is what is searched."""
-    from reader.ui import search
-    from reader.ui.search import SearchScreen
+    from reader.ui.screens import search
+    from reader.ui.screens.search import SearchScreen
 
     fake = FakeSearcher()
     monkeypatch.setattr(search, "get_searcher", lambda folder: fake)

@@ -10,6 +10,7 @@ come from the search core as plain text + spans, never as markup.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
+from reader.ui.messages import OpenHit
+
+log = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.15
 QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
@@ -38,13 +42,6 @@ def get_searcher(folder: Path):
     if key not in _searchers:
         _searchers[key] = Searcher(key)
     return _searchers[key]
-
-
-@dataclass(frozen=True)
-class OpenHit:
-    article_id: str
-    passage: int
-    query: str
 
 
 def hit_content(hit) -> Content:
@@ -137,6 +134,8 @@ class SearchScreen(Screen[OpenHit | None]):
             results = get_searcher(self.folder).search(text, limit=limit, sort=sort)
         except Exception as exc:  # the search core promises not to raise; never crash the UI anyway
             from reader.search.query import SearchResults
+
+            log.exception("search failed for %r", text)
 
             results = SearchResults(query=text, error=f"search failed: {exc}")
         if not get_current_worker().is_cancelled:
