@@ -31,8 +31,10 @@ from reader.ui.article_view import ArticleView
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
 from reader.ui.commands import COMMANDS, bindings
-from reader.ui.bookmarks import BookmarksScreen, NoteDialog
-from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
+from reader.ui.dialogs.note import NoteDialog
+from reader.ui.screens.bookmarks import BookmarksScreen
+from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, load_event_set
+from reader.ui.messages import GoTo
 from reader.ui.feeds import FeedsScreen, ShowFeed
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
 from reader.ui.help import HelpScreen

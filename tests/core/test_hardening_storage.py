@@ -403,7 +403,7 @@ class FailingStore:
 
 async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays_up():
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         screen = BookmarksScreen(FailingStore(), {}, load_article)
@@ -420,7 +420,7 @@ async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays
 async def test_bookmarks_screen_delete_failing_keeps_the_bookmark_and_the_app():
     from reader.bookmarks.store import BookmarkStore
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         await pilot.press("b")

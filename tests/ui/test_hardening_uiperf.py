@@ -113,7 +113,7 @@ async def test_search_still_follows_typing_after_the_pause(monkeypatch):
 
 
 async def test_a_burst_in_the_bookmarks_filter_rebuilds_the_list_once(monkeypatch):
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     runs = count_calls(monkeypatch, BookmarksScreen, "refilter")
     async with started("B") as (app, pilot):
@@ -158,7 +158,7 @@ async def test_a_burst_in_the_timeline_filter_filters_once():
 
 
 async def test_a_note_keeps_its_first_characters_and_says_it_was_cut():
-    from reader.ui.bookmarks import NOTE_MAX_CHARS, NoteDialog
+    from reader.ui.dialogs.note import NOTE_MAX_CHARS, NoteDialog
 
     app = App()
     async with app.run_test() as pilot:

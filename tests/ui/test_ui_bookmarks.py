@@ -7,7 +7,8 @@ from helpers import BUNDLED, reader_open, wait_until
 from reader.bookmarks.store import BookmarkStore
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.bookmarks import BookmarksScreen, NoteDialog
+from reader.ui.dialogs.note import NoteDialog
+from reader.ui.screens.bookmarks import BookmarksScreen
 
 
 
@@ -134,7 +135,7 @@ async def test_note_goes_to_the_whole_passage_bookmark_unless_a_sentence_is_sele
 
 async def test_slash_in_the_bookmarks_list_goes_back_to_its_filter_not_to_search():
     """The bookmarks screen has its own "/" (back to the filter): the global search key yields to it."""
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         await pilot.press("b", "B")

@@ -1,4 +1,4 @@
-"""Bookmark dialogs: the note editor and the bookmarks screen (``B``).
+"""The bookmarks screen (``B``): every bookmark, filterable; open, delete, undo, edit the note.
 
 The store (``reader.bookmarks``) keeps bookmarks in SQLite under the XDG data dir; anchoring
 against the current article files happens here on open, so orphans are shown with their
@@ -14,46 +14,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui.commands import split_bindings
-from reader.ui.events import GoTo
+from reader.ui.dialogs.note import NoteDialog
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
+from reader.ui.messages import GoTo
 
-NOTE_MAX_CHARS = 2_000
 FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
-
-
-class NoteDialog(ModalScreen[str | None]):
-    """Edit a bookmark's note; returns the new note, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, quote: str, note: str) -> None:
-        super().__init__()
-        self.quote = quote
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        quote = self.quote if len(self.quote) <= 240 else self.quote[:239] + "…"
-        with Vertical(classes="dialog"):
-            yield Static(Content("Note for the bookmark").stylize("bold"), classes="dialog-title")
-            yield Static(Content(f"“{quote}”").stylize("italic $text-muted"))
-            yield LimitedInput(value=self.note, limit=NOTE_MAX_CHARS, id="note-input",
-                               placeholder="Your note (enter saves, esc cancels)")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#note-input")
-    def save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    @on(LimitedInput.Truncated, "#note-input")
-    def truncated(self, event: LimitedInput.Truncated) -> None:
-        self.notify(too_long_message("Note", event.limit), severity="warning")
 
 
 @dataclass
