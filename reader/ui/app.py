@@ -33,7 +33,9 @@ from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_in
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.dialogs.note import NoteDialog
 from reader.ui.screens.bookmarks import BookmarksScreen
-from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, load_event_set
+from reader.ui.dialogs.event_mentions import EventMentionsScreen
+from reader.ui.screens.timeline import TimelineScreen
+from reader.ui.widgets.events_panel import EventsPanel, load_event_set
 from reader.ui.messages import GoTo
 from reader.ui.feeds import FeedsScreen, ShowFeed
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions

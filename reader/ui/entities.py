@@ -57,7 +57,7 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
     bits = [Content(name).stylize("bold"),
             Content(f" {LABEL_NAMES.get(mention.label, mention.label)} ").stylize(styles.get(mention.label, ""))]
     if mention.label == "DATE" and mention.date_start:
-        from reader.ui.events import human_date
+        from reader.ui.event_format import human_date
 
         bits.append(Content(f"{human_date(mention.date_start, mention.date_end, mention.granularity)} "
                             f"({mention.granularity or 'date'})"))

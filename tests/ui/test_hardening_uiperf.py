@@ -133,7 +133,7 @@ async def test_a_burst_in_the_bookmarks_filter_rebuilds_the_list_once(monkeypatc
 
 
 async def test_a_burst_in_the_timeline_filter_filters_once():
-    from reader.ui.events import TimelineScreen
+    from reader.ui.screens.timeline import TimelineScreen
 
     runs: list[str] = []
 

@@ -281,7 +281,7 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path):
 
 async def test_events_panel_says_what_the_background_work_is_doing(tmp_path):
     from reader.ui.app import IngestDone, IngestProgress
-    from reader.ui.events import EventsPanel
+    from reader.ui.widgets.events_panel import EventsPanel
 
     write_article(tmp_path, "a.md", "a", "A", "Texte.")
     app = ReaderApp(tmp_path, ingest=False)
