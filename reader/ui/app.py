@@ -37,11 +37,13 @@ from reader.ui.dialogs.event_mentions import EventMentionsScreen
 from reader.ui.screens.timeline import TimelineScreen
 from reader.ui.widgets.events_panel import EventsPanel, load_event_set
 from reader.ui.messages import GoTo
-from reader.ui.feeds import FeedsScreen, ShowFeed
+from reader.ui.messages import ShowFeed
+from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
 from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
-from reader.ui.list_filter import ApplySearch, FilterLine, ListFilterActions
+from reader.ui.list_filter import FilterLine, ListFilterActions
+from reader.ui.messages import ApplySearch
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
 from reader.ui.messages import OpenHit

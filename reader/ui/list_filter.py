@@ -20,21 +20,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual import work
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from reader.listfilter import SORTS
 from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
+from reader.ui.messages import ApplySearch
 
 FILTER_DEBOUNCE_S = 0.15  # as the search screen
 FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
@@ -56,14 +52,6 @@ class Shown(Sequence):
         if isinstance(i, slice):
             return [self.base[p] for p in self.positions[i]]
         return self.base[self.positions[i]]
-
-
-@dataclass(frozen=True)
-class ApplySearch:
-    """The feeds screen's result: use this saved search's query as the list filter."""
-
-    name: str
-    query: str
 
 
 class FilterLine(LimitedInput):
@@ -105,29 +93,6 @@ class FilterLine(LimitedInput):
         self.app.list_filter_set("")
         self.remove_class("-shown")
         self.app.action_focus_list()
-
-
-class SaveSearchDialog(ModalScreen[str | None]):
-    """Ask for a name to save the current filter under; returns it, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
-
-    def __init__(self, query: str) -> None:
-        super().__init__()
-        self.query_text = query
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content("Save the filter as a search").stylize("bold"), classes="dialog-title")
-            yield Static(Content(make_safe(self.query_text)).stylize("italic $text-muted"))
-            yield LimitedInput(limit=80, id="search-name", placeholder="A name (enter saves, esc cancels)")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#search-name")
-    def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
 
 
 def _feed_prefix(name: str) -> str | None:
@@ -172,7 +137,7 @@ class ListFilterActions:
     def list_show(self, keep_id: str | None = None) -> bool:
         """Show the articles (the feed chosen, or all) through the filter and the sort: at once
         when there is neither (True), else from a worker (False)."""
-        from reader.ui.feeds import only_feed
+        from reader.ui.screens.feeds import only_feed
 
         base = only_feed(self.all_articles, self.catalogue.folder, self.feed_filter)
         lst = self.query_one(ArticleList)

@@ -11,7 +11,7 @@ from test_feeds_fetch import item, rss, run, subscribe
 
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.feeds import FeedList, FeedsScreen
+from reader.ui.screens.feeds import FeedList, FeedsScreen
 from reader.ui.fetching import FetchController, FetchDone, done_text
 
 

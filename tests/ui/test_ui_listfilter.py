@@ -11,8 +11,9 @@ from reader.listfilter.saved import SavedSearches
 from reader.state.store import StateStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
-from reader.ui.feeds import SEARCH, FeedList, FeedsScreen
-from reader.ui.list_filter import FilterLine, SaveSearchDialog
+from reader.ui.screens.feeds import SEARCH, FeedList, FeedsScreen
+from reader.ui.dialogs.save_search import SaveSearchDialog
+from reader.ui.list_filter import FilterLine
 
 
 def make_corpus(folder: Path) -> Path:
