@@ -40,7 +40,7 @@ from reader.ui.messages import GoTo
 from reader.ui.messages import ShowFeed
 from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
-from reader.ui.help import HelpScreen
+from reader.ui.screens.help import HelpScreen
 from reader.ui.layout import plan_panes
 from reader.ui.list_filter import FilterLine, ListFilterActions
 from reader.ui.messages import ApplySearch

@@ -8,7 +8,7 @@ from helpers import BUNDLED, write_article
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.help import HelpScreen
+from reader.ui.screens.help import HelpScreen
 
 
 async def _started(pilot):
