@@ -29,7 +29,8 @@ from reader.passages import make_safe, make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
-from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
+from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
+from reader.ui.widgets.legend import describe_mention, legend_content
 from reader.ui.commands import COMMANDS, bindings
 from reader.ui.dialogs.note import NoteDialog
 from reader.ui.screens.bookmarks import BookmarksScreen
