@@ -26,29 +26,27 @@ from reader import paths, sqlitedb
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
                            skipped_summary)
 from reader.passages import make_safe, make_safe_line
-from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
-from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
-from reader.ui.widgets.legend import describe_mention, legend_content
 from reader.ui.commands import COMMANDS, bindings
-from reader.ui.dialogs.note import NoteDialog
-from reader.ui.screens.bookmarks import BookmarksScreen
+from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
 from reader.ui.dialogs.event_mentions import EventMentionsScreen
-from reader.ui.screens.timeline import TimelineScreen
-from reader.ui.widgets.events_panel import EventsPanel, load_event_set
-from reader.ui.messages import GoTo
-from reader.ui.messages import ShowFeed
-from reader.ui.screens.feeds import FeedsScreen
+from reader.ui.dialogs.note import NoteDialog
 from reader.ui.fetching import FetchController, FetchDone, FetchProgress, has_subscriptions
-from reader.ui.screens.help import HelpScreen
 from reader.ui.layout import plan_panes
-from reader.ui.list_filter import FilterLine, ListFilterActions
-from reader.ui.messages import ApplySearch
+from reader.ui.list_filter import ListFilterActions
+from reader.ui.messages import ApplySearch, GoTo, OpenHit, ShowFeed
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
-from reader.ui.messages import OpenHit
+from reader.ui.screens.bookmarks import BookmarksScreen
+from reader.ui.screens.feeds import FeedsScreen
+from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.search import SearchScreen
+from reader.ui.screens.timeline import TimelineScreen
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.events_panel import EventsPanel, load_event_set
+from reader.ui.widgets.filter_line import FilterLine
+from reader.ui.widgets.legend import describe_mention, legend_content
 
 
 @dataclass

@@ -1,7 +1,7 @@
-"""The article list's filter line, its sort, and saved searches in the UI.
+"""The article list's filter, its sort, and saved searches in the UI.
 
-``l`` (or ``\\``) opens the filter line under the panes: the filter language of
-:mod:`reader.listfilter.syntax` (the search language plus ``unread``, ``starred``, ``feed:``,
+``l`` (or ``\\``) opens the filter line under the panes (:mod:`reader.ui.widgets.filter_line`): the filter
+language of :mod:`reader.listfilter.syntax` (the search language plus ``unread``, ``starred``, ``feed:``,
 ``tag:``, ``lang:``, ``date:``, ``new``…), applied as you type once the keys pause
 (:class:`reader.ui.input_limits.Debounce`), evaluated by a :class:`reader.listfilter.evaluate.FilterContext`
 in a thread worker (one context per session, used under a lock: exclusive workers may overlap
@@ -23,17 +23,13 @@ from collections.abc import Callable, Sequence
 
 from textual import work
 from textual.content import Content
-from textual.widgets import Input
 
 from reader.listfilter import SORTS
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
-from reader.ui.commands import bindings
-from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import ApplySearch
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.filter_line import FilterLine
 
-FILTER_DEBOUNCE_S = 0.15  # as the search screen
-FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
 
 
 class Shown(Sequence):
@@ -52,47 +48,6 @@ class Shown(Sequence):
         if isinstance(i, slice):
             return [self.base[p] for p in self.positions[i]]
         return self.base[self.positions[i]]
-
-
-class FilterLine(LimitedInput):
-    """The list's filter line (hidden until ``l``)."""
-
-    BINDINGS = bindings("filter")
-    DEFAULT_CSS = """
-    FilterLine { display: none; height: 1; border: none; padding: 0 1; background: $panel; }
-    FilterLine:focus { border: none; }
-    FilterLine.-shown { display: block; }
-    """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
-                         "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
-        # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.app.list_filter_set(text))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.debounce(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_apply()
-
-    def on_limited_input_truncated(self, event: LimitedInput.Truncated) -> None:
-        self.app.notify(too_long_message("Filter", event.limit), severity="warning")
-
-    def action_apply(self) -> None:
-        self.debounce.flush()
-        self.remove_class("-shown")
-        self.app.action_focus_list()
-
-    def action_clear(self) -> None:
-        self.debounce.cancel()
-        self.value = ""
-        self.debounce.cancel()  # the Changed the line above posts is handled later: no run for it
-        self.app.list_filter_set("")
-        self.remove_class("-shown")
-        self.app.action_focus_list()
 
 
 def _feed_prefix(name: str) -> str | None:

@@ -31,7 +31,7 @@ from textual.actions import SkipAction
 
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.browser import BrowserActions
 from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url

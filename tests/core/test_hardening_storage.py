@@ -445,7 +445,7 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
     from reader.entity_index import EntityIndex
     from reader.events.store import events_file, save_events
     from reader.ui.app import ReaderApp
-    from reader.ui.article_list import ArticleList
+    from reader.ui.widgets.article_list import ArticleList
 
     folder = make_folder(tmp_path)
     cat = Catalogue(folder)

@@ -12,7 +12,7 @@ from reader.corpus import load_article, load_folder
 from reader.events.model import Event, EventMention
 from reader.events.store import EventSet
 from reader.ui.app import ReaderApp
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.event_format import event_row
 from reader.ui.widgets.events_panel import EventsPanel

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from helpers import BUNDLED, write_article
 from reader.ui.app import ReaderApp
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.screens.help import HelpScreen
 

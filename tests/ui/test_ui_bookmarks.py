@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers import BUNDLED, reader_open, wait_until
 from reader.bookmarks.store import BookmarkStore
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.dialogs.note import NoteDialog
 from reader.ui.screens.bookmarks import BookmarksScreen

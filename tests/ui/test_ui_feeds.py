@@ -10,7 +10,7 @@ from helpers.feedserver import FeedServer
 from test_feeds_fetch import item, rss, run, subscribe
 
 from reader.ui.app import ReaderApp
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.screens.feeds import FeedList, FeedsScreen
 from reader.ui.fetching import FetchController, FetchDone, done_text
 

@@ -14,7 +14,7 @@ from helpers import wait_until, write_article
 from reader import paths
 from reader.state.store import StateStore
 from reader.ui.app import ReaderApp
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
 from reader.ui.reading import citation, next_unread, unread_in
