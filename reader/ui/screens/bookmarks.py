@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +28,10 @@ from reader.ui.dialogs.note import NoteDialog
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 from reader.ui.messages import GoTo
 
+if TYPE_CHECKING:
+    from reader.bookmarks.anchor import Anchor
+    from reader.bookmarks.store import Bookmark
+
 log = logging.getLogger(__name__)
 
 FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
@@ -34,8 +39,8 @@ FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a ke
 
 @dataclass
 class Row:
-    bookmark: object
-    anchor: object | None  # None: article missing from the folder
+    bookmark: Bookmark
+    anchor: Anchor | None  # None: article missing from the folder
     article_title: str
     published: str
 

@@ -76,7 +76,7 @@ class FeedList(PickList):
     BINDINGS = bindings("feeds")
 
 
-class FeedsScreen(Screen[ShowFeed | None]):
+class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
     DEFAULT_CSS = """
     FeedsScreen { background: $background; }
     #feeds-box { padding: 1 2 0 2; }
