@@ -198,7 +198,7 @@ class ListFilterActions:
         line = self.query_one(FilterLine)
         line.add_class("-shown")
         # focused now, not later (Widget.focus): the keys typed right after l (one burst in a terminal) are the filter's
-        self.screen.set_focus(line)
+        self.app.screen.set_focus(line)
         line.cursor_position = len(line.value)
 
     def action_clear_filter(self) -> None:

@@ -3,7 +3,6 @@ opens one. Its rows come from the corpus entity index (:func:`entity_index`)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,19 +11,18 @@ from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
+from reader.log import log_exception
 from reader.ui.dialogs.base import ListDialog
-
-log = logging.getLogger(__name__)
 
 
 def entity_index(folder: Path):
     """The corpus entity index, or None while the ingest has not built it yet."""
-    from reader.entity_index import EntityIndex
+    from reader.entities.index import EntityIndex
 
     try:
         return EntityIndex(folder)
     except Exception:  # noqa: BLE001 - no index: no counts and no list, the reader goes on
-        log.exception("cannot open the entity index of %s", folder)
+        log_exception(__name__, "cannot open the entity index of %s", folder)
         return None
 
 

@@ -1,5 +1,6 @@
-"""Full screens pushed over the main one: search, bookmarks, timeline, feeds, help.
+"""The reader's screens: the main one (list | article | events, :mod:`reader.ui.screens.main`) and
+those pushed over it — search, bookmarks, timeline, feeds, help — one a module.
 
-Each screen is one module and returns its result (:mod:`reader.ui.messages`) through
-``dismiss``; the app decides what to do with it.
+A pushed screen returns its result (:mod:`reader.ui.messages`) through ``dismiss``; the main
+screen decides what to do with it.
 """

@@ -9,7 +9,6 @@ notification; the bookmark stays as it was and the app stays up.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.log import log_exception
 from reader.passages import make_safe
 from reader.ui.commands import split_bindings
 from reader.ui.dialogs.base import PickList
@@ -31,8 +31,6 @@ from reader.ui.messages import GoTo
 if TYPE_CHECKING:
     from reader.bookmarks.anchor import Anchor
     from reader.bookmarks.store import Bookmark
-
-log = logging.getLogger(__name__)
 
 FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
 
@@ -112,7 +110,7 @@ class BookmarksScreen(Screen[GoTo | None]):
                                       lambda meta, message: unreadable.append(f"{meta.path.name}: {message}"),
                                       load=self.load_article)
         except Exception as exc:  # BookmarkError says what is wrong and what to do; the app stays up
-            log.warning("bookmarks unavailable", exc_info=True)
+            log_exception(__name__, "bookmarks unavailable")
             self.app.call_from_thread(self._failed, str(exc))
             return
         rows: list[Row] = []
@@ -136,7 +134,7 @@ class BookmarksScreen(Screen[GoTo | None]):
         try:
             return call(*args)
         except Exception as exc:  # noqa: BLE001 - locked, read-only, full…: said, never a crash
-            log.warning("bookmark store: %s failed", getattr(call, "__name__", call), exc_info=True)
+            log_exception(__name__, "bookmark store: %s failed", getattr(call, "__name__", call))
             self.notify(str(exc), title="Bookmarks unavailable", severity="error", markup=False, timeout=10)
             return None
 

@@ -112,7 +112,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
 
     def count(self) -> None:
         """Ask the app for the unread counts of the feeds and the saved searches (a worker)."""
-        counts = getattr(self.app, "list_counts", None)
+        counts = getattr(self.app.main, "list_counts", None)
         if counts is not None:
             counts(self._counted)
 
@@ -259,7 +259,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
         self.app.push_screen(AddFeedDialog(), done)
 
     def action_save_search(self) -> None:
-        query = getattr(self.app, "list_filter_text", "")
+        query = getattr(self.app.main, "list_filter_text", "")
         if not query:
             self.say("No filter to save: l in the list types one (e.g. unread tag:tech)", error=True)
             return

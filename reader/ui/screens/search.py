@@ -10,7 +10,6 @@ come from the search core as plain text + spans, never as markup.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,11 +22,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.log import ERROR, log_exception
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import OpenHit
-
-log = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.15
 QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
@@ -135,7 +133,7 @@ class SearchScreen(Screen[OpenHit | None]):
         except Exception as exc:  # the search core promises not to raise; never crash the UI anyway
             from reader.search.query import SearchResults
 
-            log.exception("search failed for %r", text)
+            log_exception(__name__, "search failed for %r", text, level=ERROR)
 
             results = SearchResults(query=text, error=f"search failed: {exc}")
         if not get_current_worker().is_cancelled:
@@ -153,7 +151,7 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         if not res.hits:
             bits = [Content(f"No results for {res.understood or res.query}")]
-            if getattr(self.app, "ingest_state", "") == "running":
+            if getattr(self.app.main, "ingest_state", "") == "running":
                 bits.append(Content(" — the index is still being built in the background: results may "
                                     "appear when it is done").stylize("$text-warning"))
             if res.suggestion:
@@ -165,7 +163,7 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         options.add_options([Option(hit_content(h), id=str(i)) for i, h in enumerate(res.hits)])
         options.highlighted = 0
-        building = " · index still being built" if getattr(self.app, "ingest_state", "") == "running" else ""
+        building = " · index still being built" if getattr(self.app.main, "ingest_state", "") == "running" else ""
         about = "about " if res.approximate else ""  # a long phrase matched by its word pairs
         info = Content(f"{about}{res.total} result{'s' if res.total != 1 else ''}{building} · {res.elapsed_ms:.0f} ms · "
                        f"sorted by {self.sort} (ctrl+s) · understood: {res.understood}").stylize("$text-muted")

@@ -6,7 +6,6 @@ Events are computed by the ingest pipeline (``reader.events``) and only *read* h
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.log import log_exception
 from reader.ui.event_format import event_row
-
-log = logging.getLogger(__name__)
 
 
 def load_event_set(folder: Path):
@@ -30,7 +28,7 @@ def load_event_set(folder: Path):
     try:
         return load_events(folder)
     except Exception:  # load_events answers None for what it knows; anything else: logged, no panel
-        log.exception("cannot read the events of %s", folder)
+        log_exception(__name__, "cannot read the events of %s", folder)
         return None
 
 

@@ -29,7 +29,7 @@ class FilterLine(LimitedInput):
         super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
                          "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
         # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.app.list_filter_set(text))
+        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -45,12 +45,12 @@ class FilterLine(LimitedInput):
     def action_apply(self) -> None:
         self.debounce.flush()
         self.remove_class("-shown")
-        self.app.action_focus_list()
+        self.screen.action_focus_list()
 
     def action_clear(self) -> None:
         self.debounce.cancel()
         self.value = ""
         self.debounce.cancel()  # the Changed the line above posts is handled later: no run for it
-        self.app.list_filter_set("")
+        self.screen.list_filter_set("")
         self.remove_class("-shown")
-        self.app.action_focus_list()
+        self.screen.action_focus_list()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
-from reader.annotations import LABEL_NAMES, Annotations, Mention
+from reader.entities.model import LABEL_NAMES, Annotations, Mention
 
 
 def legend_content(annotations: Annotations | None, enabled: bool, state: str, styles: dict[str, Style]) -> Content:
