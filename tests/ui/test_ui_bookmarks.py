@@ -156,10 +156,11 @@ def _bookmark_notices(app, title: str = "Bookmarks unavailable") -> list[str]:
 
 async def test_bookmarks_screen_on_a_locked_database_says_so_loses_nothing_and_stays_up(monkeypatch):
     """delete, note and undo while another program holds the database: each is said (the store's
-    own message), the bookmark stays as it was, the app and the screen stay; once free, all work."""
+    own message) and logged, the bookmark stays as it was, the app and the screen stay; once free,
+    all work."""
     import sqlite3
 
-    from reader import sqlitedb
+    from reader import paths, sqlitedb
     from reader.ui.dialogs.note import NoteDialog
 
     real_connect = sqlitedb.connect
@@ -180,6 +181,8 @@ async def test_bookmarks_screen_on_a_locked_database_says_so_loses_nothing_and_s
         assert await wait_until(pilot, lambda: len(_bookmark_notices(app)) == 1)
         assert "locked by another program" in _bookmark_notices(app)[0]
         assert app.is_running and app.screen is screen
+        logged = paths.log_file().read_text(encoding="utf-8")  # the fault's trace, not only the notice
+        assert "bookmark store: delete failed" in logged and "locked by another program" in logged
         assert len(screen.shown) == 1 and not screen.undo  # still listed, nothing to undo
 
         await pilot.press("a")
