@@ -14,9 +14,9 @@ from helpers import reading_started, wait_until, write_article
 
 from reader import paths
 from reader.state.store import StateStore
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.links import LinksScreen, article_links, resolve_url
+from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
 from reader.ui.reading import citation, next_unread, unread_in
 
 LINKED = ("Le [premier lien](https://example.org/un) ouvre la page, puis [un second](/deux) relatif.\n\n"
