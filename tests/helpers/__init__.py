@@ -61,7 +61,7 @@ async def reading_settled(pilot) -> None:
 async def reading_started(pilot, articles: int | None = None):
     """Once the reader has started with its reading state loaded and the list showing ``articles``
     articles (any, when None), returns the article list."""
-    from reader.ui.article_list import ArticleList
+    from reader.ui.widgets.article_list import ArticleList
 
     app = pilot.app
     await reading_settled(pilot)
