@@ -176,7 +176,7 @@ def _bench_open_one(quick: bool, target_words: int) -> None:
                 marks.clear()
                 shown[0] = False
                 t0 = time.perf_counter()
-                app.open_meta(lst.current, focus=True)
+                app.main.open_meta(lst.current, focus=True)
                 await app.workers.wait_for_complete()
                 await pilot.pause()  # every message handled: events panel and legend updated
                 settled.append(time.perf_counter() - t0)
