@@ -32,7 +32,7 @@ from textual.reactive import reactive
 from textual.selection import Selection
 from textual.strip import Strip
 
-from reader.annotations import Annotations, Mention
+from reader.entities.model import Annotations, Mention
 from reader.corpus import Article
 from reader.ui.commands import bindings
 from reader.ui.palette import app_label_styles

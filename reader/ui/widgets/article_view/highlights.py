@@ -14,7 +14,7 @@ from textual.cache import LRUCache
 from textual.content import Content, Span
 from textual.style import Style
 
-from reader.annotations import Mention
+from reader.entities.model import Mention
 from reader.passages import Passage
 
 INLINE_STYLES = {
