@@ -5,7 +5,7 @@ error; ``enter`` shows that feed's articles in the list, ``a`` adds a feed, ``d`
 What the screen shows is read by :mod:`reader.feeds.status` (``feeds.txt`` and the fetch state,
 read-only, none of the fetch machinery). Adding (discovery needs the network) and removing run
 ``reader feeds add|remove`` as subprocesses; fetching goes through the app's
-:class:`reader.ui.fetching.FetchController`. Feed text (titles, errors) is data, never markup.
+:class:`reader.ui.controllers.fetching.FetchController`. Feed text (titles, errors) is data, never markup.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ class FeedsScreen(Screen[ShowFeed | None]):
         self.app.push_screen(AddFeedDialog(), done)
 
     def action_save_search(self) -> None:
-        from reader.ui.list_filter import SaveSearchDialog
+        from reader.ui.controllers.list_filter import SaveSearchDialog
 
         query = getattr(self.app.main, "list_filter_text", "")
         if not query:

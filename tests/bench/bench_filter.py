@@ -175,7 +175,7 @@ def bench_ui(folder: Path, runs: int) -> None:
 
     from reader.ui.app import ReaderApp
     from reader.ui.article_list import ArticleList
-    from reader.ui.list_filter import FILTER_DEBOUNCE_S, Shown
+    from reader.ui.controllers.list_filter import FILTER_DEBOUNCE_S, Shown
 
     for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):  # the UI state file (sort) is in the config dir
         os.environ[var] = tempfile.mkdtemp(prefix="bench-filter-ui-")

@@ -12,7 +12,7 @@ from test_feeds_fetch import item, rss, run, subscribe
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import FeedList, FeedsScreen
-from reader.ui.fetching import FetchController, done_text
+from reader.ui.controllers.fetching import FetchController, done_text
 from reader.ui.messages import FetchDone
 
 

@@ -12,7 +12,7 @@ from reader.state.store import StateStore
 from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import SEARCH, FeedList, FeedsScreen
-from reader.ui.list_filter import FilterLine, SaveSearchDialog
+from reader.ui.controllers.list_filter import FilterLine, SaveSearchDialog
 
 
 def make_corpus(folder: Path) -> Path:

@@ -11,11 +11,16 @@ is a message; quitting stops it like the indexer.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 
 from reader.passages import make_safe
-from reader.ui.messages import FetchDone, FetchProgress
+from reader.ui.article_list import ArticleList
+from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+
+if TYPE_CHECKING:
+    from reader.ui.feeds import ShowFeed
 
 DEFAULT_MINUTES = 30
 
@@ -147,3 +152,34 @@ class FetchController:
     def stop(self) -> None:
         self.quitting = True
         stop_group(self.proc)
+
+
+class FeedActions:
+    """Mixed into MainScreen: the feeds screen, the list of one feed, the fetch's messages."""
+
+    def action_feeds(self) -> None:
+        from reader.ui.feeds import FeedsScreen  # not on the first frame: imported when asked for
+
+        if not isinstance(self.app.screen, FeedsScreen):
+            self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)
+
+    def show_feed(self, choice: ShowFeed | None) -> None:
+        if isinstance(choice, ApplySearch):
+            self.list_apply_search(choice)
+            return
+        if choice is None:
+            return
+        self.feed_filter = choice.row
+        lst = self.query_one(ArticleList)
+        if self.list_show():
+            self.reading_refresh()
+        name = make_safe(choice.row.title or choice.row.url) if choice.row else None
+        self.set_status(f"{name}: {len(lst.articles):,} articles · F, All articles: every one" if name
+                        else f"{len(lst.articles):,} articles")
+        self.action_focus_list()
+
+    def on_fetch_progress(self, message: FetchProgress) -> None:
+        self.fetcher.progress(message)
+
+    def on_fetch_done(self, message: FetchDone) -> None:
+        self.fetcher.done(message)

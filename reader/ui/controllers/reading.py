@@ -141,7 +141,7 @@ class ReadingActions(BrowserActions):
         return value if value in MARK_READ_ON else "open"
 
     def list_header_prefix(self) -> str:
-        return ""  # what the list is filtered or sorted by (reader.ui.list_filter)
+        return ""  # what the list is filtered or sorted by (reader.ui.controllers.list_filter)
 
     # loading the list's states ------------------------------------------------------------------------
     def reading_refresh(self) -> None:
