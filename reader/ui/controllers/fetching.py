@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 
 from reader.passages import make_safe
+from reader.ui import background
 from reader.ui.article_list import ArticleList
 from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
-from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+from reader.ui.subprocesses import reader_command, stop_group
 
 if TYPE_CHECKING:
     from reader.ui.feeds import ShowFeed
@@ -94,41 +95,8 @@ class FetchController:
             args += ["--feed", url]
         self.running = True
         self.main.set_status("Fetching feeds…")
-        self.main.run_worker(lambda: self._run(reader_command(self.main.folder, *args)), thread=True,
-                            group="fetch", exit_on_error=False)
+        background.start_fetch(self, reader_command(self.main.folder, *args))
         return True
-
-    def _run(self, cmd: list[str]) -> None:
-        totals: dict = {}
-        busy = False
-
-        def line(data: dict) -> None:
-            nonlocal busy
-            stage = data.get("stage")
-            if stage == "busy":
-                busy = True
-            elif stage == "done":
-                totals.update(data)
-            elif stage in ("start", "feed"):
-                self.main.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
-                                                    str(data.get("feed") or "")))
-
-        def started(proc) -> None:
-            self.proc = proc
-
-        try:
-            code, error = run_json_lines(cmd, line, started)
-        except Exception as exc:  # noqa: BLE001 - never the app's end: a message
-            code, error = -1, str(exc)
-        self.proc = None
-        if self.quitting:
-            return
-        if busy:
-            self.main.post_message(FetchDone(False, message="another reader is fetching these feeds"))
-        elif totals:  # the run happened (some feeds may have failed: the totals say so)
-            self.main.post_message(FetchDone(True, totals))
-        else:
-            self.main.post_message(FetchDone(False, message=error or f"exit status {code}"))
 
     def progress(self, message: FetchProgress) -> None:
         if message.total:

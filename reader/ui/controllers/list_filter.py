@@ -248,7 +248,8 @@ class ListFilterActions:
         if lst is None:
             return
         if error is not None:
-            self.set_status(Content(f"Filter: {make_safe(error)} (the list is as it was)").stylize("bold $text-error"))
+            self.set_status(Content(f"Filter: {make_safe(error)} (the list is as it was)").stylize("bold $text-error"),
+                            "filter_error")
             return
         self.list_filter_shown = text
         ids, _ = self._base_ids(base)
@@ -256,7 +257,7 @@ class ListFilterActions:
         self.reading_refresh()
         if notice:
             self.set_status(make_safe(notice))
-        elif self.status_text.startswith("Filter:"):
+        elif self.status.kind == "filter_error":
             self.set_status("")
 
     @work(thread=True, exclusive=True, group="list-filter-warm", exit_on_error=False)

@@ -11,16 +11,15 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 
 from __future__ import annotations
 
-from textual import work
-from textual.worker import get_current_worker
 
 from reader import annotations as ann_store
 from reader import sqlitedb
-from reader.corpus import (ScanCancelled, skipped_summary)
+from reader.corpus import (skipped_summary)
 from reader.passages import make_safe_line
+from reader.ui import background
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+from reader.ui.subprocesses import stop_group
 from reader.ui.controllers.fetching import has_subscriptions
 from reader.ui.messages import (IngestDone, IngestProgress, ScanDone,
                                 ScanFailed, ScanProgress)
@@ -29,25 +28,14 @@ from reader.ui.messages import (IngestDone, IngestProgress, ScanDone,
 class ScanActions:
     """Mixed into MainScreen: rescan, scan progress and end, the ingest run and its progress."""
 
-    @work(thread=True, exclusive=True, group="scan")
     def rescan(self, only_if_changed: bool = False) -> None:
-        try:
-            if only_if_changed and self.catalogue.unchanged() and sqlitedb.rebuilds_count == self._rebuilds_seen:
-                return
-            worker = get_current_worker()
-            result = self.catalogue.refresh(progress=lambda done, total: self.post_message(ScanProgress(done, total)),
-                                            should_stop=lambda: worker.is_cancelled)
-        except ScanCancelled:  # the app is quitting (workers are cancelled on exit): it never waits for a scan
-            return
-        except Exception as exc:
-            self.post_message(ScanFailed(make_safe_line(str(exc))))
-            return
-        self.post_message(ScanDone(result))
+        """Re-read the folder in a worker (only when a stat says it changed: ``only_if_changed``)."""
+        background.start_scan(self, only_if_changed)
 
     WATCH_SECONDS = 20.0  # how often the folder is checked for new or edited articles (stat only)
 
     def action_rescan(self) -> None:
-        self.set_status("Rescanning…")
+        self.set_status("Rescanning…", "rescanning")
         self.rescan()
         if has_subscriptions(self.folder):
             self.fetcher.start(all_feeds=True)  # its end rescans again, with the new articles
@@ -58,9 +46,10 @@ class ScanActions:
 
     def on_scan_progress(self, message: ScanProgress) -> None:
         # shown while the list is still empty (a first, cold scan) or when asked for (R)
-        if message.done < message.total and self.status_text.startswith(("Reading the articles", "Rescanning")):
-            verb = "Reading the articles folder" if self.status_text.startswith("Reading") else "Rescanning"
-            self.set_status(f"{verb}… {message.done:,}/{message.total:,} files")
+        kind = self.status.kind
+        if message.done < message.total and kind in ("reading_folder", "rescanning"):
+            verb = "Reading the articles folder" if kind == "reading_folder" else "Rescanning"
+            self.set_status(f"{verb}… {message.done:,}/{message.total:,} files", kind)
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.notify(message.message, title="Cannot read the articles", severity="error", timeout=10, markup=False)
@@ -90,7 +79,7 @@ class ScanActions:
             self.set_status(f"No articles in {make_safe_line(str(self.folder))}{skipped} — add Markdown files with "
                             "front matter, then press R")
             return
-        if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
+        if self.status.kind in ("reading_folder", "rescanning") or not self.status.plain:
             self.set_status(f"{len(result.articles):,} articles")
         if self.article is None:
             last = self.state.get("last") or {}
@@ -120,32 +109,9 @@ class ScanActions:
             self.run_ingest()
 
     # ingest -------------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="ingest")
     def run_ingest(self) -> None:
-        """Run ``reader index`` in a subprocess (spaCy stays out of this process); relay its progress."""
-        busy = False
-
-        def line(data: dict) -> None:
-            nonlocal busy
-            if data.get("stage") == "busy":
-                busy = True
-            elif data.get("stage") != "done":
-                self.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
-
-        def started(proc) -> None:
-            self._ingest_proc = proc
-
-        code, error = run_json_lines(reader_command(self.folder, "index", "--progress-lines"), line, started)
-        self._ingest_proc = None
-        if self._quitting:
-            return
-        if busy:
-            self.post_message(IngestDone(True, "Another reader is indexing this corpus; its results "
-                                               "appear on the next start or R"))
-        elif code != 0:
-            self.post_message(IngestDone(False, error))
-        else:
-            self.post_message(IngestDone(True))
+        """Run ``reader index`` in a worker (:func:`reader.ui.background.ingest`); its messages come here."""
+        background.start_ingest(self)
 
     _ingest_proc = None
     _ingest_pending = False  # a scan found changes while the ingest or a fetch ran
@@ -176,9 +142,9 @@ class ScanActions:
                 self.apply_annotations()  # this article's entities are ready: show them now
         name = names.get(message.stage, message.stage)
         if message.total and message.done >= message.total:  # e.g. the index being written to disk
-            self.set_status(f"{name}… {message.total:,}/{message.total:,}, finishing (writing to disk)")
+            self.set_status(f"{name}… {message.total:,}/{message.total:,}, finishing (writing to disk)", "ingest")
         else:
-            self.set_status(f"{name}… {message.done:,}/{message.total:,}{pct}")
+            self.set_status(f"{name}… {message.done:,}/{message.total:,}{pct}", "ingest")
 
     def on_ingest_done(self, message: IngestDone) -> None:
         self.ingest_state = "done" if message.ok else "failed"

@@ -37,13 +37,10 @@ from reader.ui.controllers.scan import ScanActions
 from reader.ui.events import EventsPanel
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
+from reader.ui.widgets.status_bar import Status, StatusBar, StatusKind
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
-
-
-class StatusBar(Static):
-    """One line: what the reader is doing (ingest progress) and what is under the cursor."""
 
 
 class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
@@ -124,7 +121,7 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update_legend())  # label colours
         self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
         if not cached.articles:
-            self.set_status("Reading the articles folder…")
+            self.set_status("Reading the articles folder…", "reading_folder")
         if self.exit_after_paint:
             self.call_after_refresh(self.app.exit)
             return
@@ -146,11 +143,11 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         from reader.ui.background import in_daemon_thread
 
         if meta.words >= self.LARGE_ARTICLE_WORDS:
-            self.set_status(f"Opening… (large article, {meta.words:,} words)")
+            self.set_status(f"Opening… (large article, {meta.words:,} words)", "opening")
         try:  # reading, parsing and finding the highlights happen off the event loop: keys still work
             article, annotations, matches, anchored = await in_daemon_thread(self._prepare, meta, query)
         except Exception as exc:  # ArticleFileError says what is wrong with the file; anything else too
-            if self.status_text.startswith("Opening…"):
+            if self.status.kind == "opening":
                 self.set_status("")
             self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
@@ -161,7 +158,7 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.match_list, self.match_pos = [], -1
         if query:
             self.set_match_list(query, matches, passage)
-        elif not self.status_text.startswith(("Finding", "Indexing", "Linking", "Scanning")):
+        elif self.status.kind != "ingest":
             self.set_status("")  # what was said about the previous article no longer applies
         if passage > 0:
             view.set_cursor(passage, top=True)
@@ -208,11 +205,16 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.fetcher.stop()
 
     # status & panes -----------------------------------------------------------------------------------
-    status_text = ""
+    status = Status()  # what the status line shows: handlers ask its kind, never its text
 
-    def set_status(self, text: str | Content) -> None:
-        self.status_text = str(text)
-        self.query_one(StatusBar).update(text if isinstance(text, Content) else Content(text))
+    def set_status(self, text: str | Content, kind: StatusKind = "note") -> None:
+        self.status = Status(text, kind)
+        self.query_one(StatusBar).show(self.status)
+
+    @property
+    def status_text(self) -> str:
+        """The status line's text as shown (for tests and the bench; handlers use ``status.kind``)."""
+        return self.status.plain
 
     def action_back(self) -> None:
         view = self.query_one(ArticleView)
