@@ -62,12 +62,11 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from reader.bookmarks.store import CONTEXT, Bookmark, BookmarkError
+from reader.bookmarks.model import CONTEXT, ORPHANED, Anchor, Bookmark, BookmarkError
 from reader.passages import SEPARATOR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from reader.passages import ParsedArticle
 
 ANCHOR_VERSION = 2  # bump when the algorithm changes: remembered anchors are then recomputed
-STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
 # exact search (characters unless said otherwise; see the module docstring)
 PLAUSIBLE = 8
@@ -106,21 +104,6 @@ SNAP = 24  # how far a fuzzy boundary may be moved onto the quote's exact head/t
 AMBIGUOUS = 0.02
 
 _WORD = re.compile(r"\w{3,}")
-
-
-@dataclass(frozen=True)
-class Anchor:
-    passage: int | None
-    start: int | None
-    end: int | None
-    status: str  # one of STATUSES
-
-    @property
-    def orphaned(self) -> bool:
-        return self.status == "orphaned"
-
-
-ORPHANED = Anchor(None, None, None, "orphaned")
 
 
 def near_limit(plain_len: int) -> int:

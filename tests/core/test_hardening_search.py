@@ -262,13 +262,12 @@ def test_too_many_words_or_expanding_words_are_refused():
     assert match_spans(" ".join(words), "mot1 mot2") == []  # refused: nothing marked, no crash
 
 
-async def test_the_search_screen_shows_limits_as_messages(tmp_path):
+async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
     from helpers import wait_until
-    from reader.ui.app import ReaderApp
     from reader.ui.search import SearchScreen
 
     _huge_corpus(tmp_path, "twitter " * (MAX_SPANS + 200))
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(150, 35)) as pilot:
         await pilot.pause()
         await pilot.press("slash")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from helpers import open_article, reader_open, write_article
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import BULLET, ArticleView
 
 BODY = """# Un titre
@@ -153,7 +152,7 @@ async def test_odd_text_at_narrow_widths_paints_rows_that_fit(tmp_path):
                 assert shown.replace("•", "") == "".join(p.text.replace("\t", " ").split())
 
 
-async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path, monkeypatch):
+async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path, monkeypatch, make_app):
     """Past LAZY_CHARS the first screens are wrapped before the first paint, the rest right after:
     the rows end up exactly those of a one-step layout, and jumping far ahead works at any time."""
     paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 150 for i in range(120))
@@ -162,7 +161,7 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
     for lazy in (True, False):
         if not lazy:
             monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
-        app = ReaderApp(tmp_path, ingest=False)
+        app = make_app(tmp_path, ingest=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await open_article(pilot)
             view = app.query_one(ArticleView)

@@ -6,7 +6,6 @@ import pytest
 
 from helpers import BUNDLED, wait_until
 from reader.ingest import run_ingest
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, axis_lines
 
@@ -15,9 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 
-async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
+async def test_events_panel_marks_links_and_opens_mentions_and_timeline(make_app):
     run_ingest(BUNDLED)
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -77,7 +76,7 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         await pilot.press(*"musk")
         assert await wait_until(pilot, lambda: 0 < len(screen.shown) < total)
         assert all(any("musk" in p.name.casefold() for p in e.participants) for e in screen.shown)
-    app2 = ReaderApp(BUNDLED, ingest=False)
+    app2 = make_app(BUNDLED, ingest=False)
     async with app2.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         assert not app2.query_one(EventsPanel).display, "the hidden panel stays hidden after a restart"

@@ -7,9 +7,8 @@ from typing import ClassVar
 import pytest
 from helpers import wait_until, write_article
 from helpers.feedserver import FeedServer
-from test_feeds_fetch import item, rss, run, subscribe
+from helpers.feeds import item, rss, run, subscribe
 
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import FeedList, FeedsScreen
 from reader.ui.controllers.fetching import FetchController, done_text
@@ -46,7 +45,7 @@ async def _feeds_screen(app, pilot, articles: int) -> ArticleList:
     return lst
 
 
-async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv, tmp_path):
+async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv, tmp_path, make_app):
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_article(corpus, "own.md", "own", "My own article", "Text.", published="2026-01-01")
@@ -55,7 +54,7 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
     subscribe(corpus, srv.url("/ok"), tags=("news",))
     subscribe(corpus, srv.url("/bad"))
     run(corpus)
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = await _feeds_screen(app, pilot, 3)
         screen = app.screen
@@ -82,10 +81,10 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
         assert await wait_until(pilot, lambda: len(lst.articles) == 3)
 
 
-async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path):
+async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path, make_app):
     corpus = _corpus(tmp_path, srv, "/f",
                      rss(item("1", "Loopback news one") + item("2", "Loopback news two"), title="Loop"))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = await _feeds_screen(app, pilot, 1)
         assert "never fetched" in _prompts(app.screen)[1]
@@ -102,12 +101,12 @@ async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_
         assert {"Loopback news one", "Loopback news two"} <= titles
 
 
-async def test_a_failed_fetch_is_a_message_never_a_crash(tmp_path):
+async def test_a_failed_fetch_is_a_message_never_a_crash(tmp_path, make_app):
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_article(corpus, "own.md", "own", "My own article", "Text.")
     (corpus / "feeds.txt").write_text("this is not a url\n")  # no subscription: reader fetch exits 1
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await pilot.press("R")
@@ -124,9 +123,9 @@ def test_done_text():
     assert done_text(FetchDone(False, message="boom\x1b[31m")) == "Fetching failed: boom␛[31m"
 
 
-async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch):
+async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch, make_app):
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched at start")))
-    app = ReaderApp(corpus, ingest=False, fetch=True)
+    app = make_app(corpus, ingest=False, fetch=True)
     ingests = []
     app.main.auto_ingest = True  # recorded, not run: the ingest starts only once the fetch is over
     monkeypatch.setattr(app.main, "run_ingest", lambda: ingests.append(app.main.fetcher.running))
@@ -151,9 +150,9 @@ def test_fetch_minutes_come_from_the_ui_state():
     assert fc.minutes == 5
 
 
-async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
+async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path, make_app):
     corpus = _corpus(tmp_path, srv, "/slow", hang=True)  # answers nothing: the fetch would wait for its timeout
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         assert app.main.fetcher.start()
@@ -163,11 +162,11 @@ async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
     assert proc.poll() is not None  # stopped with its group, not left running
 
 
-async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch):
+async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch, make_app):
     from reader.ui.messages import IngestDone
 
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched during the ingest")))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     ingests = []
     monkeypatch.setattr(app.main, "run_ingest", lambda: ingests.append(len(app.main.all_articles)))
     async with app.run_test(size=(110, 35)) as pilot:
@@ -183,12 +182,12 @@ async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv
         assert await wait_until(pilot, lambda: ingests == [2])  # once it is over: again, for the new article
 
 
-async def test_adding_a_feed_says_what_happened_even_once_the_screen_is_closed(srv, tmp_path):
+async def test_adding_a_feed_says_what_happened_even_once_the_screen_is_closed(srv, tmp_path, make_app):
     from reader.feeds.subscriptions import FeedsFile
 
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "One")))
     srv.add("/other.xml", rss(item("2", "Two"), title="Other"))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await _feeds_screen(app, pilot, 1)
         screen = app.screen

@@ -12,7 +12,7 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 from __future__ import annotations
 
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import sqlitedb
 from reader.corpus import (skipped_summary)
 from reader.passages import make_safe_line

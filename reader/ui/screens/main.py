@@ -20,8 +20,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reader import annotations as ann_store
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanResult, load_article)
+from reader.entities import cache as ann_store
 from reader.passages import make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
