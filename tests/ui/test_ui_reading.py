@@ -16,7 +16,8 @@ from reader.state.store import StateStore
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.links import LinksScreen, article_links, resolve_url
-from reader.ui.controllers.reading import citation, next_unread, unread_in
+from reader.ui.controllers.reading import next_unread, unread_in
+from reader.ui.controllers.sharing import citation
 
 LINKED = ("Le [premier lien](https://example.org/un) ouvre la page, puis [un second](/deux) relatif.\n\n"
           "Un troisième : <https://example.org/trois>.\n\n"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from reader.corpus import (Article, load_article)
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.messages import (GoTo)
 
 
@@ -157,6 +156,8 @@ class BookmarkActions:
             self.apply_bookmarks()
             self.set_status("Note saved")
 
+        from reader.ui.bookmarks import NoteDialog  # dialogs and screens are loaded when asked for
+
         self.push_screen(NoteDialog(bm.quote, bm.note), done)
 
     def action_bookmarks(self) -> None:
@@ -172,5 +173,7 @@ class BookmarkActions:
             if self.article is not None:
                 self.apply_bookmarks()
             self.goto(target)
+
+        from reader.ui.bookmarks import BookmarksScreen
 
         self.push_screen(BookmarksScreen(store, metas, load_article), done)

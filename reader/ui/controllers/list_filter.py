@@ -29,7 +29,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from reader.listfilter import SORTS
 from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.commands import bindings
@@ -151,6 +150,10 @@ class ListFilterActions:
     @property
     def list_sort(self) -> str:
         value = self.state.get("list_sort")
+        if value in (None, "date"):  # the default, without loading the filter language (start-up)
+            return "date"
+        from reader.listfilter import SORTS
+
         return value if value in SORTS else "date"
 
     def list_header_prefix(self) -> str:
@@ -283,6 +286,8 @@ class ListFilterActions:
         self.set_status("Filter cleared")
 
     def action_cycle_sort(self) -> None:
+        from reader.listfilter import SORTS
+
         by = SORTS[(SORTS.index(self.list_sort) + 1) % len(SORTS)]
         self.state["list_sort"] = by
         self.save_state()

@@ -14,7 +14,6 @@ from reader.corpus import (Article)
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.messages import (OpenHit)
-from reader.ui.search import SearchScreen
 
 
 class MatchActions:
@@ -24,6 +23,8 @@ class MatchActions:
     def action_search(self) -> None:
         from textual.actions import SkipAction
         from textual.widgets import Input, TextArea
+
+        from reader.ui.search import SearchScreen  # a screen: loaded when asked for
 
         if isinstance(self.app.screen, SearchScreen) or isinstance(self.app.focused, (Input, TextArea)):
             raise SkipAction()  # "/" is a character there (a query, a note, a filter)

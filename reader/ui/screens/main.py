@@ -34,6 +34,7 @@ from reader.ui.controllers.list_filter import FilterLine, ListFilterActions
 from reader.ui.controllers.matches import MatchActions
 from reader.ui.controllers.reading import ReadingActions
 from reader.ui.controllers.scan import ScanActions
+from reader.ui.controllers.sharing import ShareActions
 from reader.ui.events import EventsPanel
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 
 class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
-                 ListFilterActions, ReadingActions, Screen):
+                 ListFilterActions, ReadingActions, ShareActions, Screen):
     """The reader's panes and the work behind them; the app (``reader.ui.app``) holds it as its
     default screen. The commands' actions (``app.<name>``) that are not the app's own land here."""
 
