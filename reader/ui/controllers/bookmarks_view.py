@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from reader.corpus import (Article, load_article)
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.messages import (GoTo)
 
@@ -156,7 +156,7 @@ class BookmarkActions:
             self.apply_bookmarks()
             self.set_status("Note saved")
 
-        from reader.ui.bookmarks import NoteDialog  # dialogs and screens are loaded when asked for
+        from reader.ui.dialogs.note import NoteDialog  # dialogs and screens are loaded when asked for
 
         self.push_screen(NoteDialog(bm.quote, bm.note), done)
 
@@ -174,6 +174,6 @@ class BookmarkActions:
                 self.apply_bookmarks()
             self.goto(target)
 
-        from reader.ui.bookmarks import BookmarksScreen
+        from reader.ui.screens.bookmarks import BookmarksScreen
 
         self.push_screen(BookmarksScreen(store, metas, load_article), done)

@@ -6,9 +6,10 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 from __future__ import annotations
 
 
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index
+from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
+from reader.ui.widgets.legend import describe_mention
 from reader.ui.palette import app_label_styles
 
 

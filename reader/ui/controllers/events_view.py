@@ -1,6 +1,6 @@
 """The linked events beside the article: the events panel, the timeline, going to a mention.
 
-The event set is loaded in a thread worker (:func:`reader.ui.events.load_event_set`) after each
+The event set is loaded in a thread worker (:func:`reader.ui.widgets.events_panel.load_event_set`) after each
 scan and ingest; the panel shows the open article's events and marks the one nearest the cursor.
 
 This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` is the screen).
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from textual import work
 
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, load_event_set
+from reader.ui.widgets.events_panel import EventsPanel, load_event_set
 from reader.ui.messages import (GoTo)
 
 
@@ -72,6 +72,8 @@ class EventActions:
     def on_events_panel_chosen(self, message: EventsPanel.Chosen) -> None:
         event = self.event_set.event(message.event_id) if self.event_set else None
         if event is not None:
+            from reader.ui.dialogs.event_mentions import EventMentionsScreen  # loaded when asked for
+
             self.push_screen(EventMentionsScreen(event, self.titles()), self.goto)
 
     def action_timeline(self) -> None:
@@ -81,6 +83,8 @@ class EventActions:
         if self.event_set is None:
             self.notify("Events are not computed yet (they are being built in the background)", severity="warning")
             return
+        from reader.ui.screens.timeline import TimelineScreen  # loaded when asked for
+
         self.push_screen(TimelineScreen(self.event_set, self.titles()), self.goto)
 
     def titles(self) -> dict[str, str]:

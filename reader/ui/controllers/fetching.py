@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 from reader.passages import make_safe
 from reader.ui import background
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
 from reader.ui.subprocesses import reader_command, stop_group
 
 if TYPE_CHECKING:
-    from reader.ui.feeds import ShowFeed
+    from reader.ui.messages import ShowFeed
 
 DEFAULT_MINUTES = 30
 
@@ -126,7 +126,7 @@ class FeedActions:
     """Mixed into MainScreen: the feeds screen, the list of one feed, the fetch's messages."""
 
     def action_feeds(self) -> None:
-        from reader.ui.feeds import FeedsScreen  # not on the first frame: imported when asked for
+        from reader.ui.screens.feeds import FeedsScreen  # not on the first frame: imported when asked for
 
         if not isinstance(self.app.screen, FeedsScreen):
             self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)

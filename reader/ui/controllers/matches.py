@@ -1,6 +1,6 @@
 """Full-text search from the main screen and the matches in the open article (``/``, ``n``/``N``).
 
-The search screen (:mod:`reader.ui.search`) returns an :class:`reader.ui.messages.OpenHit`; the
+The search screen (:mod:`reader.ui.screens.search`) returns an :class:`reader.ui.messages.OpenHit`; the
 article opens at the hit's passage with the query's matches marked (found by the same analysis
 as the index, :func:`reader.search.query.match_spans`), and ``n``/``N`` move between them.
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from reader.corpus import (Article)
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.messages import (OpenHit)
 
@@ -24,7 +24,7 @@ class MatchActions:
         from textual.actions import SkipAction
         from textual.widgets import Input, TextArea
 
-        from reader.ui.search import SearchScreen  # a screen: loaded when asked for
+        from reader.ui.screens.search import SearchScreen  # a screen: loaded when asked for
 
         if isinstance(self.app.screen, SearchScreen) or isinstance(self.app.focused, (Input, TextArea)):
             raise SkipAction()  # "/" is a character there (a query, a note, a filter)

@@ -30,7 +30,7 @@ from textual.actions import SkipAction
 
 from reader.corpus import Article, ArticleMeta
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 
 MARK_READ_ON = ("open", "end")

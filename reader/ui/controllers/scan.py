@@ -17,7 +17,7 @@ from reader import sqlitedb
 from reader.corpus import (skipped_summary)
 from reader.passages import make_safe_line
 from reader.ui import background
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.subprocesses import stop_group
 from reader.ui.controllers.fetching import has_subscriptions

@@ -1,7 +1,7 @@
 """Taking an article out of the reader: open it in the web browser (``o``, ``O``), its links view
 (``L``), copy its URL (``y``) or a passage with its citation.
 
-Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.links` (imported when
+Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.dialogs.links` (imported when
 asked for: it is not on the first frame). The target is the reading loop's (:mod:`reader.ui.controllers.reading`):
 the highlighted article when the list has focus, else the open one.
 
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.browser import BrowserActions
 
 if TYPE_CHECKING:
-    from reader.ui.links import LinkChosen
+    from reader.ui.messages import LinkChosen
 
 
 def citation(meta: ArticleMeta, text: str) -> str:
@@ -45,7 +45,7 @@ class ShareActions(BrowserActions):
         return meta
 
     def action_open_browser(self, mark_read: bool) -> None:
-        from reader.ui.links import resolve_url
+        from reader.ui.dialogs.links import resolve_url
 
         meta = self._target_with_url()
         if meta is None:
@@ -60,7 +60,7 @@ class ShareActions(BrowserActions):
 
     # links and copying ------------------------------------------------------------------------------
     def action_links(self) -> None:
-        from reader.ui.links import LinksScreen, article_links, resolve_url  # a screen: loaded when asked for
+        from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url  # a screen: loaded when asked for
 
         meta = self._target()
         if meta is None:

@@ -23,21 +23,22 @@ from textual.widgets import Footer, Static
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanResult, load_article)
 from reader.entities import cache as ann_store
 from reader.passages import make_safe_line
-from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.entities import legend_content
 from reader.ui.controllers.bookmarks_view import BookmarkActions
 from reader.ui.controllers.entities_view import EntityActions
 from reader.ui.controllers.events_view import EventActions
 from reader.ui.controllers.fetching import FeedActions, FetchController
-from reader.ui.controllers.list_filter import FilterLine, ListFilterActions
+from reader.ui.controllers.list_filter import ListFilterActions
 from reader.ui.controllers.matches import MatchActions
 from reader.ui.controllers.reading import ReadingActions
 from reader.ui.controllers.scan import ScanActions
 from reader.ui.controllers.sharing import ShareActions
-from reader.ui.events import EventsPanel
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.events_panel import EventsPanel
+from reader.ui.widgets.filter_line import FilterLine
+from reader.ui.widgets.legend import legend_content
 from reader.ui.widgets.status_bar import Status, StatusBar, StatusKind
 
 if TYPE_CHECKING:

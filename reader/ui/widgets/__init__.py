@@ -1,1 +1,1 @@
-"""The UI's widgets, one a module."""
+"""Widgets of the main screen, one a module (the article list, the events panel, the legend…)."""
