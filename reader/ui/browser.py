@@ -35,7 +35,7 @@ def browser_result(browser, url: str, failed: str) -> str:
 
 
 class BrowserActions:
-    """Mixed into ReaderApp through :class:`reader.ui.reading.ReadingActions` (``self`` is the app)."""
+    """Mixed into ReaderApp through :class:`reader.ui.controllers.reading.ReadingActions` (``self`` is the app)."""
 
     def open_url(self, url: str) -> None:
         self.set_status(f"Opening {make_safe(url)} in the web browser…")

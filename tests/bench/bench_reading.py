@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from reader.state.store import StateStore
-from reader.ui.reading import next_unread, unread_in
+from reader.ui.controllers.reading import next_unread, unread_in
 
 
 def _loop(ids: list[str]) -> int:

@@ -263,7 +263,7 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path, make_app
     app = make_app(tmp_path, ingest=False)
     said: list[str] = []
     set_status = app.main.set_status
-    app.main.set_status = lambda text: (said.append(text), set_status(text))[1]
+    app.main.set_status = lambda text, *kind: (said.append(text), set_status(text, *kind))[1]
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await app.workers.wait_for_complete()

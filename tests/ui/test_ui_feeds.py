@@ -9,9 +9,9 @@ from helpers import wait_until, write_article
 from helpers.feedserver import FeedServer
 from helpers.feeds import item, rss, run, subscribe
 
-from reader.ui.widgets.article_list import ArticleList
+from reader.ui.controllers.fetching import FetchController, done_text
 from reader.ui.screens.feeds import FeedList, FeedsScreen
-from reader.ui.fetching import FetchController, done_text
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.messages import FetchDone
 
 

@@ -10,9 +10,9 @@ from helpers import reading_started, wait_until, write_article
 
 from reader.listfilter.saved import SavedSearches
 from reader.state.store import StateStore
-from reader.ui.widgets.article_list import ArticleList
-from reader.ui.screens.feeds import SEARCH, FeedList, FeedsScreen
 from reader.ui.dialogs.save_search import SaveSearchDialog
+from reader.ui.screens.feeds import SEARCH, FeedList, FeedsScreen
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.filter_line import FilterLine
 
 

@@ -16,8 +16,9 @@ from reader import paths
 from reader.state.store import StateStore
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.controllers.reading import next_unread, unread_in
+from reader.ui.controllers.sharing import citation
 from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
-from reader.ui.reading import citation, next_unread, unread_in
 
 LINKED = ("Le [premier lien](https://example.org/un) ouvre la page, puis [un second](/deux) relatif.\n\n"
           "Un troisième : <https://example.org/trois>.\n\n"

@@ -3,7 +3,7 @@
 The links come from the parsed article itself — each ``link`` :class:`reader.passages.Span` keeps
 its ``href`` — so the view needs no second parse and the passage text, its offsets and the
 content hash are those of the article. ``enter`` or the link's number opens one in the browser
-(the screen returns it; :mod:`reader.ui.reading` opens it), ``y`` copies its URL.
+(the screen returns it; :mod:`reader.ui.controllers.reading` opens it), ``y`` copies its URL.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ error; ``enter`` shows that feed's articles in the list, ``a`` adds a feed, ``d`
 What the screen shows is read by :mod:`reader.feeds.status` (``feeds.txt`` and the fetch state,
 read-only, none of the fetch machinery). Adding (discovery needs the network) and removing run
 ``reader feeds add|remove`` as subprocesses; fetching goes through the app's
-:class:`reader.ui.fetching.FetchController`. Feed text (titles, errors) is data, never markup.
+:class:`reader.ui.controllers.fetching.FetchController`. Feed text (titles, errors) is data, never markup.
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def set_reading(self, read: set[str], starred: set[str]) -> None:
-        """The reading state of the articles (reader.ui.reading keeps it up to date)."""
+        """The reading state of the articles (reader.ui.controllers.reading keeps it up to date)."""
         self.read, self.starred = read, starred
         self.refresh()
 

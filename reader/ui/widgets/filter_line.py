@@ -1,6 +1,6 @@
 """The article list's filter line (``l``): typed text goes to the app's list filter once the keys pause.
 
-What the filter means and how it is evaluated is :mod:`reader.ui.list_filter` (the app's side);
+What the filter means and how it is evaluated is :mod:`reader.ui.controllers.list_filter` (the app's side);
 this widget only debounces the text, applies it on ``enter`` and clears it on ``esc``.
 """
 

@@ -11,11 +11,17 @@ is a message; quitting stops it like the indexer.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 
 from reader.passages import make_safe
-from reader.ui.messages import FetchDone, FetchProgress
-from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+from reader.ui import background
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
+from reader.ui.subprocesses import reader_command, stop_group
+
+if TYPE_CHECKING:
+    from reader.ui.messages import ShowFeed
 
 DEFAULT_MINUTES = 30
 
@@ -89,41 +95,8 @@ class FetchController:
             args += ["--feed", url]
         self.running = True
         self.main.set_status("Fetching feeds…")
-        self.main.run_worker(lambda: self._run(reader_command(self.main.folder, *args)), thread=True,
-                            group="fetch", exit_on_error=False)
+        background.start_fetch(self, reader_command(self.main.folder, *args))
         return True
-
-    def _run(self, cmd: list[str]) -> None:
-        totals: dict = {}
-        busy = False
-
-        def line(data: dict) -> None:
-            nonlocal busy
-            stage = data.get("stage")
-            if stage == "busy":
-                busy = True
-            elif stage == "done":
-                totals.update(data)
-            elif stage in ("start", "feed"):
-                self.main.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
-                                                    str(data.get("feed") or "")))
-
-        def started(proc) -> None:
-            self.proc = proc
-
-        try:
-            code, error = run_json_lines(cmd, line, started)
-        except Exception as exc:  # noqa: BLE001 - never the app's end: a message
-            code, error = -1, str(exc)
-        self.proc = None
-        if self.quitting:
-            return
-        if busy:
-            self.main.post_message(FetchDone(False, message="another reader is fetching these feeds"))
-        elif totals:  # the run happened (some feeds may have failed: the totals say so)
-            self.main.post_message(FetchDone(True, totals))
-        else:
-            self.main.post_message(FetchDone(False, message=error or f"exit status {code}"))
 
     def progress(self, message: FetchProgress) -> None:
         if message.total:
@@ -147,3 +120,34 @@ class FetchController:
     def stop(self) -> None:
         self.quitting = True
         stop_group(self.proc)
+
+
+class FeedActions:
+    """Mixed into MainScreen: the feeds screen, the list of one feed, the fetch's messages."""
+
+    def action_feeds(self) -> None:
+        from reader.ui.screens.feeds import FeedsScreen  # not on the first frame: imported when asked for
+
+        if not isinstance(self.app.screen, FeedsScreen):
+            self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)
+
+    def show_feed(self, choice: ShowFeed | None) -> None:
+        if isinstance(choice, ApplySearch):
+            self.list_apply_search(choice)
+            return
+        if choice is None:
+            return
+        self.feed_filter = choice.row
+        lst = self.query_one(ArticleList)
+        if self.list_show():
+            self.reading_refresh()
+        name = make_safe(choice.row.title or choice.row.url) if choice.row else None
+        self.set_status(f"{name}: {len(lst.articles):,} articles · F, All articles: every one" if name
+                        else f"{len(lst.articles):,} articles")
+        self.action_focus_list()
+
+    def on_fetch_progress(self, message: FetchProgress) -> None:
+        self.fetcher.progress(message)
+
+    def on_fetch_done(self, message: FetchDone) -> None:
+        self.fetcher.done(message)

@@ -1,7 +1,6 @@
-"""The daily reading loop in the UI: unread/read and stars, next unread, mark all read with undo,
-open in the browser, the links view, copying a URL or a passage with its citation.
+"""The daily reading loop in the UI: unread/read and stars, next unread, mark all read with undo.
 
-Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.dialogs.links`. The state itself
+The browser, the links view and copying are :mod:`reader.ui.controllers.sharing`. The state itself
 is :class:`reader.state.store.StateStore` (SQLite, durable, undo record kept in the database). This module is a mixin of :class:`reader.ui.app.ReaderApp` holding the actions the
 commands of :mod:`reader.ui.commands` name (``app.next_unread`` …) and the few hooks the app calls
 (an article was opened, the list changed, the article cursor moved).
@@ -29,25 +28,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from textual import work
 from textual.actions import SkipAction
 
-from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
+from reader.corpus import Article, ArticleMeta
 from reader.passages import make_safe
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.browser import BrowserActions
-from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
-from reader.ui.messages import LinkChosen
 
 MARK_READ_ON = ("open", "end")
-
-
-def citation(meta: ArticleMeta, text: str) -> str:
-    """A passage as it is pasted elsewhere: the text, then title, source and date, then the URL."""
-    where = ", ".join(b for b in (meta.title, meta.source, meta.published.isoformat() if meta.published else "")
-                      if b)
-    lines = [text.strip(), "", f"— {where}"]
-    if meta.url:
-        lines.append(meta.url)
-    return "\n".join(lines)
 
 
 def unread_in(ids: Sequence[str], read: set[str]) -> int:
@@ -68,7 +54,7 @@ def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
     return ids if ids is not None else [m.id for m in articles]
 
 
-class ReadingActions(BrowserActions):
+class ReadingActions:
     """Mixed into ReaderApp (``self`` is the app)."""
 
     _state_store = None
@@ -142,7 +128,7 @@ class ReadingActions(BrowserActions):
         return value if value in MARK_READ_ON else "open"
 
     def list_header_prefix(self) -> str:
-        return ""  # what the list is filtered or sorted by (reader.ui.list_filter)
+        return ""  # what the list is filtered or sorted by (reader.ui.controllers.list_filter)
 
     # loading the list's states ------------------------------------------------------------------------
     def reading_refresh(self) -> None:
@@ -377,72 +363,3 @@ class ReadingActions(BrowserActions):
         count = len(restored)
         self.call_from_thread(self._reading_bulk_done, states,
                               f"Undone: {count:,} article{'s' if count != 1 else ''} {what}")
-
-    # the browser ----------------------------------------------------------------------------------
-    def _target_with_url(self) -> ArticleMeta | None:
-        meta = self._target()
-        if meta is not None and not meta.url:
-            self.set_status("This article has no URL (no url: in its front matter)")
-            return None
-        return meta
-
-    def action_open_browser(self, mark_read: bool) -> None:
-        meta = self._target_with_url()
-        if meta is None:
-            return
-        url, why = resolve_url(meta.url, None)
-        if url is None:
-            self.set_status(why)
-            return
-        self.open_url(url)
-        if mark_read and meta.id not in self.query_one(ArticleList).read:
-            self._mark_read(meta)
-
-    # links and copying ------------------------------------------------------------------------------
-    def action_links(self) -> None:
-        meta = self._target()
-        if meta is None:
-            return
-        if self.article is not None and self.article.id == meta.id:
-            article = self.article
-        else:
-            try:
-                article = load_article(meta)
-            except ArticleFileError as exc:
-                self.notify(f"{meta.path.name}: {exc}", title="Cannot read the article", severity="error",
-                            markup=False)
-                return
-        links = article_links(article)
-        if not links:
-            self.set_status("No links in this article")
-            return
-
-        def chosen(result: LinkChosen | None) -> None:
-            if result is None:
-                return
-            url, why = resolve_url(result.link.url, meta.url)
-            if url is None:
-                self.set_status(why)
-            else:
-                self.open_url(url)
-
-        self.push_screen(LinksScreen(meta.title, links), chosen)
-
-    def action_copy_url(self) -> None:
-        meta = self._target_with_url()
-        if meta is None:
-            return
-        self.copy_to_clipboard(meta.url)
-        self.set_status(f"Copied {make_safe(meta.url)}")
-
-    def action_copy_passage(self) -> None:
-        view = self.query_one(ArticleView)
-        article = self.article
-        if article is None or not view.passage_count:
-            self.set_status("Open an article first")
-            return
-        selected = self._selection_in_view()
-        passage, start, end = selected if selected else (view.cursor, 0, None)
-        text = article.passages[passage].text[start:end]
-        self.copy_to_clipboard(citation(article.meta, text))
-        self.set_status(f"Copied the {'selection' if selected else 'passage'} with its citation")

@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from textual import work
 from textual.content import Content
 
-from reader.listfilter import SORTS
 from reader.passages import make_safe
 from reader.ui.messages import ApplySearch
 from reader.ui.widgets.article_list import ArticleList
@@ -79,6 +78,10 @@ class ListFilterActions:
     @property
     def list_sort(self) -> str:
         value = self.state.get("list_sort")
+        if value in (None, "date"):  # the default, without loading the filter language (start-up)
+            return "date"
+        from reader.listfilter import SORTS
+
         return value if value in SORTS else "date"
 
     def list_header_prefix(self) -> str:
@@ -176,7 +179,8 @@ class ListFilterActions:
         if lst is None:
             return
         if error is not None:
-            self.set_status(Content(f"Filter: {make_safe(error)} (the list is as it was)").stylize("bold $text-error"))
+            self.set_status(Content(f"Filter: {make_safe(error)} (the list is as it was)").stylize("bold $text-error"),
+                            "filter_error")
             return
         self.list_filter_shown = text
         ids, _ = self._base_ids(base)
@@ -184,7 +188,7 @@ class ListFilterActions:
         self.reading_refresh()
         if notice:
             self.set_status(make_safe(notice))
-        elif self.status_text.startswith("Filter:"):
+        elif self.status.kind == "filter_error":
             self.set_status("")
 
     @work(thread=True, exclusive=True, group="list-filter-warm", exit_on_error=False)
@@ -210,6 +214,8 @@ class ListFilterActions:
         self.set_status("Filter cleared")
 
     def action_cycle_sort(self) -> None:
+        from reader.listfilter import SORTS
+
         by = SORTS[(SORTS.index(self.list_sort) + 1) % len(SORTS)]
         self.state["list_sort"] = by
         self.save_state()
