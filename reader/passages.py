@@ -222,7 +222,7 @@ def parse_passages(body: str) -> ParsedArticle:
         passages.append(Passage(len(passages), kind, text, offset, level, spans, line, align))
         offset += len(text)
 
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         t = tok.type
         if t == "blockquote_open":
             quote_depth += 1

@@ -191,7 +191,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
                 assign_keys([e for e, _, _ in items])
                 changes: list[EntryState] = []
                 taken = set(known)
-                for e, alias, (unread, flags, deleted, base) in items:
+                for e, alias, (unread, flags, deleted, _base) in items:
                     done += 1
                     if progress and done % PROGRESS_EVERY == 0:
                         progress(done, total)
