@@ -21,6 +21,12 @@ import errno
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported on a fault only (start-up does without logging)
+    import logging
+    from pathlib import Path
+    from logging.handlers import RotatingFileHandler
 
 FAULT = 1
 INTERRUPTED = 130
@@ -32,7 +38,7 @@ class Terminated(BaseException):
     """Raised in the main thread by a SIGTERM handler (see :func:`reader.lifetime.stop_on_signals`)."""
 
 
-def _name(path) -> str:
+def _name(path: object) -> str:
     return os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else str(path)
 
 
@@ -68,7 +74,7 @@ _SQLITE_TEXT = {"disk is full": "SQLITE_FULL", "readonly": "SQLITE_READONLY", "l
                 "disk i/o": "SQLITE_IOERR"}
 
 
-def _sqlite_message(exc) -> str:
+def _sqlite_message(exc: BaseException) -> str:
     name = getattr(exc, "sqlite_errorname", None) or ""
     base = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE → SQLITE_IOERR
     if base not in _SQLITE:
@@ -107,7 +113,7 @@ def describe(exc: BaseException, subject: str | None = None) -> str | None:
     return None
 
 
-def _log_handler(path, **kwargs):
+def _log_handler(path: Path, **kwargs: Any) -> RotatingFileHandler:
     """A rotating log file handler that records its own failure (a full disk) instead of printing it
     (:mod:`logging` is imported here, on a fault: the reader's start-up does without it)."""
     from logging.handlers import RotatingFileHandler
@@ -115,7 +121,7 @@ def _log_handler(path, **kwargs):
     class _LogHandler(RotatingFileHandler):
         failure: BaseException | None = None
 
-        def handleError(self, record) -> None:
+        def handleError(self, record: logging.LogRecord) -> None:
             self.failure = sys.exc_info()[1]
 
     return _LogHandler(path, **kwargs)
@@ -140,7 +146,8 @@ def log_fault(exc: BaseException, message: str) -> tuple[str | None, BaseExcepti
     finally:
         log.removeHandler(handler)
         handler.close()
-    return (str(path), None) if handler.failure is None else (None, handler.failure)
+    failed: BaseException | None = getattr(handler, "failure", None)
+    return (str(path), None) if failed is None else (None, failed)
 
 
 def _say(message: str) -> None:

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from reader import annotations
+from reader import annotations as ann_store
 
 
 def cli_entities(args, folder: Path) -> int:
@@ -36,7 +36,7 @@ def cli_entities(args, folder: Path) -> int:
         annotate_missing([meta], whole_corpus=False, errors=problems)
         for problem in problems:
             print(f"reader: {problem}", file=sys.stderr)
-    ann = annotations.load(meta.content_hash)
+    ann = ann_store.load(meta.content_hash)
     if ann is None:
         print(f"reader: could not annotate {meta.id!r} (is the file still readable?)", file=sys.stderr)
         return 1

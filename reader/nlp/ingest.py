@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from reader import annotations, languages
+from reader import annotations as ann_store
+from reader import languages
 from reader.annotations import Annotations
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entity_index import EntityIndex
@@ -105,13 +106,13 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
         # the fast path holds no language: an article read in a detected language checks its file
         if indexed.get(meta.id) == (meta.content_hash, expected[lang]) and lang == language_of(meta.language):
             continue
-        ann = annotations.load(meta.content_hash) if annotations.has(meta.content_hash) else None
+        ann = ann_store.load(meta.content_hash) if ann_store.has(meta.content_hash) else None
         if ann is None or ann.model != expected[lang] or language_of(ann.language) != lang:
             todo.append(meta)
     return todo
 
 
-def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], None] | None = None, *,
+def annotate_missing(metas: Sequence[ArticleMeta], progress: Callable[[int, int], None] | None = None, *,
                      batch_size: int = 64, n_process: int | None = None, whole_corpus: bool = True,
                      errors: list[str] | None = None) -> int:
     """Annotate every article of ``metas`` lacking up-to-date cached annotations; returns how many.
@@ -157,7 +158,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             try:
                 drafts = [d for p in article.passages
                           for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
-                annotations.save(_build(article, registry.RULES_ONLY, drafts, reason))
+                ann_store.save(_build(article, registry.RULES_ONLY, drafts, reason))
             except Exception as exc:  # one article's failure is that article's, never the batch's
                 errors.append(_failed(meta, exc))
         tick(meta)
@@ -187,7 +188,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             if error:
                 errors.append(error)
             elif ann is not None:
-                annotations.save(ann)
+                ann_store.save(ann)
             tick(article)
     for folder, group in by_folder.items():
         EntityIndex(folder).update(group, changed=changed, prune=whole_corpus)

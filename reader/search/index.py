@@ -58,7 +58,7 @@ import time
 import zlib
 from array import array
 from contextlib import closing, contextmanager
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as windex
@@ -351,7 +351,7 @@ def make_document(article, ann, lang: str | None = None) -> dict:
 
 def update_index(
     folder: Path,
-    metas: list[ArticleMeta],
+    metas: Sequence[ArticleMeta],
     progress: Callable[[int, int], None] | None = None,
     timeout: float = 30.0,
 ) -> dict:
