@@ -23,6 +23,7 @@ keep reader's own state, so importing again changes nothing. The cache is opened
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import sqlite3
@@ -142,8 +143,9 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
         for (feedurl, n) in conn.execute("SELECT feedurl, count(*) FROM rss_item GROUP BY feedurl"):
             try:
                 url = normalize_url(feedurl)
-            except SubscriptionError:
-                url = None
+            except SubscriptionError:  # not a feed URL: not subscribed either
+                report.unsubscribed += n
+                continue
             if url not in subs:
                 report.unsubscribed += n
                 continue
@@ -237,7 +239,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
     return report
 
 
-def cli_import_newsboat(args) -> int:
+def cli_import_newsboat(args: argparse.Namespace) -> int:
     from argparse import Namespace
 
     from reader.feeds.cli import _err, _import, feeds_folder
