@@ -23,7 +23,6 @@ keep reader's own state, so importing again changes nothing. The cache is opened
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sqlite3
@@ -32,8 +31,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.passages import make_safe
+
+if TYPE_CHECKING:
+    import argparse
 
 PROGRESS_EVERY = 1000
 
