@@ -34,6 +34,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader import annotations as ann_store
 from reader import languages
@@ -45,6 +46,13 @@ from reader.nlp.merge import Draft, merge
 from reader.nlp import curated, registry
 from reader.nlp.registry import annotation_id, language_of
 from reader.nlp.registry import expected_model_id as _expected_model
+from reader.passages import Passage
+
+if TYPE_CHECKING:  # spaCy is imported only when there is work
+    import datetime as dt
+
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -66,11 +74,11 @@ def _rule_draft(passage: int, f: dates.Found) -> Draft:
                  f.date_end.isoformat() if f.date_end else None, f.granularity)
 
 
-def _date_drafts(passage: int, text: str, published, lang: str = "fr") -> list[Draft]:
+def _date_drafts(passage: int, text: str, published: dt.date | None, lang: str = "fr") -> list[Draft]:
     return [_rule_draft(passage, f) for f in dates.find(text, published, lang)]
 
 
-def _rules_drafts(passage: int, text: str, published, lang: str) -> list[Draft]:
+def _rules_drafts(passage: int, text: str, published: dt.date | None, lang: str) -> list[Draft]:
     """Without a model: dates, amounts, and the curated names that overlap none of them."""
     out = _date_drafts(passage, text, published, lang)
     taken = dates.Disjoint((d.start, d.end) for d in out)
@@ -202,13 +210,13 @@ def _failed(meta: ArticleMeta, exc: BaseException) -> str:
 Result = tuple[ArticleMeta, "Annotations | None", "str | None"]  # (meta, annotations, error line)
 
 
-def _load_pipeline(lang: str):
+def _load_pipeline(lang: str) -> Language:
     from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
 
     return pipeline.load(lang)
 
 
-def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _annotate_with_model(nlp: Language, metas: Sequence[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
     """(meta, annotations or None if unreadable, error) for each article, streaming passages through spaCy.
 
     If the pipeline itself raises (it processes batches of passages, so the culprit is not known),
@@ -235,11 +243,12 @@ def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_proce
         yield from results
 
 
-def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _stream(nlp: Language, model: str, metas: Sequence[ArticleMeta], batch_size: int,
+            n_process: int) -> Iterator[Result]:
     # articles whose passages are in flight, in order: [meta, article, passages left, drafts, error, notes]
-    queue: deque[list] = deque()
+    queue: deque[list[Any]] = deque()
 
-    def texts():
+    def texts() -> Iterator[str]:
         for meta in metas:
             article = _load(meta)
             n = len(article.passages) if article is not None else 0
@@ -248,7 +257,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                 for p in article.passages:
                     yield p.text if len(p.text) <= MAX_MODEL_CHARS else ""
 
-    def finished():
+    def finished() -> Iterator[Result]:
         while queue and queue[0][2] == 0:
             meta, article, _, drafts, error, notes = queue.popleft()
             if article is not None and error is None:
@@ -283,7 +292,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
     yield from finished()
 
 
-def _long_run_notes(index: int, doc) -> list[str]:
+def _long_run_notes(index: int, doc: Doc) -> list[str]:
     from reader.nlp.pipeline import LONG_RUNS_KEY
 
     runs = doc.user_data.get(LONG_RUNS_KEY)
@@ -295,7 +304,7 @@ def _long_run_notes(index: int, doc) -> list[str]:
     return [f"passage {index}: {what} cut at punctuation for entity detection, not by the model's tokenizer"]
 
 
-def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
+def _pipe(nlp: Language, texts: Iterator[str], batch_size: int, n_process: int) -> Iterator[Doc]:
     """``nlp.pipe``, whose worker processes (n_process > 1) never outlive this one."""
     if n_process <= 1:
         yield from nlp.pipe(texts, batch_size=batch_size)
@@ -306,7 +315,7 @@ def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
-def _drafts_of(doc, passage, published) -> list[Draft]:
+def _drafts_of(doc: Doc, passage: Passage, published: dt.date | None) -> list[Draft]:
     from reader.nlp.pipeline import doc_mentions
 
     out = []
