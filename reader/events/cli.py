@@ -14,9 +14,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.events.model import Event
 from reader.events.store import EventSet, load_events
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _fresh_events(folder: Path) -> tuple[EventSet | None, dict[str, str]]:
@@ -63,7 +67,7 @@ def _print_event(e: Event, titles: dict[str, str], article_id: str | None = None
             print(" " * 17 + f"link {a.article_id} ↔ {b.article_id}: {lk.explain()}")
 
 
-def cli_events(args, folder: Path) -> int:
+def cli_events(args: argparse.Namespace, folder: Path) -> int:
     events, titles = _fresh_events(folder)
     if events is None:
         print("reader: events could not be computed (see `reader index` for errors)", file=sys.stderr)
