@@ -28,6 +28,7 @@ index: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m ruff check reader tests
 	$(BIN)/python -m mypy
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 snapshot-update: $(VENV)/.installed-dev

@@ -11,8 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader import __version__
+from reader import __version__, log
+from reader.clitools import scan
+
+if TYPE_CHECKING:
+    from reader.languages import Used
 
 
 def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
@@ -41,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal news reader with entity highlighting, search, linked events and bookmarks.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help=f"write debug detail to the log, $XDG_STATE_HOME/reader/reader.log (also {log.DEBUG_ENV}=1)")
     _add_articles(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,25 +145,10 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
-    on stderr (each made inert by LoadError's str())."""
-    from reader.corpus import Catalogue, skipped_summary
-
-    result = Catalogue(folder).refresh()
-    for err in result.errors:
-        print(f"reader: {err}", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
-    if result.skipped:
-        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
-    return result
-
-
 _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
-def cmd_list(args, folder: Path) -> int:
+def cmd_list(args: argparse.Namespace, folder: Path) -> int:
     articles, states = scan(folder).articles, None
     if args.filter is not None or args.sort != "date":
         from reader.listfilter.cli import filter_articles
@@ -174,6 +166,7 @@ def cmd_list(args, folder: Path) -> int:
 
     langs = stored()
     if args.json:
+        assert states is not None  # (read above for --json)
         text = json.dumps([m.to_json() | _language_json(used(m, langs)) | states[m.id] for m in articles],
                           ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
@@ -185,7 +178,7 @@ def cmd_list(args, folder: Path) -> int:
     return 0
 
 
-def _language_json(u) -> dict:
+def _language_json(u: Used) -> dict[str, object]:
     """``language_used`` (what the index, entities and events read it in) and why."""
     return {"language_used": u.lang, "language_source": u.source, "language_confidence":
             round(u.confidence, 4) if u.confidence is not None else None}
@@ -197,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     from reader.errors import guarded
 
     args = build_parser().parse_args(argv)
+    if args.debug:
+        log.enable_debug()
+    log.log_debug(__name__, "reader %s, argv %r", __version__, sys.argv if argv is None else argv)
     return guarded(lambda: _run(args), subject=getattr(args, "file", None))
 
 
@@ -240,8 +236,9 @@ def _run(args: argparse.Namespace) -> int:
             return cli_search(args, folder)
         if command == "events":
             from reader.events.cli import cli_events
+            from reader.ingest import run_ingest
 
-            return cli_events(args, folder)
+            return cli_events(args, folder, run_ingest)
         if command == "mark":
             from reader.state.cli import cli_mark
 
@@ -263,9 +260,5 @@ def _run(args: argparse.Namespace) -> int:
 
         if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
             return _fail(str(exc), 1)
-        raise
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("reader."):
-            return _fail(f"'{command}' is not available in this version")
         raise
     return _fail(f"unknown command {command!r}")

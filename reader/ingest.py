@@ -18,13 +18,13 @@ out of the reader's process) and shows its JSON progress lines; the CLI shows a 
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
-import functools
 from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any, TextIO
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from reader.corpus import ArticleMeta, Catalogue
 
@@ -38,45 +38,27 @@ Stage = tuple[str, Callable[[Path, Sequence[ArticleMeta], StageProgress], Any]]
 
 
 def _stages() -> list[Stage]:
-    """(name, callable) of the stages after the catalogue; a stage not yet built is skipped."""
-    stages: list[Stage] = []
-    try:
-        from reader.languages import update_languages
+    """(name, callable) of the stages after the catalogue. Every stage is part of reader: a module
+    that cannot be imported is a broken install and fails loudly here, never a stage skipped."""
+    from reader.events.build import update_events
+    from reader.languages import update_languages
+    from reader.nlp.ingest import annotate_missing
+    from reader.search.index import merge_small_segments, update_index
 
-        def languages_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
-            errors: list[str] = []
-            return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
+    def languages_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
+        errors: list[str] = []
+        return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
 
-        stages.append(("languages", languages_stage))
-    except ModuleNotFoundError:
-        pass
-    try:
-        from reader.search.index import merge_small_segments, update_index
+    def entities_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
+        errors: list[str] = []
+        done = annotate_missing(metas, progress=p, errors=errors)
+        return {"annotated": done, "errors": errors}
 
-        index: Stage | None = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
-        merge: Stage | None = ("index", lambda folder, metas, p: merge_small_segments(folder))
-    except ModuleNotFoundError:
-        index = merge = None
-    try:
-        from reader.nlp.ingest import annotate_missing
-
-        def entities_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
-            errors: list[str] = []
-            done = annotate_missing(metas, progress=p, errors=errors)
-            return {"annotated": done, "errors": errors}
-
-        entities: Stage | None = ("entities", entities_stage)
-    except ModuleNotFoundError:
-        entities = None
+    index: Stage = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
+    merge: Stage = ("index", lambda folder, metas, p: merge_small_segments(folder))
     # updates commit without merging; small segments are merged last, off the update's path
-    stages += [s for s in (index, entities, index, merge) if s is not None]
-    try:
-        from reader.events.build import update_events
-
-        stages.append(("events", lambda folder, metas, p: update_events(folder, metas, progress=p)))
-    except ModuleNotFoundError:
-        pass
-    return stages
+    return [("languages", languages_stage), index, ("entities", entities_stage), index, merge,
+            ("events", lambda folder, metas, p: update_events(folder, metas, progress=p))]
 
 
 class IngestBusy(RuntimeError):

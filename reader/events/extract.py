@@ -38,14 +38,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import paths
-from reader.annotations import Annotations
+from reader.entities.model import Annotations
 from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
 
 if TYPE_CHECKING:
-    from reader.annotations import Mention
+    from reader.entities.model import Mention
     from reader.corpus import ArticleMeta
     from reader.passages import Passage
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from reader.log import DEBUG, log_exception
 from reader.passages import CELL_SEPARATOR, ParsedArticle, make_safe, parse_passages
 
 LxmlElement = Any  # an element of lxml's HTML tree (lxml ships no types)
@@ -818,6 +819,7 @@ def extract_article(html: bytes | str, url: str | None = None, *, encoding: str 
     try:
         xml = trafilatura.extract(tree, url=url, output_format="xml", **TRAFILATURA_OPTIONS)
     except Exception:  # trafilatura on hostile input: an extraction failure, never a crash
+        log_exception(__name__, "trafilatura failed on %s", url, level=DEBUG)
         xml = None
     if not xml:
         return Extracted("", None, declared, None, None, 0)

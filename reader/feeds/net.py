@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
+from reader.log import DEBUG, ERROR, log_exception
 
 if TYPE_CHECKING:
     from urllib3 import BaseHTTPResponse
@@ -253,6 +254,7 @@ class Fetcher:
                 try:
                     result = self.get(req)
                 except Exception as exc:  # a bug must not lose the other feeds
+                    log_exception(__name__, "internal error fetching %s", req.url, level=ERROR)
                     result = Result(req, req.url, error=f"internal error: {type(exc).__name__}: {_short(str(exc))}")
                 result.seconds = time.monotonic() - t0
                 done(req)
@@ -280,7 +282,7 @@ def _discard(resp: BaseHTTPResponse, hdrs: dict[str, str]) -> None:
             resp.drain_conn()
             return
         except Exception:
-            pass
+            log_exception(__name__, "draining a connection failed", level=DEBUG)
     resp.close()
 
 

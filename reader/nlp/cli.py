@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 
 if TYPE_CHECKING:
     import argparse

@@ -8,9 +8,15 @@ Public API (what the UI and the CLI call)::
 
 from __future__ import annotations
 
+from typing import Any
 
-def __getattr__(name):  # lazy: importing reader.search stays cheap
-    if name in ("Searcher", "SearchResults", "Hit", "match_spans"):
+
+def __getattr__(name: str) -> Any:  # lazy: importing reader.search stays cheap
+    if name in ("SearchResults", "Hit"):
+        from reader.search import model
+
+        return getattr(model, name)
+    if name in ("Searcher", "match_spans"):
         from reader.search import query
 
         return getattr(query, name)

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.clitools import scan
 from reader.passages import make_safe
 from reader.state.store import StateError, StateStore, UndoToken
 
@@ -66,8 +67,6 @@ def _done(token: UndoToken, asked: int) -> None:
 
 def cli_mark(args: argparse.Namespace, folder: Path) -> int:
     """Entry point of ``reader mark``; ``args`` comes from :func:`reader.cli.build_parser`."""
-    from reader.cli import scan
-
     action, ids = args.action, list(dict.fromkeys(args.ids))
     if action in ("all-read", "undo") and ids:
         _err(f"--{action} takes no article ids (got {len(ids)})")

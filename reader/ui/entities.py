@@ -13,13 +13,13 @@ from textual.style import Style
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.annotations import LABEL_NAMES, Annotations, Mention
+from reader.entities.model import LABEL_NAMES, Annotations, Mention
 
 
 def entity_index(folder: Path):
     """The corpus entity index, or None while the ingest has not built it yet."""
     try:
-        from reader.entity_index import EntityIndex
+        from reader.entities.index import EntityIndex
     except ModuleNotFoundError:
         return None
     try:
