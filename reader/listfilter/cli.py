@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import argparse
 
     from reader.corpus import ArticleMeta
+    from reader.listfilter import SortName
     from reader.listfilter.evaluate import FilterContext
 
 
@@ -34,7 +35,7 @@ def _context(folder: Path, metas: Sequence[ArticleMeta] | None = None) -> Filter
 
 
 def filter_articles(articles: Sequence[ArticleMeta], query: str | None, folder: Path,
-                    sort: str = "date") -> tuple[list[ArticleMeta], int | None]:
+                    sort: SortName = "date") -> tuple[list[ArticleMeta], int | None]:
     """``articles`` kept by ``query`` (all for None) in the order ``sort``; (list, exit code or None).
     A bad filter or one that cannot be evaluated is printed, with code 2 (syntax) or 1."""
     from reader.listfilter.syntax import FilterError, parse_filter

@@ -34,7 +34,7 @@ import numpy as np
 from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter, FilterError, Flag, Node, Not,
                                       Or, Text, fold, parse_filter)
 
-from reader.listfilter import SORTS  # noqa: E402,F401  (the list's orders; re-exported)
+from reader.listfilter import SORTS, SortName  # noqa: E402,F401  (the list's orders; re-exported)
 from reader.log import DEBUG, log_exception
 
 if TYPE_CHECKING:
@@ -551,7 +551,7 @@ class FilterContext:
 
     # -- sorting ----------------------------------------------------------------------------------
 
-    def sort(self, ids: Sequence[str] | None, by: str = "date", states: States | None = None) -> list[str]:
+    def sort(self, ids: Sequence[str] | None, by: SortName = "date", states: States | None = None) -> list[str]:
         """``ids`` (default: every article) in the list order ``by``: 'date' (newest first, undated last,
         then title), 'title' (accents and case ignored, then date), 'source' (then date; no source
         last) or 'unread' (unread first, then date). ``states`` for 'unread' (default: read here).
@@ -579,7 +579,7 @@ def and_unread(flt: Filter) -> Filter:
     return Filter(flt.text, Flag("unread") if flt.empty else And((flt.root, Flag("unread"))))
 
 
-def sort_metas(metas: Iterable[ArticleMeta], by: str = "date", states: States | None = None) -> list[ArticleMeta]:
+def sort_metas(metas: Iterable[ArticleMeta], by: SortName = "date", states: States | None = None) -> list[ArticleMeta]:
     """:class:`reader.corpus.ArticleMeta` objects in the list order ``by`` (see :meth:`FilterContext.sort`),
     without the catalogue (for a list already in memory). ``states``: id → state, for 'unread'."""
     from reader.corpus import order_key
