@@ -11,11 +11,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from reader import __version__, log
-from reader.clitools import scan
+from reader import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING (for mypy) without importing typing: --help stays cheap
 if TYPE_CHECKING:
     from reader.languages import Used
 
@@ -47,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument("--debug", action="store_true",
-                        help=f"write debug detail to the log, $XDG_STATE_HOME/reader/reader.log (also {log.DEBUG_ENV}=1)")
+                        help="write debug detail to the log, $XDG_STATE_HOME/reader/reader.log (also READER_DEBUG=1)")
     _add_articles(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -149,6 +148,8 @@ _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def cmd_list(args: argparse.Namespace, folder: Path) -> int:
+    from reader.clitools import scan
+
     articles, states = scan(folder).articles, None
     if args.filter is not None or args.sort != "date":
         from reader.listfilter.cli import filter_articles
@@ -190,9 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     from reader.errors import guarded
 
     args = build_parser().parse_args(argv)
-    if args.debug:
-        log.enable_debug()
-    log.log_debug(__name__, "reader %s, argv %r", __version__, sys.argv if argv is None else argv)
+    if args.debug or os.environ.get("READER_DEBUG"):  # reader.log only then: the start-up does without it
+        from reader import log
+
+        if args.debug:
+            log.enable_debug()
+        log.log_debug(__name__, "reader %s, argv %r", __version__, sys.argv if argv is None else argv)
     return guarded(lambda: _run(args), subject=getattr(args, "file", None))
 
 

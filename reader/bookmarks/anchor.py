@@ -391,15 +391,19 @@ def anchor_article(store: BookmarkStore, article: Article) -> list[tuple[Bookmar
 
 
 def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta],
-                     on_error: Callable[[ArticleMeta, str], None] | None = None
+                     on_error: Callable[[ArticleMeta, str], None] | None = None,
+                     load: Callable[[ArticleMeta], Article] | None = None,
                      ) -> dict[str, tuple[Anchor, str | None]]:
     """Anchor many bookmarks against the current article files (each article read once).
 
     Returns ``{uuid: (anchor, current text at the anchor or None)}``; a bookmark whose article is
     not in ``metas`` or cannot be read is orphaned (``on_error(meta, message)`` hears about the
-    latter). Reads files: run it off the UI thread.
+    latter). ``load`` reads an article (default :func:`reader.corpus.load_article`). The one rule
+    for ``reader bookmarks`` and the bookmarks screen. Reads files: run it off the UI thread.
     """
     from reader.corpus import ArticleFileError, load_article
+
+    load = load or load_article
 
     out: dict[str, tuple[Anchor, str | None]] = {}
     wanted = list(bookmarks)
@@ -408,7 +412,7 @@ def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas:
         if meta is None:
             continue
         try:
-            article = load_article(meta)
+            article = load(meta)
         except ArticleFileError as exc:
             if on_error:
                 on_error(meta, str(exc))

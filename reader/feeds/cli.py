@@ -12,11 +12,13 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING (for mypy) without importing typing: `reader --help` loads this
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
     from reader.feeds.subscriptions import Special, Subscription
     from reader.feeds.update import FeedReport
 

@@ -403,7 +403,7 @@ class FailingStore:
 
 async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays_up():
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         screen = BookmarksScreen(FailingStore(), {}, load_article)
@@ -420,7 +420,7 @@ async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays
 async def test_bookmarks_screen_delete_failing_keeps_the_bookmark_and_the_app():
     from reader.bookmarks.store import BookmarkStore
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         await pilot.press("b")
@@ -444,7 +444,7 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
 
     from reader.entities.index import EntityIndex
     from reader.events.store import events_file, save_events
-    from reader.ui.article_list import ArticleList
+    from reader.ui.widgets.article_list import ArticleList
 
     folder = make_folder(tmp_path)
     cat = Catalogue(folder)

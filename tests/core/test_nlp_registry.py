@@ -191,7 +191,7 @@ def test_an_english_article_without_a_model_names_its_language_what_works_and_tw
 
     from reader.entities.model import LABELS
     from reader.nlp.ingest import annotate_missing
-    from reader.ui.entities import legend_content
+    from reader.ui.widgets.legend import legend_content
 
     configure(f'[en]\npackages = ["{tmp_path / "not-installed"}"]\n')
     folder = tmp_path / "arts"
