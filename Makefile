@@ -26,6 +26,8 @@ index: $(VENV)/.installed
 	$(BIN)/reader --articles $(ARTICLES) index
 
 test: $(VENV)/.installed-dev
+	$(BIN)/python -m ruff check reader tests
+	$(BIN)/python -m mypy
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

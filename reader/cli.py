@@ -14,6 +14,10 @@ from pathlib import Path
 
 from reader import __version__
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING (for mypy) without importing typing: --help stays cheap
+if TYPE_CHECKING:
+    from reader.languages import Used
+
 
 def _add_articles(p: argparse.ArgumentParser, top: bool = False) -> None:
     p.add_argument(
@@ -143,7 +147,7 @@ def _fail(message: str, code: int = 2) -> int:
 _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
-def cmd_list(args, folder: Path) -> int:
+def cmd_list(args: argparse.Namespace, folder: Path) -> int:
     from reader.clitools import scan
 
     articles, states = scan(folder).articles, None
@@ -163,6 +167,7 @@ def cmd_list(args, folder: Path) -> int:
 
     langs = stored()
     if args.json:
+        assert states is not None  # (read above for --json)
         text = json.dumps([m.to_json() | _language_json(used(m, langs)) | states[m.id] for m in articles],
                           ensure_ascii=False, indent=2)
         # JSON escapes C0 controls itself; DEL and C1 (U+009B is a CSI) too, so a path prints inert
@@ -174,7 +179,7 @@ def cmd_list(args, folder: Path) -> int:
     return 0
 
 
-def _language_json(u) -> dict:
+def _language_json(u: Used) -> dict[str, object]:
     """``language_used`` (what the index, entities and events read it in) and why."""
     return {"language_used": u.lang, "language_source": u.source, "language_confidence":
             round(u.confidence, 4) if u.confidence is not None else None}

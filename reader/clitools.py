@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.corpus import ScanResult
 
 
-def scan(folder: Path):
+def scan(folder: Path) -> ScanResult:
     """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
     on stderr (each made inert by LoadError's str())."""
     from reader.corpus import Catalogue, skipped_summary

@@ -38,13 +38,14 @@ import sqlite3
 import stat
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, overload
 
 from reader import sqlitedb
-from reader.passages import (PASSAGES_VERSION, ParsedArticle, make_safe, make_safe_line, parse_passages_cached,
+from reader.passages import (PASSAGES_VERSION, Passage, ParsedArticle, make_safe, make_safe_line, parse_passages_cached,
                              parses_differently)
 from reader.log import log_exception
 
@@ -61,7 +62,7 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
 @functools.cache
-def _yaml():
+def _yaml() -> tuple[Any, Any]:
     """PyYAML and its safe loader, imported on first use (start-up from the catalogue never parses
     front matter). The loader constructs no dates or times: ``2024-02-30`` or ``25:00:00`` in any key
     made PyYAML raise a bare ValueError; every value that looks like a timestamp (or is tagged
@@ -70,7 +71,7 @@ def _yaml():
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class FrontMatterLoader(base):
+    class FrontMatterLoader(base):  # type: ignore[misc, valid-type]  # PyYAML ships no types
         pass
 
     FrontMatterLoader.yaml_implicit_resolvers = {
@@ -152,7 +153,7 @@ class Article:
         return self.meta.id
 
     @property
-    def passages(self):
+    def passages(self) -> tuple[Passage, ...]:
         return self.parsed.passages
 
 
@@ -187,7 +188,7 @@ def _split_front_matter(text: str) -> tuple[str, str]:
 _YAML_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[Tt\s])")
 
 
-def _as_date(value, key: str) -> dt.date | None:
+def _as_date(value: Any, key: str) -> dt.date | None:
     """``published`` as a date; raises ArticleFileError (said as a warning: the article is listed
     undated) for text that is no date, or no real one (2024-02-30)."""
     if value is None or value == "":
@@ -207,14 +208,14 @@ def _as_date(value, key: str) -> dt.date | None:
         raise ArticleFileError(f"'{key}' is {why}: {str(value)[:40]!r}; listed undated") from None
 
 
-def _scalar(fm: dict, key: str):
+def _scalar(fm: dict[str, Any], key: str) -> Any:
     value = fm.get(key)
     if isinstance(value, (dict, list, set, tuple)):  # str() of nested YAML aliases can be gigabytes
         raise ArticleFileError(f"'{key}' must be a single value, not a list or mapping")
     return value
 
 
-def _opt_str(fm: dict, key: str) -> str | None:
+def _opt_str(fm: dict[str, Any], key: str) -> str | None:
     value = _scalar(fm, key)
     if value is None or value is False:
         return None
@@ -345,16 +346,16 @@ def title_key(title: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def order_key(published: dt.date | None, title: str, art_id: str) -> tuple:
+def order_key(published: dt.date | None, title: str, art_id: str) -> tuple[int, str, str]:
     """The list order: newest first, undated last, then by title (accents ignored), then id."""
     return (-(published.toordinal() if published else 0), title_key(title), art_id)
 
 
-def sort_key(meta: ArticleMeta):
+def sort_key(meta: ArticleMeta) -> tuple[int, str, str]:
     return order_key(meta.published, meta.title, meta.id)
 
 
-class LazyMetas(Sequence):
+class LazyMetas(Sequence[ArticleMeta]):
     """Catalogue rows that become :class:`ArticleMeta` objects only when asked for.
 
     Start-up reads only each article's file name and id, in list order (straight from an index);
@@ -366,7 +367,7 @@ class LazyMetas(Sequence):
     CHUNK = 256
 
     def __init__(self, folder: Path, names: list[str], ids: list[str],
-                 load_rows: Callable[[list[str] | None], dict[str, tuple]]):
+                 load_rows: Callable[[list[str] | None], dict[str, tuple]]) -> None:
         self.folder = folder
         self.names = names
         self.ids = ids
@@ -393,7 +394,12 @@ class LazyMetas(Sequence):
             row = self._rows[i]
         return row
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> ArticleMeta: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ArticleMeta]: ...
+
+    def __getitem__(self, i: int | slice) -> ArticleMeta | list[ArticleMeta]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
@@ -405,7 +411,7 @@ class LazyMetas(Sequence):
             meta = self._made[i] = _meta_from_row(self.folder, self._row(i))
         return meta
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[ArticleMeta]:
         if len(self._rows) < len(self.names):  # every row in one query, not one per chunk
             self._fill(0, len(self.names), self._load_rows(None))
         for i in range(len(self.names)):
@@ -414,7 +420,7 @@ class LazyMetas(Sequence):
 
 @dataclass
 class ScanResult:
-    articles: list[ArticleMeta]
+    articles: Sequence[ArticleMeta]  # a list, or the catalogue's LazyMetas
     errors: list[LoadError]
     changed: set[str] = field(default_factory=set)  # ids new or with a new content hash
     removed: set[str] = field(default_factory=set)  # ids gone since the last scan
@@ -557,11 +563,15 @@ def load_folder(folder: Path) -> ScanResult:
     """Read every article of a folder, without any cache (used by tests and small corpora)."""
     folder = Path(folder)
     listing = list_articles(folder)
-    metas, errors, warnings = [], list(listing.problems), []
+    metas: list[ArticleMeta] = []
+    errors, warnings = list(listing.problems), []
     for name, entry in listing.files:
         path = Path(entry.path)
         item, warning = _read_entry(path, name)
-        (errors if isinstance(item, LoadError) else metas).append(item)
+        if isinstance(item, LoadError):
+            errors.append(item)
+        else:
+            metas.append(item)
         if warning:
             warnings.append(LoadError(path, warning, name))
     articles = _dedupe(folder, metas, errors)
@@ -648,7 +658,7 @@ class Catalogue:
     _ALL_COLUMNS = ("name, size, mtime_ns, id, title, hash, language, published, published_inferred, source, url, "
                     "words, error, sort_title, pv, warning, feed, first_seen")
 
-    def _row_to(self, row) -> ArticleMeta | LoadError:
+    def _row_to(self, row: tuple) -> ArticleMeta | LoadError:
         name, _size, _mtime, *columns, error = row[:13]
         if error:
             return LoadError(self.folder / name, error, name)
@@ -752,7 +762,8 @@ class Catalogue:
         conn = self._connect()
         try:
             old = {row[0]: row for row in conn.execute(f"SELECT {self._ALL_COLUMNS} FROM files")}
-            old_hash, owner = {}, {}  # id → hash of the file that had the id (the first by name)
+            old_hash: dict[str, str] = {}
+            owner: dict[str, str] = {}  # id → hash of the file that had the id (the first by name)
             for row in old.values():
                 if not row[12] and (row[3] not in owner or row[0] < owner[row[3]]):
                     owner[row[3]], old_hash[row[3]] = row[0], row[5]
@@ -763,9 +774,10 @@ class Catalogue:
             now = time.time()
             entries = listing.files
             total = len(entries)
-            metas, errors, warnings = [], list(listing.problems), []
+            metas: list[ArticleMeta] = []
+            errors, warnings = list(listing.problems), []
             seen_names = set()
-            updates = []
+            updates: list[tuple] = []
             stopped = False
             for n, (name, entry) in enumerate(entries, 1):
                 seen_names.add(name)
@@ -791,7 +803,10 @@ class Catalogue:
                                         m.published_inferred, m.source, m.url, m.words, None,
                                         title_key(m.title), PASSAGES_VERSION, warning, m.feed,
                                         first_seen.setdefault(m.id, now)))
-                (errors if isinstance(item, LoadError) else metas).append(item)
+                if isinstance(item, LoadError):
+                    errors.append(item)
+                else:
+                    metas.append(item)
                 if warning:
                     warnings.append(LoadError(path, warning, name))
                 if progress and (n % 500 == 0 or n == total):

@@ -32,7 +32,7 @@ class Terminated(BaseException):
     """Raised in the main thread by a SIGTERM handler (see :func:`reader.lifetime.stop_on_signals`)."""
 
 
-def _name(path) -> str:
+def _name(path: object) -> str:
     return os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else str(path)
 
 
@@ -68,7 +68,7 @@ _SQLITE_TEXT = {"disk is full": "SQLITE_FULL", "readonly": "SQLITE_READONLY", "l
                 "disk i/o": "SQLITE_IOERR"}
 
 
-def _sqlite_message(exc) -> str:
+def _sqlite_message(exc: BaseException) -> str:
     name = getattr(exc, "sqlite_errorname", None) or ""
     base = "_".join(name.split("_")[:2])  # SQLITE_IOERR_WRITE → SQLITE_IOERR
     if base not in _SQLITE:

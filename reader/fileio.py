@@ -12,6 +12,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 
 def _special(path: Path) -> bool:
@@ -50,13 +51,13 @@ def atomic_write_text(path: Path | str, text: str, *, newline: str | None = None
         raise
 
 
-def write_json_atomic(target: Path, data) -> Path:
+def write_json_atomic(target: Path, data: Any) -> Path:
     """Write ``data`` as compact JSON to ``target``, atomically (C encoder: one string, one write)."""
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return target
 
 
-def try_lock(path: Path | str, busy: Exception):
+def try_lock(path: Path | str, busy: Exception) -> IO[str]:
     """An exclusive, non-blocking advisory lock on ``path``, released by the OS if the process dies:
     the open file (close it to release). Raises ``busy`` when another process holds the lock."""
     import fcntl

@@ -18,18 +18,26 @@ out of the reader's process) and shows its JSON progress lines; the CLI shows a 
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
-from reader.corpus import Catalogue
+from reader.corpus import ArticleMeta, Catalogue
+
+if TYPE_CHECKING:
+    import argparse
 
 Progress = Callable[[str, int, int], None]
+StageProgress = Callable[[int, int], None]
+# a stage: (folder, the catalogue's articles, progress) → its report (a dict) or None
+Stage = tuple[str, Callable[[Path, Sequence[ArticleMeta], StageProgress], Any]]
 
 
-def _stages():
+def _stages() -> list[Stage]:
     """(name, callable) of the stages after the catalogue. Every stage is part of reader: a module
     that cannot be imported is a broken install and fails loudly here, never a stage skipped."""
     from reader.events.build import update_events
@@ -37,17 +45,17 @@ def _stages():
     from reader.nlp.ingest import annotate_missing
     from reader.search.index import merge_small_segments, update_index
 
-    def languages_stage(folder, metas, p):
+    def languages_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
         errors: list[str] = []
         return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
 
-    def entities_stage(folder, metas, p):
+    def entities_stage(folder: Path, metas: Sequence[ArticleMeta], p: StageProgress) -> dict[str, Any]:
         errors: list[str] = []
         done = annotate_missing(metas, progress=p, errors=errors)
         return {"annotated": done, "errors": errors}
 
-    index = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
-    merge = ("index", lambda folder, metas, p: merge_small_segments(folder))
+    index: Stage = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
+    merge: Stage = ("index", lambda folder, metas, p: merge_small_segments(folder))
     # updates commit without merging; small segments are merged last, off the update's path
     return [("languages", languages_stage), index, ("entities", entities_stage), index, merge,
             ("events", lambda folder, metas, p: update_events(folder, metas, progress=p))]
@@ -57,7 +65,7 @@ class IngestBusy(RuntimeError):
     """Another process is already indexing this corpus."""
 
 
-def _lock(folder: Path):
+def _lock(folder: Path) -> IO[str]:
     """An exclusive, non-blocking lock per corpus (released by the OS if the process dies)."""
     from reader import paths
     from reader.fileio import try_lock
@@ -66,7 +74,7 @@ def _lock(folder: Path):
                     IngestBusy("another `reader index` is already running on this corpus"))
 
 
-def run_ingest(folder: Path, progress: Progress | None = None) -> dict:
+def run_ingest(folder: Path, progress: Progress | None = None) -> dict[str, Any]:
     """Bring every cache of ``folder`` up to date; returns a small report (counts and seconds).
 
     Raises :class:`IngestBusy` when another process holds this corpus' ingest lock.
@@ -78,8 +86,8 @@ def run_ingest(folder: Path, progress: Progress | None = None) -> dict:
         lock.close()
 
 
-def _run(folder: Path, progress: Progress | None) -> dict:
-    report: dict = {}
+def _run(folder: Path, progress: Progress | None) -> dict[str, Any]:
+    report: dict[str, Any] = {}
     prog = progress or (lambda stage, done, total: None)
     t0 = time.perf_counter()
     scan = Catalogue(folder).refresh(progress=lambda d, t: prog("catalogue", d, t))
@@ -88,7 +96,7 @@ def _run(folder: Path, progress: Progress | None) -> dict:
     report["catalogue_s"] = round(time.perf_counter() - t0, 3)
     for name, stage in _stages():
         t1 = time.perf_counter()
-        result = stage(folder, scan.articles, lambda d, t, _n=name: prog(_n, d, t))
+        result = stage(folder, scan.articles, functools.partial(prog, name))
         if isinstance(result, dict) and result.get("status") == "locked":
             report.setdefault("errors", []).append(result.get("message") or "the search index is locked")
         if isinstance(result, dict) and result.get("errors"):  # per-article failures of a stage
@@ -99,7 +107,7 @@ def _run(folder: Path, progress: Progress | None) -> dict:
 
 
 class _Bar:
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.last = 0.0
 
@@ -120,7 +128,7 @@ def _lines(stage: str, done: int, total: int) -> None:
     print(json.dumps({"stage": stage, "done": done, "total": total}), flush=True)
 
 
-def cli_index(args, folder: Path) -> int:
+def cli_index(args: argparse.Namespace, folder: Path) -> int:
     """``reader index``: SIGTERM stops it and its worker processes (exit 143); with
     ``--progress-lines`` (the UI's indexer, in its own session) so does its parent's death."""
     import signal
@@ -135,7 +143,7 @@ def cli_index(args, folder: Path) -> int:
         return _cli_index(args, folder)
 
 
-def _cli_index(args, folder: Path) -> int:
+def _cli_index(args: argparse.Namespace, folder: Path) -> int:
     if getattr(args, "progress_lines", False):
         progress: Progress | None = _lines
     elif getattr(args, "quiet", False) or not sys.stderr.isatty():

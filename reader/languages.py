@@ -27,11 +27,14 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import closing
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader import paths, sqlitedb
 from reader.passages import make_safe_line
 from reader.log import log_exception
+
+if TYPE_CHECKING:
+    from reader.corpus import ArticleMeta
 
 LAYOUT = sqlitedb.Layout(
     "languages", 1,
@@ -97,7 +100,7 @@ def stored() -> dict[str, tuple]:
     return rows
 
 
-def used(meta, rows: dict[str, tuple] | None = None) -> Used:
+def used(meta: ArticleMeta, rows: dict[str, tuple] | None = None) -> Used:
     """The language ``meta`` (an :class:`reader.corpus.ArticleMeta`) is read in, and why (``rows``:
     :func:`stored`, read once for a loop over many articles)."""
     return used_of(meta.content_hash, meta.language, rows)
@@ -117,7 +120,7 @@ def used_of(content_hash: str | None, declared: str | None, rows: dict[str, tupl
     return Used(declared, source if lang else ("unknown" if undetermined else "declared"), conf)
 
 
-def effective(meta, rows: dict[str, tuple] | None = None) -> str:
+def effective(meta: ArticleMeta, rows: dict[str, tuple] | None = None) -> str:
     """The language code the index, the entity model, the date rules and the events use for ``meta``."""
     return used_of(meta.content_hash, meta.language, rows).lang
 
@@ -141,8 +144,8 @@ def detector_id() -> str:
 OPENING_CHARS = 200  # the first paragraph, and the next ones while shorter (reader.feeds.fulltext.opening_text)
 
 
-def update_languages(metas: Iterable, progress: Callable[[int, int], None] | None = None,
-                     errors: list[str] | None = None) -> dict:
+def update_languages(metas: Iterable[ArticleMeta], progress: Callable[[int, int], None] | None = None,
+                     errors: list[str] | None = None) -> dict[str, int]:
     """Detect the language of every article version not checked yet (by this detector); returns
     ``{"checked": n, "detected": n, "corrected": n}`` (the undeclared ones detected, the declared
     ones overruled). An article that cannot be read is skipped (the catalogue reports it)."""

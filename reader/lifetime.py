@@ -32,6 +32,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_SECONDS = 0.5
@@ -109,7 +110,7 @@ def _terminate_children() -> None:
     for child in multiprocessing.active_children():
         child.terminate()
     for finalizer in list(getattr(util, "_finalizer_registry", {}).values()):
-        if getattr(finalizer, "_callback", None) is queues.Queue._finalize_join:
+        if getattr(finalizer, "_callback", None) is queues.Queue._finalize_join:  # type: ignore[attr-defined]
             finalizer.cancel()
 
 
@@ -136,7 +137,7 @@ def stop_on_signals(*signums: int) -> Iterator[None]:
 
     owner = os.getpid()
 
-    def on_signal(signum, frame) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         global _stopping
         if os.getpid() != owner:  # a worker forked just now, before it took the default handlers:
             os._exit(128 + signum)  # it is being stopped; it dies quietly (no traceback on our stderr)

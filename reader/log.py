@@ -21,6 +21,16 @@ from __future__ import annotations
 import _thread  # a lock without importing threading (built in, always loaded)
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    class LogHandler(RotatingFileHandler):
+        """The file handler of :func:`_file_handler` (a class made on the first record)."""
+
+        failure: BaseException | None
 
 DEBUG, INFO, WARNING, ERROR = 10, 20, 30, 40  # logging's levels (without importing it)
 DEBUG_ENV = "READER_DEBUG"
@@ -40,20 +50,22 @@ def enable_debug() -> None:
     open_log()
 
 
-def _file_handler(path):
+def _file_handler(path: str) -> LogHandler:
     """A rotating file handler that records its own failure (a full disk) instead of printing it."""
     from logging.handlers import RotatingFileHandler
 
     class _LogHandler(RotatingFileHandler):
         failure: BaseException | None = None
 
-        def handleError(self, record) -> None:
+        def handleError(self, record: logging.LogRecord) -> None:
             self.failure = sys.exc_info()[1]
 
-    return _LogHandler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8", delay=True)
+    handler: LogHandler = _LogHandler(  # type: ignore[assignment]  # the same class as LogHandler
+        path, maxBytes=1_000_000, backupCount=1, encoding="utf-8", delay=True)
+    return handler
 
 
-def _stderr_handler():
+def _stderr_handler() -> logging.Handler:
     """What :mod:`logging` does with no handler configured (its last resort: WARNING and above on
     the *current* stderr), kept for the records that were not written by :func:`log_exception`
     (:mod:`reader.sqlitedb` says on stderr that a cache is rebuilt): attaching the file handler
@@ -61,7 +73,7 @@ def _stderr_handler():
     import logging
 
     class _Stderr(logging.StreamHandler):
-        def emit(self, record) -> None:
+        def emit(self, record: logging.LogRecord) -> None:
             self.stream = sys.stderr
             super().emit(record)
 
@@ -71,14 +83,14 @@ def _stderr_handler():
     return h
 
 
-def open_log():
+def open_log() -> tuple[LogHandler | None, BaseException | None]:
     """(the ``reader`` logger's file handler at the current :func:`reader.paths.log_file`, None) —
     or (None, why) when the log cannot be opened; the logger's level set from the environment."""
     with _lock:
         return _open_log()
 
 
-def _open_log():
+def _open_log() -> tuple[LogHandler | None, BaseException | None]:
     import logging
 
     from reader import paths
@@ -109,7 +121,7 @@ def _open_log():
     return new, None
 
 
-def log_exception(name: str, message: str, *args, level: int = WARNING) -> None:
+def log_exception(name: str, message: str, *args: object, level: int = WARNING) -> None:
     """Write ``message % args`` and the traceback of the exception being handled to the log, from
     the logger ``name`` (a module's ``__name__``). Call it inside an ``except`` block."""
     try:
@@ -121,7 +133,7 @@ def log_exception(name: str, message: str, *args, level: int = WARNING) -> None:
         pass
 
 
-def log_debug(name: str, message: str, *args) -> None:
+def log_debug(name: str, message: str, *args: object) -> None:
     """A debug record (``reader --debug`` / ``READER_DEBUG=1`` only; nothing imported otherwise)."""
     if not debug_enabled():
         return

@@ -45,6 +45,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 PASSAGE_KINDS = ("heading", "paragraph", "quote", "item", "code", "row")
 CELL_SEPARATOR = " │ "  # between the cells of a table row (part of the row's text)
@@ -109,10 +114,13 @@ class Span:
     href: str | None = None
 
 
+PassageKind = Literal["heading", "paragraph", "quote", "item", "code", "row"]  # the table above
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     index: int
-    kind: str
+    kind: PassageKind
     text: str
     offset: int
     level: int = 0
@@ -146,7 +154,7 @@ class ParsedArticle:
 
 
 @lru_cache(maxsize=1)
-def _parser():
+def _parser() -> MarkdownIt:
     # imported on first use: start-up lists articles without parsing any
     from markdown_it import MarkdownIt
 
@@ -154,11 +162,11 @@ def _parser():
     return MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
 
 
-def _inline_text(token) -> tuple[str, tuple[Span, ...]]:
+def _inline_text(token: Token) -> tuple[str, tuple[Span, ...]]:
     """Plain text of an ``inline`` token and the style spans over it."""
     out: list[str] = []
     spans: list[Span] = []
-    open_at: dict[str, list[tuple[int, str | None]]] = {}
+    open_at: dict[str, list[tuple[int, str | int | float | None]]] = {}
     length = 0
 
     def push(text: str) -> None:
@@ -212,7 +220,7 @@ def parse_passages(body: str) -> ParsedArticle:
     row_line: int | None = None
     aligns: list[str] = []
 
-    def add(kind: str, text: str, level: int, spans: tuple[Span, ...], line: int | None,
+    def add(kind: PassageKind, text: str, level: int, spans: tuple[Span, ...], line: int | None,
             align: tuple[str, ...] = ()) -> None:
         nonlocal offset
         if not text.strip() and kind != "code":
@@ -222,7 +230,7 @@ def parse_passages(body: str) -> ParsedArticle:
         passages.append(Passage(len(passages), kind, text, offset, level, spans, line, align))
         offset += len(text)
 
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         t = tok.type
         if t == "blockquote_open":
             quote_depth += 1
@@ -244,14 +252,15 @@ def parse_passages(body: str) -> ParsedArticle:
             cells, aligns = [], []
             row_line = tok.map[0] if tok.map else None
         elif t == "tr_close" and cells is not None:
-            text, spans, at = "", [], 0
+            text, at = "", 0
+            row_spans: list[Span] = []
             for k, (cell, cell_spans) in enumerate(cells):
                 if k:
                     text += CELL_SEPARATOR
                 at = len(text)
                 text += cell
-                spans += [Span(sp.start + at, sp.end + at, sp.style, sp.href) for sp in cell_spans]
-            add("row", text, 0 if in_head else 1, tuple(spans), row_line, tuple(aligns))
+                row_spans += [Span(sp.start + at, sp.end + at, sp.style, sp.href) for sp in cell_spans]
+            add("row", text, 0 if in_head else 1, tuple(row_spans), row_line, tuple(aligns))
             cells = None
         elif t in ("th_open", "td_open") and cells is not None:
             style = str(tok.attrGet("style") or "")

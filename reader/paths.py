@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -22,7 +23,7 @@ import platformdirs
 APP = "reader"
 
 
-def _xdg(var: str, fallback) -> Path:
+def _xdg(var: str, fallback: Callable[..., str]) -> Path:
     # platformdirs reads XDG_* on Linux; honour them explicitly on every platform so tests isolate.
     value = os.environ.get(var)
     return Path(value) / APP if value else Path(fallback(APP, appauthor=False))

@@ -34,22 +34,24 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Final, Literal, ParamSpec, TypeVar
 
 from reader.passages import make_safe  # messages quote paths and the (garbled) text SQLite read
 
 log = logging.getLogger("reader.cache")
 
 # what is wrong, as classify() tells it
-CORRUPT = "corrupt"  # not a database, malformed, undecodable text
-LAYOUT = "layout"  # a table or column the code reads is missing: another program's or version's file
-READONLY = "read-only"
-FULL = "full"
-BUSY = "busy"  # locked by another connection or process
-CANTOPEN = "cannot open"
-IOERR = "i/o error"
-OTHER = "other"
+Problem = Literal["corrupt", "layout", "read-only", "full", "busy", "cannot open", "i/o error", "other"]
+CORRUPT: Final = "corrupt"  # not a database, malformed, undecodable text
+LAYOUT: Final = "layout"  # a table or column the code reads is missing: another program's or version's file
+READONLY: Final = "read-only"
+FULL: Final = "full"
+BUSY: Final = "busy"  # locked by another connection or process
+CANTOPEN: Final = "cannot open"
+IOERR: Final = "i/o error"
+OTHER: Final = "other"
 
-_BY_CODE = {
+_BY_CODE: dict[int, Problem] = {
     sqlite3.SQLITE_CORRUPT: CORRUPT,
     sqlite3.SQLITE_NOTADB: CORRUPT,
     sqlite3.SQLITE_READONLY: READONLY,
@@ -60,7 +62,7 @@ _BY_CODE = {
     sqlite3.SQLITE_CANTOPEN: CANTOPEN,
     sqlite3.SQLITE_IOERR: IOERR,
 }
-_BY_MESSAGE = (  # errors raised without an SQLite code (the module's own), or by an older sqlite3
+_BY_MESSAGE: tuple[tuple[str, Problem], ...] = (  # errors raised without an SQLite code (the module's own), or by an older sqlite3
     ("could not decode", CORRUPT),
     ("malformed", CORRUPT),
     ("not a database", CORRUPT),
@@ -75,12 +77,12 @@ _BY_MESSAGE = (  # errors raised without an SQLite code (the module's own), or b
     ("unable to open", CANTOPEN),
     ("disk i/o error", IOERR),
 )
-REBUILD = frozenset({CORRUPT, LAYOUT})  # what makes a cache be thrown away
-UNWRITABLE = frozenset({READONLY, FULL, CANTOPEN, IOERR})  # what makes the catalogue go on without its file
+REBUILD: frozenset[Problem] = frozenset({CORRUPT, LAYOUT})  # what makes a cache be thrown away
+UNWRITABLE: frozenset[Problem] = frozenset({READONLY, FULL, CANTOPEN, IOERR})  # what makes the catalogue go on without its file
 MEMORY = Path(":memory:")  # where a cache that cannot be written lives instead: nothing kept between calls
 
 
-def classify(exc: BaseException) -> str:
+def classify(exc: BaseException) -> Problem:
     """What an error from SQLite (or from reading its file) says is wrong: one of the constants above.
 
     Uses the exception's ``sqlite_errorcode`` (primary code; ``SQLITE_IOERR_CORRUPTFS`` is damage),
@@ -115,7 +117,8 @@ def needs_rebuild(exc: BaseException) -> bool:
     return isinstance(exc, (sqlite3.Error, UnicodeDecodeError)) and classify(exc) in REBUILD
 
 
-def connect(path: Path | str, *, mode: str = "rwc", timeout: float = 10.0, **kwargs) -> sqlite3.Connection:
+def connect(path: Path | str, *, mode: Literal["rwc", "rw", "ro"] = "rwc", timeout: float = 10.0,
+            **kwargs: Any) -> sqlite3.Connection:
     """A connection with the reader's pragmas (a busy timeout: a writer elsewhere is waited for).
 
     ``mode``: ``"rwc"`` creates a missing file, ``"rw"`` never creates it, ``"ro"`` never writes. Other
@@ -207,7 +210,7 @@ def log_rebuild(name: str, path: Path | str, reason: BaseException | str) -> Non
 rebuilds_count = 0  # caches rebuilt by this process (the UI runs an ingest after one)
 
 
-def open_cache(path: Path | str, layout: Layout, **connect_kwargs) -> sqlite3.Connection:
+def open_cache(path: Path | str, layout: Layout, **connect_kwargs: Any) -> sqlite3.Connection:
     """A connection to the cache at ``path``, created, upgraded or rebuilt as needed (module docstring).
 
     Errors that are not damage (locked, read-only, disk full…) propagate: nothing is deleted for them.
@@ -226,7 +229,7 @@ def open_cache(path: Path | str, layout: Layout, **connect_kwargs) -> sqlite3.Co
     return _open(path, layout, connect_kwargs)  # a fresh file: a second failure is not damage, it propagates
 
 
-def _open(path: Path, layout: Layout, connect_kwargs: dict) -> sqlite3.Connection:
+def _open(path: Path, layout: Layout, connect_kwargs: dict[str, Any]) -> sqlite3.Connection:
     conn = connect(path, **connect_kwargs)
     try:
         if user_version(conn) != layout.version:
@@ -267,7 +270,12 @@ def _about(exc: BaseException, path: Path) -> bool:
     return exc.filename is not None and Path(exc.filename) in (path, *path.parents)
 
 
-def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def rebuilds(name: str, attr: str = "db_path", *,
+             degrade: bool = False) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Decorate a method that reads a cache at ``self.<attr>``: damage found while it runs discards the
     file, then the method runs once more, on a fresh cache (a second failure propagates).
 
@@ -276,11 +284,12 @@ def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
     more; the file is left alone. Other errors propagate at once.
     """
 
-    def deco(fn):
+    def deco(fn: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(fn)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            self = args[0]
             try:
-                return fn(self, *args, **kwargs)
+                return fn(*args, **kwargs)
             except (sqlite3.Error, UnicodeDecodeError, OSError) as exc:
                 path = getattr(self, attr)
                 if needs_rebuild(exc):
@@ -291,7 +300,7 @@ def rebuilds(name: str, attr: str = "db_path", *, degrade: bool = False):
                     setattr(self, attr, MEMORY)
                 else:
                     raise
-            return fn(self, *args, **kwargs)
+            return fn(*args, **kwargs)
 
         return wrapper
 

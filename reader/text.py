@@ -26,7 +26,7 @@ MAX_QUOTE = 400
 _ABBREV = {
     "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste", "cf", "etc.", "p", "pp",
     "av", "apr", "j.-c", "n°", "no", "vol", "chap", "fig", "ex", "env", "art", "al", "éd", "coll", "min", "max",
-    "mr", "mrs", "ms", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "bd", "av", "réf", "tél",
+    "mr", "mrs", "ms", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "bd", "réf", "tél",
     # English: titles, months, "U.S." and the like (the initials rule covers "J.")
     "prof", "gen", "gov", "sen", "rep", "rev", "lt", "col", "capt", "sgt", "u.s", "u.k", "e.g", "i.e", "approx",
     "jan", "feb", "mar", "aug", "sept", "oct", "nov", "dec", "dept",

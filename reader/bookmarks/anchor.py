@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -166,7 +167,8 @@ def _evident(n: int, left: int, right: int, total: int) -> bool:
     return min(left, right) >= SIDE_EVIDENCE and n + left + right >= MIN_LOCAL_EVIDENCE and total >= MIN_EVIDENCE
 
 
-def _sides(bm: Bookmark, plain: str, pos: int, n: int, local_pre: int | None, local_suf: int | None):
+def _sides(bm: Bookmark, plain: str, pos: int, n: int, local_pre: int | None,
+           local_suf: int | None) -> tuple[int, int, bool, bool]:
     """Intact context characters before/after an occurrence, and whether each side is intact up to
     a passage edge that sits where the stored context puts it."""
     j = pos + n
@@ -254,11 +256,11 @@ def _align(quote: str, text: str) -> tuple[int, int] | None:
         return 0, len(text)
     if len(quote) <= ALIGN_MAX:
         a = fuzz.partial_ratio_alignment(quote, text)
-        return a.dest_start, a.dest_end
+        return (a.dest_start, a.dest_end) if a is not None else None  # (None only below a cutoff)
     half = ALIGN_MAX // 2
     head = fuzz.partial_ratio_alignment(quote[:half], text)
     tail = fuzz.partial_ratio_alignment(quote[-half:], text)
-    if tail.dest_end <= head.dest_start:
+    if head is None or tail is None or tail.dest_end <= head.dest_start:
         return None
     return head.dest_start, tail.dest_end
 
@@ -280,7 +282,7 @@ def _refine(bm: Bookmark, text: str, s: int, e: int) -> tuple[int, int]:
     return (s, e) if s < e else (0, 0)
 
 
-def _finds(text: str, needle: str, lo: int, hi: int):
+def _finds(text: str, needle: str, lo: int, hi: int) -> Iterator[int]:
     i = text.find(needle, lo, hi)
     while i != -1:
         yield i
@@ -416,7 +418,8 @@ def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas:
                 on_error(meta, str(exc))
             continue
         for bm, a in anchor_article(store, article):
-            out[bm.uuid] = (a, None if a.orphaned else article.passages[a.passage].text[a.start:a.end])
+            out[bm.uuid] = (a, None if a.orphaned or a.passage is None
+                            else article.passages[a.passage].text[a.start:a.end])
     for bm in wanted:
         out.setdefault(bm.uuid, (ORPHANED, None))
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.bookmarks.anchor import anchor_bookmarks
 from reader.bookmarks.export import (export_csv, export_json_text, export_markdown, import_json,
@@ -25,12 +26,19 @@ from reader.bookmarks.store import BookmarkStore
 from reader.clitools import scan
 from reader.passages import make_safe
 
+if TYPE_CHECKING:
+    import argparse
+
+    from reader.bookmarks.model import Anchor
+    from reader.corpus import ArticleMeta
+
 
 def _err(message: str) -> None:
     print(f"reader: {make_safe(message)}", file=sys.stderr)
 
 
-def _current(store: BookmarkStore, bookmarks: list[Bookmark], folder: Path):
+def _current(store: BookmarkStore, bookmarks: list[Bookmark],
+             folder: Path) -> tuple[dict[str, ArticleMeta], dict[str, Anchor], dict[str, str]]:
     """(metas by id, anchor by uuid, current anchored text by uuid) against the folder's files."""
     metas = {m.id: m for m in scan(folder).articles}
     placed = anchor_bookmarks(store, bookmarks, metas, lambda meta, msg: _err(f"{meta.path.name}: {msg}"))
@@ -110,7 +118,7 @@ def _export(store: BookmarkStore, folder: Path, fmt: str, output: str | None) ->
     return 0
 
 
-def cli_bookmarks(args, folder: Path) -> int:
+def cli_bookmarks(args: argparse.Namespace, folder: Path) -> int:
     """Entry point of ``reader bookmarks``; ``args`` comes from :func:`reader.cli.build_parser`."""
     command = getattr(args, "bookmarks_command", None)
     try:

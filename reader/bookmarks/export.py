@@ -44,7 +44,7 @@ import re
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.bookmarks.model import Anchor, Bookmark, BookmarkError
 from reader.bookmarks.store import BookmarkStore, now_iso
@@ -224,7 +224,7 @@ def _umask() -> int:
 # -- import ---------------------------------------------------------------------------------------
 
 
-def _annotations(data) -> list:
+def _annotations(data: object) -> list[Any]:
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
@@ -244,7 +244,7 @@ def _annotations(data) -> list:
                         "an Annotation or a list of annotations")
 
 
-def _text(value, what: str, where: str, required: bool = False) -> str:
+def _text(value: object, what: str, where: str, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str):
@@ -252,7 +252,7 @@ def _text(value, what: str, where: str, required: bool = False) -> str:
     return make_safe(value)
 
 
-def _int(value, what: str, where: str, default: int) -> int:
+def _int(value: object, what: str, where: str, default: int) -> int:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < -1:
@@ -260,7 +260,7 @@ def _int(value, what: str, where: str, default: int) -> int:
     return value
 
 
-def _stamp(value, what: str, where: str, default: str) -> str:
+def _stamp(value: object, what: str, where: str, default: str) -> str:
     if value is None:
         return default
     if not isinstance(value, str):
@@ -272,7 +272,7 @@ def _stamp(value, what: str, where: str, default: str) -> str:
     return value
 
 
-def _uuid(value, where: str) -> str:
+def _uuid(value: object, where: str) -> str:
     import uuid as uuidlib
 
     if not isinstance(value, str):
@@ -284,7 +284,7 @@ def _uuid(value, where: str) -> str:
         raise BookmarkError(f"{where}: 'id' is not a UUID: {value[:60]!r}") from None
 
 
-def parse_annotation(ann, n: int) -> Bookmark:
+def parse_annotation(ann: object, n: int) -> Bookmark:
     """One W3C annotation → :class:`Bookmark`; raises :class:`BookmarkError` naming annotation ``n``."""
     where = f"annotation {n}"
     if not isinstance(ann, dict):

@@ -9,10 +9,12 @@ sibling (the shape of lemon24/reader's ``_types.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 CONTEXT = 32  # characters of context kept on each side of a quote
 
-STATUSES = ("exact", "moved", "fuzzy", "orphaned")
+AnchorStatus = Literal["exact", "moved", "fuzzy", "orphaned"]
+STATUSES: tuple[AnchorStatus, ...] = ("exact", "moved", "fuzzy", "orphaned")
 
 
 class BookmarkError(Exception):
@@ -66,7 +68,7 @@ class Anchor:
     passage: int | None
     start: int | None
     end: int | None
-    status: str  # one of STATUSES
+    status: AnchorStatus
 
     @property
     def orphaned(self) -> bool:

@@ -30,6 +30,7 @@ it holds for, so re-anchoring runs once per article version. Notes pass through
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import sqlite3
 import uuid as uuidlib
@@ -337,7 +338,7 @@ class BookmarkStore:
             rows = conn.execute(f"SELECT {_COLUMNS} FROM bookmarks {where} ORDER BY created DESC, rowid DESC").fetchall()
         return [_row(r) for r in rows]
 
-    def for_article(self, article_id: str) -> list[Bookmark]:
+    def for_article(self, article_id: str) -> builtins.list[Bookmark]:
         """Live bookmarks of one article, in reading order (of their recorded position)."""
         with self._read() as conn:
             rows = conn.execute(

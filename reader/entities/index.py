@@ -22,7 +22,7 @@ from contextlib import closing
 from pathlib import Path
 
 from reader import paths, sqlitedb
-from reader.entities import cache as annotations
+from reader.entities import cache as ann_store
 from reader.entities.model import EntityInfo
 from reader.entities.model import fold as _fold
 
@@ -102,7 +102,7 @@ class EntityIndex:
                 for meta in metas:
                     if current.get(meta.id) == meta.content_hash and meta.id not in force:
                         continue
-                    ann = annotations.load(meta.content_hash)
+                    ann = ann_store.load(meta.content_hash)
                     conn.execute("DELETE FROM mentions WHERE article_id = ?", (meta.id,))
                     if ann is None:
                         conn.execute("DELETE FROM articles WHERE article_id = ?", (meta.id,))

@@ -23,15 +23,20 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader.events.extract import mentions_for
 from reader.events.store import EventSet, load_events, save_events
 from reader.log import log_exception
 
+if TYPE_CHECKING:
+    from reader.corpus import ArticleMeta
 
-def update_events(folder: Path, metas, progress: Callable[[int, int], None] | None = None) -> dict:
+
+def update_events(folder: Path, metas: Iterable[ArticleMeta],
+                  progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Bring the corpus's events up to date; returns a small report (counts, seconds, errors)."""
     t0 = time.perf_counter()
     prog = progress or (lambda done, total: None)
@@ -63,7 +68,7 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
     report["extract_s"] = round(t1 - t0, 3)
     old = load_events(folder)
     unchanged = old is not None and not extracted and old.articles == hashes
-    if unchanged:  # the counts from the stored stats: listing every event would cost seconds at 10k
+    if old is not None and unchanged:  # the counts from the stored stats: listing every event would cost seconds at 10k
         linked = old.stats.get("linked_events")
         report.update(relinked=False, events=len(old), linked=linked if linked is not None else len(old.linked()))
     if old is not None:

@@ -16,9 +16,13 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.events.model import Event
 from reader.events.store import EventSet, load_events
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def _fresh_events(folder: Path, run_ingest: Callable[[Path], object]) -> tuple[EventSet | None, dict[str, str]]:
@@ -63,7 +67,7 @@ def _print_event(e: Event, titles: dict[str, str], article_id: str | None = None
             print(" " * 17 + f"link {a.article_id} ↔ {b.article_id}: {lk.explain()}")
 
 
-def cli_events(args, folder: Path, run_ingest: Callable[[Path], object]) -> int:
+def cli_events(args: argparse.Namespace, folder: Path, run_ingest: Callable[[Path], object]) -> int:
     """``reader events``; ``run_ingest(folder)`` brings the events up to date when they are not."""
     events, titles = _fresh_events(folder, run_ingest)
     if events is None:

@@ -30,7 +30,9 @@ import datetime as dt
 import json
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.entities import cache as ann_store
 from reader import paths
@@ -38,6 +40,11 @@ from reader.entities.model import Annotations
 from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
 from reader.text import quote_depth_at, split_sentences
+
+if TYPE_CHECKING:
+    from reader.entities.model import Mention
+    from reader.corpus import ArticleMeta
+    from reader.passages import Passage
 
 EXTRACT_VERSION = 5  # 5: English triggers and abbreviations
 PARTICIPANT_LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -115,13 +122,15 @@ def find_actions(sentence: str) -> tuple[str, ...]:
 
 def _valid_interval(start: str | None, end: str | None) -> bool:
     """Both ends are ISO dates and start < end (annotations are data: never trust them blindly)."""
+    if not start or not end:
+        return False
     try:
-        return bool(start and end) and dt.date.fromisoformat(start) < dt.date.fromisoformat(end)
+        return dt.date.fromisoformat(start) < dt.date.fromisoformat(end)
     except (TypeError, ValueError):
         return False
 
 
-def _masked(text: str, s: int, e: int, spans) -> str:
+def _masked(text: str, s: int, e: int, spans: Iterable[Mention]) -> str:
     """The sentence without its entity and date mentions (they are compared apart: Jaccard, dates)."""
     out, pos = [], s
     for m in sorted(spans, key=lambda m: m.start):
@@ -132,7 +141,7 @@ def _masked(text: str, s: int, e: int, spans) -> str:
     return " ".join("".join(out).split())
 
 
-def extract_mentions(article_id: str, passages, ann: Annotations | None) -> list[EventMention]:
+def extract_mentions(article_id: str, passages: Iterable[Passage], ann: Annotations | None) -> list[EventMention]:
     """Event mentions of one article (``passages``: its :class:`reader.passages.Passage` tuple)."""
     by_passage = ann.by_passage() if ann else {}
     out: list[EventMention] = []
@@ -167,7 +176,8 @@ def extract_mentions(article_id: str, passages, ann: Annotations | None) -> list
                 date_end=best.date_end if best else None,
                 granularity=(best.granularity or "day") if best else None,
                 date_text=best.text if best else None,
-                dates=tuple((m.date_start, m.date_end, m.granularity or "day") for m in dates),
+                dates=tuple((m.date_start, m.date_end, m.granularity or "day") for m in dates
+                            if m.date_start and m.date_end),  # (all of them: _valid_interval)
                 participants=tuple(parts),
                 trigger=trigger,
                 actions=find_actions(sentence) if trigger else (),
@@ -222,7 +232,7 @@ def _annotated_since(content_hash: str) -> bool:
         return False
 
 
-def mentions_for(meta) -> tuple[list[EventMention], dict[str, str], bool]:
+def mentions_for(meta: ArticleMeta) -> tuple[list[EventMention], dict[str, str], bool]:
     """Cached or freshly extracted mentions of one article version (see the module docstring).
 
     Returns (mentions, participant names, extracted now?). Raises

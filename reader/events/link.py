@@ -65,8 +65,10 @@ import hashlib
 import heapq
 import re
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -228,7 +230,7 @@ def stop_words() -> list[str]:
     return sorted(set(FRENCH_STOP) | set(ENGLISH_STOP_WORDS))
 
 
-def _tfidf(texts: list[str]):
+def _tfidf(texts: list[str]) -> Any:  # a scipy CSR matrix, or None (scipy ships no types)
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(ngram_range=(1, 2), stop_words=stop_words(), sublinear_tf=True, dtype=np.float32,
@@ -239,7 +241,7 @@ def _tfidf(texts: list[str]):
         return None
 
 
-def _dot(X, i: int, j: int) -> float:
+def _dot(X: Any, i: int, j: int) -> float:
     """Dot product of two rows of a CSR matrix (no scipy indexing overhead)."""
     if X is None:
         return 0.0
@@ -248,7 +250,7 @@ def _dot(X, i: int, j: int) -> float:
     return float(np.dot(X.data[a0:a1][ia], X.data[b0:b1][ib]))
 
 
-def _rowdots(X, idx: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+def _rowdots(X: Any, idx: np.ndarray, chunk: int = 100_000) -> np.ndarray:
     """Dot products of the row pairs ``idx`` (k×2) of a sparse matrix (cosines when rows are unit)."""
     out = np.zeros(len(idx), dtype=np.float32)
     if X is None or not len(idx):
@@ -291,7 +293,7 @@ class Scorer:
         self.de = np.array([_ord(m.dates[0][1]) if m.dates else 0 for m in mentions], dtype=np.int64)
         self.fuzzy = np.array([bool(m.dates) and m.dates[0][2] in FUZZY for m in mentions], dtype=bool)
 
-    def score_all(self, idx: np.ndarray):
+    def score_all(self, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(I, J, score, veto) arrays over the candidate pairs (k×2 array of indexes)."""
         idx = np.asarray(idx, dtype=np.int64).reshape(-1, 2)
         I, J = idx[:, 0], idx[:, 1]
@@ -330,14 +332,14 @@ class Scorer:
 
 
 def average_linkage(n: int, sims: dict[tuple[int, int], float], vetoed: set[tuple[int, int]],
-                    threshold: float = THRESHOLD, groups: list | None = None) -> list[list[int]]:
+                    threshold: float = THRESHOLD, groups: Sequence[Hashable] | None = None) -> list[list[int]]:
     """Clusters (lists of indexes) by average linkage on a sparse similarity graph with cannot-links
     (see :func:`_average_linkage`)."""
     return _average_linkage(n, [(i, j, s) for (i, j), s in sims.items()], vetoed, threshold, groups)
 
 
-def _average_linkage(n: int, edges: list[tuple[int, int, float]], vetoed, threshold: float = THRESHOLD,
-                     groups: list | None = None) -> list[list[int]]:
+def _average_linkage(n: int, edges: list[tuple[int, int, float]], vetoed: Iterable[tuple[int, int]],
+                     threshold: float = THRESHOLD, groups: Sequence[Hashable] | None = None) -> list[list[int]]:
     """Clusters (lists of indexes) by average linkage on a sparse similarity graph with cannot-links.
 
     ``groups`` (the article of each item): the average between two clusters is taken over their
@@ -415,7 +417,7 @@ def _average_linkage(n: int, edges: list[tuple[int, int, float]], vetoed, thresh
 
 
 def cluster_components(n: int, I: np.ndarray, J: np.ndarray, score: np.ndarray, veto: np.ndarray,
-                       threshold: float = THRESHOLD, groups: list | None = None) -> list[list[int]]:
+                       threshold: float = THRESHOLD, groups: Sequence[Hashable] | None = None) -> list[list[int]]:
     """:func:`average_linkage` over the whole candidate graph, run as a union of small problems.
 
     Two clusters merge only when their average ≥ ``threshold``, which needs one pair between them
@@ -445,7 +447,7 @@ def cluster_components(n: int, I: np.ndarray, J: np.ndarray, score: np.ndarray, 
         return clusters
     groups = list(groups) if groups is not None else list(range(n))
 
-    def by_component(mask: np.ndarray):
+    def by_component(mask: np.ndarray) -> dict[int, np.ndarray]:
         sel = np.nonzero(mask & big[I] & (comp[I] == comp[J]))[0]
         sel = sel[np.argsort(comp[I[sel]], kind="stable")]
         c = comp[I[sel]]
@@ -507,7 +509,7 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
     if len(idx) == 1:
         return _single_event(mentions[idx[0]], published, names)
 
-    def order(i: int):
+    def order(i: int) -> tuple[str, str, int, int]:
         m = mentions[i]
         return (published.get(m.article_id) or "9999", m.article_id, m.passage, m.start)
 
@@ -516,7 +518,7 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
     pos = {i: k for k, i in enumerate(idx)}
     # date: most specific, then most frequent, then earliest
     dated = [(m.date_start, m.date_end, m.granularity) for m in ms if m.date_start]
-    date = (None, None, None)
+    date: tuple[str | None, str | None, str | None] = (None, None, None)
     if dated:
         counts = Counter(dated)
         date = min(counts, key=lambda d: (granularity_rank(d[2]), -counts[d], d[0]))
@@ -537,9 +539,10 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
     parts = [Participant(key, names.get(key, key.split(":", 1)[-1]), freq[key])
              for key in sorted(freq, key=lambda x: (-freq[x], first[x]))]
     # one link per article pair: its best-scoring mention pair
-    best: dict[tuple[str, str], tuple[int, int, float]] = {}
+    best: dict[tuple[str, str], tuple[int, int, float, float]] = {}  # article pair → (a, b, score, cosine)
     for a, b, sc, c in pair_list:
-        arts = tuple(sorted((mentions[a].article_id, mentions[b].article_id)))
+        x, y = mentions[a].article_id, mentions[b].article_id
+        arts = (x, y) if x <= y else (y, x)
         if arts not in best or sc > best[arts][2]:
             best[arts] = (a, b, sc, c)
     links = []
@@ -549,7 +552,7 @@ def _build_event(idx: list[int], mentions: list[EventMention], pairs: list[tuple
         across = f"{la} ↔ {lb}" if la != lb and "und" not in (la, lb) else ""
         links.append(Link(pos[a], pos[b], round(p.score, 3), round(p.similarity, 3), round(p.jaccard, 3), p.date,
                           p.shared, p.note, across))
-    pubs = [published.get(m.article_id) for m in ms if published.get(m.article_id)]
+    pubs = [pub for m in ms if (pub := published.get(m.article_id))]
     return Event(
         id=event_id(ms),
         date_start=date[0], date_end=date[1], granularity=date[2],

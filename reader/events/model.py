@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 GRANULARITY_RANK = {"day": 0, "week": 1, "part-of-month": 2, "month": 3, "part-of-year": 4, "year": 5}
 
@@ -125,6 +127,11 @@ class Link:
         return f"score {self.score:.2f} — " + "; ".join(parts)
 
 
+def _link_of(lk: list[Any]) -> Link:
+    """A link as the store writes it (a JSON list; ``languages`` absent from older files)."""
+    return Link(lk[0], lk[1], lk[2], lk[3], lk[4], lk[5], tuple(lk[6]), lk[7], *lk[8:9])
+
+
 class Event:
     """One event: a cluster of mentions. Same API whether built in memory (the linker) or read from
     the store (:mod:`reader.events.store`), where ``mentions``, ``links``, ``participants`` and
@@ -138,7 +145,8 @@ class Event:
                  label: str, participants: list[Participant] | None = None,
                  mentions: list[EventMention] | None = None, links: list[Link] | None = None,
                  reported: str | None = None, *, articles: list[str] | None = None,
-                 raw: tuple[str, str] | None = None, loader=None):
+                 raw: tuple[str, str] | None = None,
+                 loader: Callable[[str], list[EventMention]] | None = None) -> None:
         self.id = id
         self.date_start = date_start
         self.date_end = date_end
@@ -167,6 +175,7 @@ class Event:
     @property
     def mentions(self) -> list[EventMention]:
         if self._mentions is None:
+            assert self._loader is not None  # (without a loader, mentions start as [])
             self._mentions = self._loader(self.id)
         return self._mentions
 
@@ -178,8 +187,7 @@ class Event:
     @property
     def links(self) -> list[Link]:
         if self._links is None:
-            self._links = [Link(*lk[:6], tuple(lk[6]), lk[7], *lk[8:9]) for lk in json.loads(self._raw[1])] \
-                if self._raw else []
+            self._links = [_link_of(lk) for lk in json.loads(self._raw[1])] if self._raw else []
         return self._links
 
     @links.setter
@@ -194,12 +202,12 @@ class Event:
     def __repr__(self) -> str:
         return f"Event({self.id!r}, {self.date_label or '~' + str(self.reported)}, {self.label!r})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, Event):
             return NotImplemented
         return self.to_json() == other.to_json()
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable: not hashable
 
     @property
     def articles(self) -> list[str]:

@@ -44,10 +44,14 @@ import os
 import sqlite3
 import threading
 from sys import intern as _intern
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from reader import paths, sqlitedb
 from reader.events.model import Event, EventMention, Participant
+
+_T = TypeVar("_T")
 
 STORE_VERSION = 2
 _SEP = "\x1f"  # unit separator: between the items of a list in a column
@@ -182,10 +186,10 @@ class StoredEventSet(EventSet):
         self.stats = json.loads(meta.get("stats", "{}"))
         self._count: int | None = None
 
-    def _q(self, sql: str, args=()) -> list:
+    def _q(self, sql: str, args: Sequence[object] = ()) -> list[Any]:
         return self._read(lambda: self._conn.execute(sql, args).fetchall())
 
-    def _read(self, fetch) -> list:
+    def _read(self, fetch: Callable[[], list[_T]]) -> list[_T]:
         """Rows from ``fetch()``; damage found while reading (the set cannot be rebuilt here: linking is
         the ingest's) deletes the file, so the next ``reader index`` links the events again, and the
         set reads as empty from then on instead of failing at every call."""
@@ -211,7 +215,7 @@ class StoredEventSet(EventSet):
             except sqlite3.Error:
                 pass
 
-    def __del__(self):
+    def __del__(self) -> None:
         self.close()
 
     @property
@@ -221,7 +225,7 @@ class StoredEventSet(EventSet):
             self._articles = dict(self._q("SELECT id, hash FROM articles"))
         return self._articles
 
-    def _event(self, row) -> Event:
+    def _event(self, row: tuple) -> Event:
         eid = row[1]
         ev = self._cache.get(eid)
         if ev is None:
@@ -241,7 +245,7 @@ class StoredEventSet(EventSet):
                              tuple(tuple(x.split(_SEP)) for x in r[9].split(_RS)) if r[9] else (),
                              _split(r[10]), r[11], _split(r[12])) for r in rows]
 
-    def _events_where(self, where: str, args=()) -> list[Event]:
+    def _events_where(self, where: str, args: Sequence[object] = ()) -> list[Event]:
         # rows are turned into events as they come: no list of every row at once
         return self._read(lambda: [self._event(r) for r in self._conn.execute(
             f"SELECT {_EVENT_COLS} FROM events {where} ORDER BY sort_when, sort_rank, id", args)])
@@ -266,7 +270,7 @@ class StoredEventSet(EventSet):
             ev = found[0] if found else None
         return ev
 
-    def events(self, event_ids) -> list[Event]:
+    def events(self, event_ids: Iterable[str]) -> list[Event]:
         """Several events by id (unknown ids skipped), in timeline order; one query for the uncached."""
         ids = list(dict.fromkeys(event_ids))
         missing = [i for i in ids if i not in self._cache]

@@ -14,8 +14,17 @@ import os
 import sys
 from pathlib import Path
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING (for mypy) without importing typing: `reader --help` loads this
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
-def add_parsers(sub, add_articles) -> None:
+    from reader.feeds.subscriptions import Special, Subscription
+    from reader.feeds.update import FeedReport
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                add_articles: Callable[[argparse.ArgumentParser], None]) -> None:
     p = sub.add_parser("feeds", help="list, add, import, export or remove feed subscriptions")
     add_articles(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -68,7 +77,7 @@ def _seconds(text: str) -> float:
     return value
 
 
-def feeds_folder(args) -> Path:
+def feeds_folder(args: argparse.Namespace) -> Path:
     from reader import paths
 
     value = getattr(args, "articles", None) or os.environ.get("READER_ARTICLES")
@@ -87,12 +96,12 @@ def _out(text: str) -> None:
     print(make_safe(text))
 
 
-def _json(data) -> None:
+def _json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     print()
 
 
-def cli_feeds(args) -> int:
+def cli_feeds(args: argparse.Namespace) -> int:
     from reader.feeds.state import StateError
     from reader.feeds.subscriptions import SubscriptionError
 
@@ -134,7 +143,7 @@ def feed_rows(folder: Path) -> list[dict]:
             for f in status.feeds]
 
 
-def _list(args, folder: Path) -> int:
+def _list(args: argparse.Namespace, folder: Path) -> int:
     from reader.feeds.subscriptions import FeedsFile
 
     ff = FeedsFile(folder)
@@ -156,7 +165,7 @@ def _list(args, folder: Path) -> int:
     return 0
 
 
-def _add(args, folder: Path) -> int:
+def _add(args: argparse.Namespace, folder: Path) -> int:
     from reader.feeds.discover import DiscoveryError, discover
     from reader.feeds.subscriptions import (FeedsFile, Subscription, check_writable, clean_tag, full_text_option,
                                             normalize_url)
@@ -200,7 +209,7 @@ def _revive(folder: Path, url: str) -> None:
             db.save_feed(st)
 
 
-def _import(args, folder: Path) -> int:
+def _import(args: argparse.Namespace, folder: Path) -> int:
     from reader.feeds.subscriptions import (FeedsFile, SubscriptionError, check_writable, looks_like_opml,
                                             parse_opml, parse_urls_file)
 
@@ -217,6 +226,7 @@ def _import(args, folder: Path) -> int:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SubscriptionError(f"{path} is a binary file, not an OPML or urls file")
     titles: dict[str, str] = {}
+    items: Sequence[Subscription | Special]
     if looks_like_opml(data):
         items, errors = parse_opml(data, titles)
     else:
@@ -253,7 +263,7 @@ def _import(args, folder: Path) -> int:
     return 0
 
 
-def _export(args, folder: Path) -> int:
+def _export(args: argparse.Namespace, folder: Path) -> int:
     from reader import paths
     from reader.feeds.state import StateDB
     from reader.feeds.subscriptions import FeedsFile, SubscriptionError, to_opml
@@ -281,7 +291,7 @@ def _export(args, folder: Path) -> int:
     return 0
 
 
-def _remove(args, folder: Path) -> int:
+def _remove(args: argparse.Namespace, folder: Path) -> int:
     import shutil
 
     from reader import paths
@@ -311,7 +321,7 @@ def _remove(args, folder: Path) -> int:
     return 0
 
 
-def _refetch(args, folder: Path) -> int:
+def _refetch(args: argparse.Namespace, folder: Path) -> int:
     from reader.feeds.subscriptions import FeedsFile, check_writable, normalize_url
     from reader.feeds.update import FetchBusy, Updater
 
@@ -333,7 +343,7 @@ def _refetch(args, folder: Path) -> int:
     return 1 if not report.feeds or any(r.failed or r.skipped for r in report.feeds) else 0
 
 
-def cli_fetch(args) -> int:
+def cli_fetch(args: argparse.Namespace) -> int:
     from reader.feeds import net
     from reader.feeds.subscriptions import FeedsFile, SubscriptionError, check_writable
     from reader.feeds.update import Updater
@@ -406,23 +416,23 @@ def cli_fetch(args) -> int:
 class _ProgressLines:
     """``--progress-lines``: the run as JSON lines on standard output, flushed one by one."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.total = self.done = 0
 
-    def emit(self, data: dict) -> None:
+    def emit(self, data: dict[str, Any]) -> None:
         print(json.dumps(data, ensure_ascii=False), flush=True)
 
     def start(self, total: int) -> None:
         self.total = total
         self.emit({"stage": "start", "done": 0, "total": total})
 
-    def feed(self, r) -> None:
+    def feed(self, r: FeedReport) -> None:
         self.done += 1
         self.emit({"stage": "feed", "done": self.done, "total": self.total, "feed": r.url, "title": r.title,
                    "new": r.new, "updated": r.updated, "error": r.error})
 
 
-def _print_feed_line(r) -> None:
+def _print_feed_line(r: FeedReport) -> None:
     name = r.title or r.url
     if r.failed:
         line = f"failed   {name}: {r.error}"
@@ -441,7 +451,7 @@ def _print_feed_line(r) -> None:
     sys.stdout.flush()
 
 
-def cli_show(args, folder: Path) -> int:
+def cli_show(args: argparse.Namespace, folder: Path) -> int:
     from reader.corpus import ArticleFileError, Catalogue, load_article
 
     result = Catalogue(folder).refresh()

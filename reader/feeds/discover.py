@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from reader.feeds import net
@@ -30,18 +31,18 @@ class DiscoveryError(ValueError):
 @dataclass
 class Found:
     url: str
-    how: str            # "feed", "link", "well-known"
+    how: Literal["feed", "link", "well-known"]
     title: str | None = None
 
 
 class _LinkFinder(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str, str | None]] = []  # href, type, title
         self.base: str | None = None
         self.done = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.done:
             return
         a = {k.lower(): (v or "") for k, v in attrs}
@@ -55,7 +56,7 @@ class _LinkFinder(HTMLParser):
         elif tag == "body":
             self.done = True  # feed links live in <head>
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "head":
             self.done = True
 
@@ -102,7 +103,7 @@ def _looks_html(res: net.Result) -> bool:
 def discover(url: str, settings: net.Settings | None = None) -> Found:
     fetcher = net.Fetcher(settings)
     try:
-        res = fetcher.get(net.Request(url, accept=HTML_ACCEPT))
+        res: net.Result[None] = fetcher.get(net.Request(url, accept=HTML_ACCEPT))
         if res.error:
             raise DiscoveryError(f"cannot fetch {url}: {res.error}")
         if res.status != 200:
@@ -121,7 +122,7 @@ def discover(url: str, settings: net.Settings | None = None) -> Found:
         root = f"{urlsplit(res.url).scheme}://{urlsplit(res.url).netloc}"
         for path in WELL_KNOWN:
             candidate = root + path
-            probe = fetcher.get(net.Request(candidate))
+            probe: net.Result[None] = fetcher.get(net.Request(candidate))
             if _is_feed(probe):
                 return Found(probe.permanent_url or candidate, "well-known")
         raise DiscoveryError(f"{url} is a web page that links no feed (no <link rel=\"alternate\"> for RSS, "

@@ -25,13 +25,18 @@ trafilatura and lxml are imported inside functions: the UI process never loads t
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from reader.passages import CELL_SEPARATOR, make_safe, parse_passages
 from reader.log import DEBUG, log_exception
+from reader.passages import CELL_SEPARATOR, ParsedArticle, make_safe, parse_passages
+
+LxmlElement = Any  # an element of lxml's HTML tree (lxml ships no types)
 
 # ---------------------------------------------------------------------------------------------
 # text hygiene and escaping
@@ -109,7 +114,7 @@ MAX_NESTING = 8
 FULL, NO_EMPHASIS, TEXT_ONLY = 0, 1, 2
 
 
-def _tag(el) -> str:
+def _tag(el: ET.Element | LxmlElement) -> str:
     tag = el.tag
     return tag if isinstance(tag, str) else ""  # lxml comments / processing instructions
 
@@ -190,7 +195,7 @@ class _Inline:
         return "".join(self.md), "".join(self.plain), trail
 
     # -- elements
-    def node(self, el) -> None:
+    def node(self, el: ET.Element) -> None:
         """Write element *el* (not its tail)."""
         tag = _tag(el)
         if not tag:
@@ -217,17 +222,17 @@ class _Inline:
         else:
             self.children(el)
 
-    def children(self, el) -> None:
+    def children(self, el: ET.Element) -> None:
         self.text(el.text)
         for child in el:
             self.node(child)
             self.text(child.tail)
 
-    def _sub(self, **kw) -> "_Inline":
-        return _Inline(self.w, self.level, kw.get("in_link", self.in_link), self.breaks, self.escape_hash,
-                       self.depth + 1)
+    def _sub(self, *, in_link: bool | None = None) -> "_Inline":
+        return _Inline(self.w, self.level, self.in_link if in_link is None else in_link, self.breaks,
+                       self.escape_hash, self.depth + 1)
 
-    def _styled(self, el, tag: str) -> None:
+    def _styled(self, el: ET.Element, tag: str) -> None:
         rend = el.get("rend") or ""
         marker = "~~" if tag == "del" else {"#b": "**", "#i": "*", "#t": "`"}.get(rend, "")
         if marker == "`":
@@ -238,7 +243,7 @@ class _Inline:
             return
         self._wrapped(el, self._sub(), marker, marker)
 
-    def _code(self, el) -> None:
+    def _code(self, el: ET.Element) -> None:
         text = "".join(_code_text(el))
         if self.level >= TEXT_ONLY:
             self.text(text)
@@ -251,7 +256,7 @@ class _Inline:
         elif text:
             self.text(" ")
 
-    def _image(self, el) -> None:
+    def _image(self, el: ET.Element) -> None:
         # the reader shows an image's description as written (backslash escapes included), so it is
         # not escaped but kept from closing or nesting brackets and code spans
         alt = clean_line(el.get("alt") or el.get("title") or "").translate(_ALT_SAFE)
@@ -259,7 +264,7 @@ class _Inline:
         plain = f"[image: {alt}]" if alt else "[image]"
         self.atom(f"![{alt}]({src})", plain, not self.space and bool(self.md))
 
-    def _link(self, el) -> None:
+    def _link(self, el: ET.Element) -> None:
         url = None if self.in_link or self.level >= TEXT_ONLY else safe_url(el.get("target") or el.get("href"),
                                                                              self.w.base_url)
         if url is None:
@@ -267,7 +272,7 @@ class _Inline:
             return
         self._wrapped(el, self._sub(in_link=True), "[", f"]({url})")
 
-    def _wrapped(self, el, sub: "_Inline", opening: str, closing: str) -> None:
+    def _wrapped(self, el: ET.Element, sub: "_Inline", opening: str, closing: str) -> None:
         """*el*'s content written into *sub*, then as one atom between *opening* and *closing*."""
         sub.children(el)
         md, plain, trail = sub.result()
@@ -278,7 +283,7 @@ class _Inline:
         self.atom(f"{opening}{md}{closing}", plain, sub.lead, trail)
 
 
-def _code_text(el):
+def _code_text(el: ET.Element) -> Iterator[str]:
     """The verbatim text of a code element (line breaks as newlines), controls made visible."""
     if el.text:
         yield clean_text(el.text)
@@ -299,7 +304,7 @@ class _Writer:
         self.nesting = 0  # quotes and list items open around the block being written
 
     # -- one leaf (a paragraph's inline content)
-    def leaf(self, fill, *, breaks: bool = True, escape_hash: bool = False) -> tuple[str, str]:
+    def leaf(self, fill: Callable[[_Inline], None], *, breaks: bool = True, escape_hash: bool = False) -> tuple[str, str]:
         """*fill(inline)* writes into an :class:`_Inline`; returns (markdown, plain) of the leaf.
         With *verify_each*, a leaf with markup is read back and written again with less markup
         until its text is the page's."""
@@ -316,10 +321,10 @@ class _Writer:
         self.expected.append(plain)
 
     # -- blocks
-    def blocks(self, container) -> list[str]:
+    def blocks(self, container: ET.Element) -> list[str]:
         """The Markdown blocks of a container element (main, quote, item, p, div)."""
         out: list[str] = []
-        run: list = []  # pending inline content: str (text) or element (with its tail after it)
+        run: list[str | ET.Element] = []  # pending inline content: str (text) or element (with its tail after it)
         bullets = 0  # alternates the list marker so adjacent lists stay apart
 
         def flush() -> None:
@@ -357,7 +362,7 @@ class _Writer:
         flush()
         return out
 
-    def block(self, el, bullets: int = 0) -> list[str]:
+    def block(self, el: ET.Element, bullets: int = 0) -> list[str]:
         tag = _tag(el)
         if tag == "head":
             rend = el.get("rend") or "h3"
@@ -392,7 +397,7 @@ class _Writer:
             return self.table(_wrap("table", el))
         return self.blocks(el)  # p, div, item, main…
 
-    def list_block(self, el, bullets: int) -> list[str]:
+    def list_block(self, el: ET.Element, bullets: int) -> list[str]:
         ordered = (el.get("rend") or "") == "ol"
         lines: list[str] = []
         n = 0
@@ -412,22 +417,22 @@ class _Writer:
         sep = "\n\n" if any("\n\n" in line for line in lines) else "\n"
         return [sep.join(lines)] if lines else []
 
-    def table(self, el) -> list[str]:
+    def table(self, el: ET.Element) -> list[str]:
         rows: list[list[str]] = []
         plains: list[list[str]] = []
-        for row in _rows(el):
+        for tr in _rows(el):
             cells = []
-            for cell in row:
+            for cell in tr:
                 if not _tag(cell):
                     continue
-                md, plain = self.leaf(lambda inline, c=cell: inline.children(c), breaks=False)
+                md, plain = self.leaf(functools.partial(_Inline.children, el=cell), breaks=False)
                 cells.append((md, plain))
             if any(md for md, _ in cells):
                 rows.append([md for md, _ in cells])
                 plains.append([plain for _, plain in cells])
         width = max((len(r) for r in rows), default=0)
-        for plain in plains:  # a row's text: its cells (padded to the table's width) joined by " │ "
-            self._count(CELL_SEPARATOR.join(plain + [""] * (width - len(plain))))
+        for row_plain in plains:  # a row's text: its cells (padded to the table's width) joined by " │ "
+            self._count(CELL_SEPARATOR.join(row_plain + [""] * (width - len(row_plain))))
         if not rows:
             return []
         lines = []
@@ -439,7 +444,7 @@ class _Writer:
         return ["\n".join(lines)]
 
 
-def _rows(table):
+def _rows(table: ET.Element) -> Iterator[ET.Element]:
     for child in table:
         tag = _tag(child)
         if tag == "row":
@@ -448,13 +453,13 @@ def _rows(table):
             yield from _rows(child)
 
 
-def _wrap(tag: str, el):
+def _wrap(tag: str, el: ET.Element) -> ET.Element:
     outer = ET.Element(tag)
     outer.append(el)
     return outer
 
 
-def _is_block_code(el, container, run: list) -> bool:
+def _is_block_code(el: ET.Element, container: ET.Element, run: list[str | ET.Element]) -> bool:
     """Is a ``code`` element met in a container a code block (not inline code in a sentence)?
     Yes when it came from a ``<pre>``, holds several lines, or stands alone outside a paragraph."""
     if el.get("block") or "\n" in "".join(_code_text(el)).strip("\n"):
@@ -476,7 +481,7 @@ def _reads_back(md: str, plain: str) -> bool:
             and passages[0].text.split() == plain.split())
 
 
-def xml_to_markdown(xml, base_url: str | None = None, *,
+def xml_to_markdown(xml: str | bytes | ET.Element, base_url: str | None = None, *,
                     drop_heading: str | tuple[str, ...] | None = None) -> tuple[str, int]:
     """trafilatura's XML output (str or element) → (Markdown body, length of its plain text).
 
@@ -505,13 +510,14 @@ def xml_to_markdown(xml, base_url: str | None = None, *,
             if text.strip():
                 ET.SubElement(flat, "p").text = text
         md = _write(flat, base_url, verify_each=True)
+    assert md is not None  # checked paragraph by paragraph, what is written reads back
     return md[0], md[1]
 
 
-_last_parsed: tuple[str, object] | None = None
+_last_parsed: tuple[str, ParsedArticle] | None = None
 
 
-def passages_of(markdown: str):
+def passages_of(markdown: str) -> ParsedArticle:
     """:func:`reader.passages.parse_passages` of *markdown*, the last one remembered: the writer
     reads back what it wrote, and the caller that writes the article needs that same parse."""
     global _last_parsed
@@ -523,7 +529,7 @@ def passages_of(markdown: str):
     return parsed
 
 
-def _write(main, base_url: str | None, verify_each: bool) -> tuple[str, int] | None:
+def _write(main: ET.Element, base_url: str | None, verify_each: bool) -> tuple[str, int] | None:
     """(Markdown, plain-text length) of *main*; None when, written without checking each paragraph,
     the whole does not read back as the passages written (checked with one parse)."""
     writer = _Writer(base_url, verify_each)
@@ -535,7 +541,7 @@ def _write(main, base_url: str | None, verify_each: bool) -> tuple[str, int] | N
     return md, len(parsed.plain_text)
 
 
-def _iter_text(el):
+def _iter_text(el: ET.Element) -> Iterator[str]:
     """All text under *el* (with tails), without recursion: lxml's and ElementTree's itertext."""
     return el.itertext()
 
@@ -569,7 +575,7 @@ _HTML_INLINE = {
 }
 
 
-def _append_text(parent, text: str | None) -> None:
+def _append_text(parent: ET.Element, text: str | None) -> None:
     if not text:
         return
     if len(parent):
@@ -579,7 +585,7 @@ def _append_text(parent, text: str | None) -> None:
         parent.text = (parent.text or "") + text
 
 
-def _convert(html_el, ir_parent, base_url: str | None) -> None:
+def _convert(html_el: LxmlElement, ir_parent: ET.Element, base_url: str | None) -> None:
     """Append *html_el*'s content (text and converted children) to *ir_parent*."""
     _append_text(ir_parent, html_el.text)
     for child in html_el:
@@ -618,7 +624,7 @@ def html_fragment_to_markdown(html: str | bytes | None, base_url: str | None = N
     return _fragment(html, base_url)[0]
 
 
-def _fragment(html, base_url: str | None) -> tuple[str, int]:
+def _fragment(html: str | bytes | None, base_url: str | None) -> tuple[str, int]:
     if html is None:
         return "", 0
     if isinstance(html, bytes):
@@ -661,7 +667,7 @@ def _crude_text(html: str) -> list[str]:
     return html_lib.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", html))).split()
 
 
-def _text_main(text: str):
+def _text_main(text: str) -> ET.Element:
     main = ET.Element("main")
     ET.SubElement(main, "p").text = text
     return main
@@ -678,7 +684,7 @@ def first_paragraph(markdown: str) -> str | None:
     return None
 
 
-def opening_text(markdown, chars: int = 200) -> str | None:
+def opening_text(markdown: str | ParsedArticle, chars: int = 200) -> str | None:
     """The first paragraph, with the next ones while it is shorter than *chars* (a one-line entry
     gives the detector too little): what an incoming article's language is detected on.
     *markdown*: the article body, or its :func:`reader.passages.parse_passages` result."""
@@ -735,11 +741,11 @@ class Extracted:
     image: str | None = None  # the page's lead image URL (og:image), http(s) only
 
 
-TRAFILATURA_OPTIONS = dict(include_formatting=True, include_links=True, include_images=True, include_tables=True,
+TRAFILATURA_OPTIONS: dict[str, Any] = dict(include_formatting=True, include_links=True, include_images=True, include_tables=True,
                            include_comments=False, with_metadata=True)
 
 
-def _declared_language(tree) -> str | None:
+def _declared_language(tree: LxmlElement) -> str | None:
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not lang:
         for meta in tree.iter("meta"):
@@ -763,7 +769,7 @@ def _quiet_loggers() -> None:
             log.addHandler(logging.NullHandler())
 
 
-def _pre_as_code(tree) -> None:
+def _pre_as_code(tree: LxmlElement) -> None:
     """Every ``<pre>`` is verbatim text: have trafilatura keep it as code (it takes a ``<pre>`` without
     code-like characters for a quote, and its lines would run together) — it does so for a ``<pre>``
     wrapping a single ``<span>``."""
@@ -887,9 +893,10 @@ def teaser_reason(entry_html_or_text: str | None, page_text: str | None = None, 
     return None
 
 
-def is_teaser(entry_html_or_text: str | None, page_text: str | None = None, **kw) -> bool:
+def is_teaser(entry_html_or_text: str | None, page_text: str | None = None, *, min_words: int = TEASER_WORDS,
+              ratio: float = TEASER_RATIO, plain: bool = False) -> bool:
     """Does the entry carry only a teaser (fetch the page for full text ``auto``)? See :func:`teaser_reason`."""
-    return teaser_reason(entry_html_or_text, page_text, **kw) is not None
+    return teaser_reason(entry_html_or_text, page_text, min_words=min_words, ratio=ratio, plain=plain) is not None
 
 
 # ---------------------------------------------------------------------------------------------

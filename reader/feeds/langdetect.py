@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 # Below this many letters a detection is not trusted to overrule anything (titles alone are hard).
 MIN_LETTERS = 20
@@ -39,7 +39,7 @@ def normalise_code(code: str | None) -> str | None:
     return head if re.fullmatch(r"[a-z]{2,3}", head) else None
 
 
-def _get_identifier():
+def _get_identifier() -> Any:  # py3langid's LanguageIdentifier (py3langid ships no types)
     global _identifier
     with _lock:
         if _identifier is None:

@@ -21,10 +21,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
 from reader.log import DEBUG, ERROR, log_exception
+
+if TYPE_CHECKING:
+    from urllib3 import BaseHTTPResponse
 
 PER_HOST = 2
 WORKERS = 64  # threads; politeness is PER_HOST: with many hosts every feed starts in the first second
@@ -40,18 +44,21 @@ ACCEPT = ("application/atom+xml, application/rss+xml, application/feed+json, app
           "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 
 
+TagT = TypeVar("TagT")  # what the caller tags its requests with (a subscription, a page to fetch)
+
+
 @dataclass
-class Request:
+class Request(Generic[TagT]):
     url: str
     etag: str | None = None
     last_modified: str | None = None
     accept: str = ACCEPT
-    tag: object = None  # the caller's, given back in the result
+    tag: TagT | None = None  # the caller's, given back in the result
 
 
 @dataclass
-class Result:
-    request: Request
+class Result(Generic[TagT]):
+    request: Request[TagT]
     url: str                       # the final URL (after redirects)
     status: int | None = None      # last HTTP status; None when no response came
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
@@ -120,7 +127,7 @@ class Fetcher:
         self.slots = HostSlots(s.per_host)
 
     # one request, redirects followed by hand (each hop is a request to its own host)
-    def get(self, req: Request) -> Result:
+    def get(self, req: Request[TagT]) -> Result[TagT]:
         import urllib3
 
         s = self.settings
@@ -182,7 +189,7 @@ class Fetcher:
                 self.slots.release(host)
         return Result(req, url, error=f"more than {s.max_redirects} redirects")
 
-    def _read_body(self, resp, hdrs: dict[str, str]) -> tuple[bytes | None, str | None]:
+    def _read_body(self, resp: BaseHTTPResponse, hdrs: dict[str, str]) -> tuple[bytes | None, str | None]:
         import urllib3
 
         s = self.settings
@@ -209,7 +216,7 @@ class Fetcher:
             return None, f"the response was cut off: {_reason(exc)}"
         return b"".join(chunks), None
 
-    def run(self, requests: Iterable[Request]) -> Iterator[Result]:
+    def run(self, requests: Iterable[Request[TagT]]) -> Iterator[Result[TagT]]:
         """Fetch every request; yields results as they complete (in the caller's thread)."""
         pending = list(requests)
         if not pending:
@@ -218,10 +225,10 @@ class Fetcher:
         in_flight: dict[str, int] = {}
         # bounded: workers wait while the consumer parses, so bodies never pile up in memory (at most
         # 4 a worker: downloads go on while the consumer is busy, e.g. loading the language model)
-        results: queue.Queue[Result] = queue.Queue(maxsize=max(2, 4 * self.settings.workers))
+        results: queue.Queue[Result[TagT]] = queue.Queue(maxsize=max(2, 4 * self.settings.workers))
         total = len(pending)
 
-        def take() -> Request | None:
+        def take() -> Request[TagT] | None:
             with lock:
                 while True:
                     if not pending:
@@ -233,7 +240,7 @@ class Fetcher:
                             return pending.pop(i)
                     lock.wait(0.5)
 
-        def done(req: Request) -> None:
+        def done(req: Request[TagT]) -> None:
             with lock:
                 in_flight[host_of(req.url)] -= 1
                 lock.notify_all()
@@ -266,7 +273,7 @@ class Fetcher:
         self.pool.clear()
 
 
-def _discard(resp, hdrs: dict[str, str]) -> None:
+def _discard(resp: BaseHTTPResponse, hdrs: dict[str, str]) -> None:
     """Done with a response whose body we do not want: read a small one so the connection can be
     reused, close the connection under a large or unknown one (a 404 page of 50 MB is not read)."""
     length = hdrs.get("content-length", "")

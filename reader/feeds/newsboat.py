@@ -31,8 +31,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.passages import make_safe
+
+if TYPE_CHECKING:
+    import argparse
 
 PROGRESS_EVERY = 1000
 
@@ -142,8 +146,9 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
         for (feedurl, n) in conn.execute("SELECT feedurl, count(*) FROM rss_item GROUP BY feedurl"):
             try:
                 url = normalize_url(feedurl)
-            except SubscriptionError:
-                url = None
+            except SubscriptionError:  # not a feed URL: not subscribed either
+                report.unsubscribed += n
+                continue
             if url not in subs:
                 report.unsubscribed += n
                 continue
@@ -191,7 +196,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
                 assign_keys([e for e, _, _ in items])
                 changes: list[EntryState] = []
                 taken = set(known)
-                for e, alias, (unread, flags, deleted, base) in items:
+                for e, alias, (unread, flags, deleted, _base) in items:
                     done += 1
                     if progress and done % PROGRESS_EVERY == 0:
                         progress(done, total)
@@ -237,7 +242,7 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
     return report
 
 
-def cli_import_newsboat(args) -> int:
+def cli_import_newsboat(args: argparse.Namespace) -> int:
     from argparse import Namespace
 
     from reader.feeds.cli import _err, _import, feeds_folder

@@ -14,8 +14,10 @@ import datetime as dt
 import io
 import json
 import re
+import time
 import warnings
 from dataclasses import dataclass, field
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from reader.passages import make_safe
@@ -26,6 +28,10 @@ class FeedParseError(ValueError):
     """A body that is not a feed we can read; the message is meant for the user."""
 
 
+ContentType = Literal["html", "text"]
+ContentSource = Literal["content", "summary"]
+
+
 @dataclass
 class Entry:
     key: str                      # identity inside the feed: guid, else link, else title + date
@@ -34,8 +40,8 @@ class Entry:
     published: dt.datetime | None = None
     updated: dt.datetime | None = None
     content: str = ""             # HTML (or text, see content_type)
-    content_type: str = "html"    # "html" or "text"
-    content_source: str = "content"  # "content" or "summary"
+    content_type: ContentType = "html"
+    content_source: ContentSource = "content"
     language: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
@@ -124,7 +130,7 @@ def _parse_xml(body: bytes, url: str, content_type: str, content_language: str |
         raise FeedParseError(f"not a feed ({make_safe(type(exc).__name__)})") from None
 
 
-def _from_parsed(d) -> Feed:
+def _from_parsed(d: Any) -> Feed:  # feedparser's FeedParserDict (feedparser ships no types)
     version = d.get("version") or ""
     if not version and not d.entries:
         why = d.get("bozo_exception")
@@ -139,6 +145,8 @@ def _from_parsed(d) -> Feed:
     feed = Feed(title=_text_of(f.get("title"), f.get("title_detail")) or None, link=_abs(f.get("link"), ""),
                 language=_lang(f.get("language")), format=version or "unknown", ttl_minutes=ttl)
     for e in d.entries:
+        ctype: ContentType
+        source: ContentSource
         content, ctype, source, base = "", "html", "content", None
         contents = e.get("content") or []
         if contents:
@@ -146,9 +154,9 @@ def _from_parsed(d) -> Feed:
             best = max(contents, key=lambda c: len(c.get("value") or ""))
             content, ctype, base = best.get("value") or "", _ctype(best.get("type")), best.get("base")
         if not content.strip():
-            detail = e.get("summary_detail") or {}
-            content, ctype, source = e.get("summary") or "", _ctype(detail.get("type")), "summary"
-            base = detail.get("base")
+            summary_detail = e.get("summary_detail") or {}
+            content, ctype, source = e.get("summary") or "", _ctype(summary_detail.get("type")), "summary"
+            base = summary_detail.get("base")
         guid = (e.get("id") or "").strip() or None
         link = _abs(e.get("link"), d.get("href") or "")
         title = _text_of(e.get("title"), e.get("title_detail"))
@@ -166,7 +174,7 @@ def _from_parsed(d) -> Feed:
     return feed
 
 
-def _text_of(value: str | None, detail) -> str:
+def _text_of(value: str | None, detail: dict[str, Any] | None) -> str:
     """A title as text: one of type html/xhtml has its tags dropped and entities decoded."""
     if value and "html" in str((detail or {}).get("type", "")):
         from reader.feeds.fulltext import html_to_line
@@ -175,18 +183,18 @@ def _text_of(value: str | None, detail) -> str:
     return clean(value)
 
 
-def _ctype(mime: str | None) -> str:
+def _ctype(mime: str | None) -> ContentType:
     return "text" if (mime or "").lower() == "text/plain" else "html"
 
 
-def _lang(value) -> str | None:
+def _lang(value: object) -> str | None:
     if not value or not isinstance(value, str):
         return None
     primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
 
 
-def _from_struct(st) -> dt.datetime | None:
+def _from_struct(st: time.struct_time | None) -> dt.datetime | None:
     if not st:
         return None
     try:
@@ -195,7 +203,7 @@ def _from_struct(st) -> dt.datetime | None:
         return None
 
 
-def _iso(value) -> dt.datetime | None:
+def _iso(value: object) -> dt.datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
@@ -220,7 +228,8 @@ def assign_keys(entries: list[Entry]) -> None:
     date added, so two entries are never merged into one article."""
     seen: set[str] = set()
     for e in entries:
-        date = (e.published or e.updated).isoformat() if (e.published or e.updated) else ""
+        when = e.published or e.updated
+        date = when.isoformat() if when else ""
         base = e.key or (f"link:{e.link}" if e.link else f"title:{e.title}\n{date}")
         key = base
         if key in seen:
@@ -265,16 +274,19 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
         guid = valid(str(raw_id)).strip() if isinstance(raw_id, (str, int, float)) and str(raw_id).strip() else ""
         link = _abs(_str(item.get("url")) or _str(item.get("external_url")), url)
         html, txt, summary = _str(item.get("content_html")), _str(item.get("content_text")), _str(item.get("summary"))
+        ctype: ContentType
+        source: ContentSource
         if html:
             content, ctype, source = html, "html", "content"
         elif txt:
             content, ctype, source = txt, "text", "content"
         else:
             content, ctype, source = summary or "", "text", "summary"
-        authors = item.get("authors") if isinstance(item.get("authors"), list) else \
+        raw_authors, raw_tags = item.get("authors"), item.get("tags")
+        authors = raw_authors if isinstance(raw_authors, list) else \
             [item["author"]] if isinstance(item.get("author"), dict) else []
         author = ", ".join(clean(_str(a.get("name"))) for a in authors if isinstance(a, dict) and _str(a.get("name")))
-        tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+        tags = raw_tags if isinstance(raw_tags, list) else []
         published, updated = _iso(item.get("date_published")), _iso(item.get("date_modified"))
         feed.entries.append(Entry(
             key=guid, title=clean(_str(item.get("title"))), link=link, published=published or updated,
@@ -285,7 +297,7 @@ def parse_json_feed(body: bytes, url: str) -> Feed:
     return feed
 
 
-def _str(value) -> str | None:
+def _str(value: object) -> str | None:
     return valid(value) if isinstance(value, str) and value.strip() else None
 
 

@@ -14,6 +14,7 @@ import sqlite3
 import time
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal, overload
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,6 +97,11 @@ def make_feed_id(url: str) -> str:
     return f"{slug(host, 40) or 'feed'}-{hashlib.sha1(url.encode()).hexdigest()[:6]}"
 
 
+def _feed_state(row: tuple) -> FeedState:
+    """A row of ``SELECT StateDB._FEED_COLUMNS``: the first eleven columns in order, then two."""
+    return FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1])  # type: ignore[misc]
+
+
 class StateDB:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -153,15 +159,20 @@ class StateDB:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self):
+    def __enter__(self) -> StateDB:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # feeds
     _FEED_COLUMNS = ("url, feed_id, title, link, language, etag, last_modified, status, error, "
                      "last_fetched, next_check, stopped, fetch_seconds")
+
+    @overload
+    def feed(self, url: str, create: Literal[True] = True) -> FeedState: ...
+    @overload
+    def feed(self, url: str, create: bool) -> FeedState | None: ...
 
     def feed(self, url: str, create: bool = True) -> FeedState | None:
         row = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -171,7 +182,7 @@ class StateDB:
             state = FeedState(url, self._free_feed_id(url))
             self.save_feed(state)
             return state
-        return FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1])
+        return _feed_state(row)
 
     def _free_feed_id(self, url: str) -> str:
         base = feed_id = make_feed_id(url)
@@ -183,7 +194,7 @@ class StateDB:
 
     def feeds(self) -> dict[str, FeedState]:
         rows = self.conn.execute(f"SELECT {self._FEED_COLUMNS} FROM feeds").fetchall()
-        return {row[0]: FeedState(*row[:-2], stopped=bool(row[-2]), fetch_seconds=row[-1]) for row in rows}
+        return {row[0]: _feed_state(row) for row in rows}
 
     def save_feed(self, s: FeedState) -> None:
         with self.conn:
@@ -211,8 +222,8 @@ class StateDB:
     def entries(self, feed_id: str) -> dict[str, EntryState]:
         rows = self.conn.execute("SELECT feed_id, key, article_id, file, hash, rewrites, deleted, first_seen, "
                                  "page_etag, page_last_modified FROM entries WHERE feed_id = ?", (feed_id,)).fetchall()
-        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7], page_etag=row[8],
-                                   page_last_modified=row[9]) for row in rows}
+        return {row[1]: EntryState(*row[:6], deleted=bool(row[6]), first_seen=row[7],  # type: ignore[misc]
+                                   page_etag=row[8], page_last_modified=row[9]) for row in rows}
 
     def save_entries(self, entries: list[EntryState], now: float | None = None) -> None:
         now = time.time() if now is None else now

@@ -26,10 +26,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from reader.passages import make_safe
 from reader.log import DEBUG, log_exception
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 FILE_NAME = "feeds.txt"
 HEADER = ("# reader subscriptions: one feed a line, URL then tags (\"quoted\" when they hold spaces),\n"
@@ -39,12 +43,13 @@ HEADER = ("# reader subscriptions: one feed a line, URL then tags (\"quoted\" wh
 COMMAND_PREFIXES = ("exec:", "filter:")
 # '+full-text' (= always): fetch each new entry's page and keep its article text; '+full-text=never':
 # never; without either (or '+full-text=auto') only entries that carry a teaser (fulltext.is_teaser)
-FULL_TEXT_MODES = ("auto", "always", "never")
+FullTextMode = Literal["auto", "always", "never"]
+FULL_TEXT_MODES: tuple[FullTextMode, ...] = ("auto", "always", "never")
 # '+unread-on-edit': an article that comes back edited from the feed becomes unread again (off by default)
 OPTIONS = ("full-text",) + tuple(f"full-text={m}" for m in FULL_TEXT_MODES) + ("unread-on-edit",)
 
 
-def full_text_option(mode: str) -> tuple[str, ...]:
+def full_text_option(mode: FullTextMode) -> tuple[str, ...]:
     """The '+option' tokens of a full-text mode (auto is the default: no token)."""
     return {"always": ("full-text",), "never": ("full-text=never",)}.get(mode, ())
 
@@ -66,13 +71,13 @@ class Subscription:
         return "unread-on-edit" in self.options
 
     @property
-    def full_text(self) -> str:
+    def full_text(self) -> FullTextMode:
         """``auto`` (the default: pages of teaser entries), ``always`` or ``never``."""
         for o in self.options:
             if o == "full-text":
                 return "always"
-            if o.startswith("full-text="):
-                return o.partition("=")[2]
+            if o.startswith("full-text="):  # options are read against OPTIONS: one of the modes
+                return next((m for m in FULL_TEXT_MODES if o == f"full-text={m}"), "auto")
         return "auto"
 
     @property
@@ -390,13 +395,13 @@ def parse_opml(data: bytes, titles: dict[str, str] | None = None) -> tuple[list[
     subs: list[Subscription] = []
     errors: list[str] = []
 
-    def attr(el, name):
+    def attr(el: ET.Element, name: str) -> str | None:
         for key, value in el.attrib.items():
             if key.lower() == name.lower():
                 return value
         return None
 
-    def walk(el, folders: tuple[str, ...]):
+    def walk(el: ET.Element, folders: tuple[str, ...]) -> None:
         for child in el:
             if not isinstance(child.tag, str) or child.tag.lower() != "outline":
                 continue

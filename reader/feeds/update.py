@@ -23,6 +23,7 @@ import random
 import re
 import time
 from collections.abc import Callable
+from typing import IO
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from reader.feeds.langdetect import detect_language
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
 from reader.feeds.status import FEEDS_DIR
-from reader.feeds.subscriptions import FeedsFile, Subscription
+from reader.feeds.subscriptions import FeedsFile, FullTextMode, Subscription
 from reader.passages import make_safe, parse_passages
 from reader.log import ERROR, log_exception
 
@@ -103,17 +104,18 @@ class _RunLock:
         from reader import paths
 
         self.path = paths.feeds_state_db(folder).with_suffix(".lock")
-        self.fh = None
+        self.fh: IO[str] | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> _RunLock:
         from reader.fileio import try_lock
 
         self.fh = try_lock(self.path, FetchBusy("another 'reader fetch' of this corpus is running; "
                                                 "try again when it is done"))
         return self
 
-    def __exit__(self, *exc):
-        self.fh.close()
+    def __exit__(self, *exc: object) -> None:
+        if self.fh is not None:
+            self.fh.close()
 
 
 def state_db(folder: Path) -> StateDB:
@@ -252,11 +254,11 @@ class _Page:
     fetched: dt.datetime     # first fetched (the article's front matter)
     base_url: str
     report: FeedReport
-    mode: str                # "always" or "auto"
+    mode: FullTextMode       # "always" or "auto"
     edit_hash: str | None    # an edited entry: its new hash (stored once the article is rewritten)
 
 
-def wants_page(mode: str, e: Entry, body: Body) -> bool:
+def wants_page(mode: FullTextMode, e: Entry, body: Body) -> bool:
     """Is this entry's page fetched? ``always``: yes; ``auto``: when the entry carries a teaser only."""
     if mode == "never" or not e.link:
         return False
@@ -334,12 +336,13 @@ class Updater:
                 threading.Thread(target=preload, daemon=True, name="feeds-langid-load").start()
             fetcher = net.Fetcher(self.settings)
             moved: list[tuple[str, str]] = []
-            self._pages: list[_Page] = []
+            self._pages = []
             self._edited: list[tuple[str, Path]] = []  # (article id, file) of edits of +unread-on-edit feeds
             try:
                 done = []
                 for result in fetcher.run(requests):
-                    sub: Subscription = result.request.tag  # type: ignore[assignment]
+                    assert result.request.tag is not None  # every request of the run carries its subscription
+                    sub = result.request.tag
                     r = self._handle(db, sub, states[sub.url], result, refetch)
                     if r.moved_to:
                         moved.append((sub.url, r.moved_to))
@@ -461,7 +464,8 @@ class Updater:
                                 accept=HTML_ACCEPT, tag=p) for p in pages]
         changes: list[EntryState] = []
         for res in fetcher.run(requests):
-            p: _Page = res.request.tag  # type: ignore[assignment]
+            p = res.request.tag
+            assert p is not None  # every request carries its page
             try:
                 self._page_done(p, res)
             except OSError:
@@ -469,7 +473,7 @@ class Updater:
             changes.append(p.state)
         db.save_entries(changes, self.clock())
 
-    def _page_done(self, p: _Page, res: net.Result) -> None:
+    def _page_done(self, p: _Page, res: net.Result[_Page]) -> None:
         from reader.feeds.fulltext import extract_article, is_teaser
         from reader.fileio import atomic_write_text
 
@@ -510,7 +514,7 @@ class Updater:
         r.full_text += 1
 
     def _write(self, db: StateDB, st: FeedState, feed: Feed, base_url: str, r: FeedReport,
-               full_text: str = "auto", refetch: bool = False, unread_on_edit: bool = False) -> None:
+               full_text: FullTextMode = "auto", refetch: bool = False, unread_on_edit: bool = False) -> None:
         from reader.fileio import atomic_write_text
 
         known = db.entries(st.feed_id)

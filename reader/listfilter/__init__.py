@@ -7,10 +7,13 @@
 - :mod:`reader.listfilter.saved`: saved searches ("query feeds") and when a corpus was last opened.
 """
 
+from typing import Literal
+
 from reader.listfilter.syntax import Filter, FilterError, parse_filter, try_parse
 
 # the list's orders; "date" (newest first) is the default. Here, not in evaluate (NumPy, ~50 ms to
 # import): the reader's start-up needs the names only
-SORTS = ("date", "title", "source", "unread")
+SortName = Literal["date", "title", "source", "unread"]
+SORTS: tuple[SortName, ...] = ("date", "title", "source", "unread")
 
-__all__ = ["SORTS", "Filter", "FilterError", "parse_filter", "try_parse"]
+__all__ = ["SORTS", "SortName", "Filter", "FilterError", "parse_filter", "try_parse"]

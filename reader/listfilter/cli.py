@@ -11,22 +11,31 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.passages import make_safe
+
+if TYPE_CHECKING:
+    import argparse
+
+    from reader.corpus import ArticleMeta
+    from reader.listfilter import SortName
+    from reader.listfilter.evaluate import FilterContext
 
 
 def _err(message: str) -> None:
     print(f"reader: {make_safe(message)}", file=sys.stderr)
 
 
-def _context(folder: Path, metas: Sequence | None = None):
+def _context(folder: Path, metas: Sequence[ArticleMeta] | None = None) -> FilterContext:
     from reader.listfilter.evaluate import FilterContext, load_feeds
     from reader.listfilter.saved import last_opened
 
     return FilterContext(folder, feeds=load_feeds(folder), last_opened=last_opened(folder), metas=metas)
 
 
-def filter_articles(articles: Sequence, query: str | None, folder: Path, sort: str = "date"):
+def filter_articles(articles: Sequence[ArticleMeta], query: str | None, folder: Path,
+                    sort: SortName = "date") -> tuple[list[ArticleMeta], int | None]:
     """``articles`` kept by ``query`` (all for None) in the order ``sort``; (list, exit code or None).
     A bad filter or one that cannot be evaluated is printed, with code 2 (syntax) or 1."""
     from reader.listfilter.syntax import FilterError, parse_filter
@@ -53,7 +62,7 @@ def filter_articles(articles: Sequence, query: str | None, folder: Path, sort: s
         ctx.close()
 
 
-def cli_searches(args, folder: Path) -> int:
+def cli_searches(args: argparse.Namespace, folder: Path) -> int:
     """Entry point of ``reader searches``; ``args`` from :func:`reader.cli.build_parser`."""
     from reader.listfilter.saved import SavedSearchError, SavedSearches
     from reader.listfilter.syntax import FilterError

@@ -27,14 +27,22 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter, FilterError, Flag, Not, Or,
-                                      Text, fold, parse_filter)
+from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter, FilterError, Flag, Node, Not,
+                                      Or, Text, fold, parse_filter)
 
-from reader.listfilter import SORTS  # noqa: E402,F401  (the list's orders; re-exported)
+from reader.listfilter import SORTS, SortName  # noqa: E402,F401  (the list's orders; re-exported)
 from reader.log import DEBUG, log_exception
+
+if TYPE_CHECKING:
+    from reader.corpus import ArticleMeta, Catalogue
+    from reader.search.query import Searcher
+    from reader.state.store import ArticleState, StateStore
+
+    States = Mapping[str, ArticleState]  # id → reading state (the store's, or the caller's)
 
 
 @dataclass
@@ -80,7 +88,7 @@ class FilterResult:
     """``ids``: the matching ids, in the order asked (empty when ``error``: keep showing the previous
     list and the message); ``notice``: right but maybe incomplete (the index is still being built)."""
 
-    ids: list[str]
+    ids: Sequence[str]  # a list, or the tuple given
     error: str | None = None
     notice: str | None = None
     elapsed_ms: float = 0.0
@@ -185,8 +193,8 @@ class _Columns:
 class _Evaluation:
     """One evaluation's lazily read sources (the states of the ids asked about, text matches)."""
 
-    def __init__(self, ctx: FilterContext, cols: _Columns, rows: np.ndarray, ids: list[str],
-                 states: Mapping | None = None):
+    def __init__(self, ctx: FilterContext, cols: _Columns, rows: np.ndarray, ids: Sequence[str],
+                 states: States | None = None) -> None:
         self.ctx, self.cols, self.rows, self.ids = ctx, cols, rows, ids
         self.given_states = states
         self._state: tuple[np.ndarray, np.ndarray] | None = None
@@ -197,7 +205,7 @@ class _Evaluation:
             self._state = self.ctx._state_arrays(self.ids, self.cols, self.given_states)
         return self._state
 
-    def mask(self, node) -> np.ndarray:
+    def mask(self, node: Node) -> np.ndarray:
         cols = self.cols
         if isinstance(node, And):
             out = self.mask(node.parts[0]).copy()
@@ -269,9 +277,9 @@ class FilterContext:
     so false).
     """
 
-    def __init__(self, folder: Path, *, catalogue=None, searcher=None,
-                 states: Callable[[list[str]], Mapping] | None = None, feeds: Feeds | None = None,
-                 last_opened: float | None = None, metas: Sequence | None = None):
+    def __init__(self, folder: Path, *, catalogue: Catalogue | None = None, searcher: Searcher | None = None,
+                 states: Callable[[Sequence[str]], States] | None = None, feeds: Feeds | None = None,
+                 last_opened: float | None = None, metas: Sequence[ArticleMeta] | None = None) -> None:
         self.folder = Path(folder)
         self._catalogue = catalogue
         self._searcher = searcher
@@ -280,8 +288,8 @@ class FilterContext:
         self.feeds = feeds
         self.last_opened = last_opened
         self.metas = metas
-        self._store = None
-        self._version_conn = None
+        self._store: StateStore | None = None
+        self._version_conn: sqlite3.Connection | None = None
         self._state_cache: tuple | None = None
         self._arrays_cache: tuple | None = None
         self._cols: _Columns | None = None
@@ -290,7 +298,8 @@ class FilterContext:
 
     # -- sources ----------------------------------------------------------------------------------
 
-    def _state_arrays(self, ids: Sequence[str], cols: _Columns, given: Mapping | None = None):
+    def _state_arrays(self, ids: Sequence[str], cols: _Columns,
+                      given: States | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(read, starred) boolean arrays over the columns' rows for ``ids``; kept with the states."""
         if given is None:
             cached = self._arrays_cache
@@ -312,14 +321,14 @@ class FilterContext:
             self._arrays_cache = (states, cols, (read, starred))
         return read, starred
 
-    def _read_states(self, ids: Sequence[str]) -> Mapping:
+    def _read_states(self, ids: Sequence[str]) -> States:
         try:
             return self.states(ids)
         except Exception as exc:  # noqa: BLE001 - a StateError (unusable database) is a message
             log_exception(__name__, "the reading state cannot be read")
             raise FilterError(f"the reading state cannot be read: {exc}") from None
 
-    def states(self, ids: list[str]) -> Mapping:
+    def states(self, ids: Sequence[str]) -> States:
         """The reading state of ``ids``: the ``states`` given, else the store's — read again only when
         its database changed (its files' size and time: a filter typed over the same list reads it
         once) or after :meth:`invalidate_states`."""
@@ -329,11 +338,12 @@ class FilterContext:
             from reader.state.store import StateStore
 
             self._store = StateStore()
+        store = self._store
         key = (self._state_signature(), len(ids), ids[-1] if len(ids) else None)
         cached = self._state_cache
         if cached is not None and cached[0] is ids and cached[1] == key:
             return cached[2]
-        found = self._store.states(ids)
+        found = store.states(ids)
         self._state_cache = (ids, key, found)
         return found
 
@@ -342,13 +352,14 @@ class FilterContext:
         a filter sees it within the same few milliseconds)."""
         self._state_cache = None
 
-    def _state_signature(self):
+    def _state_signature(self) -> object:
         """What changes when any connection commits to the state database: SQLite's ``data_version``
         on a read-only connection kept for it (exact, ~20 µs); None (no caching) without the file."""
         try:
             if self._version_conn is None:
                 from reader import sqlitedb
 
+                assert self._store is not None  # (asked by states(), once it has the store)
                 self._version_conn = sqlitedb.connect(self._store.path, mode="ro", check_same_thread=False)
             return self._version_conn.execute("PRAGMA data_version").fetchone()[0]
         except (sqlite3.Error, OSError):
@@ -361,7 +372,7 @@ class FilterContext:
             conn.close()
 
     @property
-    def catalogue(self):
+    def catalogue(self) -> Catalogue:
         if self._catalogue is None:
             from reader.corpus import Catalogue
 
@@ -369,7 +380,7 @@ class FilterContext:
         return self._catalogue
 
     @property
-    def searcher(self):
+    def searcher(self) -> Searcher:
         if self._searcher is None:
             from reader.search.query import Searcher
 
@@ -443,7 +454,7 @@ class FilterContext:
             raise found
         return found
 
-    def apply(self, flt: Filter | str, ids: Sequence[str] | None = None, states: Mapping | None = None) -> FilterResult:
+    def apply(self, flt: Filter | str, ids: Sequence[str] | None = None, states: States | None = None) -> FilterResult:
         """The ids of ``ids`` (default: every article, in list order) that ``flt`` keeps, in their
         order. Never raises: a bad filter, or a text filter without an index, is ``error``.
         ``states``: id → state to use instead of reading them (a caller filtering many times at once)."""
@@ -467,7 +478,7 @@ class FilterContext:
             return FilterResult([], error=str(exc), elapsed_ms=(time.perf_counter() - t0) * 1000)
 
     def count(self, flt: Filter | str, ids: Sequence[str] | None = None, unread: bool = False,
-              states: Mapping | None = None) -> tuple[int, str | None]:
+              states: States | None = None) -> tuple[int, str | None]:
         """(how many articles ``flt`` keeps — only unread ones with ``unread`` —, error or None)."""
         try:
             flt = self.compile(flt) if isinstance(flt, str) else flt
@@ -485,7 +496,7 @@ class FilterContext:
         ids = self._columns().ids if ids is None else ids
         ev = self._evaluation(ids)
         known = ev.rows[ev.rows >= 0]
-        out = []
+        out: list[tuple[int | None, int | None, str | None]] = []
         for flt in filters:
             try:
                 mask = ev.mask(flt.root)[known]
@@ -498,7 +509,7 @@ class FilterContext:
                 out.append((int(mask.sum()), None, str(exc)))
         return out
 
-    def _evaluation(self, ids: list[str], states: Mapping | None = None) -> _Evaluation:
+    def _evaluation(self, ids: Sequence[str], states: States | None = None) -> _Evaluation:
         cols = self._columns(ids)
         rows = cols.rows_of(ids)
         if len(ids) and (rows < 0).any():  # ids the cached columns do not know: a rescan since
@@ -526,7 +537,7 @@ class FilterContext:
         mask[r[r >= 0]] = True
         return mask
 
-    def _rows_of_docs(self, doc_ids, cols: _Columns) -> tuple[np.ndarray, int]:
+    def _rows_of_docs(self, doc_ids: Sequence[str | None], cols: _Columns) -> tuple[np.ndarray, int]:
         """Each index document's list row (-1: not listed), and how many rows are indexed; kept while
         the index version (``doc_ids``) and the columns stay the same."""
         cached = self._doc_rows
@@ -540,7 +551,7 @@ class FilterContext:
 
     # -- sorting ----------------------------------------------------------------------------------
 
-    def sort(self, ids: Sequence[str] | None, by: str = "date", states: Mapping | None = None) -> list[str]:
+    def sort(self, ids: Sequence[str] | None, by: SortName = "date", states: States | None = None) -> list[str]:
         """``ids`` (default: every article) in the list order ``by``: 'date' (newest first, undated last,
         then title), 'title' (accents and case ignored, then date), 'source' (then date; no source
         last) or 'unread' (unread first, then date). ``states`` for 'unread' (default: read here).
@@ -568,7 +579,7 @@ def and_unread(flt: Filter) -> Filter:
     return Filter(flt.text, Flag("unread") if flt.empty else And((flt.root, Flag("unread"))))
 
 
-def sort_metas(metas: Iterable, by: str = "date", states: Mapping | None = None) -> list:
+def sort_metas(metas: Iterable[ArticleMeta], by: SortName = "date", states: States | None = None) -> list[ArticleMeta]:
     """:class:`reader.corpus.ArticleMeta` objects in the list order ``by`` (see :meth:`FilterContext.sort`),
     without the catalogue (for a list already in memory). ``states``: id → state, for 'unread'."""
     from reader.corpus import order_key

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.listfilter.saved import SavedSearches
 
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|(=~|!~|!=|==|=|#|!#|<=|>=|<|>)|([A-Za-z_][\w-]*))')
 _PLAIN = re.compile(r"^[^\\^$.*+?()\[\]{}|]+$")  # a regex that is a plain string: part-of-text match
@@ -121,7 +125,7 @@ class QueryImport:
     skipped: list[str] = field(default_factory=list)  # messages for the user
 
 
-def import_queries(lines: Iterable[str], store=None) -> QueryImport:
+def import_queries(lines: Iterable[str], store: SavedSearches | None = None) -> QueryImport:
     """Save each translatable ``query:`` line as a saved search (an existing name is replaced only
     when it holds the same filter; otherwise reported)."""
     from reader.listfilter.saved import SavedSearchError, SavedSearches

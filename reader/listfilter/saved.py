@@ -16,14 +16,16 @@ with :func:`last_opened`.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.listfilter.evaluate import FilterContext
-from reader.listfilter.syntax import FilterError, parse_filter
+from reader.listfilter.syntax import Filter, FilterError, parse_filter
 from reader.passages import make_safe
 
 MAX_NAME = 80
@@ -147,11 +149,12 @@ class SavedSearches:
         self._write(kept)
         return next(s for s in searches if s.name.casefold() == key)
 
-    def counts(self, ctx: FilterContext, ids: list[str] | None = None) -> list[SearchCount]:
+    def counts(self, ctx: FilterContext, ids: Sequence[str] | None = None) -> builtins.list[SearchCount]:
         """Each saved search with how many articles it keeps and how many of those are unread (the
         reading state read once for all of them)."""
         searches = self._read()
-        parsed, out = [], []
+        parsed: builtins.list[Filter | str] = []  # a filter, or why it cannot be parsed
+        out: builtins.list[SearchCount] = []
         for s in searches:
             try:
                 parsed.append(parse_filter(s.query))

@@ -27,14 +27,18 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal, Union, cast
 
 MAX_FILTER_CHARS = 1000
 MAX_DEPTH = 32  # nested parentheses and NOTs
 
-FLAGS = ("unread", "read", "starred", "unstarred", "new")
+FlagName = Literal["unread", "read", "starred", "unstarred", "new"]
+FLAGS: tuple[FlagName, ...] = ("unread", "read", "starred", "unstarred", "new")
 KEYWORDS = ("unread", "starred", "new")  # bare words that are predicates (the others via is:)
-FILTER_FIELDS = {"feed": "feed", "source": "source", "tag": "tag", "tags": "tag", "lang": "lang",
+FieldName = Literal["feed", "source", "tag", "lang"]  # a Field's; date: and is: make other nodes
+FILTER_FIELDS: dict[str, FieldName | Literal["date", "is"]] = {"feed": "feed", "source": "source", "tag": "tag", "tags": "tag", "lang": "lang",
                  "language": "lang", "date": "date", "published": "date", "is": "is"}
 DATE_HELP = "use 2023, 2023-04, 2023-04-19, [2023-04-01 to 2023-04-30], >2023-01 or <2022"
 
@@ -53,12 +57,12 @@ class Everything:
 
 @dataclass(frozen=True)
 class Flag:
-    name: str  # one of FLAGS
+    name: FlagName
 
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # feed, source, tag, lang
+    name: FieldName
     value: str  # folded (see fold())
 
 
@@ -75,17 +79,20 @@ class Text:
 
 @dataclass(frozen=True)
 class Not:
-    part: object
+    part: Node
 
 
 @dataclass(frozen=True)
 class And:
-    parts: tuple
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Or:
-    parts: tuple
+    parts: tuple[Node, ...]
+
+
+Node = Union[Everything, Flag, Field, DateRange, Text, Not, And, Or]
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,13 @@ class Filter:
     """A parsed filter: ``root`` is the AST; the flags say which sources its evaluation reads."""
 
     text: str
-    root: object
+    root: Node
 
     @property
     def empty(self) -> bool:
         return isinstance(self.root, Everything)
 
-    def nodes(self):
+    def nodes(self) -> Iterator[Node]:
         stack = [self.root]
         while stack:
             node = stack.pop()
@@ -122,7 +129,7 @@ class Filter:
         return _describe(self.root)
 
 
-def _describe(node, top: bool = True) -> str:
+def _describe(node: Node, top: bool = True) -> str:
     if isinstance(node, Everything):
         return "everything"
     if isinstance(node, Flag):
@@ -130,13 +137,14 @@ def _describe(node, top: bool = True) -> str:
     if isinstance(node, Field):
         return f"{node.name}:{_quoted(node.value)}"
     if isinstance(node, DateRange):
-        if node.start == node.end:
-            return f"date:{node.start.isoformat()}"
-        if node.start is None:
-            return f"date:<={node.end.isoformat()}"
-        if node.end is None:
-            return f"date:>={node.start.isoformat()}"
-        return f"date:[{node.start.isoformat()} to {node.end.isoformat()}]"
+        start, end = node.start, node.end
+        if start is None:  # (parse_date never makes a range open at both ends: it says so instead)
+            return f"date:<={end.isoformat()}" if end is not None else "date:any"
+        if start == end:
+            return f"date:{start.isoformat()}"
+        if end is None:
+            return f"date:>={start.isoformat()}"
+        return f"date:[{start.isoformat()} to {end.isoformat()}]"
     if isinstance(node, Text):
         return f"text({node.query})"
     if isinstance(node, Not):
@@ -186,7 +194,7 @@ def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        if kind == "ws":
+        if kind is None or kind == "ws":  # (every alternative is a named group)
             continue
         tok = m.group()
         sign = ""
@@ -237,15 +245,15 @@ class _Parser:
     def _is_op(self, tok: _Tok | None, *ops: str) -> bool:
         return tok is not None and tok.kind == "word" and not tok.sign and tok.text in ops
 
-    def expression(self, depth: int):
+    def expression(self, depth: int) -> Node:
         parts = [self.conjunction(depth)]
         while self._is_op(self.peek(), "OR"):
             self.i += 1
             parts.append(self.conjunction(depth, after="OR"))
         return parts[0] if len(parts) == 1 else Or(tuple(parts))
 
-    def conjunction(self, depth: int, after: str | None = None):
-        parts = []
+    def conjunction(self, depth: int, after: str | None = None) -> Node:
+        parts: list[Node] = []
         while True:
             tok = self.peek()
             if tok is None or tok.kind == "rp" or self._is_op(tok, "OR"):
@@ -271,7 +279,7 @@ class _Parser:
                               and self.toks[self.i - 1].kind == "lp" else "unbalanced parentheses: ')' without '('")
         return parts[0] if len(parts) == 1 else And(tuple(parts))
 
-    def unary(self, depth: int):
+    def unary(self, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise FilterError(f"filter nested too deeply (at most {MAX_DEPTH} parentheses or NOTs)")
         tok = self.peek()
@@ -282,13 +290,14 @@ class _Parser:
                 raise FilterError("'NOT' needs a part after it")
             return Not(self.unary(depth + 1))
         node = self.atom(depth)
-        return Not(node) if tok.sign == "-" else node
+        return Not(node) if tok is not None and tok.sign == "-" else node
 
-    def atom(self, depth: int):
+    def atom(self, depth: int) -> Node:
         tok = self.toks[self.i]
         self.i += 1
         if tok.kind == "lp":
-            if self.peek() is not None and self.peek().kind == "rp":
+            nxt = self.peek()
+            if nxt is not None and nxt.kind == "rp":
                 raise FilterError("empty parentheses")
             node = self.expression(depth + 1)
             if self.peek() is None:
@@ -302,17 +311,18 @@ class _Parser:
             if m and not tok.text.startswith('"'):
                 return self.field(m.group(1), m.group(2), tok)
             return Text(tok.text)
-        if tok.kind == "range":
+        if tok.kind == "range":  # name:[…]: always matches _FIELD
             m = _FIELD.fullmatch(tok.text)
+            assert m is not None
             return self.field(m.group(1), m.group(2), tok)
         m = _FIELD.fullmatch(tok.text)
         if m:
             return self.field(m.group(1), m.group(2), tok)
         if tok.text in KEYWORDS:
-            return Flag(tok.text)
+            return Flag(cast(FlagName, tok.text))
         return Text(tok.text)
 
-    def group(self, tok: _Tok, depth: int):
+    def group(self, tok: _Tok, depth: int) -> Text:
         """``title:(a OR b)``: the group goes to the search engine whole."""
         name = tok.text[:-1]
         kind = _field_kind(name)
@@ -336,7 +346,7 @@ class _Parser:
         self.i = j
         return Text(text)
 
-    def field(self, name: str, value: str, tok: _Tok):
+    def field(self, name: str, value: str, tok: _Tok) -> Text | Flag | DateRange | Field:
         kind = _field_kind(name)
         if kind == "text":
             if not value:
@@ -357,7 +367,7 @@ class _Parser:
         return Field(kind, fold(value))
 
 
-def _field_kind(name: str) -> str:
+def _field_kind(name: str) -> FieldName | Literal["date", "is", "text"]:
     """'text' for a search field, a filter field's canonical name, or FilterError for an unknown one."""
     lower = name.lower()
     if lower in FILTER_FIELDS:
@@ -434,7 +444,7 @@ def parse_date(value: str) -> DateRange:
 # -- text groups ----------------------------------------------------------------------------------
 
 
-def _pure_text(node) -> bool:
+def _pure_text(node: Node) -> bool:
     if isinstance(node, Text):
         return True
     if isinstance(node, Not):
@@ -447,13 +457,14 @@ def _pure_text(node) -> bool:
 _ONE_TOKEN = re.compile(r'[^\s()"]+|(?:[A-Za-z_]+:)?"[^"]*"(?:~\d*)?')
 
 
-def _render(node) -> str:
+def _render(node: Node) -> str:
     """A pure-text subtree back in the search language."""
     if isinstance(node, Text):
         return node.query
     if isinstance(node, Not):
         inner = _render(node.part)
         return f"NOT {inner}" if _ONE_TOKEN.fullmatch(inner) else f"NOT ({inner})"
+    assert isinstance(node, (And, Or)), node  # a pure-text subtree (_pure_text): nothing else
     joiner = " " if isinstance(node, And) else " OR "
     rendered = []
     for p in node.parts:
@@ -462,7 +473,7 @@ def _render(node) -> str:
     return joiner.join(rendered)
 
 
-def _collapse(node):
+def _collapse(node: Node) -> Node:
     """Subtrees of text only become one :class:`Text` (one engine call), as do the text parts of an
     AND or an OR that also has other predicates."""
     if _pure_text(node):

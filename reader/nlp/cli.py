@@ -14,11 +14,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reader.entities import cache as annotations
+from reader.entities import cache as ann_store
+
+if TYPE_CHECKING:
+    import argparse
 
 
-def cli_entities(args, folder: Path) -> int:
+def cli_entities(args: argparse.Namespace, folder: Path) -> int:
     from reader.corpus import Catalogue
 
     scan = Catalogue(folder).refresh()
@@ -36,13 +40,13 @@ def cli_entities(args, folder: Path) -> int:
         annotate_missing([meta], whole_corpus=False, errors=problems)
         for problem in problems:
             print(f"reader: {problem}", file=sys.stderr)
-    ann = annotations.load(meta.content_hash)
+    ann = ann_store.load(meta.content_hash)
     if ann is None:
         print(f"reader: could not annotate {meta.id!r} (is the file still readable?)", file=sys.stderr)
         return 1
     if ann.reason:
         print(f"reader: {ann.reason}", file=sys.stderr)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"text": m.text, "label": m.label, "passage": m.passage, "start": m.start, "end": m.end,
          "value": m.value, "entity": m.entity}
         for m in sorted(ann.mentions, key=lambda m: (m.passage, m.start, m.end))
@@ -84,7 +88,7 @@ def models_report(folder: Path) -> list[dict]:
     return rows
 
 
-def cli_models(args, folder: Path) -> int:
+def cli_models(args: argparse.Namespace, folder: Path) -> int:
     """``reader models [--json]``: which entity model serves each language, and how to install one."""
     from reader.nlp import registry
     from reader.passages import make_safe

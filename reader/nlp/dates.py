@@ -36,9 +36,11 @@ import bisect
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any, Literal
 
 from reader.log import DEBUG, log_exception
 
@@ -82,7 +84,9 @@ PERIODS = {
     "mensuels": "month", "mensuel": "month", "annuels": "year", "annuel": "year",
 }
 
-GRANULARITIES = ("day", "week", "month", "part-of-month", "quarter", "year", "part-of-year", "decade")
+Granularity = Literal["day", "week", "month", "part-of-month", "quarter", "year", "part-of-year", "decade"]
+GRANULARITIES: tuple[Granularity, ...] = ("day", "week", "month", "part-of-month", "quarter", "year", "part-of-year",
+                                          "decade")
 
 
 @dataclass(frozen=True)
@@ -417,14 +421,17 @@ def text_tense(text: str, start: int, end: int, english: bool = False) -> str | 
 # resolution
 
 
-def _g(m: re.Match, name: str) -> str | None:
+def _g(m: re.Match[str] | _Groups, name: str) -> str | None:
     try:
         return m.group(name)
     except IndexError:
         return None
 
 
-def _resolve(kind: str, m: re.Match, pub: dt.date | None):
+Resolved = tuple[dt.date, dt.date, Granularity]
+
+
+def _resolve(kind: str, m: _Groups, pub: dt.date | None) -> Resolved | None:
     """(start, end, granularity) or None when unresolvable; raise _Reject to drop the match."""
     year = int(m.group("year")) if _g(m, "year") else None
 
@@ -457,15 +464,15 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
             raise _Reject from None
     if kind in ("en_my", "fr_my"):
         month = EN_MONTHS[m.group("emonth").lower()] if kind == "en_my" else FR_MONTHS[m.group("month").lower()]
+        assert year is not None  # (the pattern has a year)
         return (*_month(year, month), "month")
     if kind == "part_month":
         month = FR_MONTHS[m.group("month").lower()]
         part = m.group("part").lower()
+        in_year = year if year else (_nearest_month_year(month, pub) if pub else None)
         if part == "courant":
-            y = year if year else (_nearest_month_year(month, pub) if pub else None)
-            return (*_month(y, month), "month") if y else None
-        y = year if year else (_nearest_month_year(month, pub) if pub else None)
-        return (*_part_of_month(y, month, _part(part)), "part-of-month") if y else None
+            return (*_month(in_year, month), "month") if in_year else None
+        return (*_part_of_month(in_year, month, _part(part)), "part-of-month") if in_year else None
     if kind in ("cued_month", "cue_month"):
         word = m.group("month")
         if word != word.lower():
@@ -482,6 +489,7 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
         return (*_month(_nearest_month_year(month, pub, direction), month), "month")
     if kind == "part_year":
         part = m.group("part").lower()
+        assert year is not None  # (the pattern has a year)
         if part == "courant":
             return (*_year(year), "year")
         return (*_part_of_year(year, _part(part)), "part-of-year")
@@ -494,6 +502,7 @@ def _resolve(kind: str, m: re.Match, pub: dt.date | None):
             return (*_year(y), "year")
         return (*_part_of_year(y, _part(part)), "part-of-year")
     if kind in ("year", "cue_year"):
+        assert year is not None  # (the pattern has a year)
         return (*_year(year), "year")
     if kind == "rday":
         if pub is None:
@@ -578,7 +587,7 @@ def _quarter(year: int, q: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 3 * (q - 1) + 1, 1), dt.date(ny, nm, 1)
 
 
-def _resolve_en(kind: str, m, pub: dt.date | None, year: int | None):
+def _resolve_en(kind: str, m: _Groups, pub: dt.date | None, year: int | None) -> Resolved | None:
     """The English relative expressions (see :func:`_resolve`)."""
     if kind in ("en_part_month", "en_cue_month", "en_rel_month"):
         month = EN_MONTHS[m.group("emonth").lower()]
@@ -595,6 +604,7 @@ def _resolve_en(kind: str, m, pub: dt.date | None, year: int | None):
             return (*_part_of_month(year, month, _en_part(m.group("epart"))), "part-of-month")
         return (*_month(year, month), "month")
     if kind == "en_part_year":
+        assert year is not None  # (the pattern has a year)
         return (*_part_of_year(year, _en_part(m.group("epart"))), "part-of-year")
     if kind == "en_part_this_year":
         if pub is None:
@@ -660,7 +670,7 @@ def _parse_number(num: str, thousands: str = FR_NUMBERS[0], decimal: str = FR_NU
         return None
 
 
-def _money(m: re.Match) -> str | None:
+def _money(m: _Groups) -> str | None:
     amount = _parse_number(m.group("num"), m.group("thousands") or FR_NUMBERS[0], m.group("decimal") or FR_NUMBERS[1])
     if amount is None:
         return None
@@ -670,7 +680,7 @@ def _money(m: re.Match) -> str | None:
         if scale == "M":
             factor = 10**6
         amount *= factor or 1
-    cur = _g(m, "cur") or _g(m, "pcur")
+    cur = _g(m, "cur") or _g(m, "pcur") or ""  # (every money pattern has one of them)
     code = CURRENCIES.get(re.sub(r"\s+", " ", cur.lower()), cur.upper())
     if amount == amount.to_integral_value():
         text = str(int(amount))
@@ -686,11 +696,11 @@ class _Groups:
 
     __slots__ = ("text", "groups")
 
-    def __init__(self, text: str, groups: dict):
+    def __init__(self, text: str, groups: dict[str, Any]) -> None:
         self.text, self.groups = text, groups
 
-    def group(self, name):
-        return self.text if name == 0 else self.groups.get(name)
+    def group(self, name: str | int) -> Any:
+        return self.text if name == 0 else self.groups.get(str(name))
 
 
 Candidate = tuple  # (start, end, kind, groups): plain data, msgpack/pickle-friendly
@@ -700,7 +710,7 @@ class Disjoint:
     """Disjoint half-open intervals ``[start, end)``, kept sorted: which of them overlap a given
     interval is two bisections (a passage may hold thousands of matches: no pairwise checks)."""
 
-    def __init__(self, intervals=()):
+    def __init__(self, intervals: Iterable[tuple[int, int]] = ()) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
         for start, end in sorted(intervals):

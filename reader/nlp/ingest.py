@@ -32,11 +32,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader import languages
-from reader.entities import cache as annotations
+from reader.entities import cache as ann_store
 from reader.entities.model import Annotations
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.entities.index import EntityIndex
@@ -46,6 +47,13 @@ from reader.nlp import curated, registry
 from reader.nlp.registry import annotation_id, language_of
 from reader.nlp.registry import expected_model_id as _expected_model
 from reader.log import DEBUG, log_exception
+from reader.passages import Passage
+
+if TYPE_CHECKING:  # spaCy is imported only when there is work
+    import datetime as dt
+
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -67,11 +75,11 @@ def _rule_draft(passage: int, f: dates.Found) -> Draft:
                  f.date_end.isoformat() if f.date_end else None, f.granularity)
 
 
-def _date_drafts(passage: int, text: str, published, lang: str = "fr") -> list[Draft]:
+def _date_drafts(passage: int, text: str, published: dt.date | None, lang: str = "fr") -> list[Draft]:
     return [_rule_draft(passage, f) for f in dates.find(text, published, lang)]
 
 
-def _rules_drafts(passage: int, text: str, published, lang: str) -> list[Draft]:
+def _rules_drafts(passage: int, text: str, published: dt.date | None, lang: str) -> list[Draft]:
     """Without a model: dates, amounts, and the curated names that overlap none of them."""
     out = _date_drafts(passage, text, published, lang)
     taken = dates.Disjoint((d.start, d.end) for d in out)
@@ -107,13 +115,13 @@ def needs_annotation(metas: list[ArticleMeta], index: EntityIndex | None = None)
         # the fast path holds no language: an article read in a detected language checks its file
         if indexed.get(meta.id) == (meta.content_hash, expected[lang]) and lang == language_of(meta.language):
             continue
-        ann = annotations.load(meta.content_hash) if annotations.has(meta.content_hash) else None
+        ann = ann_store.load(meta.content_hash) if ann_store.has(meta.content_hash) else None
         if ann is None or ann.model != expected[lang] or language_of(ann.language) != lang:
             todo.append(meta)
     return todo
 
 
-def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], None] | None = None, *,
+def annotate_missing(metas: Sequence[ArticleMeta], progress: Callable[[int, int], None] | None = None, *,
                      batch_size: int = 64, n_process: int | None = None, whole_corpus: bool = True,
                      errors: list[str] | None = None) -> int:
     """Annotate every article of ``metas`` lacking up-to-date cached annotations; returns how many.
@@ -159,7 +167,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             try:
                 drafts = [d for p in article.passages
                           for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
-                annotations.save(_build(article, registry.RULES_ONLY, drafts, reason))
+                ann_store.save(_build(article, registry.RULES_ONLY, drafts, reason))
             except Exception as exc:  # one article's failure is that article's, never the batch's
                 log_exception(__name__, "annotating %s failed", meta.path)
                 errors.append(_failed(meta, exc))
@@ -191,7 +199,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
             if error:
                 errors.append(error)
             elif ann is not None:
-                annotations.save(ann)
+                ann_store.save(ann)
             tick(article)
     for folder, group in by_folder.items():
         EntityIndex(folder).update(group, changed=changed, prune=whole_corpus)
@@ -205,13 +213,13 @@ def _failed(meta: ArticleMeta, exc: BaseException) -> str:
 Result = tuple[ArticleMeta, "Annotations | None", "str | None"]  # (meta, annotations, error line)
 
 
-def _load_pipeline(lang: str):
+def _load_pipeline(lang: str) -> Language:
     from reader.nlp import pipeline  # imports spaCy: only here, only when there is work
 
     return pipeline.load(lang)
 
 
-def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _annotate_with_model(nlp: Language, metas: Sequence[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
     """(meta, annotations or None if unreadable, error) for each article, streaming passages through spaCy.
 
     If the pipeline itself raises (it processes batches of passages, so the culprit is not known),
@@ -239,11 +247,12 @@ def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_proce
         yield from results
 
 
-def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_process: int) -> Iterator[Result]:
+def _stream(nlp: Language, model: str, metas: Sequence[ArticleMeta], batch_size: int,
+            n_process: int) -> Iterator[Result]:
     # articles whose passages are in flight, in order: [meta, article, passages left, drafts, error, notes]
-    queue: deque[list] = deque()
+    queue: deque[list[Any]] = deque()
 
-    def texts():
+    def texts() -> Iterator[str]:
         for meta in metas:
             article = _load(meta)
             n = len(article.passages) if article is not None else 0
@@ -252,7 +261,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                 for p in article.passages:
                     yield p.text if len(p.text) <= MAX_MODEL_CHARS else ""
 
-    def finished():
+    def finished() -> Iterator[Result]:
         while queue and queue[0][2] == 0:
             meta, article, _, drafts, error, notes = queue.popleft()
             if article is not None and error is None:
@@ -289,7 +298,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
     yield from finished()
 
 
-def _long_run_notes(index: int, doc) -> list[str]:
+def _long_run_notes(index: int, doc: Doc) -> list[str]:
     from reader.nlp.pipeline import LONG_RUNS_KEY
 
     runs = doc.user_data.get(LONG_RUNS_KEY)
@@ -301,7 +310,7 @@ def _long_run_notes(index: int, doc) -> list[str]:
     return [f"passage {index}: {what} cut at punctuation for entity detection, not by the model's tokenizer"]
 
 
-def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
+def _pipe(nlp: Language, texts: Iterator[str], batch_size: int, n_process: int) -> Iterator[Doc]:
     """``nlp.pipe``, whose worker processes (n_process > 1) never outlive this one."""
     if n_process <= 1:
         yield from nlp.pipe(texts, batch_size=batch_size)
@@ -312,7 +321,7 @@ def _pipe(nlp, texts, batch_size: int, n_process: int) -> Iterator:
         yield from nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
 
 
-def _drafts_of(doc, passage, published) -> list[Draft]:
+def _drafts_of(doc: Doc, passage: Passage, published: dt.date | None) -> list[Draft]:
     from reader.nlp.pipeline import doc_mentions
 
     out = []

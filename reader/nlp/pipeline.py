@@ -46,10 +46,12 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Span
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as _FR_STOP
@@ -59,6 +61,9 @@ from reader.nlp import dates
 from reader.nlp import registry
 from reader.nlp.curated import DATA, read_curated  # noqa: F401
 from reader.nlp.registry import PIPELINE_VERSION, expected_model_id, language_of  # noqa: F401
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 CURATED_KEY = "curated"
 _MODEL_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
@@ -87,18 +92,19 @@ RULES_KEY = "reader_dates"  # Doc.user_data key: the dates.detect candidates kep
 ENTS_KEY = "reader_ents"  # Doc.user_data key: (start_char, end_char, label, id) of the other entities
 
 
-def _extends(doc, ent, inside: list) -> bool:
+def _extends(doc: Doc, ent: Span, inside: list[Span]) -> bool:
     """Does the model's ``ent`` extend the curated spans ``inside`` it with name-like tokens only?"""
     covered = {i for c in inside for i in range(c.start, c.end)}
     extra = [t for t in doc[ent.start:ent.end] if t.i not in covered]
     return bool(extra) and all(t.is_title or t.is_upper or t.is_digit or t.lower_ in _CONNECT for t in extra)
 
 
-def _reconcile(doc, model: list, curated: list) -> list:
+def _reconcile(doc: Doc, model: list[Span], curated: list[Span]) -> list[Span]:
     """Model spans + curated spans (see the module docstring, ``reader_entities`` step 1)."""
     if not curated:
         return model
-    out, used = [], set()
+    out: list[Span] = []
+    used: set[tuple[int, int]] = set()
     held = dates.Disjoint((c.start, c.end) for c in curated)  # curated: filter_spans'd, sorted, disjoint
     for e in model:
         overlap = [curated[k] for k in held.overlapping(e.start, e.end)]
@@ -126,7 +132,7 @@ def _english(text: str) -> int:
     return 0 if en + fr < 2 else (1 if en > fr else -1)
 
 
-def _is_english_at(doc, pos: int, cache: dict) -> bool:
+def _is_english_at(doc: Doc, pos: int, cache: dict[str, Any]) -> bool:
     if "passage" not in cache:
         cache["passage"] = _english(doc.text)
         cache["segments"] = [(m.start(), m.end(), _english(m.group())) for m in _SEGMENT.finditer(doc.text)]
@@ -145,7 +151,7 @@ PARTICLES = {"bin", "bint", "ibn", "al", "el", "abu", "von", "van", "der", "den"
 _ABBREV_END = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|Bros|St|Mt)\.$")
 
 
-def _junk(ent, cache: dict, english: bool = False) -> bool:
+def _junk(ent: Span, cache: dict[str, Any], english: bool = False) -> bool:
     """Model output that is no name. In an English pipeline (``english``): a lowercase name
     particle is part of a name, an all-capital stop word is an acronym ("US"); the French pipeline's
     stop-word vote for quoted English passages does not apply (everything is English)."""
@@ -171,7 +177,7 @@ _EN_TITLES = {"president", "prime", "minister", "crown", "prince", "princess", "
               "sheikh", "emir", "dr.", "mr.", "mrs.", "ms.", "sir", "lord", "judge", "secretary"}
 
 
-def _trim_the(doc, ents: list) -> list:
+def _trim_the(doc: Doc, ents: list[Span]) -> list[Span]:
     """English: "the United States" → "United States" (the model includes the article; dropping the
     whole span lost 157 correct places on held-out news); a person's leading titles are left out
     ("Crown Prince Mohammed bin Salman" → "Mohammed bin Salman"); a person cut after a lowercase
@@ -204,7 +210,7 @@ def _trim_the(doc, ents: list) -> list:
 _ALLER_DEVOIR = {"va", "vont", "vais", "vas", "allons", "allez", "doit", "doivent", "dois", "devons", "devez"}
 
 
-def morph_tense(doc, start: int, end: int) -> str | None:
+def morph_tense(doc: Doc, start: int, end: int) -> str | None:
     """Tense ("fut", "past", "pres", see :data:`reader.nlp.dates.TENSES`) of the verb nearest to the
     characters ``[start, end)`` in their sentence, from the model's morphology, when the pipeline
     has a morphologizer (not ours by default: on every passage it costs 1.6x the ``ner`` alone, and
@@ -223,18 +229,18 @@ def morph_tense(doc, start: int, end: int) -> str | None:
             continue
         morph = t.morph
         nxt = next((u for u in toks[k + 1:k + 4] if u.pos_ in ("VERB", "AUX")), None)
-        if "Cnd" in morph.get("Mood") or "Fut" in morph.get("Tense"):
+        if "Cnd" in morph.get("Mood", []) or "Fut" in morph.get("Tense", []):
             tense = "fut"
-        elif t.lower_ in _ALLER_DEVOIR and nxt is not None and "Inf" in nxt.morph.get("VerbForm"):
+        elif t.lower_ in _ALLER_DEVOIR and nxt is not None and "Inf" in nxt.morph.get("VerbForm", []):
             tense = "fut"
-        elif t.pos_ == "AUX" and nxt is not None and "Part" in nxt.morph.get("VerbForm"):
+        elif t.pos_ == "AUX" and nxt is not None and "Part" in nxt.morph.get("VerbForm", []):
             tense = "fut" if nxt.lower_.startswith(dates.SCHEDULED) else "past"
             t = nxt  # the distance from the participle: "a démissionné lundi et partira vendredi"
-        elif "Part" in morph.get("VerbForm") and k and toks[k - 1].pos_ == "AUX":
+        elif "Part" in morph.get("VerbForm", []) and k and toks[k - 1].pos_ == "AUX":
             continue  # read with its auxiliary
-        elif {"Imp", "Past"} & set(morph.get("Tense")):
+        elif {"Imp", "Past"} & set(morph.get("Tense", [])):
             tense = "past"
-        elif "Pres" in morph.get("Tense"):
+        elif "Pres" in morph.get("Tense", []):
             tense = "pres"
         else:
             continue
@@ -250,16 +256,16 @@ class ReaderEntities:
     def __init__(self, lang: str = "fr") -> None:
         self.lang = lang
 
-    def __call__(self, doc):
+    def __call__(self, doc: Doc) -> Doc:
         return _entities(doc, self.lang)
 
 
 @Language.factory("reader_entities", default_config={"lang": "fr"})
-def _make_reader_entities(nlp, name: str, lang: str):
+def _make_reader_entities(nlp: Language, name: str, lang: str) -> ReaderEntities:
     return ReaderEntities(lang)
 
 
-def _entities(doc, lang: str = "fr"):
+def _entities(doc: Doc, lang: str = "fr") -> Doc:
     """Curated names, junk filter, handles, then dates and amounts (in ``lang``'s number format) —
     one read and one write of ``doc.ents`` (each costs a pass over the tokens)."""
     english = lang == "en"
@@ -267,7 +273,7 @@ def _entities(doc, lang: str = "fr"):
     if english:
         model = _trim_the(doc, model)
     curated = filter_spans(doc.spans[CURATED_KEY]) if CURATED_KEY in doc.spans else []
-    cache: dict = {}
+    cache: dict[str, Any] = {}
     ents = [e for e in _reconcile(doc, model, curated) if e.id_ or not _junk(e, cache, english)]
     if "(@" in doc.text:
         persons_end = {e.end_char for e in ents if e.label_ in ("PER", "PERSON")}
@@ -325,11 +331,11 @@ class LongRunTokenizer:
     text is the passage's text, character for character, so every offset is unchanged; runs longer
     than :data:`LONG_RUN` are listed in ``doc.user_data[LONG_RUNS_KEY]`` for the article's note."""
 
-    def __init__(self, inner):
+    def __init__(self, inner: Any) -> None:  # spaCy's Tokenizer (a Cython class without a stub)
         self.inner = inner
         self.vocab = inner.vocab
 
-    def __call__(self, text: str):
+    def __call__(self, text: str) -> Doc:
         if _SUSPECT.search(text) is None:
             return self.inner(text)  # the common case: spaCy as usual
         from spacy.tokens import Doc
@@ -366,17 +372,17 @@ class LongRunTokenizer:
         return doc
 
     # spaCy serialises the tokenizer with the pipeline: delegate to the real one
-    def to_bytes(self, **kwargs):
+    def to_bytes(self, **kwargs: Any) -> bytes:
         return self.inner.to_bytes(**kwargs)
 
-    def from_bytes(self, data, **kwargs):
+    def from_bytes(self, data: bytes, **kwargs: Any) -> LongRunTokenizer:
         self.inner.from_bytes(data, **kwargs)
         return self
 
-    def to_disk(self, path, **kwargs):
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
         self.inner.to_disk(path, **kwargs)
 
-    def from_disk(self, path, **kwargs):
+    def from_disk(self, path: str | Path, **kwargs: Any) -> LongRunTokenizer:
         self.inner.from_disk(path, **kwargs)
         return self
 
@@ -390,17 +396,18 @@ def load(lang: str = "fr") -> Language:
     :func:`reader.nlp.registry.resolve` chose (hash-checked). Raises OSError, with the note an
     article gets, when no usable model is installed."""
     resolved = registry.resolve(lang)
-    if resolved.chosen is None or resolved.model_id is None:
+    if resolved.chosen is None or resolved.model_id is None or resolved.chosen.path is None:
         raise OSError(resolved.reason())
     nlp = spacy.load(resolved.chosen.path, exclude=resolved.exclude)
     nlp.tokenizer = LongRunTokenizer(nlp.tokenizer)
     where = {"after": "ner"} if "ner" in nlp.pipe_names else {"last": True}
     ruler = nlp.add_pipe("span_ruler", name="curated_ruler", config={"spans_key": CURATED_KEY, "validate": False},
                          **where)
-    patterns = []
+    patterns: list[dict[str, Any]] = []
     for label, canonical, aliases in read_curated():
         for form in (canonical, *aliases):
             patterns.append({"label": label, "pattern": form, "id": canonical})
+    assert isinstance(ruler, SpanRuler)
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(patterns)
     nlp.add_pipe("reader_entities", last=True, config={"lang": resolved.lang})
@@ -409,18 +416,18 @@ def load(lang: str = "fr") -> Language:
     return nlp
 
 
-def model_id(nlp) -> str:
+def model_id(nlp: Language) -> str:
     """The ``model`` string stored in annotations, e.g. ``fr_core_news_md-3.8.0+reader1``."""
     return nlp.meta["reader_model"]
 
 
-def extract(nlp, texts: Iterable[str], batch_size: int = 64, n_process: int = 1) -> Iterator[list[RawMention]]:
+def extract(nlp: Language, texts: Iterable[str], batch_size: int = 64, n_process: int = 1) -> Iterator[list[RawMention]]:
     """Mentions of each text (in order), with exact character spans in that text."""
     for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         yield doc_mentions(doc)
 
 
-def doc_mentions(doc) -> list[RawMention]:
+def doc_mentions(doc: Doc) -> list[RawMention]:
     """The mentions of a processed doc; DATE/MONEY keep the rule's exact span and candidate."""
     text = doc.text
     english = doc.lang_ == "en"

@@ -45,6 +45,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reader import paths
 from reader.passages import make_safe
@@ -124,7 +125,7 @@ def _config(path: str, stamp: tuple) -> tuple[dict, tuple[str, ...]]:
         if not isinstance(table, dict):
             problems.append(f"{where}: [{lang}] must be a table of settings; ignored")
             continue
-        clean = {}
+        clean: dict[str, Any] = {}
         for key, value in table.items():
             kind = _KEYS.get(key)
             if kind is None:

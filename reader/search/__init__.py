@@ -8,8 +8,10 @@ Public API (what the UI and the CLI call)::
 
 from __future__ import annotations
 
+from typing import Any
 
-def __getattr__(name):  # lazy: importing reader.search stays cheap
+
+def __getattr__(name: str) -> Any:  # lazy: importing reader.search stays cheap
     if name in ("SearchResults", "Hit"):
         from reader.search import model
 

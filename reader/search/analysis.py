@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.lang import has_stemmer, has_stopwords, stopwords_for_language
 from whoosh.support.charset import accent_map
 
@@ -37,7 +37,7 @@ NEUTRAL_KEY = "xx"  # no stop words, no stemming
 
 def fold(word: str) -> str:
     """Lowercase and strip accents the way the index does (``"Déjà"`` → ``"deja"``)."""
-    return word.lower().translate(accent_map)
+    return word.lower().translate(accent_map)  # type: ignore[arg-type]  # keys are code points (whoosh's types say str)
 
 
 @lru_cache(maxsize=64)
@@ -64,7 +64,7 @@ def stop_words(key: str) -> frozenset[str]:
     return words | EXTRA_STOPS if key == "fr" else words
 
 
-def analyzer_for(lang: str | None):
+def analyzer_for(lang: str | None) -> Analyzer:
     key = analysis_key(lang)
     chain = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
     if key == NEUTRAL_KEY:
@@ -75,7 +75,7 @@ def analyzer_for(lang: str | None):
     return chain | StemFilter(lang=key, cachesize=50000)
 
 
-def french_analyzer():
+def french_analyzer() -> Analyzer:
     return analyzer_for("fr")
 
 
@@ -137,5 +137,5 @@ def terms(text: str, lang: str | None = None) -> list[str]:
 
 
 @lru_cache(maxsize=32)
-def _analyzer(key: str):
+def _analyzer(key: str) -> Analyzer:
     return analyzer_for(key)

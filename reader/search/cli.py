@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.corpus import Catalogue
 from reader.search.index import update_index
 from reader.search.query import Searcher
 
+if TYPE_CHECKING:
+    import argparse
 
-def mark(snippet: str, spans, tty: bool) -> str:
+
+def mark(snippet: str, spans: Iterable[tuple[int, int]], tty: bool) -> str:
     out, last = [], 0
     left, right = ("\x1b[1m", "\x1b[22m") if tty else ("«", "»")
     for s, e in spans:
@@ -37,7 +42,7 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-def cli_search(args, folder: Path) -> int:
+def cli_search(args: argparse.Namespace, folder: Path) -> int:
     text = " ".join(args.query)
     scan = Catalogue(folder).refresh()
     report = update_index(folder, scan.articles, progress=_progress if sys.stderr.isatty() else None)

@@ -120,6 +120,8 @@ def _dates(leaf, count: int) -> np.ndarray:
 class Engine:
     """Evaluates parsed queries on one open Whoosh searcher (make a new one after ``refresh()``)."""
 
+    doc_ids: np.ndarray | None = None  # the article id of each docnum, filled by the Searcher on first use
+
     def __init__(self, searcher):
         self.searcher = searcher
         reader = searcher.reader()
@@ -223,13 +225,14 @@ class Engine:
                         break
                     m._goto(m._nextoffset)
             else:  # inlined postings (a term in one document) or another matcher type
-                ids, w = [], []
+                one_ids: list[int] = []
+                one_w: list[float] = []
                 while m.is_active():
-                    ids.append(m.id())
-                    w.append(m.weight())
+                    one_ids.append(m.id())
+                    one_w.append(m.weight())
                     m.next()
-                ids_parts.append(np.asarray(ids, dtype=np.int64) + off)
-                w_parts.append(np.asarray(w, dtype=np.float32))
+                ids_parts.append(np.asarray(one_ids, dtype=np.int64) + off)
+                w_parts.append(np.asarray(one_w, dtype=np.float32))
         if ids_parts:
             result = (np.concatenate(ids_parts), np.concatenate(w_parts))
         else:
@@ -445,11 +448,13 @@ class Engine:
 
     def run_languages(self, queries: dict, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """Like :meth:`run` for a query parsed per analysis key ({key: query})."""
-        return self._rank(*self.evaluate_languages(queries), count, sort)
+        mask, dense = self.evaluate_languages(queries)
+        return self._rank(mask, dense, count, sort)
 
     def run(self, q, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """(total matches, the first ``count`` (docnum, score) in order)."""
-        return self._rank(*self.evaluate(q), count, sort)
+        mask, dense = self.evaluate(q)
+        return self._rank(mask, dense, count, sort)
 
     def _rank(self, mask, dense, count: int, sort: str) -> tuple[int, list[tuple[int, float]]]:
         ids = np.flatnonzero(mask & self.alive)

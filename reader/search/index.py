@@ -58,8 +58,9 @@ import time
 import zlib
 from array import array
 from contextlib import closing, contextmanager
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec
@@ -70,9 +71,10 @@ from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
 from reader import languages, paths, sqlitedb
-from reader.entities import cache as annotations
+from reader.entities import cache as ann_store
 from reader.fileio import write_json_atomic
-from reader.corpus import ArticleFileError, ArticleMeta, load_article
+from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
+from reader.entities.model import Annotations
 from reader.search.analysis import analysis_key, analyzer_for, terms
 from reader.log import log_exception
 
@@ -88,7 +90,7 @@ def index_dir(folder: Path) -> Path:
 
 def build_schema() -> Schema:
     simple = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-    pre = SpaceSeparatedTokenizer()  # the text fields arrive pre-analysed in their language (analysis.terms)
+    pre: Any = SpaceSeparatedTokenizer()  # (a tokenizer is an analyzer; whoosh's types say otherwise) the text fields arrive pre-analysed in their language (analysis.terms)
     return Schema(
         id=ID(unique=True, stored=True),
         title=TEXT(analyzer=pre, stored=True, field_boost=2.0),
@@ -172,7 +174,7 @@ def damaged(directory: Path) -> bool:
 
 
 @contextmanager
-def gc_paused():
+def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while building tens of thousands of small objects at once.
 
     Those allocations would trigger full collections over everything the caller holds (measured at
@@ -227,7 +229,7 @@ def _update_manifest(directory: Path, changes: dict[str, list | None]) -> None:
 # -- opening --------------------------------------------------------------------------------------
 
 
-def open_index(directory: Path):
+def open_index(directory: Path) -> windex.Index | None:
     """Open the index read-only, or None when it is missing/of another version/unreadable."""
     try:
         if damaged(directory):
@@ -255,7 +257,7 @@ def _files_signature(directory: Path) -> str:
     return hashlib.sha1("|".join(sorted(entries)).encode()).hexdigest()[:20]
 
 
-def _open_or_create(directory: Path):
+def _open_or_create(directory: Path) -> tuple[windex.Index, dict[str, list[Any]], bool]:
     """(index, manifest docs, rebuilt?) — wipes and recreates what cannot be trusted. Caller holds the lock.
 
     Opening every segment to check it costs ~0.5 s at 50k articles, so it is done only when the
@@ -275,7 +277,7 @@ def _open_or_create(directory: Path):
         except Exception:  # noqa: BLE001
             log_exception(__name__, "the search index %s cannot be read: rebuilt", directory)
             ix = None
-    if ix is not None:
+    if ix is not None and docs is not None:  # (an index is opened only with its manifest)
         return ix, docs, False
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True, exist_ok=True)
@@ -287,7 +289,7 @@ def _open_or_create(directory: Path):
 # -- documents ------------------------------------------------------------------------------------
 
 
-def entity_fields(ann, lang: str | None = None) -> dict[str, str]:
+def entity_fields(ann: Annotations | None, lang: str | None = None) -> dict[str, str]:
     """The entity fields of a document: the names' terms in the article's language."""
     out: dict[str, list[str]] = {}
     if ann is None:
@@ -318,13 +320,13 @@ def doc_version(meta: ArticleMeta, rows: dict | None = None) -> str:
     return meta.content_hash if lang == meta.language else f"{meta.content_hash}+{lang}"
 
 
-def _matches(ann, lang: str) -> bool:
+def _matches(ann: Annotations | None, lang: str) -> bool:
     """Annotations made for the article's current language (made for another, they wait for the
     entities stage to redo them: the document is marked not annotated meanwhile)."""
     return ann is not None and languages.base_code(ann.language) == languages.base_code(lang)
 
 
-def make_document(article, ann, lang: str | None = None) -> dict:
+def make_document(article: Article, ann: Annotations | None, lang: str | None = None) -> dict[str, Any]:
     """The index document of ``article`` read in ``lang`` (default: its effective language)."""
     meta = article.meta
     plain = article.parsed.plain_text
@@ -332,7 +334,7 @@ def make_document(article, ann, lang: str | None = None) -> dict:
     key = analysis_key(lang)
     per_passage = [terms(p.text, key) for p in article.passages]
     words = [t for ts in per_passage for t in ts]  # = terms(plain): the separators hold no word
-    doc = {
+    doc: dict[str, Any] = {
         "id": meta.id,
         "title": " ".join(terms(meta.title, key)),
         "_stored_title": meta.title,
@@ -355,7 +357,7 @@ def make_document(article, ann, lang: str | None = None) -> dict:
 
 def update_index(
     folder: Path,
-    metas: list[ArticleMeta],
+    metas: Sequence[ArticleMeta],
     progress: Callable[[int, int], None] | None = None,
     timeout: float = 30.0,
 ) -> dict:
@@ -416,7 +418,7 @@ def update_index(
 def _annotated_hashes() -> set[str]:
     """Content hashes that have annotations (one directory listing, not a stat per article)."""
     try:
-        return {n[:-5] for n in os.listdir(annotations.annotations_dir()) if n.endswith(".json")}
+        return {n[:-5] for n in os.listdir(ann_store.annotations_dir()) if n.endswith(".json")}
     except OSError:
         return set()
 
@@ -425,7 +427,7 @@ SMALL_UPDATE = 500  # documents; at most this many are committed without merging
 MAX_SEGMENTS = 2  # merge_small_segments() folds the small segments together beyond this many
 
 
-def _merge_into_largest_kept(writer, segments):
+def _merge_into_largest_kept(writer: Any, segments: list[Any]) -> list[Any]:
     """Whoosh merge policy: keep the largest segment, rewrite all the others into the new one.
 
     Small update segments cost every query a little; folding them together reads only their few
@@ -470,9 +472,11 @@ def merge_small_segments(folder: Path, max_segments: int = MAX_SEGMENTS, timeout
         lock.release()
 
 
-def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
+def _apply(ix: windex.Index, directory: Path, docs: dict[str, list[Any]], to_delete: Sequence[str],
+           to_index: Sequence[ArticleMeta], report: dict[str, Any],
+           progress: Callable[[int, int], None] | None) -> None:
     fresh = not docs
-    dirty = {i: ["", False] for i in to_delete}  # dirty until committed
+    dirty: dict[str, list[Any] | None] = {i: ["", False] for i in to_delete}  # dirty until committed
     dirty.update({m.id: ["", docs[m.id][1]] for m in to_index if m.id in docs})
     if dirty:
         _update_manifest(directory, dirty)
@@ -483,7 +487,7 @@ def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
     try:
         for i in to_delete:
             writer.delete_by_term("id", i)
-        done_ids: dict[str, list] = {}
+        done_ids: dict[str, list[Any] | None] = {}
         total = len(to_index)
         for n, meta in enumerate(to_index, 1):
             try:
@@ -496,7 +500,7 @@ def _apply(ix, directory, docs, to_delete, to_index, report, progress) -> None:
                 continue
             h = article.meta.content_hash
             lang = languages.effective(article.meta)
-            ann = annotations.load(h)
+            ann = ann_store.load(h)
             if not _matches(ann, lang):
                 ann = None
             doc = make_document(article, ann, lang)

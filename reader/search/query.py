@@ -54,10 +54,12 @@ from collections import Counter
 import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin
+from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin,
+                            QueryParser)
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.support.levenshtein import distance
 
@@ -137,7 +139,7 @@ def _schema(key: str = DEFAULT_KEY):
 
 
 @lru_cache(maxsize=32)
-def make_parser(basedate: dt.datetime | None = None, key: str = DEFAULT_KEY) -> MultifieldParser:
+def make_parser(basedate: dt.datetime | None = None, key: str = DEFAULT_KEY) -> QueryParser:
     """The query parser of one analysis key (cached: building one costs more than parsing a query)."""
     parser = MultifieldParser(["title", "body"], _schema(key))
     # +/- are operators only at the start of a word: "multi-plateformes" and "2023-04" stay words
@@ -176,7 +178,8 @@ def parse_languages(text: str, keys, basedate: dt.datetime | None = None):
     A key for which the query holds only stop words is left out (``the`` searches nothing in
     English articles); the error is given only when no key is left.
     """
-    out, first_err = {}, None
+    out: dict[str, Any] = {}
+    first_err: str | None = None
     for key in keys:
         q, err = _parse(text, basedate, key)
         if err:
@@ -231,7 +234,8 @@ def _too_many_terms(q) -> str | None:
     """An error when the query has more words than :data:`MAX_QUERY_TERMS` (a word searched in title
     and body counts once, a phrase counts its words) or more fuzzy/prefix/wildcard words than
     :data:`MAX_EXPANDING_TERMS`."""
-    words, expanding = set(), set()
+    words: set[tuple[Any, ...]] = set()
+    expanding: set[tuple[Any, ...]] = set()
     for leaf in q.leaves():
         if isinstance(leaf, wq.Phrase):
             words.update(("phrase", tuple(leaf.words), i) for i in range(len(leaf.words)))

@@ -16,10 +16,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.clitools import scan
 from reader.passages import make_safe
 from reader.state.store import StateError, StateStore, UndoToken
+
+if TYPE_CHECKING:
+    import argparse
 
 _DONE = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
 _UNDONE = {"read": "unread", "unread": "read", "star": "unstarred", "unstar": "starred"}
@@ -61,7 +65,7 @@ def _done(token: UndoToken, asked: int) -> None:
     print("undo with: reader mark --undo")
 
 
-def cli_mark(args, folder: Path) -> int:
+def cli_mark(args: argparse.Namespace, folder: Path) -> int:
     """Entry point of ``reader mark``; ``args`` comes from :func:`reader.cli.build_parser`."""
     action, ids = args.action, list(dict.fromkeys(args.ids))
     if action in ("all-read", "undo") and ids:

@@ -33,10 +33,10 @@ import json
 import re
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, ParamSpec, TypeVar
 
 from reader.bookmarks.store import BookmarkError, BookmarkStore, now_iso
 
@@ -144,11 +144,15 @@ def _about_state(message: str) -> str:
     return _BOOKMARK_WORD.sub("reading state", message)
 
 
-def _translated(fn):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _translated(fn: Callable[_P, _R]) -> Callable[_P, _R]:
     """The plumbing raises the bookmarks store's errors: say they are about the reading state."""
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return fn(*args, **kwargs)
         except BookmarkError as exc:
@@ -186,9 +190,7 @@ class _Db(BookmarkStore):
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _unreadable_error(self, exc: Exception) -> Exception:
-        # the plumbing's own message for this error (its name differs between versions of store.py)
-        make = getattr(self, "_error", None) or self._unreadable
-        return make(exc)
+        return self._error(exc)  # the plumbing's own message for this error
 
 
 class StateStore:

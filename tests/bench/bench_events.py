@@ -36,7 +36,7 @@ _NOT_NAMES = {
     "On", "Nous", "Vous", "Je", "Dans", "Par", "Pour", "Sur", "Avec", "Selon", "En", "Et", "Mais", "Ou",
     "Ainsi", "Pourtant", "Cependant", "Ensuite", "Enfin", "Depuis", "Comme", "Quoi", "Reste", "Difficile",
     "Aujourd", "Hier", "Demain", "Par ailleurs", "En effet", "De plus", "En outre", "Dans les faits",
-    "D'après", "C'est", "Cela", "Ces", "Musk", "Lawsuit", "They", "The", "A", "À", "Au", "Aux",
+    "D'après", "C'est", "Cela", "Musk", "Lawsuit", "They", "The", "A", "À", "Au", "Aux",
 }
 
 

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load raw full  {time.perf_counter() - t:5.2f} s  {full.pipe_names}")
         part = texts[: max(1, len(texts) // 4)]
         part_words = sum(len(x.split()) for x in part)
-        raw_full = timed(lambda: drain(full.pipe(part, batch_size=args.batch_size))) * words / part_words
+        raw_full = timed(lambda model=full: drain(model.pipe(part, batch_size=args.batch_size))) * words / part_words
         del full
 
         t = time.perf_counter()

@@ -43,7 +43,7 @@ def evaluate(events, gold: dict = GOLD) -> dict:
             elif ref in g["core"]:
                 missing.append(ref["contains"])
     want = hit = 0
-    for gi, g in enumerate(gold["events"]):
+    for g in gold["events"]:
         if not g["linked"]:
             continue
         keys = [(ref["article"], _match(events, ref)) for ref in g["core"]]

@@ -16,7 +16,7 @@ from reader.cli import main
 from reader.corpus import Catalogue
 from reader.listfilter.evaluate import Feeds, FilterContext, sort_metas
 from reader.listfilter.saved import SavedSearchError, SavedSearches, last_opened, mark_opened
-from reader.listfilter.syntax import FilterError, parse_filter, try_parse
+from reader.listfilter.syntax import DateRange, Filter, FilterError, parse_filter, try_parse
 from reader.search.index import update_index
 from reader.state.store import ArticleState, StateStore
 
@@ -82,6 +82,12 @@ from reader.state.store import ArticleState, StateStore
 ])
 def test_parsing(text, understood):
     assert parse_filter(text).describe() == understood
+
+
+def test_a_date_range_open_at_both_ends_is_described_not_a_crash():
+    # found by mypy: describe() called .isoformat() on a None start == None end
+    assert Filter("", DateRange(None, None)).describe() == "date:any"
+    assert Filter("", DateRange(None, dt.date(2022, 6, 30))).describe() == "date:<=2022-06-30"
 
 
 @pytest.mark.parametrize("text, message", [

@@ -172,7 +172,7 @@ async def test_save_the_current_filter_then_delete_it(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 40)) as pilot:
-        lst = await filter_to(pilot, "source:journal unread", ["art1", "art3"])
+        await filter_to(pilot, "source:journal unread", ["art1", "art3"])
         await pilot.press("enter", "F")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FeedsScreen))
         await pilot.press("s")
