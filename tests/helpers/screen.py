@@ -3,7 +3,8 @@ check that the picture they pin is the one their name says.
 
 ``screen_text(app)`` reads the app's own screenshot (``App.export_screenshot``, the SVG the
 snapshots store) back into lines of text; ``wait_for_text`` lets the app run until every given
-text is on screen; ``settle`` lets workers, debounces and the messages they post finish."""
+text is on screen; ``quiet`` lets timers (debounces), the workers they start and the messages
+those post finish."""
 
 from __future__ import annotations
 
@@ -34,15 +35,15 @@ def screen_text(app) -> str:
     return svg_text(app.export_screenshot())
 
 
-async def settle(pilot, rounds: int = 2) -> None:
-    """Let the app finish what it started: timers such as the search's debounce (0.15 s) fire, the
-    workers they start end, and the messages those post are handled."""
+async def quiet(pilot, rounds: int = 2) -> None:
+    """``helpers.settle`` with time for timers: a debounce (the search's, the filter's: 0.15 s)
+    fires, the worker it starts ends and the message that one posts is handled."""
+    from helpers import settle
+
     for _ in range(rounds):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.pause(0.2)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def wait_for_text(pilot, *texts: str, tries: int = 200, step: float = 0.05) -> str:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 from helpers import write_article
-from helpers.screen import screen_text, settle
+from helpers.screen import quiet, screen_text
 
 
 @pytest.fixture
@@ -28,10 +28,10 @@ def snap(snap_compare):
 
         async def guarded(pilot) -> None:
             try:
-                await settle(pilot)
+                await quiet(pilot)
                 if run_before is not None:
                     await run_before(pilot)
-                await settle(pilot)
+                await quiet(pilot)
                 from textual.widgets import Input
 
                 for field in pilot.app.screen.query(Input):  # a steady cursor, not a blinking one

@@ -3,7 +3,7 @@ links of an article (L)."""
 
 from __future__ import annotations
 
-from helpers.screen import settle, wait_for_text
+from helpers.screen import quiet, wait_for_text
 
 from reader.ui.bookmarks import NoteDialog
 from reader.ui.help import HelpScreen
@@ -14,7 +14,7 @@ class TestHelp:
     def test_snapshot_help_screen(self, snap, make_app):
         async def run_before(pilot):
             await pilot.press("question_mark")
-            await settle(pilot)
+            await quiet(pilot)
             assert isinstance(pilot.app.screen, HelpScreen)
 
         assert snap(make_app(ingest=False), (100, 40), run_before, shows=("reader — keys", "Everywhere"))
@@ -24,11 +24,11 @@ class TestNote:
     def test_note_dialog_on_a_new_bookmark(self, snap, make_app):
         async def run_before(pilot):
             await pilot.press("enter")  # open the first article
-            await settle(pilot)
+            await quiet(pilot)
             await pilot.press("j", "b")  # bookmark its second passage
             await wait_for_text(pilot, "●")  # the bookmark's mark in the list
             await pilot.press("a", *"à relire")
-            await settle(pilot)
+            await quiet(pilot)
             assert isinstance(pilot.app.screen, NoteDialog)
 
         assert snap(make_app(ingest=False), (100, 30), run_before,
@@ -39,9 +39,9 @@ class TestLinks:
     def test_links_dialog_numbers_the_article_links(self, snap, make_app, linked):
         async def run_before(pilot):
             await pilot.press("enter")  # Article 0, the one with links
-            await settle(pilot)
+            await quiet(pilot)
             await pilot.press("L", "j")
-            await settle(pilot)
+            await quiet(pilot)
             assert isinstance(pilot.app.screen, LinksScreen)
 
         assert snap(make_app(linked, ingest=False), (100, 30), run_before,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from helpers import write_article
 from helpers.handmade import annotate, numbered_events
-from helpers.screen import settle, wait_for_text
+from helpers.screen import quiet, wait_for_text
 
 from reader.events.store import save_events
 
@@ -16,9 +16,9 @@ FIRST = "microsoft-retire-twitter-advertising"  # the first article of the bundl
 
 async def opened(pilot) -> None:
     """The first article of the list opened (the article view has focus)."""
-    await settle(pilot)
+    await quiet(pilot)
     await pilot.press("enter")
-    await settle(pilot)
+    await quiet(pilot)
 
 
 class TestStart:
@@ -82,7 +82,7 @@ class TestNarrow:
             await opened(pilot)
             await pilot.press("v", "j")  # the panel (v), below the article at this width
             panel, article = pilot.app.screen.query_one("#events"), pilot.app.screen.query_one("#article")
-            await settle(pilot)
+            await quiet(pilot)
             assert panel.display and panel.region.y > article.region.y
 
         assert snap(make_app(corpus, ingest=False), (80, 24), run_before, shows=("20 Apr 2023",))
@@ -94,7 +94,7 @@ class TestNarrow:
         async def run_before(pilot):
             await opened(pilot)
             await pilot.press("v", "s")  # the panel, and the first sentence selected
-            await settle(pilot)
+            await quiet(pilot)
             assert not pilot.app.screen.query_one("#list").region.width
 
         assert snap(make_app(corpus, ingest=False), (60, 20), run_before, shows=("Événement numéro 0",))
@@ -116,23 +116,23 @@ class TestBackgroundWork:
     """The ingest (a subprocess, off here) reports its progress by messages: posted by hand."""
 
     def test_index_still_being_built(self, snap, make_app):
-        from reader.ui.app import IngestProgress
+        from reader.ui.messages import IngestProgress
 
         async def run_before(pilot):
             await opened(pilot)
-            pilot.app.post_message(IngestProgress("index", 1, 2))
+            pilot.app.screen.post_message(IngestProgress("index", 1, 2))
             await wait_for_text(pilot, "Indexing… 1/2 50%")
 
         assert snap(make_app(ingest=False), (140, 30), run_before,
                     shows=("Indexing… 1/2 50%", "Events come after the search", "finding entities…"))
 
     def test_indexing_failed_is_an_error_notice(self, snap, make_app):
-        from reader.ui.app import IngestDone, IngestProgress
+        from reader.ui.messages import IngestDone, IngestProgress
 
         async def run_before(pilot):
             await opened(pilot)
-            pilot.app.post_message(IngestProgress("entities", 0, 2))
-            pilot.app.post_message(IngestDone(False, "reader index stopped: exit status 1"))
+            pilot.app.screen.post_message(IngestProgress("entities", 0, 2))
+            pilot.app.screen.post_message(IngestDone(False, "reader index stopped: exit status 1"))
             await wait_for_text(pilot, "Indexing failed")
 
         assert snap(make_app(ingest=False), (140, 30), run_before,

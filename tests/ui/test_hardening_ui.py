@@ -39,7 +39,7 @@ def _events_for(article_id: str, passages: int) -> EventSet:
 
 
 async def _with_events(app, pilot, shown: bool) -> None:
-    app._events_loaded(_events_for(app.article.id, len(app.article.passages)))
+    app.main._events_loaded(_events_for(app.main.article.id, len(app.main.article.passages)))
     await pilot.pause()
     if bool(app.query_one(EventsPanel).display) != shown:
         await pilot.press("v")
