@@ -25,6 +25,7 @@ def snap(snap_compare):
 
     def shoot(app, size: tuple[int, int], run_before=None, shows: tuple[str, ...] = ()) -> bool:
         failures: list[BaseException] = []
+        app.NOTIFICATION_TIMEOUT = 60  # a notice (default timeout) is still up when the picture is taken
 
         async def guarded(pilot) -> None:
             try:
@@ -55,18 +56,13 @@ def snap(snap_compare):
 
 
 @pytest.fixture
-def indexed(monkeypatch):
-    """The bundled articles' search index in this test's cache dir, searched by a fresh searcher
-    that reports 0 ms (the time a query took is not part of the picture)."""
-    from helpers import BUNDLED
-
-    from reader.corpus import Catalogue
-    from reader.search.index import update_index
+def searcher(monkeypatch):
+    """The search screen opens a fresh searcher (one an earlier test opened reads that test's
+    cache dir), which reports 0 ms (the time a query took is not part of the picture)."""
     from reader.search.query import Searcher
     from reader.ui import search as search_screen
 
-    update_index(BUNDLED, Catalogue(BUNDLED).refresh().articles)
-    monkeypatch.setattr(search_screen, "_searchers", {})  # one opened by an earlier test reads its own dir
+    monkeypatch.setattr(search_screen, "_searchers", {})
     search = Searcher.search
 
     def timeless(self, *args, **kwargs):
@@ -75,6 +71,17 @@ def indexed(monkeypatch):
         return results
 
     monkeypatch.setattr(Searcher, "search", timeless)
+
+
+@pytest.fixture
+def indexed(searcher):
+    """The bundled articles' search index in this test's cache dir."""
+    from helpers import BUNDLED
+
+    from reader.corpus import Catalogue
+    from reader.search.index import update_index
+
+    update_index(BUNDLED, Catalogue(BUNDLED).refresh().articles)
 
 
 @pytest.fixture
