@@ -8,6 +8,7 @@ prints a stored SVG as text)."""
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -85,12 +86,16 @@ def indexed(searcher):
 
 
 @pytest.fixture
-def utc(monkeypatch):
+def utc():
     """Local time is UTC (a fetch time on screen is the same on every machine)."""
-    monkeypatch.setenv("TZ", "UTC")
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
     time.tzset()
     yield
-    monkeypatch.undo()
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
     time.tzset()
 
 
