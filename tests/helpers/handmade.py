@@ -13,9 +13,9 @@ WORDS = (("Elon Musk", "PER"), ("Microsoft", "ORG"), ("Redmond", "LOC"), ("25 av
 def annotate(folder: Path, words: tuple[tuple[str, str], ...] = WORDS) -> None:
     """Every article of ``folder`` annotated with the first occurrence in each passage of each
     (word, label) of ``words``, saved in the annotations cache."""
-    from reader import annotations as ann_store
-    from reader.annotations import Annotations, EntityInfo, Mention
     from reader.corpus import load_article, load_folder
+    from reader.entities import cache as ann_store
+    from reader.entities.model import Annotations, EntityInfo, Mention
 
     for meta in load_folder(folder).articles:
         art = load_article(meta)

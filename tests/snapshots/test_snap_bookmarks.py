@@ -8,7 +8,8 @@ from helpers.screen import quiet, wait_for_text
 
 from reader.bookmarks.store import BookmarkStore
 from reader.corpus import load_article, load_folder
-from reader.ui.bookmarks import BookmarksScreen, NoteDialog
+from reader.ui.dialogs.note import NoteDialog
+from reader.ui.screens.bookmarks import BookmarksScreen
 
 ART1, ART2 = "microsoft-retire-twitter-advertising", "twitter-disparait-microsoft-advertising"
 

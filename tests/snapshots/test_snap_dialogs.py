@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from helpers.screen import quiet, wait_for_text
 
-from reader.ui.bookmarks import NoteDialog
-from reader.ui.help import HelpScreen
-from reader.ui.links import LinksScreen
+from reader.ui.dialogs.links import LinksScreen
+from reader.ui.dialogs.note import NoteDialog
+from reader.ui.screens.help import HelpScreen
 
 
 class TestHelp:

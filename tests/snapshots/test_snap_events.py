@@ -11,7 +11,8 @@ from helpers.screen import quiet, wait_for_text
 from reader.corpus import load_article, load_folder
 from reader.events.model import Event, EventMention, Link, Participant
 from reader.events.store import EventSet, save_events
-from reader.ui.events import EventMentionsScreen, TimelineScreen
+from reader.ui.dialogs.event_mentions import EventMentionsScreen
+from reader.ui.screens.timeline import TimelineScreen
 
 ART1, ART2 = "microsoft-retire-twitter-advertising", "twitter-disparait-microsoft-advertising"
 KEYS = {"Elon Musk": "PER:elon musk", "Microsoft": "ORG:microsoft", "Twitter": "ORG:twitter",

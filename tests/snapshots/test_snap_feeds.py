@@ -13,8 +13,9 @@ from helpers.screen import quiet, wait_for_text
 from reader import paths
 from reader.feeds.state import FeedState, StateDB, make_feed_id
 from reader.listfilter.saved import SavedSearches
-from reader.ui.feeds import AddFeedDialog, FeedsScreen
-from reader.ui.list_filter import SaveSearchDialog
+from reader.ui.dialogs.add_feed import AddFeedDialog
+from reader.ui.dialogs.save_search import SaveSearchDialog
+from reader.ui.screens.feeds import FeedsScreen
 
 GOOD, BROKEN = "http://127.0.0.1:9/good.xml", "http://127.0.0.1:9/broken.xml"
 FETCHED = 1780300800.0  # 2026-06-01 08:00 UTC

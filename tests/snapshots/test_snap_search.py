@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from helpers.screen import quiet, wait_for_text
 
-from reader.ui.search import SearchScreen
+from reader.ui.screens.search import SearchScreen
 
 SIZE = (110, 35)
 

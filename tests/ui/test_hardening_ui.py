@@ -7,11 +7,12 @@ import pytest
 
 from helpers import BUNDLED, reader_open
 from helpers.handmade import numbered_events
-from reader.annotations import LABEL_NAMES
+from reader.entities.model import LABEL_NAMES
 from reader.events.store import EventSet
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.events import EventsPanel, event_row
+from reader.ui.event_format import event_row
+from reader.ui.widgets.events_panel import EventsPanel
 from reader.ui.layout import ARTICLE_CHROME, ARTICLE_MIN_TEXT, EVENTS_WIDTH, LIST_MIN, plan_panes
 from test_theme_contrast import WORDS, annotated, label_segments
 
