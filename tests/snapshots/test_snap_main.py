@@ -28,7 +28,7 @@ class TestStart:
 
         assert snap(make_app(ingest=False), (100, 30), run_before, shows=("2 unread · 2 articles",))
 
-    def test_80x24_the_list_narrows_beside_the_article(self, snap, make_app):
+    def test_80x24_the_list_beside_the_article(self, snap, make_app):
         async def run_before(pilot):
             lst, article = pilot.app.screen.query_one("#list"), pilot.app.screen.query_one("#article")
             assert lst.region.width and article.region.width and lst.region.right <= article.region.x
