@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import BUNDLED, open_article, reader_open
-from reader.entities import cache as ann_store
-from reader.entities.model import LABEL_NAMES, Annotations, EntityInfo, Mention
-from reader.corpus import load_article, load_folder
-from reader.events.model import Event, EventMention
+from helpers import BUNDLED, reader_open
+from helpers.handmade import numbered_events
+from reader.entities.model import LABEL_NAMES
 from reader.events.store import EventSet
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
@@ -39,13 +37,7 @@ def test_the_pane_plan_keeps_the_article_readable_and_gives_way_in_order():
 
 def _events_for(article_id: str, passages: int) -> EventSet:
     """A few dated events on the open article (the real ones need the spaCy ingest)."""
-    events = []
-    for k in range(4):
-        day = f"2023-04-{20 + k}"
-        mention = EventMention(article_id, min(k, passages - 1), 0, 10, f"Événement numéro {k}", day,
-                               f"2023-04-{21 + k}", "day")
-        events.append(Event(f"ev-{k}", day, f"2023-04-{21 + k}", "day", f"Événement numéro {k}", [], [mention]))
-    return EventSet(events, {article_id: "x"})
+    return numbered_events(article_id, passages)
 
 
 async def _with_events(app, pilot, shown: bool) -> None:
@@ -158,45 +150,3 @@ def test_the_current_event_has_a_marker_besides_its_colour():
     event = _events_for("a", 1).all()[0]
     assert str(event_row(event, "a", True)).startswith("▶")
     assert not str(event_row(event, "a", False)).startswith("▶")
-
-
-# --- snapshots: a small terminal with the events panel (update: pytest --snapshot-update -k snapshot) ---
-
-SNAP_WORDS = (("Elon Musk", "PER"), ("Microsoft", "ORG"), ("Redmond", "LOC"), ("25 avril 2023", "DATE"),
-              ("42000 dollars", "MONEY"), ("Advertising", "MISC"))
-
-
-def _annotate_every_article(folder) -> None:
-    for meta in load_folder(folder).articles:
-        art = load_article(meta)
-        mentions = []
-        for p in art.passages:
-            for word, label in SNAP_WORDS:
-                at = p.text.find(word)
-                if at >= 0:
-                    mentions.append(Mention(p.index, at, at + len(word), word, label, f"{label}:{word.lower()}"))
-        ann_store.save(Annotations(meta.id, meta.content_hash, "fr", "test-model", None, mentions,
-                                   [EntityInfo(f"{lb}:{w.lower()}", lb, w, 1) for w, lb in SNAP_WORDS]))
-
-
-def _snapshot_run(keys=()):
-    async def run_before(pilot):
-        app = pilot.app
-        await open_article(pilot)
-        await _with_events(app, pilot, True)
-        await pilot.press(*keys)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-    return run_before
-
-
-def test_snapshot_80x24_events_panel_below_the_article(snap_compare, corpus, make_app):
-    _annotate_every_article(corpus)
-    assert snap_compare(make_app(corpus, ingest=False), terminal_size=(80, 24), run_before=_snapshot_run(("j",)))
-
-
-def test_snapshot_60x20_article_alone_with_the_events_panel(snap_compare, corpus, make_app):
-    _annotate_every_article(corpus)
-    assert snap_compare(make_app(corpus, ingest=False), terminal_size=(60, 20), run_before=_snapshot_run(("s",)))

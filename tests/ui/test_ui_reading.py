@@ -463,21 +463,6 @@ async def test_reading_keys_do_nothing_under_a_dialog(tmp_path, make_app):
         assert header(lst) == "4 unread · 4 articles"
 
 
-def test_snapshot_list_with_unread_read_and_starred_rows(snap_compare, tmp_path, make_app):
-    folder = make_corpus(tmp_path / "arts")
-    store = StateStore()
-    store.mark_read("art1")
-    store.set_starred("art2", True)
-    store.mark_read("art3")
-    store.set_starred("art3", True)
-
-    async def run_before(pilot):
-        await started(pilot)
-        await settle(pilot)
-
-    assert snap_compare(make_app(folder, ingest=False), terminal_size=(100, 24), run_before=run_before)
-
-
 async def test_a_browser_that_fails_is_a_message(tmp_path, monkeypatch, make_app):
     folder = make_corpus(tmp_path / "arts")
     opened = fake_browser(monkeypatch, result=False)
