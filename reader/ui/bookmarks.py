@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.ui.commands import split_bindings
+from reader.ui.commands import bindings, split_bindings
 from reader.ui.events import GoTo
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 
@@ -29,7 +28,7 @@ FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a ke
 class NoteDialog(ModalScreen[str | None]):
     """Edit a bookmark's note; returns the new note, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()
@@ -86,10 +85,7 @@ def row_content(row: Row) -> Content:
 class BookmarkList(OptionList):
     """The list part: single-letter keys work here (the filter input takes letters as text)."""
 
-    BINDINGS = split_bindings("bookmarks")[0] + [
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
-    ]
+    BINDINGS = split_bindings("bookmarks")[0]
 
 
 class BookmarksScreen(Screen[GoTo | None]):

@@ -9,8 +9,10 @@ carries ``id=<command id>`` so it can be remapped through Textual's keymap.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+if TYPE_CHECKING:  # the registry itself is plain data: settings and the README tables read it without Textual
+    from textual.binding import Binding
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Command:
     footer: bool = False
     palette: bool = True
     priority: bool = False  # checked before the focused widget sees the key
+    per_key: bool = False  # one binding a key, the key passed to the action (links: the digits)
 
     @property
     def display_keys(self) -> str:
@@ -153,9 +156,9 @@ COMMANDS: tuple[Command, ...] = (
     # bookmarks screen
     Command("bookmarks-close", "escape", "close", "Close bookmarks", "Back to the reader", scope="bookmarks",
             footer=True, palette=False),
-    Command("bookmarks-down", "down", "down", "Next bookmark", "Move into and down the list", scope="bookmarks",
+    Command("bookmarks-down", "j,down", "down", "Next bookmark", "Move into and down the list", scope="bookmarks",
             palette=False),
-    Command("bookmarks-up", "up", "up", "Previous bookmark", "Move up the list", scope="bookmarks", palette=False),
+    Command("bookmarks-up", "k,up", "up", "Previous bookmark", "Move up the list", scope="bookmarks", palette=False),
     Command("bookmarks-delete", "d,ctrl+d,delete", "delete", "Delete bookmark",
             "Delete the highlighted bookmark (d in the list)", scope="bookmarks", footer=True, palette=False),
     Command("bookmarks-undo", "u,ctrl+z", "undo", "Undo delete", "Restore the last deleted bookmark",
@@ -185,7 +188,7 @@ COMMANDS: tuple[Command, ...] = (
             scope="links", footer=True, palette=False),
     Command("links-number", "1,2,3,4,5,6,7,8,9,0", "number", "Open by number",
             "Type a link's number to open it (enter after it when more links start with the same digits)",
-            scope="links", palette=False),
+            scope="links", palette=False, per_key=True),
     Command("links-copy", "y", "copy", "Copy link", "Copy the highlighted link's URL to the clipboard",
             scope="links", footer=True, palette=False),
     # feeds screen (keys on its list; actions on the screen)
@@ -205,14 +208,41 @@ COMMANDS: tuple[Command, ...] = (
     Command("feeds-save-search", "s", "screen.save_search", "Save filter",
             "Save the list's current filter as a saved search (shown after the feeds, with its unread count)",
             scope="feeds", footer=True, palette=False),
+    Command("feeds-down", "j,down", "cursor_down", "Next feed", "Highlight the next feed", scope="feeds",
+            palette=False),
+    Command("feeds-up", "k,up", "cursor_up", "Previous feed", "Highlight the previous feed", scope="feeds",
+            palette=False),
+    # dialogs that ask for a line of text (a note, a feed's URL, a saved search's name): enter keeps it
+    Command("dialog-cancel", "escape", "dismiss(None)", "Cancel", "Close the dialog, changing nothing",
+            scope="dialog", footer=True, palette=False),
+    # dialogs that list articles or mentions (an entity's articles, an event's mentions): enter opens
+    Command("list-dialog-close", "escape,q", "dismiss(None)", "Close", "Close the list, opening nothing",
+            scope="list-dialog", footer=True, palette=False),
+    Command("list-dialog-down", "j,down", "down", "Next row", "Highlight the next row", scope="list-dialog",
+            palette=False),
+    Command("list-dialog-up", "k,up", "up", "Previous row", "Highlight the previous row", scope="list-dialog",
+            palette=False),
+    # this help
+    Command("help-close", "escape,q,question_mark", "dismiss", "Close help", "Back to where ? was pressed",
+            scope="help", footer=True, palette=False),
+    Command("help-down", "j,down", "scroll_down", "Scroll down", "Scroll the help down", scope="help",
+            palette=False),
+    Command("help-up", "k,up", "scroll_up", "Scroll up", "Scroll the help up", scope="help", palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
 
 def bindings(scope: str) -> list[Binding]:
+    """The bindings of ``scope``, each with ``id=<command id>`` (``per_key``: ``<command id>-<key>``)."""
+    from textual.binding import Binding
+
     out = []
     for cmd in COMMANDS:
         if cmd.scope != scope:
+            continue
+        if cmd.per_key:
+            out += [Binding(k, f"{cmd.action}({k})", cmd.title, show=False, id=f"{cmd.id}-{k}")
+                    for k in cmd.keys.split(",")]
             continue
         out.append(Binding(cmd.keys, cmd.action, cmd.title, show=cmd.footer, id=cmd.id,
                            key_display=cmd.display_keys.split()[0], priority=cmd.priority))
@@ -222,6 +252,8 @@ def bindings(scope: str) -> list[Binding]:
 def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
     """For a screen with a text field: (single-letter bindings for its list, calling ``screen.<action>``;
     the other bindings for the screen itself). Letters typed in the field stay text."""
+    from textual.binding import Binding
+
     letters, others = [], []
     for cmd in COMMANDS:
         if cmd.scope != scope:
@@ -240,7 +272,9 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
                 "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
-                "feeds": "Feeds screen", "filter": "Filter line"}
+                "feeds": "Feeds screen", "filter": "Filter line",
+                "dialog": "Text dialogs (note, feed URL, saved search name)",
+                "list-dialog": "List dialogs (an entity's articles, an event's mentions)", "help": "This help"}
 
 
 def markdown_table(scope: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -14,6 +13,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.annotations import LABEL_NAMES, Annotations, Mention
+from reader.ui.commands import bindings
 
 
 def entity_index(folder: Path):
@@ -71,8 +71,7 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
 class EntityArticlesScreen(ModalScreen[str | None]):
     """Articles that mention an entity; returns the chosen article id."""
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close"),
-                Binding("j", "down", show=False), Binding("k", "up", show=False)]
+    BINDINGS = bindings("list-dialog")
 
     def __init__(self, title: str, rows: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -175,8 +174,7 @@ class EventsPanel(Vertical, can_focus=False):
 class EventMentionsScreen(ModalScreen[GoTo | None]):
     """Every mention of one event, in every article, with why they were linked."""
 
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close"),
-                Binding("j", "down", show=False), Binding("k", "up", show=False)]
+    BINDINGS = bindings("list-dialog")
 
     def __init__(self, event, titles: dict[str, str]) -> None:
         super().__init__()

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -78,13 +77,13 @@ def feed_content(row: FeedRow, unread: int | None = None) -> Content:
 
 
 class FeedList(OptionList):
-    BINDINGS = bindings("feeds") + [Binding("j", "cursor_down", show=False), Binding("k", "cursor_up", show=False)]
+    BINDINGS = bindings("feeds")
 
 
 class AddFeedDialog(ModalScreen[str | None]):
     """Ask for a feed or web page URL; returns it, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

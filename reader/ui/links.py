@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -21,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from reader.corpus import Article
 from reader.passages import make_safe
-from reader.ui.commands import COMMANDS, bindings
+from reader.ui.commands import bindings
 
 # what a link may open: a web page or a mail; not a local file, not a script
 OPENABLE_SCHEMES = ("http", "https", "mailto", "ftp")
@@ -62,11 +61,6 @@ def resolve_url(url: str, base: str | None) -> tuple[str | None, str]:
     return url, ""
 
 
-def _number_bindings() -> list[Binding]:
-    cmd = next(c for c in COMMANDS if c.id == "links-number")
-    return [Binding(k, f"number({k})", cmd.title, show=False, id=f"{cmd.id}-{k}") for k in cmd.keys.split(",")]
-
-
 @dataclass(frozen=True)
 class LinkChosen:
     link: Link
@@ -75,7 +69,7 @@ class LinkChosen:
 class LinksScreen(ModalScreen[LinkChosen | None]):
     """The links of one article; returns the one to open (None: closed)."""
 
-    BINDINGS = [b for b in bindings("links") if b.action != "number"] + _number_bindings()
+    BINDINGS = bindings("links")
     DEFAULT_CSS = """
     LinksScreen { align: center middle; }
     LinksScreen #links-list { height: auto; max-height: 20; }

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -110,7 +109,7 @@ class FilterLine(LimitedInput):
 class SaveSearchDialog(ModalScreen[str | None]):
     """Ask for a name to save the current filter under; returns it, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def __init__(self, query: str) -> None:
         super().__init__()
