@@ -7,7 +7,6 @@ loads in this process. Workers only post messages; handlers update widgets.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.theme import Theme
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -30,7 +30,7 @@ from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
-from reader.ui.commands import COMMANDS, bindings
+from reader.ui.commands import COMMANDS, bindings, textual_keymap
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
 from reader.ui.feeds import FeedsScreen, ShowFeed
@@ -41,6 +41,7 @@ from reader.ui.list_filter import ApplySearch, FilterLine, ListFilterActions
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
 from reader.ui.search import OpenHit, SearchScreen
+from reader.ui import settings as ui_settings
 
 
 @dataclass
@@ -102,6 +103,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         self._bookmark_store = None
         self.anchored: list = []  # (bookmark, anchor) pairs of the open article
         self.state = self.load_state()
+        self.apply_settings(ui_settings.load_settings())
         if fetch is None:  # automatic fetches (start-up, every fetch_minutes); R and the feeds screen always can
             fetch = os.environ.get("READER_NO_FETCH", "") in ("", "0")
         self.fetcher = FetchController(self, enabled=fetch)
@@ -131,11 +133,13 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         self.list_show()
         self.reading_refresh()
         lst.focus()
-        wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
+        wanted = self.state.events_panel  # None: automatic, shown when the terminal is wide enough
         self.events_wanted = bool(wanted) if wanted is not None else self.size.width >= 130
         self._layout_panes()
         self.theme_changed_signal.subscribe(self, lambda _theme: self.update_legend())  # label colours
-        self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
+        self.theme_changed_signal.subscribe(self, self.theme_picked)
+        self.query_one(EventsPanel).show_undated = self.state.events_undated
+        self.settings_notice()
         if not cached.articles:
             self.set_status("Reading the articles folder…")
         if self.exit_after_paint:
@@ -209,10 +213,9 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         if self.status_text == "" or self.status_text.startswith(("Rescanning…", "Reading the articles folder…")):
             self.set_status(f"{len(result.articles):,} articles")
         if self.article is None:
-            last = self.state.get("last") or {}
-            if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
-                passage = last.get("passage") if isinstance(last.get("passage"), int) else 0
-                self.open_meta(lst.current, focus=False, passage=max(0, passage))  # where the reader left off
+            last = self.state.last
+            if last is not None and lst.select_id(last.article_id):
+                self.open_meta(lst.current, focus=False, passage=last.passage)  # where the reader left off
             else:
                 self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:  # the article being read was edited: show the new text
@@ -384,7 +387,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
     def action_toggle_undated_events(self) -> None:
         panel = self.query_one(EventsPanel)
         panel.show_undated = not panel.show_undated
-        self.state["events_undated"] = panel.show_undated
+        self.state.events_undated = panel.show_undated
         self.save_state()
         if not self.events_wanted:
             self.events_wanted = True
@@ -394,7 +397,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
 
     def action_toggle_events(self) -> None:
         self.events_wanted = not self.events_wanted
-        self.state["events_panel"] = self.events_wanted
+        self.state.events_panel = self.events_wanted
         self.save_state()
         self._show_events_panel()
 
@@ -610,22 +613,40 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
     def on_fetch_done(self, message: FetchDone) -> None:
         self.fetcher.done(message)
 
-    # UI state -------------------------------------------------------------------------------------------
-    def load_state(self) -> dict:
-        try:
-            data = json.loads(paths.ui_state_file().read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
+    # settings (config.toml) and UI state (reader.ui.settings) ------------------------------------------
+    def load_state(self) -> ui_settings.UIState:
+        return ui_settings.load_state()
 
     def save_state(self) -> None:
         try:
-            target = paths.ui_state_file()
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.state), encoding="utf-8")
-            os.replace(tmp, target)
+            ui_settings.save_state(self.state)
         except OSError as exc:
-            self.notify(f"Could not save UI state: {exc}", severity="warning", markup=False)
+            self.notify(make_safe_line(f"Could not save UI state: {exc}"), severity="warning", markup=False)
+
+    def apply_settings(self, loaded: ui_settings.Loaded) -> None:
+        """The user's keys (Textual's keymap) and theme; what is wrong is kept for :meth:`settings_notice`."""
+        from textual.app import InvalidThemeError
+
+        self.settings, self.settings_problems = loaded.settings, list(loaded.problems)
+        self.set_keymap(textual_keymap(self.settings.keys))
+        theme = ui_settings.theme_to_use(self.settings, self.state)
+        if theme:
+            try:
+                self.theme = theme
+            except InvalidThemeError:
+                self.settings_problems.append(make_safe_line(f"theme {theme!r} is not a theme (ctrl+p → Theme "
+                                                             "lists them); using the default"))
+
+    def settings_notice(self) -> None:
+        if self.settings_problems:
+            self.notify("\n".join(self.settings_problems), severity="warning", timeout=15, markup=False,
+                        title="Problems in config.toml (the defaults are used for them)")
+
+    def theme_picked(self, theme: Theme) -> None:
+        """A theme chosen in the app is remembered (until config.toml's theme changes)."""
+        if theme.name != self.state.theme:
+            self.state.theme, self.state.theme_over = theme.name, self.settings.theme
+            self.save_state()
 
     # entities ----------------------------------------------------------------------------------------
     def action_toggle_entities(self) -> None:
@@ -750,7 +771,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         self.reading_flush()  # the reading state changes still being written
         self.fetcher.stop()
         if self.article is not None:
-            self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
+            self.state.last = ui_settings.Place(self.article.id, self.query_one(ArticleView).cursor)
             self.save_state()
 
     def _watch_terminal(self) -> None:
@@ -908,7 +929,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.settings.keys))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
@@ -932,5 +953,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
 def run_app(folder: Path) -> int:
     exit_after_paint = os.environ.get("READER_EXIT_AFTER_PAINT") == "1"
     app = ReaderApp(folder, exit_after_paint=exit_after_paint)
+    for problem in app.settings_problems:  # said in the app too; this line stays on the terminal after it
+        print(f"reader: {problem}", file=sys.stderr)
     app.run(headless=exit_after_paint and os.environ.get("READER_HEADLESS") == "1")
     return app.return_code or 0

@@ -8,8 +8,11 @@ carries ``id=<command id>`` so it can be remapped through Textual's keymap.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from reader.ui.keys import display_keys
 
 if TYPE_CHECKING:  # the registry itself is plain data: settings and the README tables read it without Textual
     from textual.binding import Binding
@@ -30,11 +33,7 @@ class Command:
 
     @property
     def display_keys(self) -> str:
-        names = {"question_mark": "?", "slash": "/", "space": "space", "ctrl+p": "ctrl+p", "enter": "enter",
-                 "tab": "tab", "shift+tab": "shift+tab", "pageup": "pgup", "pagedown": "pgdn",
-                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f", "full_stop": ".", "asterisk": "*",
-                 "backslash": "\\"}
-        return " ".join(names.get(k, k) for k in self.keys.split(","))
+        return display_keys(self.keys)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -268,6 +267,26 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
             others.append(Binding(",".join(multi), cmd.action, cmd.title, show=cmd.footer and not single,
                                   id=cmd.id))
     return letters, others
+
+
+SPLIT_SCOPES = ("bookmarks",)  # the scopes whose screens use split_bindings (their keys in two bindings)
+
+
+def keys_of(cmd: Command, remap: Mapping[str, str]) -> str:
+    """The keys of ``cmd`` as the user has them: remapped in config.toml's ``[keys]``, else the default."""
+    return remap.get(cmd.id, cmd.keys)
+
+
+def textual_keymap(remap: Mapping[str, str]) -> dict[str, str]:
+    """The user's command id → keys as Textual's keymap of binding ids (``App.set_keymap``). A command
+    of a split scope has two bindings (its list's and its screen's): both get the keys (letters on the
+    screen are still text while its field is typed in: Textual leaves them to the field)."""
+    keymap: dict[str, str] = {}
+    for cid, keys in remap.items():
+        keymap[cid] = keys
+        if any(cmd.id == cid and cmd.scope in SPLIT_SCOPES for cmd in COMMANDS):
+            keymap[f"{cid}-list"] = keys
+    return keymap
 
 
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",

@@ -18,8 +18,6 @@ from textual.message import Message
 from reader.passages import make_safe
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 
-DEFAULT_MINUTES = 30
-
 
 @dataclass
 class FetchProgress(Message):
@@ -70,9 +68,7 @@ class FetchController:
 
     @property
     def minutes(self) -> float:
-        value = self.app.state.get("fetch_minutes", DEFAULT_MINUTES)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 \
-            else DEFAULT_MINUTES
+        return self.app.settings.fetch_minutes  # checked in reader.ui.settings (> 0, else the default)
 
     def begin(self) -> None:
         """At start-up: fetch now when feeds are due, then every :attr:`minutes`."""

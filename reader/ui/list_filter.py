@@ -157,8 +157,7 @@ class ListFilterActions:
     # the list -----------------------------------------------------------------------------------
     @property
     def list_sort(self) -> str:
-        value = self.state.get("list_sort")
-        return value if value in SORTS else "date"
+        return self.state.list_sort
 
     def list_header_prefix(self) -> str:
         bits = []
@@ -290,7 +289,7 @@ class ListFilterActions:
 
     def action_cycle_sort(self) -> None:
         by = SORTS[(SORTS.index(self.list_sort) + 1) % len(SORTS)]
-        self.state["list_sort"] = by
+        self.state.list_sort = by
         self.save_state()
         lst = self.query_one(ArticleList)
         if self.list_show(keep_id=lst.current.id if lst.current else None):

@@ -14,7 +14,7 @@ undone on screen and said). Loading the states of the whole list, mark all read 
 that cannot be used (a read-only or locked data folder, a newer schema) is a message; the reader
 goes on without it.
 
-Settings (the UI state file, :func:`reader.paths.ui_state_file`): ``"mark_read_on": "open"``
+Settings (config.toml, :mod:`reader.ui.settings`): ``mark_read_on = "open"``
 (default: an article is read once opened) or ``"end"`` (once the cursor reaches its last passage,
 or ``space`` goes on from its end).
 """
@@ -36,7 +36,6 @@ from reader.ui.article_view import ArticleView
 from reader.ui.browser import BrowserActions
 from reader.ui.links import LinkChosen, LinksScreen, article_links, resolve_url
 
-MARK_READ_ON = ("open", "end")
 
 
 def citation(meta: ArticleMeta, text: str) -> str:
@@ -137,8 +136,7 @@ class ReadingActions(BrowserActions):
 
     @property
     def mark_read_on(self) -> str:
-        value = self.state.get("mark_read_on", "open")
-        return value if value in MARK_READ_ON else "open"
+        return self.settings.mark_read_on
 
     def list_header_prefix(self) -> str:
         return ""  # what the list is filtered or sorted by (reader.ui.list_filter)

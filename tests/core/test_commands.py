@@ -5,7 +5,14 @@ from __future__ import annotations
 import ast
 
 from helpers import ROOT
-from reader.ui.commands import COMMANDS, SCOPE_TITLES, bindings, by_scope, split_bindings
+
+from reader.ui.commands import (
+    COMMANDS,
+    SCOPE_TITLES,
+    bindings,
+    by_scope,
+    split_bindings,
+)
 
 UI = ROOT / "reader" / "ui"
 
@@ -26,7 +33,7 @@ def test_every_binding_has_a_unique_id_and_every_scope_a_title():
     assert len(ids) == len(set(ids))
     for scope in by_scope():
         assert scope in SCOPE_TITLES
-        made = bindings(scope) + (sum(split_bindings(scope), []) if scope == "bookmarks" else [])
+        made = bindings(scope) + ([b for half in split_bindings(scope) for b in half] if scope == "bookmarks" else [])
         assert made and all(b.id for b in made), scope
     digits = [b for b in bindings("links") if b.id and b.id.startswith("links-number-")]
     assert [b.action for b in digits][:2] == ["number(1)", "number(2)"]  # one binding a digit
