@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -28,9 +28,10 @@ from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCance
 from reader.passages import make_safe, make_safe_line
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
+from reader.ui.availability import Availability
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
 from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
-from reader.ui.commands import COMMANDS, bindings, textual_keymap
+from reader.ui.commands import bindings, textual_keymap
 from reader.ui.bookmarks import BookmarksScreen, NoteDialog
 from reader.ui.events import EventMentionsScreen, EventsPanel, GoTo, TimelineScreen, load_event_set
 from reader.ui.feeds import FeedsScreen, ShowFeed
@@ -39,6 +40,7 @@ from reader.ui.help import HelpScreen
 from reader.ui.layout import plan_panes
 from reader.ui.list_filter import ApplySearch, FilterLine, ListFilterActions
 from reader.ui.palette import app_label_styles
+from reader.ui.providers import ReaderCommands
 from reader.ui.reading import ReadingActions
 from reader.ui.search import OpenHit, SearchScreen
 from reader.ui import settings as ui_settings
@@ -77,11 +79,12 @@ class StatusBar(Static):
     """One line: what the reader is doing (ingest progress) and what is under the cursor."""
 
 
-class ReaderApp(ListFilterActions, ReadingActions, App):
+class ReaderApp(Availability, ListFilterActions, ReadingActions, App):
     TITLE = "reader"
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ReaderCommands}  # the registry's commands beside Textual's (reader.ui.providers)
 
     def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False,
                  fetch: bool | None = None):
@@ -263,6 +266,7 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
             self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
+        self.refresh_bindings()  # the article's keys can act (reader.ui.availability)
         view = self.query_one(ArticleView)
         await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article, anchored))
         self.update_legend()
@@ -931,23 +935,6 @@ class ReaderApp(ListFilterActions, ReadingActions, App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.keys))
 
-    def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
-        from functools import partial
-
-        article_open = self.article is not None and screen is self.screen and not screen.is_modal
-        for cmd in COMMANDS:
-            if not cmd.palette or not cmd.action.startswith("app."):
-                continue
-            if cmd.scope not in ("app", "article") or (cmd.scope == "article" and not article_open):
-                continue
-            name, _, arg = cmd.action.removeprefix("app.").partition("(")
-            callback = getattr(self, f"action_{name}", None)
-            if callback is None:
-                continue
-            if arg:
-                callback = partial(callback, arg.rstrip(")") == "True")
-            yield SystemCommand(f"{cmd.title} ({cmd.display_keys})", cmd.help, callback)
 
 
 def run_app(folder: Path) -> int:

@@ -1,0 +1,34 @@
+"""Which of the reader's commands can act now: one ``check_action`` for the keys of the reading panes.
+
+Textual asks ``check_action`` of the node an action runs on, for the footer (``None``: the key is
+shown dimmed; ``False``: hidden) and before running it (anything but ``True``: the key does nothing
+and goes on to the next binding). The palette (:mod:`reader.ui.providers`) offers only what this
+allows. Whatever changes an answer calls ``refresh_bindings()`` so the footer follows.
+
+- the article's commands (bookmark, select, copy passage, note, entities, matches): an article is open;
+- ``n``/``N``: the open article has matches of the last search;
+- ``a`` (note): a bookmark is on the passage under the cursor.
+"""
+
+from __future__ import annotations
+
+from textual.actions import parse
+
+from reader.corpus import Article
+from reader.ui.commands import COMMANDS
+
+# the app actions of the article view's commands; esc (back: to the list) and space (read on: the
+# next unread article at the end) act with no article too
+ARTICLE_ACTIONS = frozenset(parse(cmd.action)[1] for cmd in COMMANDS
+                            if cmd.scope == "article" and cmd.action.startswith("app.")) - {"back", "read_on"}
+
+
+class Availability:
+    """Mixed into the class the panes' ``app.*`` actions run on (it has ``article``, ``match_list``…)."""
+
+    article: Article | None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ARTICLE_ACTIONS and self.article is None:
+            return None
+        return True
