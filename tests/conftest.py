@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import BUNDLED, ROOT, SEEDS  # noqa: F401  (re-exported for fixtures)
+from helpers import BUNDLED, ROOT, SEEDS, build_app  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +48,4 @@ def corpus(tmp_path) -> Path:
 def make_app():
     """The one way a test builds the reader: ``make_app(folder, **options)`` (the options of
     ``ReaderApp``; ``folder`` defaults to the bundled articles). Run it with ``app.run_test()``."""
-    from reader.ui.app import ReaderApp
-
-    def make(folder: Path = BUNDLED, **options) -> ReaderApp:
-        return ReaderApp(folder, **options)
-
-    return make
+    return build_app

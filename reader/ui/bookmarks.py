@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings, split_bindings
-from reader.ui.events import GoTo
+from reader.ui.messages import GoTo
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 
 NOTE_MAX_CHARS = 2_000

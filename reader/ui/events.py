@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
+from reader.ui.messages import GoTo
 
 
 def load_event_set(folder: Path):
@@ -33,14 +34,6 @@ def load_event_set(folder: Path):
         return load_events(folder)
     except Exception:
         return None
-
-
-@dataclass(frozen=True)
-class GoTo:
-    """Open ``article_id`` at ``passage`` (from an event mention)."""
-
-    article_id: str
-    passage: int
 
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

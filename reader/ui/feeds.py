@@ -135,7 +135,7 @@ class FeedsScreen(Screen[ShowFeed | None]):
 
     def count(self) -> None:
         """Ask the app for the unread counts of the feeds and the saved searches (a worker)."""
-        counts = getattr(self.app, "list_counts", None)
+        counts = getattr(self.app.main, "list_counts", None)
         if counts is not None:
             counts(self._counted)
 
@@ -256,7 +256,7 @@ class FeedsScreen(Screen[ShowFeed | None]):
             return
         search = self.current_search()
         if search is not None:
-            from reader.ui.list_filter import ApplySearch
+            from reader.ui.messages import ApplySearch
 
             self.dismiss(ApplySearch(search.name, search.query))
             return
@@ -286,7 +286,7 @@ class FeedsScreen(Screen[ShowFeed | None]):
     def action_save_search(self) -> None:
         from reader.ui.list_filter import SaveSearchDialog
 
-        query = getattr(self.app, "list_filter_text", "")
+        query = getattr(self.app.main, "list_filter_text", "")
         if not query:
             self.say("No filter to save: l in the list types one (e.g. unread tag:tech)", error=True)
             return

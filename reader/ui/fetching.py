@@ -11,26 +11,11 @@ is a message; quitting stops it like the indexer.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
-from textual.message import Message
 
 from reader.passages import make_safe
+from reader.ui.messages import FetchDone, FetchProgress
 from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
-
-
-@dataclass
-class FetchProgress(Message):
-    done: int
-    total: int
-    feed: str = ""
-
-
-@dataclass
-class FetchDone(Message):
-    ok: bool
-    totals: dict = field(default_factory=dict)  # feeds, new, updated, failed… (``reader fetch --json``)
-    message: str = ""                            # why it failed, or that another fetch was running
 
 
 def has_subscriptions(folder) -> bool:
@@ -56,10 +41,10 @@ def done_text(message: FetchDone) -> str:
 
 
 class FetchController:
-    """Owned by the app: starts, relays and stops the fetch subprocess; the timer."""
+    """Owned by the main screen: starts, relays and stops the fetch subprocess; the timer."""
 
-    def __init__(self, app, enabled: bool = True) -> None:
-        self.app = app
+    def __init__(self, main, enabled: bool = True) -> None:
+        self.main = main
         self.enabled = enabled       # automatic fetches (start-up, timer); keys always fetch
         self.running = False
         self.quitting = False
@@ -68,23 +53,23 @@ class FetchController:
 
     @property
     def minutes(self) -> float:
-        return self.app.settings.fetch_minutes  # checked in reader.ui.settings (> 0, else the default)
+        return self.main.settings.fetch_minutes  # checked in reader.ui.settings (> 0, else the default)
 
     def begin(self) -> None:
         """At start-up: fetch now when feeds are due, then every :attr:`minutes`."""
         if not self.enabled or self._timer is not None:
             return
-        self._timer = self.app.set_interval(self.minutes * 60, self.fetch_due)
+        self._timer = self.main.set_interval(self.minutes * 60, self.fetch_due)
         self.fetch_due()
 
     def fetch_due(self) -> None:
-        if self.running or not has_subscriptions(self.app.folder):
+        if self.running or not has_subscriptions(self.main.folder):
             return
         from reader.feeds.status import feeds_status
         from reader.feeds.subscriptions import SubscriptionError
 
         try:
-            due = feeds_status(self.app.folder).due(time.time())
+            due = feeds_status(self.main.folder).due(time.time())
         except SubscriptionError:
             return  # feeds.txt unreadable: the feeds screen says why
         if due:
@@ -99,8 +84,8 @@ class FetchController:
         for url in feeds or ():
             args += ["--feed", url]
         self.running = True
-        self.app.set_status("Fetching feeds…")
-        self.app.run_worker(lambda: self._run(reader_command(self.app.folder, *args)), thread=True,
+        self.main.set_status("Fetching feeds…")
+        self.main.run_worker(lambda: self._run(reader_command(self.main.folder, *args)), thread=True,
                             group="fetch", exit_on_error=False)
         return True
 
@@ -116,7 +101,7 @@ class FetchController:
             elif stage == "done":
                 totals.update(data)
             elif stage in ("start", "feed"):
-                self.app.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
+                self.main.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
                                                     str(data.get("feed") or "")))
 
         def started(proc) -> None:
@@ -130,28 +115,28 @@ class FetchController:
         if self.quitting:
             return
         if busy:
-            self.app.post_message(FetchDone(False, message="another reader is fetching these feeds"))
+            self.main.post_message(FetchDone(False, message="another reader is fetching these feeds"))
         elif totals:  # the run happened (some feeds may have failed: the totals say so)
-            self.app.post_message(FetchDone(True, totals))
+            self.main.post_message(FetchDone(True, totals))
         else:
-            self.app.post_message(FetchDone(False, message=error or f"exit status {code}"))
+            self.main.post_message(FetchDone(False, message=error or f"exit status {code}"))
 
     def progress(self, message: FetchProgress) -> None:
         if message.total:
-            self.app.set_status(f"Fetching {message.done}/{message.total} feeds")
+            self.main.set_status(f"Fetching {message.done}/{message.total} feeds")
         self._refresh_screen()
 
     def done(self, message: FetchDone) -> None:
         self.running = False
-        self.app.set_status(done_text(message))
+        self.main.set_status(done_text(message))
         if not message.ok:
-            self.app.notify(make_safe(message.message), title="Fetching failed", severity="warning",
+            self.main.notify(make_safe(message.message), title="Fetching failed", severity="warning",
                             markup=False)
         self._refresh_screen()
-        self.app.rescan()  # new articles in the list; the scan then starts the ingest on them
+        self.main.rescan()  # new articles in the list; the scan then starts the ingest on them
 
     def _refresh_screen(self) -> None:
-        reload = getattr(self.app.screen, "reload_feeds", None)
+        reload = getattr(self.main.app.screen, "reload_feeds", None)
         if reload is not None:
             reload()
 

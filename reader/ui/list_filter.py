@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,6 +33,7 @@ from reader.passages import make_safe
 from reader.ui.article_list import ArticleList
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
+from reader.ui.messages import ApplySearch
 
 FILTER_DEBOUNCE_S = 0.15  # as the search screen
 FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
@@ -57,14 +57,6 @@ class Shown(Sequence):
         return self.base[self.positions[i]]
 
 
-@dataclass(frozen=True)
-class ApplySearch:
-    """The feeds screen's result: use this saved search's query as the list filter."""
-
-    name: str
-    query: str
-
-
 class FilterLine(LimitedInput):
     """The list's filter line (hidden until ``l``)."""
 
@@ -79,7 +71,7 @@ class FilterLine(LimitedInput):
         super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
                          "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
         # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.app.list_filter_set(text))
+        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -95,15 +87,15 @@ class FilterLine(LimitedInput):
     def action_apply(self) -> None:
         self.debounce.flush()
         self.remove_class("-shown")
-        self.app.action_focus_list()
+        self.screen.action_focus_list()
 
     def action_clear(self) -> None:
         self.debounce.cancel()
         self.value = ""
         self.debounce.cancel()  # the Changed the line above posts is handled later: no run for it
-        self.app.list_filter_set("")
+        self.screen.list_filter_set("")
         self.remove_class("-shown")
-        self.app.action_focus_list()
+        self.screen.action_focus_list()
 
 
 class SaveSearchDialog(ModalScreen[str | None]):
@@ -276,7 +268,7 @@ class ListFilterActions:
         line = self.query_one(FilterLine)
         line.add_class("-shown")
         # focused now, not later (Widget.focus): the keys typed right after l (one burst in a terminal) are the filter's
-        self.screen.set_focus(line)
+        self.app.screen.set_focus(line)
         line.cursor_position = len(line.value)
 
     def action_clear_filter(self) -> None:

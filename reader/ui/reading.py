@@ -243,14 +243,14 @@ class ReadingActions(BrowserActions):
 
     # the target of a command ----------------------------------------------------------------------
     def _reading_screen(self) -> None:
-        if not self.screen.query("#panes"):
+        if not self.app.screen.query("#panes"):
             raise SkipAction()  # a dialog or another screen is on top: the key is theirs
 
     def _target(self) -> ArticleMeta | None:
         """The highlighted article when the list has focus, else the open one."""
         self._reading_screen()
         lst = self.query_one(ArticleList)
-        if self.focused is lst or self.article is None:
+        if self.app.focused is lst or self.article is None:
             return lst.current
         return self.article.meta
 
@@ -280,7 +280,7 @@ class ReadingActions(BrowserActions):
         if not ids:
             return
         here = lst.cursor
-        if self.focused is not lst and self.article is not None:
+        if self.app.focused is not lst and self.article is not None:
             at = lst.index_of(self.article.id)
             here = at if at is not None else here
         found = next_unread(ids, lst.read, here)

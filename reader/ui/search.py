@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
+from reader.ui.messages import OpenHit
 
 DEBOUNCE_S = 0.15
 QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
@@ -38,13 +39,6 @@ def get_searcher(folder: Path):
     if key not in _searchers:
         _searchers[key] = Searcher(key)
     return _searchers[key]
-
-
-@dataclass(frozen=True)
-class OpenHit:
-    article_id: str
-    passage: int
-    query: str
 
 
 def hit_content(hit) -> Content:
@@ -154,7 +148,7 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         if not res.hits:
             bits = [Content(f"No results for {res.understood or res.query}")]
-            if getattr(self.app, "ingest_state", "") == "running":
+            if getattr(self.app.main, "ingest_state", "") == "running":
                 bits.append(Content(" — the index is still being built in the background: results may "
                                     "appear when it is done").stylize("$text-warning"))
             if res.suggestion:
@@ -166,7 +160,7 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         options.add_options([Option(hit_content(h), id=str(i)) for i, h in enumerate(res.hits)])
         options.highlighted = 0
-        building = " · index still being built" if getattr(self.app, "ingest_state", "") == "running" else ""
+        building = " · index still being built" if getattr(self.app.main, "ingest_state", "") == "running" else ""
         about = "about " if res.approximate else ""  # a long phrase matched by its word pairs
         info = Content(f"{about}{res.total} result{'s' if res.total != 1 else ''}{building} · {res.elapsed_ms:.0f} ms · "
                        f"sorted by {self.sort} (ctrl+s) · understood: {res.understood}").stylize("$text-muted")

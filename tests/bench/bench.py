@@ -36,18 +36,20 @@ def corpus(n: int) -> Path:
     return path
 
 
-def _time(cmds: list[list[str]], env: dict, runs: int) -> list[float]:
-    """Median wall time of each command; runs are interleaved so machine load drifts hit all alike."""
+def _time(cmds: list[list[str]], env: dict, runs: int, envs: dict[int, dict] | None = None) -> list[float]:
+    """Median wall time of each command; runs are interleaved so machine load drifts hit all alike.
+    ``envs`` gives some commands (by position) an environment of their own."""
     times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
         for k, cmd in enumerate(cmds):
             t0 = time.perf_counter()
-            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(cmd, env=(envs or {}).get(k, env), check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
             times[k].append(time.perf_counter() - t0)
     return [statistics.median(t) for t in times]
 
 
-def bench_startup(quick: bool) -> None:
+def bench_startup(quick: bool, code_before: Path | None = None) -> None:
     runs = 3 if quick else 7
     cache = tempfile.mkdtemp(prefix="reader-bench-cache-")
     env = dict(os.environ, READER_EXIT_AFTER_PAINT="1", READER_HEADLESS="1", READER_NO_INGEST="1",
@@ -68,7 +70,14 @@ def bench_startup(quick: bool) -> None:
             [py, "-m", "reader", "--articles", str(big)]]
     if huge is not None:
         cmds.append([py, "-m", "reader", "--articles", str(huge)])
-    bare, small, large, *rest = _time(cmds, env, runs)
+    envs = {}
+    if code_before is not None:  # the same start-up with another checkout's code, in the same run
+        envs[len(cmds)] = dict(env, PYTHONPATH=str(code_before))
+        subprocess.run([py, "-m", "reader", "--articles", str(ROOT / "articles"), "list"], env=envs[len(cmds)],
+                       check=True, stdout=subprocess.DEVNULL)
+        cmds.append([py, "-m", "reader", "--articles", str(ROOT / "articles")])
+    bare, small, large, *rest = _time(cmds, env, runs, envs)
+    before = rest.pop() if code_before is not None else None
     # cold catalogue: first scan of the big corpus (happens in a worker after first paint)
     cold_env = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="reader-bench-cold-"))
     t0 = time.perf_counter()
@@ -86,6 +95,9 @@ def bench_startup(quick: bool) -> None:
     if rest:
         print(f"  reader, generated corpus (50000)  {rest[0] * 1000:8.0f} ms   ratio to 2 articles "
               f"{rest[0] / small:5.2f}  (no goal; shown for scale)")
+    if before is not None:
+        print(f"  code before ({code_before}), bundled {before * 1000:8.0f} ms   ratio to floor {before / bare:5.2f}"
+              f"  (this code / before: {small / before:5.2f})")
     print(f"  `reader list` {n_big}: cold catalogue {cold_scan * 1000:.0f} ms, warm {warm_scan * 1000:.0f} ms")
 
 
@@ -164,7 +176,7 @@ def _bench_open_one(quick: bool, target_words: int) -> None:
                 marks.clear()
                 shown[0] = False
                 t0 = time.perf_counter()
-                app.open_meta(lst.current, focus=True)
+                app.main.open_meta(lst.current, focus=True)
                 await app.workers.wait_for_complete()
                 await pilot.pause()  # every message handled: events panel and legend updated
                 settled.append(time.perf_counter() - t0)
@@ -186,11 +198,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--only", default="", help="comma-separated: startup and/or area names")
+    ap.add_argument("--code-before", type=Path, default=None,
+                    help="a checkout of earlier code (e.g. a git worktree): its start-up is timed in the same run")
     args = ap.parse_args()
     only = {x for x in args.only.split(",") if x}
     if not only or "startup" in only:
         print("== startup ==", flush=True)
-        bench_startup(args.quick)
+        bench_startup(args.quick, args.code_before)
         bench_open(args.quick)
     for name, path in _area_modules().items():
         if only and name not in only:

@@ -193,7 +193,7 @@ def bench_ui(folder: Path, runs: int) -> None:
         app = ReaderApp(folder, ingest=False, fetch=False)
         async with app.run_test(size=(120, 40)) as pilot:
             lst = app.query_one(ArticleList)
-            await wait(pilot, lambda: app._reading_loaded and len(lst.articles) > 0 and not app.workers, 600)
+            await wait(pilot, lambda: app.main._reading_loaded and len(lst.articles) > 0 and not app.workers, 600)
             await pilot.pause(0.5)
             lst.focus()
             t = time.perf_counter()
@@ -207,12 +207,12 @@ def bench_ui(folder: Path, runs: int) -> None:
                     await pilot.press("l", *text[:-1])
                     t = time.perf_counter()
                     await pilot.press(text[-1])
-                    while app.list_filter_shown != text:
+                    while app.main.list_filter_shown != text:
                         await pilot.pause(0.002)
                     times.append((time.perf_counter() - t) * 1000)
-                    kept, evaluated = len(lst.articles), app.filter_worker_ms
+                    kept, evaluated = len(lst.articles), app.main.filter_worker_ms
                     await pilot.press("escape")
-                    await wait(pilot, lambda: app.list_filter_shown == "" and not app.workers)
+                    await wait(pilot, lambda: app.main.list_filter_shown == "" and not app.workers)
                 out.append((f"ui: typed {text!r}, last key → list shown (evaluation {evaluated:.1f} ms)",
                             sorted(times)[len(times) // 2], kept))
             lst.focus()

@@ -111,7 +111,7 @@ async def _open_figures(folder: Path, runs: int) -> dict[str, list[dict]]:
                 shown.clear()
                 beat.start()
                 t0 = time.perf_counter()
-                app.open_meta(meta, focus=True)
+                app.main.open_meta(meta, focus=True)
                 waited: list[float] = []
 
                 def probe(posted=None):

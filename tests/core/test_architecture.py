@@ -119,3 +119,20 @@ def test_feed_modules_import_extractors_lazily():
         if bad:
             offenders.append(f"{path.name}: {sorted(bad)}")
     assert offenders == []
+
+
+def test_tests_build_the_reader_through_the_one_factory():
+    """Tests take the ``make_app`` fixture (or ``helpers.build_app`` outside a test function) and
+    never call ``ReaderApp(...)`` themselves; benches run outside pytest and build their own. The
+    start-up check above builds one in the code of a fresh interpreter (a string, not a call here)."""
+    tests = ROOT / "tests"
+    offenders = []
+    for path in tests.rglob("*.py"):
+        rel = path.relative_to(tests)
+        if rel.parts[0] in ("bench", "helpers"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offenders += [f"{rel}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Call)
+                      and isinstance(n.func, (ast.Name, ast.Attribute))
+                      and (n.func.id if isinstance(n.func, ast.Name) else n.func.attr) == "ReaderApp"]
+    assert offenders == []

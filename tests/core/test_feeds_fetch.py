@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from helpers.feeds import FAST, item, rss, run, subscribe
 from helpers.feedserver import FeedServer
 from reader.cli import main
 from reader.corpus import Catalogue, load_article
@@ -66,35 +67,10 @@ CP1252_NO_DECL = """<rss version="2.0"><channel><title>Sans d\xe9claration</titl
 <item><title>\u2019guillemets\u2019 \u20ac</title><guid>c1</guid><description>x</description></item></channel></rss>""".encode("cp1252")
 
 
-def rss(items: str, title: str = "Feed") -> str:
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{items}</channel></rss>'
-
-
-def item(guid: str | None, title: str, body: str = "body", date: str = "Tue, 01 Dec 2026 10:00:00 GMT",
-         link: str | None = None) -> str:
-    g = f"<guid>{guid}</guid>" if guid else ""
-    lk = f"<link>{link}</link>" if link else ""
-    return f"<item><title>{title}</title>{g}{lk}<pubDate>{date}</pubDate><description>{body}</description></item>"
-
-
 @pytest.fixture
 def srv():
     with FeedServer() as s:
         yield s
-
-
-def subscribe(corpus, *urls, tags=()):
-    ff = FeedsFile(corpus)
-    for url in urls:
-        ff.add(Subscription(url, tuple(tags)))
-    ff.save()
-
-
-FAST = net.Settings(connect_timeout=1, read_timeout=0.5)
-
-
-def run(corpus, **kw):
-    return Updater(corpus, kw.pop("settings", FAST), interval=kw.pop("interval", 0)).run(all_feeds=True, **kw)
 
 
 def articles(corpus):

@@ -11,7 +11,7 @@ import sys
 
 from helpers import write_article
 from helpers.feedserver import FeedServer
-from test_feeds_fetch import item, rss, run, subscribe
+from helpers.feeds import item, rss, run, subscribe
 
 from reader.cli import main
 from reader.corpus import CATALOGUE_VERSION, Catalogue

@@ -169,12 +169,11 @@ def test_cli_stderr_has_no_escape_sequence_from_a_file_name(tmp_path):
     assert "reader: fake.md" not in err.replace("␤reader: fake.md", "")
 
 
-async def test_the_could_not_be_read_notice_is_inert(tmp_path):
-    from reader.ui.app import ReaderApp
+async def test_the_could_not_be_read_notice_is_inert(tmp_path, make_app):
 
     (tmp_path / (HOSTILE + ".md")).write_bytes(b"")
     write_article(tmp_path, "good.md", "good", "Good", "x")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         assert await wait_until(pilot, lambda: any("could not be read" in (n.title or "")
                                                    for n in app._notifications))
@@ -183,30 +182,29 @@ async def test_the_could_not_be_read_notice_is_inert(tmp_path):
         assert not any(c in notice.message for c in ESCAPES)
 
 
-async def test_the_cannot_open_notice_is_inert(tmp_path):
+async def test_the_cannot_open_notice_is_inert(tmp_path, make_app):
     from reader.corpus import ArticleMeta
-    from reader.ui.app import ReaderApp
 
     write_article(tmp_path, "good.md", "good", "Good", "x")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await pilot.app.workers.wait_for_complete()
-        app.open_meta(ArticleMeta("gone", "Gone", tmp_path / (HOSTILE + ".md"), "h"))
+        app.main.open_meta(ArticleMeta("gone", "Gone", tmp_path / (HOSTILE + ".md"), "h"))
         assert await wait_until(pilot, lambda: any("Cannot open" in (n.title or "") for n in app._notifications))
         notice = next(n for n in app._notifications if "Cannot open" in (n.title or ""))
         assert "␛]0;PWNED␇" in notice.message and not any(c in notice.message for c in ESCAPES)
 
 
-async def test_notices_that_carry_a_path_never_read_it_as_markup(tmp_path):
+async def test_notices_that_carry_a_path_never_read_it_as_markup(tmp_path, make_app):
     """A file or folder name like '[b]x[/b]' or '[link=…]' is text in every notice (Textual reads
     markup in notify() unless told not to)."""
-    from reader.ui.app import ReaderApp, ScanFailed
+    from reader.ui.messages import ScanFailed
 
     write_article(tmp_path, "good.md", "good", "Good", "x")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await pilot.pause()
-        app.post_message(ScanFailed("cannot read [b]x[/b] [link=javascript:alert(1)]y[/link]"))
+        app.main.post_message(ScanFailed("cannot read [b]x[/b] [link=javascript:alert(1)]y[/link]"))
         assert await wait_until(pilot, lambda: any("Cannot read" in (n.title or "") for n in app._notifications))
         notice = next(n for n in app._notifications if "Cannot read" in (n.title or ""))
         assert not notice.markup and "[link=javascript:alert(1)]" in notice.message
@@ -260,15 +258,14 @@ def test_reader_list_does_not_hang_on_a_fifo(tmp_path):
     assert "pipe.md" in proc.stderr.decode() and "FIFO" in proc.stderr.decode()
 
 
-async def test_the_ui_reports_a_fifo_and_still_quits(tmp_path):
-    from reader.ui.app import ReaderApp
+async def test_the_ui_reports_a_fifo_and_still_quits(tmp_path, make_app):
 
     write_article(tmp_path, "good.md", "good", "Good", "x")
     with fifo(tmp_path / "pipe.md"):
-        app = ReaderApp(tmp_path, ingest=False)
+        app = make_app(tmp_path, ingest=False)
         async with app.run_test() as pilot:
-            assert await wait_until(pilot, lambda: bool(app.errors))
-            assert [e.name for e in app.errors] == ["pipe.md"] and "FIFO" in app.errors[0].message
+            assert await wait_until(pilot, lambda: bool(app.main.errors))
+            assert [e.name for e in app.main.errors] == ["pipe.md"] and "FIFO" in app.main.errors[0].message
             await pilot.press("q")
             assert await wait_until(pilot, lambda: app._exit_renderables is not None or not app.is_running)
 
@@ -407,12 +404,11 @@ def test_reader_list_on_an_unreadable_folder_prints_one_line(tmp_path, monkeypat
     assert err.startswith("reader: cannot read the articles folder") and err.count("\n") == 1
 
 
-async def test_the_ui_says_the_folder_cannot_be_read(tmp_path, monkeypatch):
-    from reader.ui.app import ReaderApp
+async def test_the_ui_says_the_folder_cannot_be_read(tmp_path, monkeypatch, make_app):
 
     write_article(tmp_path, "a.md", "a", "A", "x")
     _deny(monkeypatch, tmp_path.resolve())
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         assert await wait_until(pilot, lambda: any("Cannot read the articles" in (n.title or "")
                                                    for n in app._notifications))
@@ -449,10 +445,9 @@ def test_a_stopped_refresh_keeps_what_it_read_and_the_next_one_goes_on(tmp_path,
     assert len(result.articles) == 120 and len(read) == 120 - Catalogue.STOP_EVERY
 
 
-async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch):
+async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch, make_app):
     """Workers are cancelled when the app exits, but asyncio.run then waits for their threads: the
     scan must stop reading once its worker is cancelled."""
-    from reader.ui.app import ReaderApp
 
     for i in range(300):
         write_article(tmp_path, f"a{i:03}.md", f"a{i}", f"A {i}", "x")
@@ -475,10 +470,10 @@ async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch):
 
     monkeypatch.setattr(corpus_mod, "_read_entry", slow_read)
     monkeypatch.setattr(Catalogue, "refresh", refresh)
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         assert await wait_until(pilot, reached.is_set)
-        app.workers.cancel_group(app, "scan")  # what the app's exit does
+        app.workers.cancel_group(app.main, "scan")  # what the app's exit does
         go.set()
         assert await wait_until(pilot, ended.is_set)
         assert len(read) < 300
@@ -512,17 +507,16 @@ def test_a_file_name_that_is_not_utf8_is_named_and_skipped(tmp_path):
 
 
 
-async def test_the_ui_says_what_was_skipped(tmp_path):
-    from reader.ui.app import ReaderApp
+async def test_the_ui_says_what_was_skipped(tmp_path, make_app):
 
     (tmp_path / "notes.txt").write_text("not an article")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:  # no article: the status says why
-        assert await wait_until(pilot, lambda: app.status_text.startswith("No articles"))
-        assert "1 other file(s) skipped (articles are .md or .markdown): notes.txt" in app.status_text
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("No articles"))
+        assert "1 other file(s) skipped (articles are .md or .markdown): notes.txt" in app.main.status_text
     (tmp_path / "bad.md").write_bytes(b"")
     write_article(tmp_path, "good.md", "good", "Good", "x")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:  # a notice about bad files says it too
         assert await wait_until(pilot, lambda: bool(app._notifications))
         notice = next(iter(app._notifications))

@@ -262,13 +262,12 @@ def test_too_many_words_or_expanding_words_are_refused():
     assert match_spans(" ".join(words), "mot1 mot2") == []  # refused: nothing marked, no crash
 
 
-async def test_the_search_screen_shows_limits_as_messages(tmp_path):
+async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
     from helpers import wait_until
-    from reader.ui.app import ReaderApp
     from reader.ui.search import SearchScreen
 
     _huge_corpus(tmp_path, "twitter " * (MAX_SPANS + 200))
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(150, 35)) as pilot:
         await pilot.pause()
         await pilot.press("slash")
@@ -286,9 +285,9 @@ async def test_the_search_screen_shows_limits_as_messages(tmp_path):
         screen.query_one("#search-results").highlighted = [h.article_id for h in screen.results.hits].index("huge")
         await pilot.press("enter")
         # the article view marks the first matches of the huge passage and says so
-        assert await wait_until(pilot, lambda: "are marked" in app.status_text)
-        assert app.status_text.startswith(f"{MAX_SPANS} matches for twitter")
-        assert f"only the first {MAX_SPANS:,} matches in a passage are marked" in app.status_text
+        assert await wait_until(pilot, lambda: "are marked" in app.main.status_text)
+        assert app.main.status_text.startswith(f"{MAX_SPANS} matches for twitter")
+        assert f"only the first {MAX_SPANS:,} matches in a passage are marked" in app.main.status_text
 
 
 def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):

@@ -437,14 +437,13 @@ async def test_bookmarks_screen_delete_failing_keeps_the_bookmark_and_the_app():
         assert len(screen.shown) == 1 and not screen.undo and len(real.list()) == 1
 
 
-async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_path):
+async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_path, make_app):
     """Damaged catalogue, entity index and events store at start: the list fills, nothing quits
     (before: a traceback-like notice and an empty list for ever, the rescan failing on the same file)."""
     from test_events import _set
 
     from reader.entity_index import EntityIndex
     from reader.events.store import events_file, save_events
-    from reader.ui.app import ReaderApp
     from reader.ui.article_list import ArticleList
 
     folder = make_folder(tmp_path)
@@ -456,11 +455,11 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
     smash(index.db_path)
     save_events(folder, _set())
     garble(events_file(folder), b"ev-x")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = app.query_one(ArticleList)
         assert await wait_until(pilot, lambda: len(lst.articles) == 3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.is_running and app.article is not None
+        assert app.is_running and app.main.article is not None
     assert len(Catalogue(folder).cached().articles) == 3

@@ -189,7 +189,7 @@ def test_event_mentions_are_extracted_again_after_new_annotations(tmp_path):
 
 def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     from reader.corpus import load_article
-    from reader.ui.app import ReaderApp
+    from reader.ui.screens.main import MainScreen
     from reader.ui.article_view import ArticleView
 
     folder = tmp_path / "arts"
@@ -197,10 +197,10 @@ def test_the_article_view_reads_the_article_in_its_language(tmp_path):
     write_article(folder, "en.md", "en", "Quarterly profit beats forecasts", EN_BODY)
     metas = Catalogue(folder).refresh().articles
     article = load_article(metas[0])
-    assert ReaderApp.query_matches("companies", article) == {}  # "und": French analysis
+    assert MainScreen.query_matches("companies", article) == {}  # "und": French analysis
     assert ArticleView._header_texts(None, article)[1][1] == "und · 39 words"
     update_languages(metas)
-    assert ReaderApp.query_matches("companies", article)  # "company" marked, as the index finds it
+    assert MainScreen.query_matches("companies", article)  # "company" marked, as the index finds it
     assert ArticleView._header_texts(None, article)[1][1] == "en · 39 words"
 
 

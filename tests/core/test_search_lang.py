@@ -131,14 +131,14 @@ def test_stop_words_per_language(mixed, tmp_path):
 
 def test_article_view_marks_matches_in_the_articles_language(mixed):
     from reader.corpus import load_article
-    from reader.ui.app import ReaderApp
+    from reader.ui.screens.main import MainScreen
 
     folder, _s = mixed
     metas = {m.id: m for m in Catalogue(folder).cached().articles}
     en = load_article(metas["en1"])
-    found = ReaderApp.query_matches("company", en)
+    found = MainScreen.query_matches("company", en)
     marked = [en.passages[p].text[a:b] for p, spans in found.items() for a, b in spans]
     assert marked == ["companies"]  # English stems; French analysis gave "compan" ≠ "company"
     de = load_article(metas["de1"])
-    found = ReaderApp.query_matches("wahl", de)
+    found = MainScreen.query_matches("wahl", de)
     assert [de.passages[p].text[a:b] for p, spans in found.items() for a, b in spans] == ["Wahlen"]

@@ -10,7 +10,7 @@ import pytest
 from helpers import write_article
 from helpers.feedserver import FeedServer
 from test_e2e_tmux import READER, Tmux, pytestmark  # noqa: F401 - the harness (pytestmark: tmux needed)
-from test_feeds_fetch import item, rss
+from helpers.feeds import item, rss
 
 PAGE = ('<html><head><title>Le Site</title><link rel="alternate" type="application/rss+xml" '
         'href="/feed.xml"></head><body>Accueil</body></html>')

@@ -23,7 +23,7 @@ def test_articles_read_are_still_read_after_a_restart(tmux, tmp_path):  # noqa: 
     """Issue 13: fetch (a loopback feed), read two articles, quit, restart: they are still read, and
     the filter `unread` hides them."""
     from helpers.feedserver import FeedServer
-    from test_feeds_fetch import item, rss
+    from helpers.feeds import item, rss
 
     folder = tmp_path / "arts"
     body = "Le texte de l'article {k}. " + "Assez de mots pour que le flux porte l'article entier. " * 8

@@ -25,6 +25,15 @@ def write_article(folder: Path, name: str, art_id: str, title: str, body: str, *
     return path
 
 
+def build_app(folder: Path = BUNDLED, **options):
+    """The one place tests build the reader: ``ReaderApp(folder, **options)`` (``folder`` defaults to
+    the bundled articles). Tests take it as the ``make_app`` fixture; test classes and helpers that
+    build apps outside a test function call it directly."""
+    from reader.ui.app import ReaderApp
+
+    return ReaderApp(folder, **options)
+
+
 async def wait_until(pilot, condition, tries: int = 300, step: float = 0.05) -> bool:
     """Let the app run until ``condition()`` holds (workers and debounces take a moment under load)."""
     for _ in range(tries):
@@ -32,6 +41,16 @@ async def wait_until(pilot, condition, tries: int = 300, step: float = 0.05) -> 
         if condition():
             return True
     return False
+
+
+async def settle(pilot, until=None) -> None:
+    """Let the reader finish what it started: a pause, every worker done, ``until()`` holding if
+    given (asserted), a pause."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    if until is not None:
+        assert await wait_until(pilot, until)
+    await pilot.pause()
 
 
 async def open_article(pilot, down: int = 0):
@@ -49,10 +68,9 @@ async def open_article(pilot, down: int = 0):
 async def reader_open(folder: Path, size: tuple[int, int] = (110, 35), down: int = 0):
     """The reader (no background ingest) on ``folder`` with its first article open (or the one
     ``down`` rows below): yields (app, pilot, article view)."""
-    from reader.ui.app import ReaderApp
     from reader.ui.article_view import ArticleView
 
-    app = ReaderApp(folder, ingest=False)
+    app = build_app(folder, ingest=False)
     async with app.run_test(size=size) as pilot:
         await open_article(pilot, down)
         yield app, pilot, app.query_one(ArticleView)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from helpers import BUNDLED
-from reader.ui.app import ReaderApp
 
 
 async def _settle(pilot):
@@ -12,11 +11,11 @@ async def _settle(pilot):
     await pilot.pause()
 
 
-def test_snapshot_start_screen(snap_compare):
-    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=_settle)
+def test_snapshot_start_screen(snap_compare, make_app):
+    assert snap_compare(make_app(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=_settle)
 
 
-def test_snapshot_article_open_with_cursor(snap_compare):
+def test_snapshot_article_open_with_cursor(snap_compare, make_app):
     async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("enter")
@@ -24,19 +23,19 @@ def test_snapshot_article_open_with_cursor(snap_compare):
         await pilot.press("j", "j", "j")
         await pilot.pause()
 
-    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(make_app(BUNDLED, ingest=False), terminal_size=(100, 30), run_before=run_before)
 
 
-def test_snapshot_help_screen(snap_compare):
+def test_snapshot_help_screen(snap_compare, make_app):
     async def run_before(pilot):
         await _settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(ReaderApp(BUNDLED, ingest=False), terminal_size=(100, 40), run_before=run_before)
+    assert snap_compare(make_app(BUNDLED, ingest=False), terminal_size=(100, 40), run_before=run_before)
 
 
-def test_snapshot_list_with_a_filter(snap_compare, tmp_path):
+def test_snapshot_list_with_a_filter(snap_compare, tmp_path, make_app):
     from helpers import write_article
 
     for k, (title, source) in enumerate([("Delta", "Tech Hebdo"), ("Alpha", "Le Journal"), ("Echo", "Tech Hebdo"),
@@ -50,5 +49,5 @@ def test_snapshot_list_with_a_filter(snap_compare, tmp_path):
         await pilot.pause(0.3)
         await _settle(pilot)
 
-    assert snap_compare(ReaderApp(tmp_path, ingest=False, fetch=False), terminal_size=(100, 30),
+    assert snap_compare(make_app(tmp_path, ingest=False, fetch=False), terminal_size=(100, 30),
                         run_before=run_before)

@@ -11,7 +11,6 @@ from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.events.model import Event, EventMention
 from reader.events.store import EventSet
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.events import EventsPanel, event_row
@@ -48,7 +47,7 @@ def _events_for(article_id: str, passages: int) -> EventSet:
 
 
 async def _with_events(app, pilot, shown: bool) -> None:
-    app._events_loaded(_events_for(app.article.id, len(app.article.passages)))
+    app.main._events_loaded(_events_for(app.main.article.id, len(app.main.article.passages)))
     await pilot.pause()
     if bool(app.query_one(EventsPanel).display) != shown:
         await pilot.press("v")
@@ -191,11 +190,11 @@ def _snapshot_run(keys=()):
     return run_before
 
 
-def test_snapshot_80x24_events_panel_below_the_article(snap_compare, corpus):
+def test_snapshot_80x24_events_panel_below_the_article(snap_compare, corpus, make_app):
     _annotate_every_article(corpus)
-    assert snap_compare(ReaderApp(corpus, ingest=False), terminal_size=(80, 24), run_before=_snapshot_run(("j",)))
+    assert snap_compare(make_app(corpus, ingest=False), terminal_size=(80, 24), run_before=_snapshot_run(("j",)))
 
 
-def test_snapshot_60x20_article_alone_with_the_events_panel(snap_compare, corpus):
+def test_snapshot_60x20_article_alone_with_the_events_panel(snap_compare, corpus, make_app):
     _annotate_every_article(corpus)
-    assert snap_compare(ReaderApp(corpus, ingest=False), terminal_size=(60, 20), run_before=_snapshot_run(("s",)))
+    assert snap_compare(make_app(corpus, ingest=False), terminal_size=(60, 20), run_before=_snapshot_run(("s",)))

@@ -13,8 +13,7 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input
 
-from helpers import BUNDLED, wait_until
-from reader.ui.app import ReaderApp
+from helpers import BUNDLED, build_app, wait_until
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput
 
 BURST = 3_000  # keys of a paste that arrives unbracketed (the issue measured 30,000: same shape)
@@ -62,7 +61,7 @@ def count_calls(monkeypatch, cls, name: str) -> list:
 @asynccontextmanager
 async def started(key: str):
     """The reader on the bundled articles, idle, with ``key`` pressed: yields (app, pilot)."""
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = build_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -277,12 +276,12 @@ def test_parsed_passages_are_cached_per_content_hash_in_a_bounded_lru(monkeypatc
     assert list(passages._cache) == ["h3"]
 
 
-async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monkeypatch):
+async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monkeypatch, make_app):
     """The read and parse run off the event loop: while they take their time, the reader says
     "Opening…", moves in the list, and q still quits."""
     import threading
 
-    import reader.ui.app as app_module
+    import reader.ui.screens.main as app_module
     from helpers import write_article
     from reader.ui.article_view import ArticleView
 
@@ -296,23 +295,23 @@ async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monk
         return real(meta)
 
     monkeypatch.setattr(app_module, "load_article", slow_load)
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         lst = app.query_one("#list")
         view = app.query_one(ArticleView)
-        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening… (large article"))
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("Opening… (large article"))
         assert lst.current.id == "a" and view.article is None
         await pilot.press("j")  # handled meanwhile
         assert lst.current.id == "b" and not release.is_set()
         await pilot.press("k")
         release.set()
         assert await wait_until(pilot, lambda: view.article is not None)
-        assert view.article.id == "a" and not app.status_text.startswith("Opening")
+        assert view.article.id == "a" and not app.main.status_text.startswith("Opening")
         assert view.passage_lines(0)[0].startswith("Paragraphe 0 :")
     release.clear()
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert await wait_until(pilot, lambda: app.status_text.startswith("Opening…"))
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("Opening…"))
         assert app.query_one(ArticleView).article is None
         await pilot.press("q")
         await pilot.pause()
@@ -320,7 +319,7 @@ async def test_keys_work_while_a_large_article_is_read_and_parsed(tmp_path, monk
     release.set()
 
 
-async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_layout(tmp_path, monkeypatch):
+async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_layout(tmp_path, monkeypatch, make_app):
     """Past LAZY_CHARS the first screens are wrapped before the first paint and the rest in short
     steps (a huge paragraph a window of rows at a time): the rows end up those of one step."""
     from helpers import write_article
@@ -333,7 +332,7 @@ async def test_a_huge_article_is_laid_out_in_steps_to_the_rows_of_the_one_shot_l
             monkeypatch.setattr(ArticleView, "LAYOUT_STEP_S", 0.0005)  # many steps, some inside the giant
         else:
             monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
-        app = ReaderApp(tmp_path, ingest=False)
+        app = make_app(tmp_path, ingest=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             await app.workers.wait_for_complete()

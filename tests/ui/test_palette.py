@@ -34,7 +34,7 @@ async def test_the_palette_runs_an_article_command_with_the_user_s_key(make_app)
     app = make_app(ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await _started(pilot)
-        assert app.article is not None
+        assert app.main.article is not None
         titles = await _palette_titles(pilot, "bookmark")
         assert "Bookmark (m)" in titles  # the article's commands, on the screen the palette was opened from
         from textual.command import CommandList
@@ -55,5 +55,5 @@ async def test_with_no_article_open_its_commands_are_not_offered(make_app, tmp_p
     app = make_app(tmp_path, ingest=False, fetch=False)
     async with app.run_test() as pilot:
         await _started(pilot)
-        assert app.article is not None
+        assert app.main.article is not None
         assert "Bookmark (b)" in [c.title for c in palette_commands(app.screen)]

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 
 from helpers import BUNDLED, write_article
-from reader.ui.app import ReaderApp
+from helpers import settle as _started
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.help import HelpScreen
-
-
-async def _started(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _screen_text(app) -> str:
     return app.query_one(ArticleView).rendered_text()
 
 
-async def test_list_shows_articles_and_enter_opens():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_list_shows_articles_and_enter_opens(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         lst = app.query_one(ArticleList)
@@ -38,8 +32,8 @@ async def test_list_shows_articles_and_enter_opens():
         assert "La plateforme gratuite Microsoft Advertising" in _screen_text(app)
 
 
-async def test_passage_cursor_moves_and_is_marked():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_passage_cursor_moves_and_is_marked(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await pilot.press("enter")
@@ -57,8 +51,8 @@ async def test_passage_cursor_moves_and_is_marked():
         assert view.cursor == 0 and view.scroll_offset.y == 0
 
 
-async def test_paging_scrolls_and_keeps_cursor_visible():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_paging_scrolls_and_keeps_cursor_visible(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(80, 20)) as pilot:
         await _started(pilot)
         await pilot.press("enter")
@@ -73,8 +67,8 @@ async def test_paging_scrolls_and_keeps_cursor_visible():
         assert view.scroll_offset.y == 0
 
 
-async def test_tab_switches_panes_and_escape_returns():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_tab_switches_panes_and_escape_returns(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await pilot.press("tab")
@@ -92,10 +86,10 @@ async def test_tab_switches_panes_and_escape_returns():
         assert isinstance(app.focused, ArticleList)
 
 
-async def test_help_lists_every_binding():
+async def test_help_lists_every_binding(make_app):
     from reader.ui.commands import COMMANDS
 
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await _started(pilot)
         await pilot.press("question_mark")
@@ -108,8 +102,8 @@ async def test_help_lists_every_binding():
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_q_quits():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_q_quits(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
         await pilot.press("q")
@@ -117,8 +111,8 @@ async def test_q_quits():
     assert app.return_code == 0
 
 
-async def test_palette_offers_app_commands():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_palette_offers_app_commands(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
         from reader.ui.providers import palette_commands
@@ -131,7 +125,7 @@ async def test_palette_offers_app_commands():
         assert any(t.startswith("Search (/)") for t in titles)
         assert len([t for t in titles if t.lower().startswith("quit")]) == 1, titles  # Textual's own, once
         # with an article open, the article's commands are offered too, and they run
-        assert app.article is not None
+        assert app.main.article is not None
         commands = {c.title: c for c in offered()}
         assert "Bookmark (b)" in commands and "Next entity (e)" in commands
         commands["Bookmark (b)"].callback()
@@ -141,10 +135,10 @@ async def test_palette_offers_app_commands():
         assert len(BookmarkStore().list()) == 1
 
 
-async def test_bad_files_are_reported_in_a_notice(tmp_path):
+async def test_bad_files_are_reported_in_a_notice(tmp_path, make_app):
     write_article(tmp_path, "good.md", "good", "Good one", "Readable text.")
     (tmp_path / "broken.md").write_bytes(b"\x00\x01binary")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
         assert [m.id for m in app.query_one(ArticleList).articles] == ["good"]
@@ -152,10 +146,10 @@ async def test_bad_files_are_reported_in_a_notice(tmp_path):
         assert any("broken.md" in m and "binary" in m for m in notices), notices
 
 
-async def test_markup_and_escapes_in_articles_stay_inert(tmp_path):
+async def test_markup_and_escapes_in_articles_stay_inert(tmp_path, make_app):
     body = "Texte [bold red]pas gras[/] et [link=https://x]lien[/link] \x1b[31mrouge\x1b[0m $accent fin."
     write_article(tmp_path, "m.md", "markup", "Titre [b]x[/b]", body)
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(120, 20)) as pilot:
         await _started(pilot)
         await pilot.press("enter")
@@ -173,16 +167,16 @@ async def test_markup_and_escapes_in_articles_stay_inert(tmp_path):
         assert all("\x1b" not in seg.text for strip in strips for seg in strip)
 
 
-async def test_empty_folder_says_so(tmp_path):
-    app = ReaderApp(tmp_path, ingest=False)
+async def test_empty_folder_says_so(tmp_path, make_app):
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
         assert "No articles" in str(app.query_one("#status").render())
 
 
-async def test_article_deleted_after_listing_gives_a_notice(tmp_path):
+async def test_article_deleted_after_listing_gives_a_notice(tmp_path, make_app):
     path = write_article(tmp_path, "gone.md", "gone", "Gone soon", "Text.")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
         path.unlink()
@@ -191,10 +185,10 @@ async def test_article_deleted_after_listing_gives_a_notice(tmp_path):
         assert any("Cannot open" in (n.title or "") for n in app._notifications)
 
 
-async def test_large_list_scrolls_virtually(tmp_path):
+async def test_large_list_scrolls_virtually(tmp_path, make_app):
     for i in range(300):
         write_article(tmp_path, f"a{i:03}.md", f"a{i:03}", f"Article {i:03}", "x", published=f"2023-01-{1 + i % 28:02}")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         lst = app.query_one(ArticleList)
@@ -207,10 +201,10 @@ async def test_large_list_scrolls_virtually(tmp_path):
         assert lst.cursor > 5
 
 
-async def test_long_article_G_reaches_the_end(tmp_path):
+async def test_long_article_G_reaches_the_end(tmp_path, make_app):
     paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 120 for i in range(80))
     write_article(tmp_path, "long.md", "long", "Long", paras)
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -226,55 +220,55 @@ async def test_long_article_G_reaches_the_end(tmp_path):
         assert any("Paragraphe 79" in view.render_line(y).text for y in range(view.size.height))
 
 
-async def test_restart_reopens_the_last_article_at_its_passage():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_restart_reopens_the_last_article_at_its_passage(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await pilot.press("j", "enter")
         await _started(pilot)
-        second = app.article.id
+        second = app.main.article.id
         await pilot.press("j", "j", "j")
         await pilot.press("q")
         await pilot.pause()
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.article.id == second
+        assert app.main.article.id == second
         assert app.query_one(ArticleView).cursor == 3
 
 
-async def test_an_edited_article_is_picked_up_while_reading(corpus):
+async def test_an_edited_article_is_picked_up_while_reading(corpus, make_app):
     """The folder watch reloads the open article (not the list's highlighted one) with its new text."""
     from helpers import wait_until
 
-    app = ReaderApp(corpus, ingest=False)
-    app.WATCH_SECONDS = 0.2
+    app = make_app(corpus, ingest=False)
+    app.main.WATCH_SECONDS = 0.2
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await pilot.press("enter")
         await _started(pilot)
-        reading = app.article.id
-        path = app.article.meta.path
+        reading = app.main.article.id
+        path = app.main.article.meta.path
         await pilot.press("escape", "j")  # back to the list, highlight the other article (not opened)
         path.write_text(path.read_text(encoding="utf-8").rstrip() + "\n\nUn paragraphe ajouté pendant la lecture.\n",
                         encoding="utf-8")
-        assert await wait_until(pilot, lambda: app.article is not None and
-                                app.article.passages[-1].text == "Un paragraphe ajouté pendant la lecture.")
-        assert app.article.id == reading
+        assert await wait_until(pilot, lambda: app.main.article is not None and
+                                app.main.article.passages[-1].text == "Un paragraphe ajouté pendant la lecture.")
+        assert app.main.article.id == reading
         view = app.query_one(ArticleView)
         assert await wait_until(pilot, lambda: "Un paragraphe ajouté pendant la lecture." in view.rendered_text())
 
 
-async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path):
+async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path, make_app):
     for i in range(1001):
         (tmp_path / f"a{i:04}.md").write_text(f"---\nid: a{i}\ntitle: Article {i}\n---\n\nTexte {i}.\n",
                                               encoding="utf-8")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     said: list[str] = []
-    set_status = app.set_status
-    app.set_status = lambda text: (said.append(text), set_status(text))[1]
+    set_status = app.main.set_status
+    app.main.set_status = lambda text: (said.append(text), set_status(text))[1]
     async with app.run_test(size=(100, 30)) as pilot:
         await _started(pilot)
         await app.workers.wait_for_complete()
@@ -284,29 +278,29 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path):
         assert "1,001 articles" in said[said.index("Reading the articles folder… 500/1,001 files"):]
 
 
-async def test_events_panel_says_what_the_background_work_is_doing(tmp_path):
-    from reader.ui.app import IngestDone, IngestProgress
+async def test_events_panel_says_what_the_background_work_is_doing(tmp_path, make_app):
+    from reader.ui.messages import IngestDone, IngestProgress
     from reader.ui.events import EventsPanel
 
     write_article(tmp_path, "a.md", "a", "A", "Texte.")
-    app = ReaderApp(tmp_path, ingest=False)
+    app = make_app(tmp_path, ingest=False)
     async with app.run_test(size=(150, 30)) as pilot:
         await _started(pilot)
         note = app.query_one(EventsPanel).query_one("#events-note")
         assert "not computed yet" in str(note.render())
-        app.post_message(IngestProgress("index", 1, 10))
+        app.main.post_message(IngestProgress("index", 1, 10))
         await pilot.pause()
         assert "come after the search index and the entities" in str(note.render())
-        app.post_message(IngestProgress("events", 0, 1))
+        app.main.post_message(IngestProgress("events", 0, 1))
         await pilot.pause()
         assert "Linking events" in str(note.render())
-        app.post_message(IngestDone(False, "boom"))
+        app.main.post_message(IngestDone(False, "boom"))
         await pilot.pause()
         assert "background work failed" in str(note.render())
 
 
-async def test_narrow_terminal_shows_one_pane_at_a_time():
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_narrow_terminal_shows_one_pane_at_a_time(make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(60, 30)) as pilot:
         await _started(pilot)
         lst, view = app.query_one(ArticleList), app.query_one(ArticleView)

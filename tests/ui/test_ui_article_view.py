@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from helpers import open_article, reader_open, write_article
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import BULLET, ArticleView
 
 BODY = """# Un titre
@@ -110,10 +109,10 @@ async def test_copy_of_a_selection_across_passages_gives_their_text(tmp_path):
         copied = app.screen.get_selected_text()
         assert copied == "\n\n".join([passages[1].text, passages[2].text, "premier"])
         # a selection spanning passages bookmarks the part in the passage where it starts, and says so
-        assert app._selection_in_view() == (1, 0, len(passages[1].text))
+        assert app.main._selection_in_view() == (1, 0, len(passages[1].text))
         await pilot.press("b")
         await pilot.pause()
-        assert "up to the end of its first passage" in app.status_text
+        assert "up to the end of its first passage" in app.main.status_text
         from reader.bookmarks.store import BookmarkStore
 
         bm = BookmarkStore().list()[0]
@@ -153,7 +152,7 @@ async def test_odd_text_at_narrow_widths_paints_rows_that_fit(tmp_path):
                 assert shown.replace("•", "") == "".join(p.text.replace("\t", " ").split())
 
 
-async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path, monkeypatch):
+async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path, monkeypatch, make_app):
     """Past LAZY_CHARS the first screens are wrapped before the first paint, the rest right after:
     the rows end up exactly those of a one-step layout, and jumping far ahead works at any time."""
     paras = "\n\n".join(f"Paragraphe {i} : " + "mot " * 150 for i in range(120))
@@ -162,7 +161,7 @@ async def test_a_long_article_is_wrapped_in_two_steps_to_the_same_rows(tmp_path,
     for lazy in (True, False):
         if not lazy:
             monkeypatch.setattr(ArticleView, "LAZY_CHARS", 10**9)
-        app = ReaderApp(tmp_path, ingest=False)
+        app = make_app(tmp_path, ingest=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await open_article(pilot)
             view = app.query_one(ArticleView)
@@ -196,7 +195,7 @@ async def test_table_columns_align_when_they_fit_and_selection_maps_through_the_
         await pilot.mouse_up(view, offset=(x0 + 6, y))
         await pilot.pause()
         assert app.screen.get_selected_text() == "T1"
-        assert app._selection_in_view() == (1, 0, 2)
+        assert app.main._selection_in_view() == (1, 0, 2)
         # too wide for the view: the rows wrap like text again
         await pilot.resize_terminal(30, 30)
         await pilot.pause()

@@ -103,14 +103,14 @@ async def test_keyboard_selection_bookmarks_sentences():
         text = view.article.passages[0].text
         first = text[: text.index(". ") + 1]
         await pilot.press("s")
-        assert app._selection_in_view() == (0, 0, len(first))
+        assert app.main._selection_in_view() == (0, 0, len(first))
         await pilot.press("s")
         second_start = len(first) + 1
-        sel = app._selection_in_view()
+        sel = app.main._selection_in_view()
         assert sel[1] == second_start and text[sel[1]:sel[2]].startswith("Une nouvelle")
         await pilot.press("S")  # no third sentence: stays
         await pilot.press("escape")
-        assert app._selection_in_view() is None
+        assert app.main._selection_in_view() is None
         await pilot.press("s", "S", "b")
         await pilot.pause()
         bm = BookmarkStore().list()[0]

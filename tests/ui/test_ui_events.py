@@ -6,7 +6,6 @@ import pytest
 
 from helpers import BUNDLED, wait_until
 from reader.ingest import run_ingest
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, axis_lines
 
@@ -15,33 +14,33 @@ pytestmark = pytest.mark.slow
 
 
 
-async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
+async def test_events_panel_marks_links_and_opens_mentions_and_timeline(make_app):
     run_ingest(BUNDLED)
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert await wait_until(pilot, lambda: app.event_set is not None)
+        assert await wait_until(pilot, lambda: app.main.event_set is not None)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         panel = app.query_one(EventsPanel)
         assert panel.display, "shown by default on a wide terminal"
         assert panel.events, "the article's events are listed"
-        linked = [e for e in panel.events if e.other_articles(app.article.id)]
+        linked = [e for e in panel.events if e.other_articles(app.main.article.id)]
         assert linked, "at least one event is reported by the other article too"
         dates = [e.when or "9999" for e in panel.events]
         assert dates == sorted(dates)
         # the marker follows the passage cursor
         view = app.query_one(ArticleView)
-        target = linked[0].mentions_in(app.article.id)[0].passage
+        target = linked[0].mentions_in(app.main.article.id)[0].passage
         view.set_cursor(target)
         await pilot.pause()
         listed = {e.id for e in panel.events}
-        assert panel.marked == app.event_set.nearest(app.article.id, target, among=listed).id
+        assert panel.marked == app.main.event_set.nearest(app.main.article.id, target, among=listed).id
         # listed: the dated ones and those another article reports; u lists the undated rest too
-        every = app.event_set.for_article(app.article.id)
-        assert all(e.dated or e.other_articles(app.article.id) for e in panel.events)
+        every = app.main.event_set.for_article(app.main.article.id)
+        assert all(e.dated or e.other_articles(app.main.article.id) for e in panel.events)
         assert panel.hidden == len(every) - len(panel.events) > 0
         assert f"{panel.hidden} undated hidden (u)" in str(panel.query_one("#events-note").render())
         await pilot.press("u")
@@ -56,11 +55,11 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EventMentionsScreen)
-        other = [i for i, m in enumerate(linked[0].mentions) if m.article_id != app.article.id][0]
+        other = [i for i, m in enumerate(linked[0].mentions) if m.article_id != app.main.article.id][0]
         app.screen.query_one("#event-mentions").highlighted = other
         await pilot.press("enter")
         mention = linked[0].mentions[other]
-        assert await wait_until(pilot, lambda: app.article is not None and app.article.id == mention.article_id)
+        assert await wait_until(pilot, lambda: app.main.article is not None and app.main.article.id == mention.article_id)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert view.cursor == mention.passage
@@ -72,12 +71,12 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline():
         await pilot.pause()
         assert isinstance(app.screen, TimelineScreen)
         screen = app.screen
-        total = len(app.event_set.all())
+        total = len(app.main.event_set.all())
         assert await wait_until(pilot, lambda: len(screen.shown) == total)
         await pilot.press(*"musk")
         assert await wait_until(pilot, lambda: 0 < len(screen.shown) < total)
         assert all(any("musk" in p.name.casefold() for p in e.participants) for e in screen.shown)
-    app2 = ReaderApp(BUNDLED, ingest=False)
+    app2 = make_app(BUNDLED, ingest=False)
     async with app2.run_test(size=(150, 40)) as pilot:
         await pilot.pause()
         assert not app2.query_one(EventsPanel).display, "the hidden panel stays hidden after a restart"

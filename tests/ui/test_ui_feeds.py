@@ -7,12 +7,12 @@ from typing import ClassVar
 import pytest
 from helpers import wait_until, write_article
 from helpers.feedserver import FeedServer
-from test_feeds_fetch import item, rss, run, subscribe
+from helpers.feeds import item, rss, run, subscribe
 
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import FeedList, FeedsScreen
-from reader.ui.fetching import FetchController, FetchDone, done_text
+from reader.ui.fetching import FetchController, done_text
+from reader.ui.messages import FetchDone
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ async def _feeds_screen(app, pilot, articles: int) -> ArticleList:
     return lst
 
 
-async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv, tmp_path):
+async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv, tmp_path, make_app):
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_article(corpus, "own.md", "own", "My own article", "Text.", published="2026-01-01")
@@ -54,7 +54,7 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
     subscribe(corpus, srv.url("/ok"), tags=("news",))
     subscribe(corpus, srv.url("/bad"))
     run(corpus)
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = await _feeds_screen(app, pilot, 3)
         screen = app.screen
@@ -69,8 +69,8 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
         await pilot.press("enter")
         assert await wait_until(pilot, lambda: not isinstance(app.screen, FeedsScreen))
         assert sorted(m.title for m in lst.articles) == ["Feed article A", "Feed article B"]
-        assert "Good feed: 2 articles" in app.status_text
-        app.action_rescan()  # a rescan keeps the list on that feed
+        assert "Good feed: 2 articles" in app.main.status_text
+        app.main.action_rescan()  # a rescan keeps the list on that feed
         await pilot.pause(0.5)
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -81,19 +81,19 @@ async def test_feeds_screen_lists_feeds_with_errors_and_enter_shows_one_feed(srv
         assert await wait_until(pilot, lambda: len(lst.articles) == 3)
 
 
-async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path):
+async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_list(srv, tmp_path, make_app):
     corpus = _corpus(tmp_path, srv, "/f",
                      rss(item("1", "Loopback news one") + item("2", "Loopback news two"), title="Loop"))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = await _feeds_screen(app, pilot, 1)
         assert "never fetched" in _prompts(app.screen)[1]
         await pilot.press("j", "f")
-        assert app.fetcher.running
-        assert not app.fetcher.start()  # one fetch at a time
+        assert app.main.fetcher.running
+        assert not app.main.fetcher.start()  # one fetch at a time
         assert await wait_until(pilot, lambda: len(lst.articles) == 3, tries=600)
-        assert not app.fetcher.running
-        assert "2 new articles" in app.status_text
+        assert not app.main.fetcher.running
+        assert "2 new articles" in app.main.status_text
         assert "2 articles" in _prompts(app.screen)[1]  # the screen shows the fetch's result
         assert [p for p, _ in srv.requests][0] == "/f"  # then (full text auto) the short entries' pages
         await pilot.press("escape")
@@ -101,18 +101,18 @@ async def test_fetch_now_from_the_feeds_screen_brings_the_new_articles_into_the_
         assert {"Loopback news one", "Loopback news two"} <= titles
 
 
-async def test_a_failed_fetch_is_a_message_never_a_crash(tmp_path):
+async def test_a_failed_fetch_is_a_message_never_a_crash(tmp_path, make_app):
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_article(corpus, "own.md", "own", "My own article", "Text.")
     (corpus / "feeds.txt").write_text("this is not a url\n")  # no subscription: reader fetch exits 1
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await pilot.press("R")
-        assert await wait_until(pilot, lambda: app.status_text.startswith("Fetching failed"), tries=600)
-        assert "no subscriptions" in app.status_text and app.is_running
-        assert not app.fetcher.running
+        assert await wait_until(pilot, lambda: app.main.status_text.startswith("Fetching failed"), tries=600)
+        assert "no subscriptions" in app.main.status_text and app.is_running
+        assert not app.main.fetcher.running
 
 
 def test_done_text():
@@ -123,18 +123,18 @@ def test_done_text():
     assert done_text(FetchDone(False, message="boom\x1b[31m")) == "Fetching failed: boom␛[31m"
 
 
-async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch):
+async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, tmp_path, monkeypatch, make_app):
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched at start")))
-    app = ReaderApp(corpus, ingest=False, fetch=True)
+    app = make_app(corpus, ingest=False, fetch=True)
     ingests = []
-    app.auto_ingest = True  # recorded, not run: the ingest starts only once the fetch is over
-    monkeypatch.setattr(app, "run_ingest", lambda: ingests.append(app.fetcher.running))
+    app.main.auto_ingest = True  # recorded, not run: the ingest starts only once the fetch is over
+    monkeypatch.setattr(app.main, "run_ingest", lambda: ingests.append(app.main.fetcher.running))
     async with app.run_test(size=(110, 35)) as pilot:
         lst = app.query_one(ArticleList)
         assert await wait_until(pilot, lambda: len(lst.articles) == 2, tries=600)
         assert await wait_until(pilot, lambda: ingests == [False])
-        assert "1 new article" in app.status_text
-        assert app.fetcher._timer is not None  # then every fetch_minutes
+        assert "1 new article" in app.main.status_text
+        assert app.main.fetcher._timer is not None  # then every fetch_minutes
 
 
 def test_fetch_minutes_come_from_the_settings():
@@ -152,44 +152,44 @@ def test_fetch_minutes_come_from_the_settings():
     assert fc.minutes == 5
 
 
-async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path):
+async def test_quitting_stops_the_fetch_subprocess(srv, tmp_path, make_app):
     corpus = _corpus(tmp_path, srv, "/slow", hang=True)  # answers nothing: the fetch would wait for its timeout
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
-        assert app.fetcher.start()
-        assert await wait_until(pilot, lambda: app.fetcher.proc is not None and srv.requests, tries=600)
-        proc = app.fetcher.proc
+        assert app.main.fetcher.start()
+        assert await wait_until(pilot, lambda: app.main.fetcher.proc is not None and srv.requests, tries=600)
+        proc = app.main.fetcher.proc
         await pilot.press("q")
     assert proc.poll() is not None  # stopped with its group, not left running
 
 
-async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch):
-    from reader.ui.app import IngestDone
+async def test_articles_fetched_while_the_ingest_runs_get_an_ingest_after_it(srv, tmp_path, monkeypatch, make_app):
+    from reader.ui.messages import IngestDone
 
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "Fetched during the ingest")))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     ingests = []
-    monkeypatch.setattr(app, "run_ingest", lambda: ingests.append(len(app.all_articles)))
+    monkeypatch.setattr(app.main, "run_ingest", lambda: ingests.append(len(app.main.all_articles)))
     async with app.run_test(size=(110, 35)) as pilot:
         lst = app.query_one(ArticleList)
         assert await wait_until(pilot, lambda: len(lst.articles) == 1)
-        app.auto_ingest, app._ingested, app._ingest_running = True, True, True  # an ingest is running
-        assert app.fetcher.start(all_feeds=True)
-        assert await wait_until(pilot, lambda: len(lst.articles) == 2 and not app.fetcher.running, tries=600)
+        app.main.auto_ingest, app.main._ingested, app.main._ingest_running = True, True, True  # an ingest is running
+        assert app.main.fetcher.start(all_feeds=True)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 2 and not app.main.fetcher.running, tries=600)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert ingests == []  # not a second ingest beside the running one
-        app.post_message(IngestDone(True))
+        app.main.post_message(IngestDone(True))
         assert await wait_until(pilot, lambda: ingests == [2])  # once it is over: again, for the new article
 
 
-async def test_adding_a_feed_says_what_happened_even_once_the_screen_is_closed(srv, tmp_path):
+async def test_adding_a_feed_says_what_happened_even_once_the_screen_is_closed(srv, tmp_path, make_app):
     from reader.feeds.subscriptions import FeedsFile
 
     corpus = _corpus(tmp_path, srv, "/f", rss(item("1", "One")))
     srv.add("/other.xml", rss(item("2", "Two"), title="Other"))
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await _feeds_screen(app, pilot, 1)
         screen = app.screen

@@ -9,7 +9,6 @@ from helpers import wait_until, write_article
 
 from reader.listfilter.saved import SavedSearches
 from reader.state.store import StateStore
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.feeds import SEARCH, FeedList, FeedsScreen
 from reader.ui.list_filter import FilterLine, SaveSearchDialog
@@ -29,14 +28,14 @@ async def settle(pilot):
     app = pilot.app
     await pilot.pause()
     await app.workers.wait_for_complete()
-    assert await wait_until(pilot, app.reading_idle)
+    assert await wait_until(pilot, app.main.reading_idle)
     await pilot.pause()
 
 
 async def started(pilot) -> ArticleList:
     app = pilot.app
     await settle(pilot)
-    assert await wait_until(pilot, lambda: app._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
+    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
     return app.query_one(ArticleList)
 
 
@@ -65,10 +64,10 @@ async def filter_to(pilot, text: str, expected: list[str]) -> ArticleList:
     return lst
 
 
-async def test_typing_a_filter_narrows_the_list_and_the_header_says_so(tmp_path):
+async def test_typing_a_filter_narrows_the_list_and_the_header_says_so(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().set_read("art0", True)
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert header(lst) == "4 unread · 5 articles"
@@ -85,16 +84,16 @@ async def test_typing_a_filter_narrows_the_list_and_the_header_says_so(tmp_path)
         assert header(lst) == "4 unread · 5 articles"
 
 
-async def test_a_bad_filter_keeps_the_list_and_says_why_then_esc_clears(tmp_path):
+async def test_a_bad_filter_keeps_the_list_and_says_why_then_esc_clears(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await filter_to(pilot, "source:journal", ["art1", "art3"])
         await pilot.press(*" date:[2024")  # unfinished range: the list stays as it was
         await pilot.pause(0.3)
         await settle(pilot)
         assert ids(lst) == ["art1", "art3"]
-        assert app.status_text.startswith("Filter: ") and "list is as it was" in app.status_text
+        assert app.main.status_text.startswith("Filter: ") and "list is as it was" in app.main.status_text
         assert header(lst).startswith("filter: source:journal · ")
         await pilot.press("escape")
         await settle(pilot)
@@ -102,10 +101,10 @@ async def test_a_bad_filter_keeps_the_list_and_says_why_then_esc_clears(tmp_path
         assert app.query_one(FilterLine).value == "" and not header(lst).startswith("filter")
 
 
-async def test_sort_cycles_and_is_remembered_across_a_restart(tmp_path):
+async def test_sort_cycles_and_is_remembered_across_a_restart(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().set_read("art1", True)
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         lst.focus()
@@ -121,17 +120,17 @@ async def test_sort_cycles_and_is_remembered_across_a_restart(tmp_path):
         assert await wait_until(pilot, lambda: ids(lst) == ["art0", "art2", "art3", "art4", "art1"])
         await pilot.press("s", "s")  # date, then title again
         await settle(pilot)
-        assert await wait_until(pilot, lambda: ids(lst)[0] == "art1" and app.list_sort == "title")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+        assert await wait_until(pilot, lambda: ids(lst)[0] == "art1" and app.main.list_sort == "title")
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert await wait_until(pilot, lambda: ids(lst) == ["art1", "art4", "art3", "art0", "art2"])
         assert header(lst).startswith("sort: title · ")
 
 
-async def test_mark_all_read_on_a_filtered_list_marks_only_those_and_undo_restores(tmp_path):
+async def test_mark_all_read_on_a_filtered_list_marks_only_those_and_undo_restores(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await filter_to(pilot, "source:journal", ["art1", "art3"])
         await pilot.press("enter")
@@ -147,11 +146,11 @@ async def test_mark_all_read_on_a_filtered_list_marks_only_those_and_undo_restor
         assert header(lst) == "filter: source:journal · 2 unread · 2 articles"
 
 
-async def test_saved_search_in_the_feeds_screen_with_its_unread_count_applied_by_enter(tmp_path):
+async def test_saved_search_in_the_feeds_screen_with_its_unread_count_applied_by_enter(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().set_read("art0", True)
     SavedSearches().save("Tech", "source:tech")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 40)) as pilot:
         lst = await started(pilot)
         await pilot.press("F")
@@ -178,9 +177,9 @@ async def test_saved_search_in_the_feeds_screen_with_its_unread_count_applied_by
         assert app.query_one(FilterLine).value == "source:tech"
 
 
-async def test_save_the_current_filter_then_delete_it(tmp_path):
+async def test_save_the_current_filter_then_delete_it(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 40)) as pilot:
         lst = await filter_to(pilot, "source:journal unread", ["art1", "art3"])
         await pilot.press("enter", "F")
@@ -202,9 +201,9 @@ async def test_save_the_current_filter_then_delete_it(tmp_path):
         assert SavedSearches().list() == []
 
 
-async def test_feeds_show_their_unread_counts(tmp_path):
+async def test_feeds_show_their_unread_counts(tmp_path, make_app):
     from helpers.feedserver import FeedServer
-    from test_feeds_fetch import item, rss, run, subscribe
+    from helpers.feeds import item, rss, run, subscribe
 
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -213,10 +212,10 @@ async def test_feeds_show_their_unread_counts(tmp_path):
         srv.add("/ok", rss(item("a", "Feed article A") + item("b", "Feed article B"), title="Good feed"))
         subscribe(corpus, srv.url("/ok"))
         run(corpus)
-    app = ReaderApp(corpus, ingest=False, fetch=False)
+    app = make_app(corpus, ingest=False, fetch=False)
     async with app.run_test(size=(110, 35)) as pilot:
         lst = app.query_one(ArticleList)
-        assert await wait_until(pilot, lambda: len(lst.articles) == 3 and app._reading_loaded)
+        assert await wait_until(pilot, lambda: len(lst.articles) == 3 and app.main._reading_loaded)
         feed_ids = [m.id for m in lst.articles if str(m.path).startswith(str(corpus / "feeds"))]
         assert len(feed_ids) == 2
         StateStore().set_read(feed_ids[0], True)
@@ -226,14 +225,14 @@ async def test_feeds_show_their_unread_counts(tmp_path):
         assert await wait_until(pilot, lambda: "1 unread · 2 articles" in str(options.get_option_at_index(1).prompt))
 
 
-async def test_new_is_what_arrived_since_the_reader_was_last_opened(tmp_path):
+async def test_new_is_what_arrived_since_the_reader_was_last_opened(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         await started(pilot)
-        assert await wait_until(pilot, lambda: app._filter_ctx is not None)  # the start-up warm: opened now
+        assert await wait_until(pilot, lambda: app.main._filter_ctx is not None)  # the start-up warm: opened now
     write_article(folder, "late.md", "late", "Arrived later", "Texte.", published="2024-01-01")
-    app = ReaderApp(folder, ingest=False, fetch=False)
+    app = make_app(folder, ingest=False, fetch=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = app.query_one(ArticleList)
         await settle(pilot)

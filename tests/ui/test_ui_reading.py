@@ -12,7 +12,6 @@ from helpers import wait_until, write_article
 
 from reader import paths
 from reader.state.store import StateStore
-from reader.ui.app import ReaderApp
 from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.links import LinksScreen, article_links, resolve_url
@@ -36,14 +35,14 @@ def make_corpus(folder: Path, count: int = 4) -> Path:
 async def settle(pilot):
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
-    assert await wait_until(pilot, pilot.app.reading_idle)  # the writer thread has written every change
+    assert await wait_until(pilot, pilot.app.main.reading_idle)  # the writer thread has written every change
     await pilot.pause()
 
 
 async def started(pilot):
     app = pilot.app
     await settle(pilot)
-    assert await wait_until(pilot, lambda: app._reading_loaded and len(app.query_one(ArticleList).articles) > 0)
+    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) > 0)
     return app.query_one(ArticleList)
 
 
@@ -98,11 +97,11 @@ def test_citation_has_title_source_date_and_url():
     assert citation(ArticleMeta("y", "Sans date", Path("y.md"), "h"), "T") == "T\n\n— Sans date"
 
 
-async def test_unread_rows_are_bold_with_a_marker_and_the_header_counts(tmp_path):
+async def test_unread_rows_are_bold_with_a_marker_and_the_header_counts(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().mark_read("art1")
     StateStore().set_starred("art2", True)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert header(lst) == "3 unread · 4 articles"
@@ -113,10 +112,10 @@ async def test_unread_rows_are_bold_with_a_marker_and_the_header_counts(tmp_path
         assert row_text(lst, r2).startswith("•★ ")
 
 
-async def test_unread_rows_stand_out_in_every_theme(tmp_path):
+async def test_unread_rows_stand_out_in_every_theme(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().mark_read("art2")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert [m.id for m in lst.articles][1:3] == ["art1", "art2"]  # off the cursor row (bold anyway)
@@ -128,41 +127,41 @@ async def test_unread_rows_stand_out_in_every_theme(tmp_path):
             assert not row_bold(lst, 2) and row_text(lst, 2).startswith(" "), theme
 
 
-async def test_opening_marks_read_and_the_startup_place_does_not(tmp_path):
+async def test_opening_marks_read_and_the_startup_place_does_not(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
-        assert app.article is not None  # the start-up shows the first article…
-        assert not StateStore().state(app.article.id).read  # …without calling it read
+        assert app.main.article is not None  # the start-up shows the first article…
+        assert not StateStore().state(app.main.article.id).read  # …without calling it read
         await pilot.press("j", "enter")
         await settle(pilot)
-        opened = app.article.id
+        opened = app.main.article.id
         assert opened == lst.articles[1].id
         assert StateStore().state(opened).read
-        assert StateStore().state(opened).read_hash == app.article.meta.content_hash
+        assert StateStore().state(opened).read_hash == app.main.article.meta.content_hash
         assert opened in lst.read and header(lst) == "3 unread · 4 articles"
 
 
-async def test_mark_read_on_end_waits_for_the_last_passage(tmp_path):
+async def test_mark_read_on_end_waits_for_the_last_passage(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     paths.config_file().parent.mkdir(parents=True, exist_ok=True)
     paths.config_file().write_text('mark_read_on = "end"\n', encoding="utf-8")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        opened = app.article.id
+        opened = app.main.article.id
         assert not StateStore().state(opened).read
         await pilot.press("G")
         await settle(pilot)
         assert StateStore().state(opened).read and opened in lst.read
 
 
-async def test_r_toggles_read_and_f_stars(tmp_path):
+async def test_r_toggles_read_and_f_stars(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         first = lst.articles[0].id
@@ -180,81 +179,81 @@ async def test_r_toggles_read_and_f_stars(tmp_path):
         assert not StateStore().state(first).starred
         await pilot.press("j", "enter")  # in the article view: the open article
         await settle(pilot)
-        second = app.article.id
+        second = app.main.article.id
         await pilot.press("r")
         await settle(pilot)
-        assert not StateStore().state(second).read and "Marked unread" in app.status_text
+        assert not StateStore().state(second).read and "Marked unread" in app.main.status_text
 
 
-async def test_next_unread_skips_read_articles_and_wraps(tmp_path):
+async def test_next_unread_skips_read_articles_and_wraps(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         ids = [m.id for m in lst.articles]
         StateStore().mark_read(ids[1])
-        app.reading_refresh()
+        app.main.reading_refresh()
         await settle(pilot)
         await pilot.press("full_stop")  # from the first row: the next unread after it is the third
         await settle(pilot)
-        assert app.article.id == ids[2]
+        assert app.main.article.id == ids[2]
         await pilot.press("ctrl+n")
         await settle(pilot)
-        assert app.article.id == ids[3]
+        assert app.main.article.id == ids[3]
         await pilot.press("full_stop")  # wraps to the top: the first one is still unread
         await settle(pilot)
-        assert app.article.id == ids[0] and "from the top" in app.status_text
+        assert app.main.article.id == ids[0] and "from the top" in app.main.status_text
         await pilot.press("full_stop")
         await settle(pilot)
-        assert "No unread article" in app.status_text
+        assert "No unread article" in app.main.status_text
 
 
-async def test_space_at_the_end_of_an_article_goes_to_the_next_unread(tmp_path):
+async def test_space_at_the_end_of_an_article_goes_to_the_next_unread(tmp_path, make_app):
     folder = tmp_path / "arts"
     folder.mkdir()
     long_body = "\n\n".join(f"Paragraphe {p}, " + "avec des mots " * 20 for p in range(30))
     for k in range(3):
         write_article(folder, f"a{k}.md", f"art{k}", f"Article {k}", long_body, published=f"2024-05-{10 - k:02d}")
     StateStore().mark_read("art1")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert [m.id for m in lst.articles] == ["art0", "art1", "art2"]
         await pilot.press("enter")
         await settle(pilot)
         view = app.query_one(ArticleView)
-        assert app.article.id == "art0" and view.max_scroll_y > 0
+        assert app.main.article.id == "art0" and view.max_scroll_y > 0
         await pilot.press("space")  # a page down, not the next article
         await settle(pilot)
-        assert app.article.id == "art0" and view.scroll_offset.y > 0
+        assert app.main.article.id == "art0" and view.scroll_offset.y > 0
         for _ in range(40):
             if view.scroll_offset.y >= view.max_scroll_y:
                 break
             await pilot.press("space")
             await pilot.pause()
-        assert app.article.id == "art0"
+        assert app.main.article.id == "art0"
         await pilot.press("space")  # at the end: the next unread (art1 is read)
         await settle(pilot)
-        assert app.article.id == "art2"
+        assert app.main.article.id == "art2"
 
 
-async def test_mark_all_read_then_undo_also_after_a_restart(tmp_path):
+async def test_mark_all_read_then_undo_also_after_a_restart(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     StateStore().set_starred("art3", True)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         await pilot.press("A")
         await settle(pilot)
-        assert header(lst) == "0 unread · 4 articles" and "4 articles marked read" in app.status_text
+        assert header(lst) == "0 unread · 4 articles" and "4 articles marked read" in app.main.status_text
         assert all(s.read for s in StateStore().states([f"art{k}" for k in range(4)]).values())
         await pilot.press("U")
         await settle(pilot)
-        assert header(lst) == "4 unread · 4 articles" and "Undone: 4 articles unread again" in app.status_text
+        assert header(lst) == "4 unread · 4 articles" and "Undone: 4 articles unread again" in app.main.status_text
         await pilot.press("A")
         await settle(pilot)
         assert header(lst) == "0 unread · 4 articles"
-    app = ReaderApp(folder, ingest=False)  # a new start: the undo record is in the database
+    app = make_app(folder, ingest=False)  # a new start: the undo record is in the database
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert header(lst) == "0 unread · 4 articles"
@@ -264,15 +263,15 @@ async def test_mark_all_read_then_undo_also_after_a_restart(tmp_path):
         assert StateStore().state("art3").starred  # the undo puts back only what the mark changed
         await pilot.press("U")
         await settle(pilot)
-        assert "Nothing to undo" in app.status_text
+        assert "Nothing to undo" in app.main.status_text
 
 
-async def test_changes_are_written_in_order_and_a_locked_database_never_blocks_the_ui(tmp_path):
+async def test_changes_are_written_in_order_and_a_locked_database_never_blocks_the_ui(tmp_path, make_app):
     import sqlite3
 
     folder = make_corpus(tmp_path / "arts")
     StateStore()  # the database exists
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         first = lst.articles[0].id
@@ -283,7 +282,7 @@ async def test_changes_are_written_in_order_and_a_locked_database_never_blocks_t
             await pilot.pause()
             # the screen has every change already; nothing is written yet
             assert first in lst.read and first in lst.starred and header(lst) == "3 unread · 4 articles"
-            assert not app.reading_idle()
+            assert not app.main.reading_idle()
         finally:
             locker.execute("ROLLBACK")
             locker.close()
@@ -292,19 +291,19 @@ async def test_changes_are_written_in_order_and_a_locked_database_never_blocks_t
         assert state.read and state.starred  # three toggles from unread, in order: read
 
 
-async def test_an_unusable_state_database_is_a_message_not_a_crash(tmp_path):
+async def test_an_unusable_state_database_is_a_message_not_a_crash(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     target = paths.state_db()
     target.write_bytes(b"this is not a database" * 100)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         await settle(pilot)
         lst = app.query_one(ArticleList)
         assert "reading state unavailable" in header(lst)
         await pilot.press("j", "enter", "r", "A")
         await settle(pilot)
-        assert app.is_running and app.article is not None
-        assert "Reading state unavailable" in app.status_text
+        assert app.is_running and app.main.article is not None
+        assert "Reading state unavailable" in app.main.status_text
         assert not lst.read  # the changes that could not be written are not shown either
 
 
@@ -325,16 +324,16 @@ def fake_browser(monkeypatch, result: bool = True) -> list[str]:
     return browser.opened
 
 
-async def test_o_opens_the_url_in_the_browser_and_O_marks_read(tmp_path, monkeypatch):
+async def test_o_opens_the_url_in_the_browser_and_O_marks_read(tmp_path, monkeypatch, make_app):
     folder = make_corpus(tmp_path / "arts")
     opened = fake_browser(monkeypatch)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         first = lst.articles[0]
         await pilot.press("o")
         await settle(pilot)
-        assert opened == [first.url] and f"Opened {first.url}" in app.status_text
+        assert opened == [first.url] and f"Opened {first.url}" in app.main.status_text
         assert not StateStore().state(first.id).read
         await pilot.press("O")
         await settle(pilot)
@@ -353,11 +352,11 @@ def browser_script(tmp_path: Path, monkeypatch) -> Path:
     return out
 
 
-async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch):
+async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch, make_app):
     folder = make_corpus(tmp_path / "arts")
     out = browser_script(tmp_path, monkeypatch)
     monkeypatch.setenv("DISPLAY", ":0")  # a graphical session: the command runs beside the reader
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     suspended = []
     monkeypatch.setattr(app, "suspend", lambda: suspended.append(1))
     async with app.run_test(size=(110, 30)) as pilot:
@@ -368,14 +367,14 @@ async def test_o_runs_the_browser_command_of_BROWSER(tmp_path, monkeypatch):
         assert not suspended
 
 
-async def test_a_text_browser_gets_the_terminal_while_it_runs(tmp_path, monkeypatch):
+async def test_a_text_browser_gets_the_terminal_while_it_runs(tmp_path, monkeypatch, make_app):
     from contextlib import contextmanager
 
     folder = make_corpus(tmp_path / "arts")
     out = browser_script(tmp_path, monkeypatch)  # as w3m or lynx: what Python picks without a display
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     during: list[bool] = []
 
     @contextmanager
@@ -390,10 +389,10 @@ async def test_a_text_browser_gets_the_terminal_while_it_runs(tmp_path, monkeypa
         await pilot.press("o")
         assert await wait_until(pilot, lambda: len(during) == 2)
         assert during == [False, True] and out.read_text() == lst.articles[0].url
-        assert "Opened" in app.status_text
+        assert "Opened" in app.main.status_text
 
 
-async def test_no_url_and_no_browser_are_messages(tmp_path, monkeypatch):
+async def test_no_url_and_no_browser_are_messages(tmp_path, monkeypatch, make_app):
     folder = tmp_path / "arts"
     folder.mkdir()
     write_article(folder, "a.md", "nourl", "Sans adresse", "Texte.", published="2021-01-01")
@@ -403,23 +402,23 @@ async def test_no_url_and_no_browser_are_messages(tmp_path, monkeypatch):
         raise webbrowser.Error("could not locate runnable browser")
 
     monkeypatch.setattr(webbrowser, "get", no_browser)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert lst.articles[0].id == "nourl"
         await pilot.press("o")
-        assert "has no URL" in app.status_text
+        assert "has no URL" in app.main.status_text
         await pilot.press("y")
-        assert "has no URL" in app.status_text and app.clipboard == ""
+        assert "has no URL" in app.main.status_text and app.clipboard == ""
         await pilot.press("j", "o")
         await settle(pilot)
-        assert "No web browser found" in app.status_text
+        assert "No web browser found" in app.main.status_text
 
 
-async def test_links_view_opens_a_link_by_number_and_copies_one(tmp_path, monkeypatch):
+async def test_links_view_opens_a_link_by_number_and_copies_one(tmp_path, monkeypatch, make_app):
     folder = make_corpus(tmp_path / "arts")
     opened = fake_browser(monkeypatch)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         assert lst.articles[0].id == "art0"
@@ -443,12 +442,12 @@ async def test_links_view_opens_a_link_by_number_and_copies_one(tmp_path, monkey
         await settle(pilot)
         await pilot.press("4")  # an irc: link is not opened
         await settle(pilot)
-        assert len(opened) == 2 and "Not opening a irc: link" in app.status_text
+        assert len(opened) == 2 and "Not opening a irc: link" in app.main.status_text
 
 
-async def test_copy_url_and_passage_with_citation(tmp_path):
+async def test_copy_url_and_passage_with_citation(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         await started(pilot)
         await pilot.press("j", "y")  # the list has focus: the highlighted article's URL
@@ -456,14 +455,14 @@ async def test_copy_url_and_passage_with_citation(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("j", "Y")
-        text = app.article.passages[1].text
+        text = app.main.article.passages[1].text
         assert app.clipboard == f"{text}\n\n— Article 1, Le Journal, 2024-05-09\nhttps://example.org/articles/1"
-        assert "with its citation" in app.status_text
+        assert "with its citation" in app.main.status_text
 
 
-async def test_reading_keys_do_nothing_under_a_dialog(tmp_path):
+async def test_reading_keys_do_nothing_under_a_dialog(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)
         await pilot.press("question_mark")
@@ -473,7 +472,7 @@ async def test_reading_keys_do_nothing_under_a_dialog(tmp_path):
         assert header(lst) == "4 unread · 4 articles"
 
 
-def test_snapshot_list_with_unread_read_and_starred_rows(snap_compare, tmp_path):
+def test_snapshot_list_with_unread_read_and_starred_rows(snap_compare, tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
     store = StateStore()
     store.mark_read("art1")
@@ -485,15 +484,15 @@ def test_snapshot_list_with_unread_read_and_starred_rows(snap_compare, tmp_path)
         await started(pilot)
         await settle(pilot)
 
-    assert snap_compare(ReaderApp(folder, ingest=False), terminal_size=(100, 24), run_before=run_before)
+    assert snap_compare(make_app(folder, ingest=False), terminal_size=(100, 24), run_before=run_before)
 
 
-async def test_a_browser_that_fails_is_a_message(tmp_path, monkeypatch):
+async def test_a_browser_that_fails_is_a_message(tmp_path, monkeypatch, make_app):
     folder = make_corpus(tmp_path / "arts")
     opened = fake_browser(monkeypatch, result=False)
-    app = ReaderApp(folder, ingest=False)
+    app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         await started(pilot)
         await pilot.press("o")
         await settle(pilot)
-        assert len(opened) == 1 and "did not open the URL" in app.status_text
+        assert len(opened) == 1 and "did not open the URL" in app.main.status_text

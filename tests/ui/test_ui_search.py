@@ -6,7 +6,6 @@ import pytest
 
 from helpers import BUNDLED, wait_until
 from reader.corpus import Catalogue
-from reader.ui.app import ReaderApp
 from reader.ui.article_view import ArticleView
 from reader.ui.search import SearchScreen
 
@@ -20,8 +19,8 @@ def indexed():
 
 
 
-async def test_search_as_you_type_and_open_at_passage(indexed):
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_search_as_you_type_and_open_at_passage(indexed, make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -48,8 +47,8 @@ async def test_search_as_you_type_and_open_at_passage(indexed):
         assert view.matches.get(hit.passage), "the matched words are highlighted"
 
 
-async def test_n_and_N_move_between_matches(indexed):
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_n_and_N_move_between_matches(indexed, make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -61,7 +60,7 @@ async def test_n_and_N_move_between_matches(indexed):
         await app.workers.wait_for_complete()
         await pilot.pause()
         view = app.query_one(ArticleView)
-        assert len(app.match_list) > 3
+        assert len(app.main.match_list) > 3
         passages = []
         for _ in range(4):
             await pilot.press("n")
@@ -71,8 +70,8 @@ async def test_n_and_N_move_between_matches(indexed):
         assert view.cursor == passages[-2]
 
 
-async def test_malformed_query_shows_a_message_not_a_crash(indexed):
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_malformed_query_shows_a_message_not_a_crash(indexed, make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *'title:(', *'"unclosed')
@@ -84,8 +83,8 @@ async def test_malformed_query_shows_a_message_not_a_crash(indexed):
         assert not isinstance(app.screen, SearchScreen)
 
 
-async def test_no_hits_offers_did_you_mean(indexed):
-    app = ReaderApp(BUNDLED, ingest=False)
+async def test_no_hits_offers_did_you_mean(indexed, make_app):
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"plateforne")
@@ -94,11 +93,11 @@ async def test_no_hits_offers_did_you_mean(indexed):
         assert "plateforme" in str(screen.query_one("#search-info").render())
 
 
-async def test_keys_typed_with_the_slash_reach_the_search_field(indexed):
+async def test_keys_typed_with_the_slash_reach_the_search_field(indexed, make_app):
     """In a terminal, "/musk" typed fast arrives as one burst: the keys come before the field is focused."""
     from textual import events
 
-    app = ReaderApp(BUNDLED, ingest=False)
+    app = make_app(BUNDLED, ingest=False)
     async with app.run_test(size=(110, 35)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
