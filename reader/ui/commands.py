@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from reader.ui.keys import display_keys
 
 if TYPE_CHECKING:  # the registry itself is plain data: settings and the README tables read it without Textual
-    from textual.binding import Binding
+    from textual.binding import BindingType
 
 
 @dataclass(frozen=True)
@@ -231,11 +231,11 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The bindings of ``scope``, each with ``id=<command id>`` (``per_key``: ``<command id>-<key>``)."""
     from textual.binding import Binding
 
-    out = []
+    out: list[BindingType] = []
     for cmd in COMMANDS:
         if cmd.scope != scope:
             continue
@@ -248,12 +248,13 @@ def bindings(scope: str) -> list[Binding]:
     return out
 
 
-def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
+def split_bindings(scope: str) -> tuple[list[BindingType], list[BindingType]]:
     """For a screen with a text field: (single-letter bindings for its list, calling ``screen.<action>``;
     the other bindings for the screen itself). Letters typed in the field stay text."""
     from textual.binding import Binding
 
-    letters, others = [], []
+    letters: list[BindingType] = []
+    others: list[BindingType] = []
     for cmd in COMMANDS:
         if cmd.scope != scope:
             continue
@@ -297,12 +298,13 @@ SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article
 
 
 def markdown_table(scope: str) -> str:
-    """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against)."""
-    lines = ["| keys | command |", "|---|---|"]
+    """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against): the
+    default keys, and the id that config.toml's ``[keys]`` remaps."""
+    lines = ["| keys | command | id |", "|---|---|---|"]
     for cmd in COMMANDS:
         if cmd.scope == scope:
             keys = " · ".join(f"`{k}`" for k in cmd.display_keys.split())
-            lines.append(f"| {keys} | {cmd.title} — {cmd.help} |")
+            lines.append(f"| {keys} | {cmd.title} — {cmd.help} | `{cmd.id}` |")
     return "\n".join(lines)
 
 

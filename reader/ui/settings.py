@@ -224,8 +224,8 @@ def state_from_json(data: Mapping[str, Any]) -> UIState:
     last = data.get("last")
     if isinstance(last, dict) and isinstance(last.get("id"), str) and last["id"]:
         passage = last.get("passage")
-        ok = isinstance(passage, int) and not isinstance(passage, bool)
-        state.last = Place(last["id"], max(0, passage) if ok else 0)
+        state.last = Place(last["id"], max(0, passage) if isinstance(passage, int) and not isinstance(passage, bool)
+                           else 0)
     for key in ("theme", "theme_over"):
         if isinstance(data.get(key), str):
             setattr(state, key, data[key])

@@ -252,7 +252,6 @@ class MainScreen(Availability, ListFilterActions, ReadingActions, Screen):
             self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
             return
         self.article = article
-        self.app.refresh_bindings()  # the article's keys can act (reader.ui.availability)
         view = self.query_one(ArticleView)
         await view.show_article(article, passage, annotations, matches, self.anchor_bookmarks(article, anchored))
         self.update_legend()
@@ -266,6 +265,8 @@ class MainScreen(Availability, ListFilterActions, ReadingActions, Screen):
         else:
             view.scroll_home(animate=False)
         self.show_events()
+        self.refresh_bindings()  # the article's keys can act now, n/N with matches (reader.ui.availability)
+        self.cursor_on(view.cursor)
         self.reading_opened(article, explicit=focus)  # the start-up's last place is not an open
         if focus:
             self.focus_pane(view)
@@ -372,6 +373,7 @@ class MainScreen(Availability, ListFilterActions, ReadingActions, Screen):
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.mark_event(message.passage)
+        self.cursor_on(message.passage)
         self.reading_cursor_moved(message.article_id, message.passage)
 
     def action_toggle_undated_events(self) -> None:
@@ -470,7 +472,9 @@ class MainScreen(Availability, ListFilterActions, ReadingActions, Screen):
 
     def apply_bookmarks(self) -> None:
         if self.article is not None:
-            self.query_one(ArticleView).set_bookmarks(self.anchor_bookmarks(self.article))
+            view = self.query_one(ArticleView)
+            view.set_bookmarks(self.anchor_bookmarks(self.article))
+            self.cursor_on(view.cursor)
 
     def _selection_in_view(self) -> tuple[int, int, int] | None:
         """(passage, start, end) of a text selection in the article (clipped to the passage it starts in)."""
