@@ -26,6 +26,7 @@ index: $(VENV)/.installed
 	$(BIN)/reader --articles $(ARTICLES) index
 
 test: $(VENV)/.installed-dev
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 snapshot-update: $(VENV)/.installed-dev

@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal news reader with entity highlighting, search, linked events and bookmarks.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="write debug detail to the log, $XDG_STATE_HOME/reader/reader.log (also READER_DEBUG=1)")
     _add_articles(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,25 +140,12 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def scan(folder: Path):
-    """Refresh the catalogue of ``folder`` and print per-file errors, warnings and what was skipped
-    on stderr (each made inert by LoadError's str())."""
-    from reader.corpus import Catalogue, skipped_summary
-
-    result = Catalogue(folder).refresh()
-    for err in result.errors:
-        print(f"reader: {err}", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"reader: warning: {warning}", file=sys.stderr)
-    if result.skipped:
-        print(f"reader: {skipped_summary(result.skipped)}", file=sys.stderr)
-    return result
-
-
 _JSON_C1 = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def cmd_list(args, folder: Path) -> int:
+    from reader.clitools import scan
+
     articles, states = scan(folder).articles, None
     if args.filter is not None or args.sort != "date":
         from reader.listfilter.cli import filter_articles
@@ -197,6 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     from reader.errors import guarded
 
     args = build_parser().parse_args(argv)
+    if args.debug or os.environ.get("READER_DEBUG"):  # reader.log only then: the start-up does without it
+        from reader import log
+
+        if args.debug:
+            log.enable_debug()
+        log.log_debug(__name__, "reader %s, argv %r", __version__, sys.argv if argv is None else argv)
     return guarded(lambda: _run(args), subject=getattr(args, "file", None))
 
 
@@ -240,8 +235,9 @@ def _run(args: argparse.Namespace) -> int:
             return cli_search(args, folder)
         if command == "events":
             from reader.events.cli import cli_events
+            from reader.ingest import run_ingest
 
-            return cli_events(args, folder)
+            return cli_events(args, folder, run_ingest)
         if command == "mark":
             from reader.state.cli import cli_mark
 
@@ -263,9 +259,5 @@ def _run(args: argparse.Namespace) -> int:
 
         if isinstance(exc, CorpusFolderError):  # the articles folder cannot be listed: its message says why
             return _fail(str(exc), 1)
-        raise
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("reader."):
-            return _fail(f"'{command}' is not available in this version")
         raise
     return _fail(f"unknown command {command!r}")

@@ -46,6 +46,7 @@ from pathlib import Path
 from reader import sqlitedb
 from reader.passages import (PASSAGES_VERSION, ParsedArticle, make_safe, make_safe_line, parse_passages_cached,
                              parses_differently)
+from reader.log import log_exception
 
 MAX_BYTES = 5 * 1024 * 1024
 # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version); 4: warning (and files
@@ -328,6 +329,7 @@ def _read_entry(path: Path, name: str) -> tuple[ArticleMeta | LoadError, str | N
     except ArticleFileError as exc:
         return LoadError(path, str(exc), name), None
     except Exception as exc:  # noqa: BLE001 — one file never stops the scan of the others
+        log_exception(__name__, "%s could not be read", path)
         return LoadError(path, f"could not be read ({type(exc).__name__}: {str(exc)[:80]})", name), None
 
 

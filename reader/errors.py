@@ -9,7 +9,7 @@ exit status:
   internal error ("see the log");
 - 130: Ctrl-C; 143: SIGTERM (:class:`Terminated`).
 
-Every fault's traceback goes to the log (:func:`reader.paths.log_file`, through :mod:`logging`),
+Every fault's traceback goes to the log (:mod:`reader.log`, :func:`reader.paths.log_file`),
 so a one-line message loses nothing. Messages name files whose names are untrusted text: they go
 through :func:`reader.passages.make_safe`. whoosh and sqlite3 errors are recognised by their class,
 without importing whoosh (the UI's start-up stays light).
@@ -107,40 +107,20 @@ def describe(exc: BaseException, subject: str | None = None) -> str | None:
     return None
 
 
-def _log_handler(path, **kwargs):
-    """A rotating log file handler that records its own failure (a full disk) instead of printing it
-    (:mod:`logging` is imported here, on a fault: the reader's start-up does without it)."""
-    from logging.handlers import RotatingFileHandler
-
-    class _LogHandler(RotatingFileHandler):
-        failure: BaseException | None = None
-
-        def handleError(self, record) -> None:
-            self.failure = sys.exc_info()[1]
-
-    return _LogHandler(path, **kwargs)
-
-
 def log_fault(exc: BaseException, message: str) -> tuple[str | None, BaseException | None]:
-    """Append ``message`` and the traceback of ``exc`` to the log; (log path or None, failure)."""
-    from reader import paths
+    """Append ``message`` and the traceback of ``exc`` to the log (:mod:`reader.log`); (log path or
+    None, why it could not be written)."""
+    from reader import log as _log
 
-    try:
-        path = paths.log_file()
-        handler = _log_handler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8")
-    except Exception as failure:  # noqa: BLE001 - the log must never be the fault that escapes
+    handler, failure = _log.open_log()
+    if handler is None:
         return None, failure
     import logging
 
-    log = logging.getLogger("reader")
-    handler.setFormatter(logging.Formatter("%(asctime)s pid %(process)d %(levelname)s %(message)s"))
-    log.addHandler(handler)
-    try:
-        log.error("%s (argv: %r)", message, sys.argv, exc_info=(type(exc), exc, exc.__traceback__))
-    finally:
-        log.removeHandler(handler)
-        handler.close()
-    return (str(path), None) if handler.failure is None else (None, handler.failure)
+    handler.failure = None
+    logging.getLogger("reader").error("%s (argv: %r)", message, sys.argv, exc_info=(type(exc), exc, exc.__traceback__),
+                                      extra={_log.MARK: True})
+    return (handler.baseFilename, None) if handler.failure is None else (None, handler.failure)
 
 
 def _say(message: str) -> None:

@@ -30,45 +30,27 @@ Progress = Callable[[str, int, int], None]
 
 
 def _stages():
-    """(name, callable) of the stages after the catalogue; a stage not yet built is skipped."""
-    stages = []
-    try:
-        from reader.languages import update_languages
+    """(name, callable) of the stages after the catalogue. Every stage is part of reader: a module
+    that cannot be imported is a broken install and fails loudly here, never a stage skipped."""
+    from reader.events.build import update_events
+    from reader.languages import update_languages
+    from reader.nlp.ingest import annotate_missing
+    from reader.search.index import merge_small_segments, update_index
 
-        def languages_stage(folder, metas, p):
-            errors: list[str] = []
-            return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
+    def languages_stage(folder, metas, p):
+        errors: list[str] = []
+        return update_languages(metas, progress=p, errors=errors) | {"errors": errors}
 
-        stages.append(("languages", languages_stage))
-    except ModuleNotFoundError:
-        pass
-    try:
-        from reader.search.index import merge_small_segments, update_index
+    def entities_stage(folder, metas, p):
+        errors: list[str] = []
+        done = annotate_missing(metas, progress=p, errors=errors)
+        return {"annotated": done, "errors": errors}
 
-        index = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
-        merge = ("index", lambda folder, metas, p: merge_small_segments(folder))
-    except ModuleNotFoundError:
-        index = merge = None
-    try:
-        from reader.nlp.ingest import annotate_missing
-
-        def entities_stage(folder, metas, p):
-            errors: list[str] = []
-            done = annotate_missing(metas, progress=p, errors=errors)
-            return {"annotated": done, "errors": errors}
-
-        entities = ("entities", entities_stage)
-    except ModuleNotFoundError:
-        entities = None
+    index = ("index", lambda folder, metas, p: update_index(folder, metas, progress=p))
+    merge = ("index", lambda folder, metas, p: merge_small_segments(folder))
     # updates commit without merging; small segments are merged last, off the update's path
-    stages += [s for s in (index, entities, index, merge) if s is not None]
-    try:
-        from reader.events.build import update_events
-
-        stages.append(("events", lambda folder, metas, p: update_events(folder, metas, progress=p)))
-    except ModuleNotFoundError:
-        pass
-    return stages
+    return [("languages", languages_stage), index, ("entities", entities_stage), index, merge,
+            ("events", lambda folder, metas, p: update_events(folder, metas, progress=p))]
 
 
 class IngestBusy(RuntimeError):

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from reader import paths, sqlitedb
 from reader.passages import make_safe_line
+from reader.log import log_exception
 
 LAYOUT = sqlitedb.Layout(
     "languages", 1,
@@ -186,6 +187,7 @@ def update_languages(metas: Iterable, progress: Callable[[int, int], None] | Non
             try:
                 found = detect_language(article.meta.title, opening_text(article.parsed, OPENING_CHARS), declared)
             except Exception as exc:  # noqa: BLE001 - one article's failure keeps its declared language
+                log_exception(__name__, "language detection failed for %s", meta.path)
                 if errors is not None:
                     errors.append(f"{Path(meta.path).name}: language detection failed ({type(exc).__name__}: {exc})")
                 continue

@@ -62,12 +62,11 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from reader.bookmarks.store import CONTEXT, Bookmark, BookmarkError
+from reader.bookmarks.model import CONTEXT, ORPHANED, Anchor, Bookmark, BookmarkError
 from reader.passages import SEPARATOR
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +77,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from reader.passages import ParsedArticle
 
 ANCHOR_VERSION = 2  # bump when the algorithm changes: remembered anchors are then recomputed
-STATUSES = ("exact", "moved", "fuzzy", "orphaned")
 
 # exact search (characters unless said otherwise; see the module docstring)
 PLAUSIBLE = 8
@@ -106,21 +104,6 @@ SNAP = 24  # how far a fuzzy boundary may be moved onto the quote's exact head/t
 AMBIGUOUS = 0.02
 
 _WORD = re.compile(r"\w{3,}")
-
-
-@dataclass(frozen=True)
-class Anchor:
-    passage: int | None
-    start: int | None
-    end: int | None
-    status: str  # one of STATUSES
-
-    @property
-    def orphaned(self) -> bool:
-        return self.status == "orphaned"
-
-
-ORPHANED = Anchor(None, None, None, "orphaned")
 
 
 def near_limit(plain_len: int) -> int:
@@ -406,15 +389,19 @@ def anchor_article(store: BookmarkStore, article: Article) -> list[tuple[Bookmar
 
 
 def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas: Mapping[str, ArticleMeta],
-                     on_error: Callable[[ArticleMeta, str], None] | None = None
+                     on_error: Callable[[ArticleMeta, str], None] | None = None,
+                     load: Callable[[ArticleMeta], Article] | None = None,
                      ) -> dict[str, tuple[Anchor, str | None]]:
     """Anchor many bookmarks against the current article files (each article read once).
 
     Returns ``{uuid: (anchor, current text at the anchor or None)}``; a bookmark whose article is
     not in ``metas`` or cannot be read is orphaned (``on_error(meta, message)`` hears about the
-    latter). Reads files: run it off the UI thread.
+    latter). ``load`` reads an article (default :func:`reader.corpus.load_article`). The one rule
+    for ``reader bookmarks`` and the bookmarks screen. Reads files: run it off the UI thread.
     """
     from reader.corpus import ArticleFileError, load_article
+
+    load = load or load_article
 
     out: dict[str, tuple[Anchor, str | None]] = {}
     wanted = list(bookmarks)
@@ -423,7 +410,7 @@ def anchor_bookmarks(store: BookmarkStore, bookmarks: Iterable[Bookmark], metas:
         if meta is None:
             continue
         try:
-            article = load_article(meta)
+            article = load(meta)
         except ArticleFileError as exc:
             if on_error:
                 on_error(meta, str(exc))

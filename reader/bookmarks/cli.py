@@ -17,10 +17,12 @@ import json
 import sys
 from pathlib import Path
 
-from reader.bookmarks.anchor import ORPHANED, anchor_bookmarks
+from reader.bookmarks.anchor import anchor_bookmarks
 from reader.bookmarks.export import (export_csv, export_json_text, export_markdown, import_json,
                                      write_export)
-from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore
+from reader.bookmarks.model import ORPHANED, Bookmark, BookmarkError
+from reader.bookmarks.store import BookmarkStore
+from reader.clitools import scan
 from reader.passages import make_safe
 
 
@@ -30,8 +32,6 @@ def _err(message: str) -> None:
 
 def _current(store: BookmarkStore, bookmarks: list[Bookmark], folder: Path):
     """(metas by id, anchor by uuid, current anchored text by uuid) against the folder's files."""
-    from reader.cli import scan
-
     metas = {m.id: m for m in scan(folder).articles}
     placed = anchor_bookmarks(store, bookmarks, metas, lambda meta, msg: _err(f"{meta.path.name}: {msg}"))
     return metas, {u: a for u, (a, _) in placed.items()}, {u: t for u, (_, t) in placed.items() if t is not None}

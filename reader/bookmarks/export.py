@@ -46,12 +46,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.bookmarks.store import Bookmark, BookmarkError, BookmarkStore, now_iso
+from reader.bookmarks.model import Anchor, Bookmark, BookmarkError
+from reader.bookmarks.store import BookmarkStore, now_iso
 from reader.fileio import atomic_write_text
 from reader.passages import make_safe
 
 if TYPE_CHECKING:  # pragma: no cover
-    from reader.bookmarks.anchor import Anchor
     from reader.corpus import ArticleMeta
 
 SOURCE_PREFIX = "reader:article/"

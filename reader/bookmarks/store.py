@@ -35,18 +35,15 @@ import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import sqlitedb
+from reader.bookmarks.model import CONTEXT, Anchor, Bookmark, BookmarkError
 from reader.passages import make_safe
 
 if TYPE_CHECKING:  # pragma: no cover
-    from reader.bookmarks.anchor import Anchor
     from reader.corpus import Article
-
-CONTEXT = 32  # characters of context kept on each side of a quote
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 0 -> 1: bookmarks
@@ -90,55 +87,9 @@ _COLUMNS = ('uuid, article_id, title, content_hash, passage, start, "end", pos_s
             "quote, prefix, suffix, note, created, updated, deleted_at")
 
 
-class BookmarkError(Exception):
-    """A problem the user should read (unusable database, bad coordinates…); ``kind`` is
-    :func:`reader.sqlitedb.classify`'s word for a database error (None otherwise)."""
-
-    kind: str | None = None
-
-
 def now_iso() -> str:
     """UTC timestamp, ISO 8601 with a ``Z`` (xsd:dateTime, as the W3C model expects)."""
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass(frozen=True)
-class Bookmark:
-    uuid: str
-    article_id: str
-    title: str
-    content_hash: str  # article version the coordinates refer to ("" when unknown, e.g. imported)
-    passage: int  # passage index in that version (-1 when unknown)
-    start: int  # in Passage.text
-    end: int
-    pos_start: int  # in ParsedArticle.plain_text (W3C TextPositionSelector)
-    pos_end: int
-    quote: str  # W3C TextQuoteSelector exact / prefix / suffix
-    prefix: str
-    suffix: str
-    note: str
-    created: str  # ISO 8601 UTC
-    updated: str
-    deleted_at: str | None = None
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def date(self) -> str:
-        """``YYYY-MM-DD`` of creation (UTC)."""
-        return self.created[:10]
-
-    @property
-    def whole_passage(self) -> bool:
-        """True when the bookmark covers a whole passage (judged from its context: nothing of the
-        passage before or after it)."""
-        return self.at_passage_start and (self.suffix == "" or self.suffix.startswith("\n\n"))
-
-    @property
-    def at_passage_start(self) -> bool:
-        return self.prefix == "" or self.prefix.endswith("\n\n")
 
 
 def _row(row: tuple) -> Bookmark:
@@ -405,8 +356,6 @@ class BookmarkStore:
 
     def cached_anchors(self, content_hash: str) -> dict[str, Anchor]:
         """Remembered anchors (by bookmark uuid) in the article version ``content_hash``."""
-        from reader.bookmarks.anchor import Anchor
-
         with self._read() as conn:
             rows = conn.execute('SELECT uuid, passage, start, "end", status FROM anchors WHERE content_hash=?',
                                 (content_hash,)).fetchall()

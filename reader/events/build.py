@@ -28,6 +28,7 @@ from pathlib import Path
 
 from reader.events.extract import mentions_for
 from reader.events.store import EventSet, load_events, save_events
+from reader.log import log_exception
 
 
 def update_events(folder: Path, metas, progress: Callable[[int, int], None] | None = None) -> dict:
@@ -48,6 +49,7 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
             errors.append(f"{meta.path.name}: {exc}")
             continue
         except Exception as exc:  # a bug on one article's data costs that article's events only
+            log_exception(__name__, "event extraction failed for %s", meta.path)
             errors.append(f"{meta.path.name}: event extraction failed ({type(exc).__name__}: {exc})")
             continue
         extracted += fresh
@@ -71,12 +73,11 @@ def update_events(folder: Path, metas, progress: Callable[[int, int], None] | No
         return report
     from reader.events.link import link_mentions
 
-    from reader.languages import effective, stored
-    from reader.nlp.registry import language_of
+    from reader.languages import base_code, effective, stored
 
     published = {m.id: m.published.isoformat() if m.published else None for m in metas}
     langs = stored()
-    languages = {m.id: language_of(effective(m, langs)) for m in metas}
+    languages = {m.id: base_code(effective(m, langs)) for m in metas}
     events, stats = link_mentions(mentions, published, names, languages=languages)
     t2 = time.perf_counter()
     built = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

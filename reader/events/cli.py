@@ -5,7 +5,8 @@
 - an event id (``ev-…``): that event with all its mentions and link explanations.
 
 The events come from the ingest cache; when it is missing or older than the articles, the ingest
-(:func:`reader.ingest.run_ingest`) runs first. ``--json`` prints one JSON document for scripts:
+(:func:`reader.ingest.run_ingest`, handed in by :mod:`reader.cli`: the ingest runs every stage, so
+this package does not import it) runs first. ``--json`` prints one JSON document for scripts:
 ``{"events": [Event.to_json() …], "stats": {…}}`` (plus ``"article"`` with an article id).
 """
 
@@ -13,13 +14,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.events.model import Event
 from reader.events.store import EventSet, load_events
 
 
-def _fresh_events(folder: Path) -> tuple[EventSet | None, dict[str, str]]:
+def _fresh_events(folder: Path, run_ingest: Callable[[Path], object]) -> tuple[EventSet | None, dict[str, str]]:
     """Stored events if up to date with the folder, else after running the ingest."""
     from reader.corpus import Catalogue
 
@@ -27,8 +29,6 @@ def _fresh_events(folder: Path) -> tuple[EventSet | None, dict[str, str]]:
     current = {m.id: m.content_hash for m in scan.articles}
     events = load_events(folder)
     if events is None or events.articles != current:
-        from reader.ingest import run_ingest
-
         if sys.stderr.isatty():
             print("reader: computing events (entities, index, events)…", file=sys.stderr)
         run_ingest(folder)
@@ -63,8 +63,9 @@ def _print_event(e: Event, titles: dict[str, str], article_id: str | None = None
             print(" " * 17 + f"link {a.article_id} ↔ {b.article_id}: {lk.explain()}")
 
 
-def cli_events(args, folder: Path) -> int:
-    events, titles = _fresh_events(folder)
+def cli_events(args, folder: Path, run_ingest: Callable[[Path], object]) -> int:
+    """``reader events``; ``run_ingest(folder)`` brings the events up to date when they are not."""
+    events, titles = _fresh_events(folder, run_ingest)
     if events is None:
         print("reader: events could not be computed (see `reader index` for errors)", file=sys.stderr)
         return 1

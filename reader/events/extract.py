@@ -36,9 +36,9 @@ import re
 from bisect import bisect_left
 from pathlib import Path
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import paths
-from reader.annotations import Annotations
+from reader.entities.model import Annotations
 from reader.fileio import write_json_atomic
 from reader.events.model import EventMention, granularity_rank
 

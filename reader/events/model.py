@@ -2,7 +2,7 @@
 
 An :class:`EventMention` is one sentence of one article (``(article, passage, start, end)`` in the
 coordinates of :mod:`reader.passages`) that carries a resolved date or an event trigger, with its
-participants (entity keys of :mod:`reader.annotations`). An :class:`Event` is a cluster of mentions
+participants (entity keys of :mod:`reader.entities`). An :class:`Event` is a cluster of mentions
 judged to report the same happening; it is *linked* when its mentions come from two or more
 articles. Every cross-article link carries a :class:`Link` explaining it (shared entities, date
 agreement, text similarity, total score).

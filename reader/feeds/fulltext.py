@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from reader.passages import CELL_SEPARATOR, make_safe, parse_passages
+from reader.log import DEBUG, log_exception
 
 # ---------------------------------------------------------------------------------------------
 # text hygiene and escaping
@@ -812,6 +813,7 @@ def extract_article(html: bytes | str, url: str | None = None, *, encoding: str 
     try:
         xml = trafilatura.extract(tree, url=url, output_format="xml", **TRAFILATURA_OPTIONS)
     except Exception:  # trafilatura on hostile input: an extraction failure, never a crash
+        log_exception(__name__, "trafilatura failed on %s", url, level=DEBUG)
         xml = None
     if not xml:
         return Extracted("", None, declared, None, None, 0)

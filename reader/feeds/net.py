@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from reader import __version__
+from reader.log import DEBUG, ERROR, log_exception
 
 PER_HOST = 2
 WORKERS = 64  # threads; politeness is PER_HOST: with many hosts every feed starts in the first second
@@ -246,6 +247,7 @@ class Fetcher:
                 try:
                     result = self.get(req)
                 except Exception as exc:  # a bug must not lose the other feeds
+                    log_exception(__name__, "internal error fetching %s", req.url, level=ERROR)
                     result = Result(req, req.url, error=f"internal error: {type(exc).__name__}: {_short(str(exc))}")
                 result.seconds = time.monotonic() - t0
                 done(req)
@@ -273,7 +275,7 @@ def _discard(resp, hdrs: dict[str, str]) -> None:
             resp.drain_conn()
             return
         except Exception:
-            pass
+            log_exception(__name__, "draining a connection failed", level=DEBUG)
     resp.close()
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from reader.passages import make_safe
+from reader.log import DEBUG, log_exception
 
 
 class FeedParseError(ValueError):
@@ -119,6 +120,7 @@ def _parse_xml(body: bytes, url: str, content_type: str, content_language: str |
     except FeedParseError:
         raise
     except Exception as exc:  # feedparser's loose parser on hopeless input
+        log_exception(__name__, "the feed parser failed")
         raise FeedParseError(f"not a feed ({make_safe(type(exc).__name__)})") from None
 
 
@@ -207,6 +209,7 @@ def _iso(value) -> dt.datetime | None:
 
             return _from_struct(feedparser._parse_date(value))
         except Exception:
+            log_exception(__name__, "an unparsable feed date %r", value, level=DEBUG)
             return None
     return d if d.tzinfo else d.replace(tzinfo=dt.timezone.utc)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from reader.passages import make_safe
+from reader.log import DEBUG, log_exception
 
 FILE_NAME = "feeds.txt"
 HEADER = ("# reader subscriptions: one feed a line, URL then tags (\"quoted\" when they hold spaces),\n"
@@ -379,6 +380,7 @@ def parse_opml(data: bytes, titles: dict[str, str] | None = None) -> tuple[list[
     except DefusedXmlException:
         raise SubscriptionError("the OPML file declares XML entities or a DTD; refused") from None
     except Exception as exc:  # ParseError and friends: a malformed file
+        log_exception(__name__, "not a valid OPML file", level=DEBUG)
         raise SubscriptionError(f"not a valid OPML file: {make_safe(str(exc))[:120]}") from None
     if root.tag.lower() != "opml":
         raise SubscriptionError(f"not an OPML file (its root element is <{make_safe(root.tag)[:40]}>)")

@@ -34,6 +34,7 @@ from reader.feeds.state import EntryState, FeedState, StateDB, slug
 from reader.feeds.status import FEEDS_DIR
 from reader.feeds.subscriptions import FeedsFile, Subscription
 from reader.passages import make_safe, parse_passages
+from reader.log import ERROR, log_exception
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
@@ -374,10 +375,12 @@ class Updater:
             try:
                 hashes[art_id] = read_article_file(path)[0].content_hash
             except Exception:  # noqa: BLE001 - an article that cannot be read back keeps its state
+                log_exception(__name__, "cannot read back %s", path)
                 continue
         try:
             report.unread_again = len(StateStore().mark_unread_if_edited_many(hashes))
         except Exception as exc:  # noqa: BLE001 - the reading state is another store: the fetch went fine
+            log_exception(__name__, "could not mark edited articles unread")
             report.warnings.append(f"could not mark edited articles unread: {exc}")
 
     def _handle(self, db: StateDB, sub: Subscription, st: FeedState, res: net.Result,
@@ -419,12 +422,14 @@ class Updater:
         except FeedParseError as exc:
             return self._fail(db, st, r, str(exc), now)
         except Exception as exc:  # a parser bug must not lose the other feeds
+            log_exception(__name__, "cannot parse the feed %s", sub.url, level=ERROR)
             return self._fail(db, st, r, f"cannot parse the feed ({type(exc).__name__})", now)
         try:
             self._write(db, st, feed, res.url, r, sub.full_text, refetch, sub.unread_on_edit)
         except OSError as exc:
             return self._fail(db, st, r, f"cannot write articles: {exc.strerror or exc}", now)
         except Exception as exc:  # a bug on one feed's content must not lose the other feeds
+            log_exception(__name__, "internal error while writing the articles of %s", sub.url, level=ERROR)
             return self._fail(db, st, r, f"internal error while writing articles ({type(exc).__name__})", now)
         st.title = feed.title or st.title
         st.link = feed.link or st.link

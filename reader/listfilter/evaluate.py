@@ -34,6 +34,7 @@ from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter,
                                       Text, fold, parse_filter)
 
 from reader.listfilter import SORTS  # noqa: E402,F401  (the list's orders; re-exported)
+from reader.log import DEBUG, log_exception
 
 
 @dataclass
@@ -66,6 +67,7 @@ def load_feeds(folder: Path) -> Feeds | None:
     try:
         return Feeds.from_subscriptions(FeedsFile(Path(folder)).subscriptions())
     except Exception:  # noqa: BLE001 - unreadable subscriptions: feed: still reads the front matter
+        log_exception(__name__, "the subscriptions of %s cannot be read (feed: filters read the front matter)", folder)
         return None
 
 
@@ -314,6 +316,7 @@ class FilterContext:
         try:
             return self.states(ids)
         except Exception as exc:  # noqa: BLE001 - a StateError (unusable database) is a message
+            log_exception(__name__, "the reading state cannot be read")
             raise FilterError(f"the reading state cannot be read: {exc}") from None
 
     def states(self, ids: list[str]) -> Mapping:
@@ -420,7 +423,7 @@ class FilterContext:
                 self._state_arrays(ids, cols)
                 cols.rows_of(ids)
         except Exception:  # noqa: BLE001 - warming is an optimisation: the filter says what is wrong
-            pass
+            log_exception(__name__, "warming the filter columns failed", level=DEBUG)
 
     # -- filtering --------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from reader import annotations
+from reader.entities import cache as annotations
 
 
 def cli_entities(args, folder: Path) -> int:

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from reader.log import DEBUG, log_exception
+
 # ---------------------------------------------------------------------------------------------
 # vocabulary
 
@@ -333,6 +335,7 @@ def numbers_of(lang: str | None) -> tuple[str, str]:
     try:
         return number_format(lang or "fr")
     except Exception:  # noqa: BLE001 - a config problem never stops the rules
+        log_exception(__name__, "the number format of %r cannot be read: French", lang, level=DEBUG)
         return FR_NUMBERS
 
 

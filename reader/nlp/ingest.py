@@ -16,7 +16,7 @@
    UI (the language, what still works, the install commands), and still their DATE/MONEY mentions
    from the pure-Python rules, in the language's number format, and the curated names
    (:mod:`reader.nlp.curated`).
-4. Updates the corpus entity index (:class:`reader.entity_index.EntityIndex`).
+4. Updates the corpus entity index (:class:`reader.entities.index.EntityIndex`).
 
 Dates resolve against the article's publication date (none: relative dates stay unresolved).
 An article that cannot be read any more is skipped (the catalogue reports it), never fatal; an
@@ -35,15 +35,17 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from reader import annotations, languages
-from reader.annotations import Annotations
+from reader import languages
+from reader.entities import cache as annotations
+from reader.entities.model import Annotations
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
-from reader.entity_index import EntityIndex
+from reader.entities.index import EntityIndex
 from reader.nlp import dates
 from reader.nlp.merge import Draft, merge
 from reader.nlp import curated, registry
 from reader.nlp.registry import annotation_id, language_of
 from reader.nlp.registry import expected_model_id as _expected_model
+from reader.log import DEBUG, log_exception
 
 MANY = 400  # from this many articles to annotate, use 2 processes (if the machine has 2 cores)
 MAX_MODEL_CHARS = 100_000  # a longer passage (a huge code block…) gets the date/money rules only
@@ -159,6 +161,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
                           for d in _rules_drafts(p.index, p.text, article.meta.published, lang)]
                 annotations.save(_build(article, registry.RULES_ONLY, drafts, reason))
             except Exception as exc:  # one article's failure is that article's, never the batch's
+                log_exception(__name__, "annotating %s failed", meta.path)
                 errors.append(_failed(meta, exc))
         tick(meta)
 
@@ -176,6 +179,7 @@ def annotate_missing(metas: list[ArticleMeta], progress: Callable[[int, int], No
         try:
             nlp = _load_pipeline(lang)
         except Exception as exc:  # a broken model folder or package: said, and the rules still run
+            log_exception(__name__, "the entity model for %r could not be loaded", lang)
             res = registry.resolve(lang)
             problem = (f"{res.name} ('{lang}'): the entity model {res.chosen.spec if res.chosen else '?'} could not "
                        f"be loaded ({type(exc).__name__}: {' '.join(str(exc).split())[:300]})")
@@ -223,13 +227,14 @@ def _annotate_with_model(nlp, metas: list[ArticleMeta], batch_size: int, n_proce
             yield meta, ann, error
         return
     except Exception:  # noqa: BLE001 - redone below, article by article
-        pass
+        log_exception(__name__, "a batch failed: redone article by article", level=DEBUG)
     for meta in metas:
         if id(meta) in finished:
             continue
         try:
             results = list(_stream(nlp, model, [meta], batch_size, 1))
         except Exception as exc:
+            log_exception(__name__, "annotating %s failed", meta.path)
             results = [(meta, None, _failed(meta, exc))]
         yield from results
 
@@ -254,6 +259,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                 try:
                     yield meta, _build(article, model, drafts, "; ".join(notes) or None), None
                 except Exception as exc:
+                    log_exception(__name__, "annotating %s failed", meta.path)
                     yield meta, None, _failed(meta, exc)
             else:
                 yield meta, None, error
@@ -274,6 +280,7 @@ def _stream(nlp, model: str, metas: list[ArticleMeta], batch_size: int, n_proces
                     entry[5].append(f"passage {p.index} too long for entity detection ({len(p.text):,} characters, "
                                     f"limit {MAX_MODEL_CHARS:,}): dates and amounts only")
             except Exception as exc:  # this article fails, the batch goes on
+                log_exception(__name__, "annotating %s failed", entry[0].path)
                 entry[4] = _failed(entry[0], exc)
         entry[2] -= 1
         yield from finished()

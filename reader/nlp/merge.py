@@ -14,18 +14,17 @@ Within one article:
   ("Elon Musk (@elonmusk)") joins that person.
 - Labels: the model may tag the same name ORG here and MISC there; model mentions with the same
   key text take the label of the curated list if any, else the majority label (ties: first seen).
-- :class:`~reader.annotations.EntityInfo` ``name`` is the curated canonical name, else the most
+- :class:`~reader.entities.model.EntityInfo` ``name`` is the curated canonical name, else the most
   frequent full form (longest on ties); ``mentions`` counts the article's mentions.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from reader.annotations import EntityInfo, Mention
+from reader.entities.model import EntityInfo, Mention, fold
 
 _HONORIFIC = re.compile(r"^(?:M\.|MM\.|Mme|Mmes|Mlle|Mlles|Me|Dr|Pr|Mr\.?|Mrs\.?|Ms\.?|Sir|Dame)\s+")
 _ELISION = re.compile(r"^(?:[dlDL]['’]|de\s+|du\s+)(?=[A-ZÀ-Ý@])")
@@ -48,11 +47,6 @@ class Draft:
     date_start: str | None = None
     date_end: str | None = None
     granularity: str | None = None
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
 def clean_name(text: str, label: str) -> str:

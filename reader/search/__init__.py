@@ -10,7 +10,11 @@ from __future__ import annotations
 
 
 def __getattr__(name):  # lazy: importing reader.search stays cheap
-    if name in ("Searcher", "SearchResults", "Hit", "match_spans"):
+    if name in ("SearchResults", "Hit"):
+        from reader.search import model
+
+        return getattr(model, name)
+    if name in ("Searcher", "match_spans"):
         from reader.search import query
 
         return getattr(query, name)

@@ -41,6 +41,9 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.util.times import datetime_to_long
 
+from reader.search.model import passage_bounds
+from reader.log import DEBUG, log_exception
+
 K1 = 1.2
 B = 0.75
 MAX_EXPANSIONS = 64
@@ -77,7 +80,7 @@ def _column_ints(raw, count: int, default: int = 0) -> np.ndarray:
         if all(int(out[i]) == int(raw[i]) for i in probe if 0 <= i < count):
             return out.astype(np.int64)
     except Exception:  # noqa: BLE001 - private layout changed: slow but sure
-        pass
+        log_exception(__name__, "a column of the index is not in the expected layout: decoded value by value", level=DEBUG)
     return np.fromiter((_int64(raw[d]) for d in range(count)), dtype=np.int64, count=count)
 
 
@@ -96,6 +99,7 @@ def _field_lengths(leaf, field: str, count: int) -> np.ndarray:
         table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
         return table[np.clip(_column_ints(raw, count), 0, 255)]
     except Exception:  # noqa: BLE001
+        log_exception(__name__, "field lengths of %r not in the expected layout: read document by document", field, level=DEBUG)
         return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float32)
 
 
@@ -105,6 +109,7 @@ def _dates(leaf, count: int) -> np.ndarray:
             return np.zeros(count, dtype=np.int64)
         return _column_ints(leaf.column_reader("published").raw_column(), count)
     except Exception:  # noqa: BLE001 - no column: the stored fields
+        log_exception(__name__, "no published column: dates read from the stored fields", level=DEBUG)
         vals = []
         for d in range(count):
             pub = leaf.stored_fields(d).get("published")
@@ -290,7 +295,7 @@ class Engine:
                     if fname == field:
                         found.add(b.decode("utf-8") if isinstance(b, bytes) else b)
         except Exception:  # noqa: BLE001
-            pass
+            log_exception(__name__, "expanding a term of %r failed (fewer expansions)", field)
         terms = sorted(found, key=lambda t: (-reader.doc_frequency(field, t), t))[:MAX_EXPANSIONS]
         self.expanded[key] = terms
         return terms
@@ -372,6 +377,7 @@ class Engine:
         try:
             ids = np.fromiter(q.docs(self.searcher), dtype=np.int64)
         except Exception:  # noqa: BLE001
+            log_exception(__name__, "the fallback evaluation of %r failed (no documents)", q)
             ids = np.zeros(0, np.int64)
         return self.dense(ids, np.ones(len(ids), dtype=np.float32))
 
@@ -381,7 +387,6 @@ class Engine:
         holds every word are analysed again (~0.2 ms a candidate)."""
         from reader.search.analysis import terms
         from reader.search.index import unpack_passages
-        from reader.search.query import _passage_bounds
 
         ids = np.flatnonzero(mask & self.alive)
         if len(ids) > PHRASE_CHECK_MAX:
@@ -398,7 +403,7 @@ class Engine:
             for k, line in enumerate(lines):
                 if not need.issubset(line.split()):
                     continue
-                a, b = _passage_bounds(offsets, len(plain), k)
+                a, b = passage_bounds(offsets, len(plain), k)
                 budget -= b - a
                 if budget < 0:  # huge passages: the rest is taken on trust (pairs all present)
                     self.approximate = True

@@ -69,10 +69,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.support.charset import accent_map
 from whoosh.util.filelock import try_for
 
-from reader import annotations, languages, paths, sqlitedb
+from reader import languages, paths, sqlitedb
+from reader.entities import cache as annotations
 from reader.fileio import write_json_atomic
 from reader.corpus import ArticleFileError, ArticleMeta, load_article
 from reader.search.analysis import analysis_key, analyzer_for, terms
+from reader.log import log_exception
 
 SCHEMA_VERSION = 5  # 5: per-language analysis (the analysis field; title and entities pre-analysed)
 INDEX_NAME = f"reader_v{SCHEMA_VERSION}"
@@ -236,6 +238,7 @@ def open_index(directory: Path):
             return None
         return windex.open_dir(str(directory), indexname=INDEX_NAME, readonly=True)
     except Exception as exc:  # noqa: BLE001 - any failure means "rebuild", never a crash
+        log_exception(__name__, "cannot open the search index %s", directory)
         if is_damage(exc):
             mark_damaged(directory, exc)
         return None
@@ -270,6 +273,7 @@ def _open_or_create(directory: Path):
                     with ix.reader() as r:  # touch the segments: a corrupt TOC/segment fails here
                         r.doc_count_all()
         except Exception:  # noqa: BLE001
+            log_exception(__name__, "the search index %s cannot be read: rebuilt", directory)
             ix = None
     if ix is not None:
         return ix, docs, False

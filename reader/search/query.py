@@ -52,7 +52,6 @@ import re
 import threading
 from collections import Counter
 import time
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,8 +63,10 @@ from whoosh.support.levenshtein import distance
 
 from reader.search.analysis import DEFAULT_KEY, WORD_RE, analysis_key, analyze, term_of
 from reader.search.engine import Engine
+from reader.search.model import Hit, SearchResults, passage_bounds
 from reader.search.index import (TEXT_FIELDS, damaged, index_dir, is_damage, mark_damaged, open_index,
                                  parse_schema, read_info, unpack_passages)
+from reader.log import DEBUG, log_exception
 
 FIELD_ALIASES = {
     "published": ["date"],
@@ -88,47 +89,6 @@ MAX_QUERY_TERMS = 50  # words and phrase words in a query (each one a postings l
 MAX_EXPANDING_TERMS = 10  # fuzzy~, prefix* and wild?card words (each one a scan of the lexicon)
 MAX_SPANS = 1000  # matches located in one passage, for its snippet and for match_spans
 MAX_SUGGESTED_WORDS = 10  # words looked up for did-you-mean (each one a fuzzy scan of the lexicon)
-
-
-@dataclass(frozen=True)
-class Hit:
-    article_id: str
-    title: str
-    published: dt.date | None
-    score: float
-    passage: int  # index into the article's passages (reader.passages)
-    snippet: str  # plain text, one line
-    snippet_spans: tuple[tuple[int, int], ...]  # matched words in `snippet`
-    passage_spans: tuple[tuple[int, int], ...]  # matched words in the passage's text
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.article_id,
-            "title": self.title,
-            "score": round(self.score, 4),
-            "passage": self.passage,
-            "snippet": self.snippet,
-            "published": self.published.isoformat() if self.published else None,
-        }
-
-
-@dataclass
-class SearchResults:
-    query: str
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    limit: int = 20
-    understood: str = ""
-    error: str | None = None
-    suggestion: str | None = None
-    elapsed_ms: float = 0.0
-    approximate: bool = False  # a phrase of 3+ words had too many candidates to check word by word
-    notice: str | None = None  # a limit was reached: the results are right but not complete
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -249,6 +209,7 @@ def _parse(text: str, basedate: dt.datetime | None, key: str):
     try:
         q = make_parser(basedate, key).parse(text)
     except Exception as exc:  # noqa: BLE001 - the parser must never crash the reader
+        log_exception(__name__, "the query parser failed on %r", text)
         return None, f"could not understand the query ({exc.__class__.__name__})"
     err = _find_error(q)
     if err:
@@ -495,17 +456,11 @@ def best_passage(plain: str, offsets: list[int], pterms: list[str], test: _Token
             best, best_n = i, n
     if not best_n:
         return 0, []
-    a, b = _passage_bounds(offsets, len(plain), best)
+    a, b = passage_bounds(offsets, len(plain), best)
     return best, spans_in(plain[a:b], test, MAX_SPANS, lang)
 
 
 # -- snippets -------------------------------------------------------------------------------------
-
-
-def _passage_bounds(offsets: list[int], plain_len: int, index: int) -> tuple[int, int]:
-    start = offsets[index]
-    end = offsets[index + 1] - 2 if index + 1 < len(offsets) else plain_len
-    return start, end
 
 
 def densest_start(spans: list[tuple[int, int]], reach: int) -> int:
@@ -572,6 +527,7 @@ class Searcher:
             try:
                 current = self._searcher.up_to_date()
             except Exception:  # noqa: BLE001 - index wiped/rebuilt under us
+                log_exception(__name__, "the search index changed under the searcher", level=DEBUG)
                 current = False
             if current:
                 return self._searcher
@@ -584,6 +540,7 @@ class Searcher:
         try:
             self._searcher = self._ix.searcher()
         except Exception as exc:  # noqa: BLE001
+            log_exception(__name__, "cannot open a searcher on %s", self.directory)
             self._ix = None
             if is_damage(exc):
                 mark_damaged(self.directory, exc)
@@ -607,7 +564,7 @@ class Searcher:
             try:
                 with_searcher.close()
             except Exception:  # noqa: BLE001
-                pass
+                log_exception(__name__, "closing a searcher failed", level=DEBUG)
 
     @property
     def available(self) -> bool:
@@ -640,6 +597,7 @@ class Searcher:
                 engine = self._engine
                 keys = engine.analysis_keys() or [DEFAULT_KEY]
             except Exception as exc:  # noqa: BLE001 - reading the languages of a damaged index
+                log_exception(__name__, "cannot read the languages of the index %s", self.directory)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -662,6 +620,7 @@ class Searcher:
                 if res.total < 3:
                     res.suggestion = self._suggest(s, text, res.total)
             except Exception as exc:  # noqa: BLE001 - never crash the UI
+                log_exception(__name__, "the search for %r failed", text)
                 if is_damage(exc):  # a damaged segment: rebuilt by the next update, not retried each query
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -696,6 +655,7 @@ class Searcher:
                 docs = np.flatnonzero(mask & engine.alive)
                 return docs, self._doc_ids(engine), None
             except Exception as exc:  # noqa: BLE001 - never crash the UI
+                log_exception(__name__, "matching documents for %r failed", text)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -714,6 +674,7 @@ class Searcher:
                     self._engine = Engine(s)
                 return self._doc_ids(self._engine)
             except Exception as exc:  # noqa: BLE001
+                log_exception(__name__, "reading the document ids of %s failed", self.directory)
                 if is_damage(exc):
                     mark_damaged(self.directory, exc)
                     self.close()
@@ -754,7 +715,7 @@ class Searcher:
             plain, offsets, pterms = unpack_passages(stored["passages"])
             passage, pspans = best_passage(plain, offsets, pterms, test, key) if offsets and test else (0, [])
             if offsets:
-                a, b = _passage_bounds(offsets, len(plain), passage)
+                a, b = passage_bounds(offsets, len(plain), passage)
                 ptext = plain[a:b]
             else:
                 ptext = ""

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from reader.clitools import scan
 from reader.passages import make_safe
 from reader.state.store import StateError, StateStore, UndoToken
 
@@ -62,8 +63,6 @@ def _done(token: UndoToken, asked: int) -> None:
 
 def cli_mark(args, folder: Path) -> int:
     """Entry point of ``reader mark``; ``args`` comes from :func:`reader.cli.build_parser`."""
-    from reader.cli import scan
-
     action, ids = args.action, list(dict.fromkeys(args.ids))
     if action in ("all-read", "undo") and ids:
         _err(f"--{action} takes no article ids (got {len(ids)})")

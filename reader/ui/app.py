@@ -167,7 +167,7 @@ class ReaderApp(App):
         self.main.stop_background()
 
     def action_help(self) -> None:
-        from reader.ui.help import HelpScreen
+        from reader.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.settings.keys))

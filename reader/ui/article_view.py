@@ -39,7 +39,7 @@ from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
-from reader.annotations import Annotations, Mention
+from reader.entities.model import Annotations, Mention
 from reader.corpus import Article
 from reader.languages import effective
 from reader.passages import CELL_SEPARATOR, Passage

@@ -155,9 +155,9 @@ COMMANDS: tuple[Command, ...] = (
     # bookmarks screen
     Command("bookmarks-close", "escape", "close", "Close bookmarks", "Back to the reader", scope="bookmarks",
             footer=True, palette=False),
-    Command("bookmarks-down", "j,down", "down", "Next bookmark", "Move into and down the list", scope="bookmarks",
+    Command("bookmarks-down", "down", "down", "Next bookmark", "Move into and down the list", scope="bookmarks",
             palette=False),
-    Command("bookmarks-up", "k,up", "up", "Previous bookmark", "Move up the list", scope="bookmarks", palette=False),
+    Command("bookmarks-up", "up", "up", "Previous bookmark", "Move up the list", scope="bookmarks", palette=False),
     Command("bookmarks-delete", "d,ctrl+d,delete", "delete", "Delete bookmark",
             "Delete the highlighted bookmark (d in the list)", scope="bookmarks", footer=True, palette=False),
     Command("bookmarks-undo", "u,ctrl+z", "undo", "Undo delete", "Restore the last deleted bookmark",
@@ -207,19 +207,21 @@ COMMANDS: tuple[Command, ...] = (
     Command("feeds-save-search", "s", "screen.save_search", "Save filter",
             "Save the list's current filter as a saved search (shown after the feeds, with its unread count)",
             scope="feeds", footer=True, palette=False),
-    Command("feeds-down", "j,down", "cursor_down", "Next feed", "Highlight the next feed", scope="feeds",
+    # the lists of the feeds and bookmarks screens (reader.ui.dialogs.base.PickList; arrows are the list's own)
+    Command("pick-list-down", "j", "cursor_down", "Next row", "Move down the list (↓ too)", scope="pick-list",
             palette=False),
-    Command("feeds-up", "k,up", "cursor_up", "Previous feed", "Highlight the previous feed", scope="feeds",
+    Command("pick-list-up", "k", "cursor_up", "Previous row", "Move up the list (↑ too)", scope="pick-list",
             palette=False),
     # dialogs that ask for a line of text (a note, a feed's URL, a saved search's name): enter keeps it
     Command("dialog-cancel", "escape", "dismiss(None)", "Cancel", "Close the dialog, changing nothing",
             scope="dialog", footer=True, palette=False),
-    # dialogs that list articles or mentions (an entity's articles, an event's mentions): enter opens
-    Command("list-dialog-close", "escape,q", "dismiss(None)", "Close", "Close the list, opening nothing",
+    # dialogs that list articles or mentions (reader.ui.dialogs.base.ListDialog: an entity's articles, an
+    # event's mentions; the links view has its own keys): enter opens
+    Command("list-dialog-close", "escape,q", "close", "Close", "Close the list, opening nothing",
             scope="list-dialog", footer=True, palette=False),
-    Command("list-dialog-down", "j,down", "down", "Next row", "Highlight the next row", scope="list-dialog",
+    Command("list-dialog-down", "j", "down", "Next row", "Highlight the next row (↓ too)", scope="list-dialog",
             palette=False),
-    Command("list-dialog-up", "k,up", "up", "Previous row", "Highlight the previous row", scope="list-dialog",
+    Command("list-dialog-up", "k", "up", "Previous row", "Highlight the previous row (↑ too)", scope="list-dialog",
             palette=False),
     # this help
     Command("help-close", "escape,q,question_mark", "dismiss", "Close help", "Back to where ? was pressed",
@@ -294,7 +296,8 @@ SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article
                 "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
                 "feeds": "Feeds screen", "filter": "Filter line",
                 "dialog": "Text dialogs (note, feed URL, saved search name)",
-                "list-dialog": "List dialogs (an entity's articles, an event's mentions)", "help": "This help"}
+                "list-dialog": "List dialogs (an entity's articles, an event's mentions)", "help": "This help",
+                "pick-list": "Lists of the feeds and bookmarks screens"}
 
 
 def markdown_table(scope: str) -> str:

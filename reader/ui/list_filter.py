@@ -1,7 +1,7 @@
-"""The article list's filter line, its sort, and saved searches in the UI.
+"""The article list's filter, its sort, and saved searches in the UI.
 
-``l`` (or ``\\``) opens the filter line under the panes: the filter language of
-:mod:`reader.listfilter.syntax` (the search language plus ``unread``, ``starred``, ``feed:``,
+``l`` (or ``\\``) opens the filter line under the panes (:mod:`reader.ui.widgets.filter_line`): the filter
+language of :mod:`reader.listfilter.syntax` (the search language plus ``unread``, ``starred``, ``feed:``,
 ``tag:``, ``lang:``, ``date:``, ``new``…), applied as you type once the keys pause
 (:class:`reader.ui.input_limits.Debounce`), evaluated by a :class:`reader.listfilter.evaluate.FilterContext`
 in a thread worker (one context per session, used under a lock: exclusive workers may overlap
@@ -21,22 +21,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual import work
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
 
 from reader.listfilter import SORTS
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
-from reader.ui.commands import bindings
-from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import ApplySearch
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.filter_line import FilterLine
 
-FILTER_DEBOUNCE_S = 0.15  # as the search screen
-FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
 
 
 class Shown(Sequence):
@@ -55,70 +48,6 @@ class Shown(Sequence):
         if isinstance(i, slice):
             return [self.base[p] for p in self.positions[i]]
         return self.base[self.positions[i]]
-
-
-class FilterLine(LimitedInput):
-    """The list's filter line (hidden until ``l``)."""
-
-    BINDINGS = bindings("filter")
-    DEFAULT_CSS = """
-    FilterLine { display: none; height: 1; border: none; padding: 0 1; background: $panel; }
-    FilterLine:focus { border: none; }
-    FilterLine.-shown { display: block; }
-    """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
-                         "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
-        # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.debounce(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_apply()
-
-    def on_limited_input_truncated(self, event: LimitedInput.Truncated) -> None:
-        self.app.notify(too_long_message("Filter", event.limit), severity="warning")
-
-    def action_apply(self) -> None:
-        self.debounce.flush()
-        self.remove_class("-shown")
-        self.screen.action_focus_list()
-
-    def action_clear(self) -> None:
-        self.debounce.cancel()
-        self.value = ""
-        self.debounce.cancel()  # the Changed the line above posts is handled later: no run for it
-        self.screen.list_filter_set("")
-        self.remove_class("-shown")
-        self.screen.action_focus_list()
-
-
-class SaveSearchDialog(ModalScreen[str | None]):
-    """Ask for a name to save the current filter under; returns it, or None when cancelled."""
-
-    BINDINGS = bindings("dialog")
-
-    def __init__(self, query: str) -> None:
-        super().__init__()
-        self.query_text = query
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content("Save the filter as a search").stylize("bold"), classes="dialog-title")
-            yield Static(Content(make_safe(self.query_text)).stylize("italic $text-muted"))
-            yield LimitedInput(limit=80, id="search-name", placeholder="A name (enter saves, esc cancels)")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#search-name")
-    def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
 
 
 def _feed_prefix(name: str) -> str | None:
@@ -162,7 +91,7 @@ class ListFilterActions:
     def list_show(self, keep_id: str | None = None) -> bool:
         """Show the articles (the feed chosen, or all) through the filter and the sort: at once
         when there is neither (True), else from a worker (False)."""
-        from reader.ui.feeds import only_feed
+        from reader.ui.screens.feeds import only_feed
 
         base = only_feed(self.all_articles, self.catalogue.folder, self.feed_filter)
         lst = self.query_one(ArticleList)

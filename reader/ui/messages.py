@@ -10,10 +10,15 @@ stay nested in their widget, as Textual's do. Data only: no widget is imported h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from reader.corpus import ScanResult
+
+if TYPE_CHECKING:
+    from reader.feeds.status import FeedRow
+    from reader.ui.dialogs.links import Link
 
 
 # background work → main screen ------------------------------------------------------------------
@@ -72,7 +77,7 @@ class OpenHit:
 
 @dataclass(frozen=True)
 class GoTo:
-    """Open ``article_id`` at ``passage`` (from an event mention)."""
+    """Open ``article_id`` at ``passage`` (from an event mention, the timeline or a bookmark)."""
 
     article_id: str
     passage: int
@@ -84,3 +89,17 @@ class ApplySearch:
 
     name: str
     query: str
+
+
+@dataclass(frozen=True)
+class ShowFeed:
+    """The feeds screen's result: show this feed's articles in the list (``row`` None: all articles)."""
+
+    row: FeedRow | None
+
+
+@dataclass(frozen=True)
+class LinkChosen:
+    """The links dialog's result: open this link."""
+
+    link: Link

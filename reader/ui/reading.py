@@ -1,7 +1,7 @@
 """The daily reading loop in the UI: unread/read and stars, next unread, mark all read with undo,
 open in the browser, the links view, copying a URL or a passage with its citation.
 
-Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.links`. The state itself
+Opening URLs is :mod:`reader.ui.browser`, the links view :mod:`reader.ui.dialogs.links`. The state itself
 is :class:`reader.state.store.StateStore` (SQLite, durable, undo record kept in the database). This module is a mixin of :class:`reader.ui.app.ReaderApp` holding the actions the
 commands of :mod:`reader.ui.commands` name (``app.next_unread`` …) and the few hooks the app calls
 (an article was opened, the list changed, the article cursor moved).
@@ -31,10 +31,11 @@ from textual.actions import SkipAction
 
 from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
 from reader.passages import make_safe
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.browser import BrowserActions
-from reader.ui.links import LinkChosen, LinksScreen, article_links, resolve_url
+from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
+from reader.ui.messages import LinkChosen
 
 
 

@@ -137,7 +137,7 @@ def _bench_open_one(quick: bool, target_words: int) -> None:
         how = "real annotations"
     except ModuleNotFoundError:
         how = "no annotations"
-    from reader import annotations as ann_store
+    from reader.entities import cache as ann_store
     from reader.ui.app import ReaderApp
     from reader.ui.article_view import ArticleView
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
-from reader.annotations import Annotations, EntityInfo, Mention  # noqa: E402
+from reader.entities.model import Annotations, EntityInfo, Mention  # noqa: E402
 
 _NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\w’'-]+(?:\s+(?:de\s+|d['’])?[A-ZÀ-ÖØ-Þ][\w’'-]+)*")
 _NOT_NAMES = {
@@ -80,7 +80,7 @@ def heuristic_annotations(article_id: str, content_hash: str, passages, publishe
 
 def annotate_folder_heuristically(folder: Path) -> list:
     """Catalogue a folder and cache heuristic annotations for each article; returns the metas."""
-    from reader import annotations as store
+    from reader.entities import cache as store
     from reader.corpus import Catalogue, load_article
 
     metas = Catalogue(folder).refresh().articles

@@ -174,8 +174,9 @@ def bench_ui(folder: Path, runs: int) -> None:
     import asyncio
 
     from reader.ui.app import ReaderApp
-    from reader.ui.article_list import ArticleList
-    from reader.ui.list_filter import FILTER_DEBOUNCE_S, Shown
+    from reader.ui.widgets.article_list import ArticleList
+    from reader.ui.list_filter import Shown
+    from reader.ui.widgets.filter_line import FILTER_DEBOUNCE_S
 
     for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):  # the UI state file (sort) is in the config dir
         os.environ[var] = tempfile.mkdtemp(prefix="bench-filter-ui-")

@@ -188,7 +188,7 @@ def _marker_app(base):
 
 
 async def _absorb_search(n: int) -> tuple[float, int, int]:
-    from reader.ui import search
+    from reader.ui.screens import search
     from reader.ui.app import ReaderApp
 
     class Fake:
@@ -245,7 +245,7 @@ def _text(n: int) -> str:
 
 
 def bench_keys(quick: bool) -> None:
-    from reader.ui.search import QUERY_MAX_CHARS
+    from reader.ui.screens.search import QUERY_MAX_CHARS
 
     n = 3_000 if quick else 30_000
     took, searches, kept = asyncio.run(_absorb_search(n))

@@ -136,3 +136,53 @@ def test_tests_build_the_reader_through_the_one_factory():
                       and isinstance(n.func, (ast.Name, ast.Attribute))
                       and (n.func.id if isinstance(n.func, ast.Name) else n.func.attr) == "ReaderApp"]
     assert offenders == []
+
+
+def _lint_imports() -> list[str]:
+    """The command of import-linter installed beside this Python (the dev extra brings it)."""
+    script = Path(sys.executable).with_name("lint-imports")
+    assert script.exists(), f"import-linter is not installed ({script}): pip install -e '.[dev]'"
+    return [str(script), "--no-logo", "--no-cache"]
+
+
+def _env() -> dict:
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    return env
+
+
+def test_the_import_contracts_hold():
+    """pyproject.toml's contracts: layers cli → ui | ingest → features → base, search / events /
+    bookmarks / nlp independent, no Textual or Rich in the core, no import cycle inside a package."""
+    out = subprocess.run(_lint_imports(), cwd=ROOT, capture_output=True, text=True, timeout=120, env=_env())
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert "4 kept, 0 broken" in out.stdout
+
+
+def test_a_broken_contract_fails_lint_imports(tmp_path):
+    """The check can fail: in a copy of the package where events imports nlp, lint-imports fails."""
+    import shutil
+
+    shutil.copytree(PKG, tmp_path / "reader", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with open(tmp_path / "reader" / "events" / "model.py", "a", encoding="utf-8") as f:
+        f.write("\nfrom reader.nlp import registry  # noqa\n")
+    env = _env() | {"PYTHONPATH": str(tmp_path)}
+    out = subprocess.run(_lint_imports(), cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode != 0
+    assert "reader.events is not allowed to import reader.nlp" in out.stdout
+    assert "reader.events.model -> reader.nlp.registry" in out.stdout
+
+
+def test_every_core_module_is_under_the_no_textual_contract():
+    """The forbidden contract lists its modules by name: a new core module must be added there (the
+    layers contract, exhaustive, already makes it take a layer)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    forbidden = next(c for c in config["contracts"] if c["id"] == "no-textual")
+    children = {f"reader.{p.stem}" for p in PKG.glob("*.py") if p.stem != "__init__"}
+    children |= {f"reader.{p.parent.name}" for p in PKG.glob("*/__init__.py")}
+    assert children - {"reader.ui"} == set(forbidden["source_modules"])

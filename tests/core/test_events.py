@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import annotations as ann_store
-from reader.annotations import Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import Annotations, EntityInfo, Mention
 from reader.events import extract
 from reader.events.extract import extract_mentions, find_trigger, split_clauses, split_sentences
 from reader.events.link import average_linkage, candidate_pairs, date_agreement, link_mentions
@@ -515,11 +515,12 @@ def test_cli_unknown_ids_fail_clearly(corpus, capsys, monkeypatch):
     from types import SimpleNamespace
 
     from reader.events import cli
+    from reader.ingest import run_ingest
 
     monkeypatch.setattr("reader.ingest._stages", lambda: [("events", _events_stage)])
-    assert cli.cli_events(SimpleNamespace(id="nope", json=False), corpus) == 1
+    assert cli.cli_events(SimpleNamespace(id="nope", json=False), corpus, run_ingest) == 1
     assert "no article with id 'nope'" in capsys.readouterr().err
-    assert cli.cli_events(SimpleNamespace(id="ev-000", json=False), corpus) == 1
+    assert cli.cli_events(SimpleNamespace(id="ev-000", json=False), corpus, run_ingest) == 1
     assert "no event 'ev-000'" in capsys.readouterr().err
 
 
@@ -533,20 +534,21 @@ def test_cli_json_and_text(corpus, capsys, monkeypatch):
     from types import SimpleNamespace
 
     from reader.events import cli
+    from reader.ingest import run_ingest
 
     monkeypatch.setattr("reader.ingest._stages", lambda: [("events", _events_stage)])
-    assert cli.cli_events(SimpleNamespace(id=None, json=True), corpus) == 0
+    assert cli.cli_events(SimpleNamespace(id=None, json=True), corpus, run_ingest) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["events"] and {"id", "date_start", "label", "mentions", "links", "linked"} <= set(data["events"][0])
     art = "microsoft-retire-twitter-advertising"
-    assert cli.cli_events(SimpleNamespace(id=art, json=True), corpus) == 0
+    assert cli.cli_events(SimpleNamespace(id=art, json=True), corpus, run_ingest) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["article"] == art and all("other_articles" in e for e in data["events"])
-    assert cli.cli_events(SimpleNamespace(id=art, json=False), corpus) == 0
+    assert cli.cli_events(SimpleNamespace(id=art, json=False), corpus, run_ingest) == 0
     out = capsys.readouterr().out
     assert out.startswith("Microsoft se retire de Twitter") and "ev-" in out
     ev_id = data["events"][0]["id"]
-    assert cli.cli_events(SimpleNamespace(id=ev_id, json=False), corpus) == 0
+    assert cli.cli_events(SimpleNamespace(id=ev_id, json=False), corpus, run_ingest) == 0
     assert ev_id in capsys.readouterr().out
 
 

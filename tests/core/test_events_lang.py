@@ -99,9 +99,10 @@ def test_reader_events_prints_the_cross_language_explanation(three_articles, cap
     import argparse
 
     from reader.events.cli import cli_events
+    from reader.ingest import run_ingest
 
     folder, _events = three_articles
-    assert cli_events(argparse.Namespace(id=EN_ID, json=False), folder) == 0
+    assert cli_events(argparse.Namespace(id=EN_ID, json=False), folder, run_ingest) == 0
     out = capsys.readouterr().out
     lines = [ln for ln in out.splitlines() if "link" in ln and EN_ID in ln and "same date 2023-04-25" in ln]
     assert len(lines) == 2, out

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from helpers import write_article
-from reader import annotations
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 from reader.nlp import dates
 from reader.nlp.ingest import annotate_missing

@@ -264,7 +264,7 @@ def test_too_many_words_or_expanding_words_are_refused():
 
 async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
     from helpers import wait_until
-    from reader.ui.search import SearchScreen
+    from reader.ui.screens.search import SearchScreen
 
     _huge_corpus(tmp_path, "twitter " * (MAX_SPANS + 200))
     app = make_app(tmp_path, ingest=False)

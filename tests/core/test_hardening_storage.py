@@ -199,9 +199,9 @@ def test_a_missing_articles_folder_is_not_taken_for_an_unwritable_cache(tmp_path
 
 
 def test_entity_index_with_undecodable_text_is_rebuilt_not_empty_forever(tmp_path):
-    from reader import annotations
-    from reader.annotations import Annotations, EntityInfo, Mention
-    from reader.entity_index import EntityIndex
+    from reader.entities import cache as annotations
+    from reader.entities.model import Annotations, EntityInfo, Mention
+    from reader.entities.index import EntityIndex
 
     folder = make_folder(tmp_path, 2)
     metas = Catalogue(folder).refresh().articles
@@ -403,7 +403,7 @@ class FailingStore:
 
 async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays_up():
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         screen = BookmarksScreen(FailingStore(), {}, load_article)
@@ -420,7 +420,7 @@ async def test_bookmarks_screen_with_a_failing_store_shows_why_and_the_app_stays
 async def test_bookmarks_screen_delete_failing_keeps_the_bookmark_and_the_app():
     from reader.bookmarks.store import BookmarkStore
     from reader.corpus import load_article
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     async with reader_open(BUNDLED) as (app, pilot, _view):
         await pilot.press("b")
@@ -442,9 +442,9 @@ async def test_the_reader_starts_on_damaged_caches_and_lists_the_articles(tmp_pa
     (before: a traceback-like notice and an empty list for ever, the rescan failing on the same file)."""
     from test_events import _set
 
-    from reader.entity_index import EntityIndex
+    from reader.entities.index import EntityIndex
     from reader.events.store import events_file, save_events
-    from reader.ui.article_list import ArticleList
+    from reader.ui.widgets.article_list import ArticleList
 
     folder = make_folder(tmp_path)
     cat = Catalogue(folder)

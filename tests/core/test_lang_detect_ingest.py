@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 from helpers import write_article
-from reader import annotations, languages
+from reader import languages
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 from reader.languages import update_languages, used
 from reader.search.query import Searcher

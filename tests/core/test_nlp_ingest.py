@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import write_article
-from reader import annotations
-from reader.annotations import Annotations, EntityInfo, Mention
+from reader.entities import cache as annotations
+from reader.entities.model import Annotations, EntityInfo, Mention
 from reader.corpus import Catalogue
-from reader.entity_index import EntityIndex
+from reader.entities.index import EntityIndex
 from reader.nlp.ingest import annotate_missing, needs_annotation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def _metas(folder):
 
 
 def test_reading_path_does_not_import_spacy():
-    code = ("import sys; import reader.annotations, reader.entity_index, reader.nlp, reader.nlp.dates, "
+    code = ("import sys; import reader.entities.model, reader.entities.cache, reader.entities.index, reader.nlp, reader.nlp.dates, "
             "reader.nlp.merge, reader.nlp.models, reader.nlp.cli; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'textual')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.gold_score import score
-from reader import annotations
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "entities_gold.json"

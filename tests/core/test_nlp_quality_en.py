@@ -10,7 +10,7 @@ import pytest
 
 from helpers import write_article
 from helpers.gold_score import score
-from reader import annotations
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "entities_gold_en.json"

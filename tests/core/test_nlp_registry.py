@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers import write_article
-from reader import annotations, paths
+from reader import paths
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 from reader.nlp import registry
 
@@ -188,9 +189,9 @@ def test_an_english_article_without_a_model_names_its_language_what_works_and_tw
     from rich.style import Style  # noqa: F401 - the UI's legend is Textual Content
     from textual.style import Style as TStyle
 
-    from reader.annotations import LABELS
+    from reader.entities.model import LABELS
     from reader.nlp.ingest import annotate_missing
-    from reader.ui.entities import legend_content
+    from reader.ui.widgets.legend import legend_content
 
     configure(f'[en]\npackages = ["{tmp_path / "not-installed"}"]\n')
     folder = tmp_path / "arts"
@@ -246,7 +247,7 @@ def test_reader_models_json_lists_languages_articles_packages_and_install(fake_m
 def test_an_article_annotated_without_a_model_by_older_rules_is_redone(tmp_path):
     """Before, an article without a model was cached with model None and never redone: an English
     article kept "$42,000 a month" read as 42 USD/month after the number format was fixed."""
-    from reader.annotations import Annotations, Mention
+    from reader.entities.model import Annotations, Mention
     from reader.nlp.ingest import annotate_missing, needs_annotation
 
     configure(f'[en]\npackages = ["{tmp_path / "none"}"]\n')

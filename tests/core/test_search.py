@@ -7,7 +7,8 @@ import json
 import pytest
 
 from helpers import write_article
-from reader.annotations import Annotations, EntityInfo, Mention, save
+from reader.entities.model import Annotations, EntityInfo, Mention
+from reader.entities.cache import save
 from reader.corpus import Catalogue, load_article
 from reader.search.analysis import analyze, french_analyzer, term_of
 from reader.search.index import update_index

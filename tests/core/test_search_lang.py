@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import write_article
-from reader.annotations import Annotations, EntityInfo, Mention, save
+from reader.entities.model import Annotations, EntityInfo, Mention
+from reader.entities.cache import save
 from reader.corpus import Catalogue
 from reader.search.analysis import analysis_key, terms
 from reader.search.index import SCHEMA_VERSION, update_index

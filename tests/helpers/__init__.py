@@ -53,6 +53,29 @@ async def settle(pilot, until=None) -> None:
     await pilot.pause()
 
 
+async def reading_settled(pilot) -> None:
+    """``settle``, and until the reading-state writer thread has written every change."""
+    await settle(pilot, pilot.app.main.reading_idle)
+
+
+async def reading_started(pilot, articles: int | None = None):
+    """Once the reader has started with its reading state loaded and the list showing ``articles``
+    articles (any, when None), returns the article list."""
+    from reader.ui.widgets.article_list import ArticleList
+
+    app = pilot.app
+    await reading_settled(pilot)
+
+    def shown() -> bool:
+        if not app.main._reading_loaded:
+            return False
+        count = len(app.query_one(ArticleList).articles)
+        return count > 0 if articles is None else count == articles
+
+    assert await wait_until(pilot, shown)
+    return app.query_one(ArticleList)
+
+
 async def open_article(pilot, down: int = 0):
     """Once the reader has started, open the list's first article (or the one ``down`` rows below)."""
     await pilot.pause()

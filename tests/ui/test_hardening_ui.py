@@ -6,14 +6,15 @@ from __future__ import annotations
 import pytest
 
 from helpers import BUNDLED, open_article, reader_open
-from reader import annotations as ann_store
-from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import LABEL_NAMES, Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.events.model import Event, EventMention
 from reader.events.store import EventSet
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.events import EventsPanel, event_row
+from reader.ui.event_format import event_row
+from reader.ui.widgets.events_panel import EventsPanel
 from reader.ui.layout import ARTICLE_CHROME, ARTICLE_MIN_TEXT, EVENTS_WIDTH, LIST_MIN, plan_panes
 from test_theme_contrast import WORDS, annotated, label_segments
 

@@ -71,8 +71,8 @@ async def started(key: str):
 
 # typed input ---------------------------------------------------------------------------------------
 async def test_a_burst_of_keys_in_the_search_field_runs_one_search_on_a_capped_query(monkeypatch):
-    from reader.ui import search
-    from reader.ui.search import QUERY_MAX_CHARS, SearchScreen
+    from reader.ui.screens import search
+    from reader.ui.screens.search import QUERY_MAX_CHARS, SearchScreen
 
     fake = FakeSearcher()
     monkeypatch.setattr(search, "get_searcher", lambda folder: fake)
@@ -97,8 +97,8 @@ async def test_a_burst_of_keys_in_the_search_field_runs_one_search_on_a_capped_q
 
 async def test_search_still_follows_typing_after_the_pause(monkeypatch):
     """The debounce is a delay, not a loss: the last text typed is what is searched."""
-    from reader.ui import search
-    from reader.ui.search import SearchScreen
+    from reader.ui.screens import search
+    from reader.ui.screens.search import SearchScreen
 
     fake = FakeSearcher()
     monkeypatch.setattr(search, "get_searcher", lambda folder: fake)
@@ -112,7 +112,7 @@ async def test_search_still_follows_typing_after_the_pause(monkeypatch):
 
 
 async def test_a_burst_in_the_bookmarks_filter_rebuilds_the_list_once(monkeypatch):
-    from reader.ui.bookmarks import BookmarksScreen
+    from reader.ui.screens.bookmarks import BookmarksScreen
 
     runs = count_calls(monkeypatch, BookmarksScreen, "refilter")
     async with started("B") as (app, pilot):
@@ -132,7 +132,7 @@ async def test_a_burst_in_the_bookmarks_filter_rebuilds_the_list_once(monkeypatc
 
 
 async def test_a_burst_in_the_timeline_filter_filters_once():
-    from reader.ui.events import TimelineScreen
+    from reader.ui.screens.timeline import TimelineScreen
 
     runs: list[str] = []
 
@@ -157,7 +157,7 @@ async def test_a_burst_in_the_timeline_filter_filters_once():
 
 
 async def test_a_note_keeps_its_first_characters_and_says_it_was_cut():
-    from reader.ui.bookmarks import NOTE_MAX_CHARS, NoteDialog
+    from reader.ui.dialogs.note import NOTE_MAX_CHARS, NoteDialog
 
     app = App()
     async with app.run_test() as pilot:

@@ -12,9 +12,9 @@ from helpers import BUNDLED, wait_until
 
 from reader import paths
 from reader.ui.commands import COMMANDS
-from reader.ui.help import HelpScreen
 from reader.ui.keys import normalize_key
-from reader.ui.search import SearchScreen
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.search import SearchScreen
 
 
 def _config(text: str) -> None:

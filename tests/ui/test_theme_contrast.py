@@ -8,8 +8,8 @@ from rich.color import Color as RichColor
 from rich.color import ColorSystem, ColorType
 
 from helpers import reader_open, write_article
-from reader import annotations as ann_store
-from reader.annotations import LABEL_NAMES, Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import LABEL_NAMES, Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.ui.article_view import ArticleView
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from helpers import BUNDLED, write_article
 from helpers import settle as _started
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.help import HelpScreen
+from reader.ui.screens.help import HelpScreen
 
 
 def _screen_text(app) -> str:
@@ -280,7 +280,7 @@ async def test_a_first_scan_shows_its_progress_then_the_count(tmp_path, make_app
 
 async def test_events_panel_says_what_the_background_work_is_doing(tmp_path, make_app):
     from reader.ui.messages import IngestDone, IngestProgress
-    from reader.ui.events import EventsPanel
+    from reader.ui.widgets.events_panel import EventsPanel
 
     write_article(tmp_path, "a.md", "a", "A", "Texte.")
     app = make_app(tmp_path, ingest=False)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from helpers import BUNDLED, reader_open
-from reader import annotations as ann_store
-from reader.annotations import Annotations, EntityInfo, Mention
+from reader.entities import cache as ann_store
+from reader.entities.model import Annotations, EntityInfo, Mention
 from reader.corpus import load_article, load_folder
 from reader.ui.article_view import ArticleView
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import reader_open, write_article
-from reader import annotations, paths
+from reader import paths
+from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 from reader.nlp import registry
 

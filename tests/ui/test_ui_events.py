@@ -7,7 +7,10 @@ import pytest
 from helpers import BUNDLED, wait_until
 from reader.ingest import run_ingest
 from reader.ui.article_view import ArticleView
-from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, axis_lines
+from reader.ui.dialogs.event_mentions import EventMentionsScreen
+from reader.ui.screens.timeline import TimelineScreen
+from reader.ui.widgets.events_panel import EventsPanel
+from reader.ui.widgets.timeline_axis import axis_lines
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from helpers import wait_until, write_article
 from helpers.feedserver import FeedServer
 from helpers.feeds import item, rss, run, subscribe
 
-from reader.ui.article_list import ArticleList
-from reader.ui.feeds import FeedList, FeedsScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.screens.feeds import FeedList, FeedsScreen
 from reader.ui.fetching import FetchController, done_text
 from reader.ui.messages import FetchDone
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import wait_until, write_article
+from helpers import reading_settled as settle
+from helpers import reading_started, wait_until, write_article
 
 from reader.listfilter.saved import SavedSearches
 from reader.state.store import StateStore
-from reader.ui.article_list import ArticleList
-from reader.ui.feeds import SEARCH, FeedList, FeedsScreen
-from reader.ui.list_filter import FilterLine, SaveSearchDialog
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.screens.feeds import SEARCH, FeedList, FeedsScreen
+from reader.ui.dialogs.save_search import SaveSearchDialog
+from reader.ui.widgets.filter_line import FilterLine
 
 
 def make_corpus(folder: Path) -> Path:
@@ -24,19 +26,8 @@ def make_corpus(folder: Path) -> Path:
     return folder
 
 
-async def settle(pilot):
-    app = pilot.app
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    assert await wait_until(pilot, app.main.reading_idle)
-    await pilot.pause()
-
-
 async def started(pilot) -> ArticleList:
-    app = pilot.app
-    await settle(pilot)
-    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) == 5)
-    return app.query_one(ArticleList)
+    return await reading_started(pilot, 5)
 
 
 def header(lst: ArticleList) -> str:

@@ -8,13 +8,14 @@ import stat
 import webbrowser
 from pathlib import Path
 
-from helpers import wait_until, write_article
+from helpers import reading_settled as settle
+from helpers import reading_started, wait_until, write_article
 
 from reader import paths
 from reader.state.store import StateStore
-from reader.ui.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList
 from reader.ui.article_view import ArticleView
-from reader.ui.links import LinksScreen, article_links, resolve_url
+from reader.ui.dialogs.links import LinksScreen, article_links, resolve_url
 from reader.ui.reading import citation, next_unread, unread_in
 
 LINKED = ("Le [premier lien](https://example.org/un) ouvre la page, puis [un second](/deux) relatif.\n\n"
@@ -32,18 +33,7 @@ def make_corpus(folder: Path, count: int = 4) -> Path:
     return folder
 
 
-async def settle(pilot):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    assert await wait_until(pilot, pilot.app.main.reading_idle)  # the writer thread has written every change
-    await pilot.pause()
-
-
-async def started(pilot):
-    app = pilot.app
-    await settle(pilot)
-    assert await wait_until(pilot, lambda: app.main._reading_loaded and len(app.query_one(ArticleList).articles) > 0)
-    return app.query_one(ArticleList)
+started = reading_started
 
 
 def header(lst: ArticleList) -> str:

@@ -7,7 +7,7 @@ import pytest
 from helpers import BUNDLED, wait_until
 from reader.corpus import Catalogue
 from reader.ui.article_view import ArticleView
-from reader.ui.search import SearchScreen
+from reader.ui.screens.search import SearchScreen
 
 
 @pytest.fixture

@@ -19,28 +19,33 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from reader import annotations as ann_store
+from reader.entities import cache as ann_store
 from reader import sqlitedb
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanCancelled, ScanResult, load_article,
                            skipped_summary)
 from reader.passages import make_safe, make_safe_line
-from reader.ui.article_list import ArticleList
 from reader.ui.article_view import ArticleView
 from reader.ui.availability import Availability
-from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
-from reader.ui.entities import EntityArticlesScreen, describe_mention, entity_index, legend_content
-from reader.ui.bookmarks import BookmarksScreen, NoteDialog
-from reader.ui.events import EventMentionsScreen, EventsPanel, TimelineScreen, load_event_set
-from reader.ui.feeds import FeedsScreen, ShowFeed
+from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
+from reader.ui.dialogs.event_mentions import EventMentionsScreen
+from reader.ui.dialogs.note import NoteDialog
 from reader.ui.fetching import FetchController, has_subscriptions
 from reader.ui.layout import plan_panes
-from reader.ui.list_filter import FilterLine, ListFilterActions
+from reader.ui.list_filter import ListFilterActions
 from reader.ui.messages import (ApplySearch, FetchDone, FetchProgress, GoTo, IngestDone, IngestProgress, OpenHit, ScanDone,
-                                ScanFailed, ScanProgress)
+                                ScanFailed, ScanProgress, ShowFeed)
 from reader.ui.palette import app_label_styles
 from reader.ui.reading import ReadingActions
-from reader.ui.search import SearchScreen
+from reader.ui.screens.bookmarks import BookmarksScreen
+from reader.ui.screens.feeds import FeedsScreen
+from reader.ui.screens.search import SearchScreen
+from reader.ui.screens.timeline import TimelineScreen
 from reader.ui.settings import Place, Settings, UIState
+from reader.ui.subprocesses import reader_command, run_json_lines, stop_group
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.events_panel import EventsPanel, load_event_set
+from reader.ui.widgets.filter_line import FilterLine
+from reader.ui.widgets.legend import describe_mention, legend_content
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
@@ -581,7 +586,7 @@ class MainScreen(Availability, ListFilterActions, ReadingActions, Screen):
 
         self.push_screen(BookmarksScreen(store, metas, load_article), done)
 
-    # feeds (reader.ui.feeds, reader.ui.fetching) ----------------------------------------------------
+    # feeds (reader.ui.screens.feeds, reader.ui.fetching) --------------------------------------------
     def action_feeds(self) -> None:
         if not isinstance(self.app.screen, FeedsScreen):
             self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.log import ERROR, log_exception
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import OpenHit
@@ -131,6 +132,8 @@ class SearchScreen(Screen[OpenHit | None]):
             results = get_searcher(self.folder).search(text, limit=limit, sort=sort)
         except Exception as exc:  # the search core promises not to raise; never crash the UI anyway
             from reader.search.query import SearchResults
+
+            log_exception(__name__, "search failed for %r", text, level=ERROR)
 
             results = SearchResults(query=text, error=f"search failed: {exc}")
         if not get_current_worker().is_cancelled:

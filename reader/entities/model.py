@@ -1,8 +1,7 @@
-"""Entity annotations: the data model and its cache (read side — never imports spaCy).
+"""Entity annotations: the data model (the leaf of :mod:`reader.entities`; imports no sibling).
 
 Annotations are computed by the ingest pipeline (``reader.nlp``, which does import spaCy, in a
-background process) once per article *content hash*, and stored as one JSON file per hash under
-``<cache>/annotations/``. The reader only loads those files.
+background process) once per article *content hash*, and stored by :mod:`reader.entities.cache`.
 
 Coordinates follow :mod:`reader.passages`: a mention is ``(passage, start, end)`` in the passage's
 plain text of the article version whose hash the annotations carry.
@@ -10,12 +9,8 @@ plain text of the article version whose hash the annotations carry.
 
 from __future__ import annotations
 
-import json
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from reader import paths
-from reader.fileio import atomic_write_text
 
 LABELS = ("PER", "ORG", "LOC", "DATE", "MONEY", "MISC")
 LABEL_NAMES = {
@@ -103,29 +98,6 @@ class Annotations:
         return out
 
 
-def annotations_dir() -> Path:
-    return paths.cache_subdir("annotations")
-
-
-def _file(content_hash: str) -> Path:
-    return annotations_dir() / f"{content_hash}.json"
-
-
-def load(content_hash: str) -> Annotations | None:
-    """The cached annotations of one article version, or None (missing, corrupt or outdated)."""
-    try:
-        data = json.loads(_file(content_hash).read_text(encoding="utf-8"))
-        ann = Annotations.from_json(data)
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-    return ann if ann.schema == SCHEMA_VERSION else None
-
-
-def has(content_hash: str) -> bool:
-    return _file(content_hash).exists()
-
-
-def save(ann: Annotations) -> None:
-    """Atomic write (temp file + rename): a killed ingest never leaves a half-written file."""
-    # one C-encoded string: 10x faster than json.dump to the file
-    atomic_write_text(_file(ann.content_hash), json.dumps(ann.to_json(), ensure_ascii=False))
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()

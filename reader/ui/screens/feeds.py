@@ -13,31 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.feeds.status import FeedRow, feeds_status
 from reader.passages import make_safe
-from reader.ui.subprocesses import reader_command
 from reader.ui.commands import bindings
+from reader.ui.dialogs.add_feed import AddFeedDialog
+from reader.ui.dialogs.base import PickList
+from reader.ui.dialogs.save_search import SaveSearchDialog
+from reader.ui.messages import ApplySearch, ShowFeed
+from reader.ui.subprocesses import reader_command
 
 ALL = "\x00all"  # the option id of "All articles"
 SEARCHES = "\x00searches"  # the "Saved searches" heading
 SEARCH = "\x00search:"  # + the saved search's name: its option id
-
-
-@dataclass(frozen=True)
-class ShowFeed:
-    """The screen's result: show this feed's articles in the list (``row`` None: all articles)."""
-
-    row: FeedRow | None
 
 
 def only_feed(articles: Sequence, folder, row: FeedRow | None) -> Sequence:
@@ -76,30 +72,11 @@ def feed_content(row: FeedRow, unread: int | None = None) -> Content:
     return Content.assemble(*parts)
 
 
-class FeedList(OptionList):
+class FeedList(PickList):
     BINDINGS = bindings("feeds")
 
 
-class AddFeedDialog(ModalScreen[str | None]):
-    """Ask for a feed or web page URL; returns it, or None when cancelled."""
-
-    BINDINGS = bindings("dialog")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content("Add a feed").stylize("bold"), classes="dialog-title")
-            yield Static(Content("A feed's URL, or a web page that links its feed").stylize("$text-muted"))
-            yield Input(placeholder="https://… (enter adds, esc cancels)", id="feed-url")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#feed-url")
-    def submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-
-class FeedsScreen(Screen[ShowFeed | None]):
+class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
     DEFAULT_CSS = """
     FeedsScreen { background: $background; }
     #feeds-box { padding: 1 2 0 2; }
@@ -256,8 +233,6 @@ class FeedsScreen(Screen[ShowFeed | None]):
             return
         search = self.current_search()
         if search is not None:
-            from reader.ui.messages import ApplySearch
-
             self.dismiss(ApplySearch(search.name, search.query))
             return
         self.dismiss(ShowFeed(self.current()))
@@ -284,8 +259,6 @@ class FeedsScreen(Screen[ShowFeed | None]):
         self.app.push_screen(AddFeedDialog(), done)
 
     def action_save_search(self) -> None:
-        from reader.ui.list_filter import SaveSearchDialog
-
         query = getattr(self.app.main, "list_filter_text", "")
         if not query:
             self.say("No filter to save: l in the list types one (e.g. unread tag:tech)", error=True)

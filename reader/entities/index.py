@@ -1,7 +1,7 @@
 """Corpus-level entity index: entity key → articles (read side: imports neither spaCy nor Textual).
 
 One SQLite file per corpus, ``<corpus cache>/entities.sqlite3``, rebuilt from the per-hash
-annotation cache (:mod:`reader.annotations`)::
+annotation cache (:mod:`reader.entities.cache`)::
 
     articles(article_id PRIMARY KEY, hash, model)          -- which annotation version is indexed
     mentions(key, article_id, label, name, folded, count)  -- one row per entity per article
@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 
-from reader import annotations, paths, sqlitedb
-from reader.annotations import EntityInfo
-from reader.nlp.merge import fold as _fold  # pure Python
+from reader import paths, sqlitedb
+from reader.entities import cache as annotations
+from reader.entities.model import EntityInfo
+from reader.entities.model import fold as _fold
 
 INDEX_VERSION = 1
 _SCHEMA = """

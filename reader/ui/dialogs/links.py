@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from reader.corpus import Article
 from reader.passages import make_safe
 from reader.ui.commands import bindings
+from reader.ui.dialogs.base import ListDialog
+from reader.ui.messages import LinkChosen
 
 # what a link may open: a web page or a mail; not a local file, not a script
 OPENABLE_SCHEMES = ("http", "https", "mailto", "ftp")
@@ -61,15 +61,11 @@ def resolve_url(url: str, base: str | None) -> tuple[str | None, str]:
     return url, ""
 
 
-@dataclass(frozen=True)
-class LinkChosen:
-    link: Link
-
-
-class LinksScreen(ModalScreen[LinkChosen | None]):
+class LinksScreen(ListDialog[LinkChosen | None]):
     """The links of one article; returns the one to open (None: closed)."""
 
     BINDINGS = bindings("links")
+    LIST_ID = "links-list"
     DEFAULT_CSS = """
     LinksScreen { align: center middle; }
     LinksScreen #links-list { height: auto; max-height: 20; }
@@ -81,45 +77,39 @@ class LinksScreen(ModalScreen[LinkChosen | None]):
         self.links = links
         self.typed = ""  # the digits of a number being typed
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            count = len(self.links)
-            yield Static(Content(f"{count} link{'s' if count != 1 else ''} in {make_safe(self.title_text)}")
-                         .stylize("bold"), classes="dialog-title")
-            width = len(str(count))
-            options = [Option(Content.assemble(Content(f"{link.number:>{width}}. ").stylize("bold"),
-                                               Content(make_safe(" ".join(link.text.split()) or "(no text)")),
-                                               Content("\n" + " " * (width + 2) + make_safe(link.url))
-                                               .stylize("$text-muted")),
-                              id=str(link.number)) for link in self.links]
-            yield OptionList(*options, id="links-list")
-            yield Static(Content("enter or its number: open · y copy the URL · esc close").stylize("$text-muted"),
-                         id="links-help")
+    def compose_head(self) -> ComposeResult:
+        count = len(self.links)
+        yield Static(Content(f"{count} link{'s' if count != 1 else ''} in {make_safe(self.title_text)}")
+                     .stylize("bold"), classes="dialog-title")
+
+    def list_options(self) -> list[Option]:
+        width = len(str(len(self.links)))
+        return [Option(Content.assemble(Content(f"{link.number:>{width}}. ").stylize("bold"),
+                                        Content(make_safe(" ".join(link.text.split()) or "(no text)")),
+                                        Content("\n" + " " * (width + 2) + make_safe(link.url))
+                                        .stylize("$text-muted")),
+                       id=str(link.number)) for link in self.links]
+
+    def compose_foot(self) -> ComposeResult:
+        yield Static(Content("enter or its number: open · y copy the URL · esc close").stylize("$text-muted"),
+                     id="links-help")
 
     @property
     def highlighted(self) -> Link | None:
-        index = self.query_one(OptionList).highlighted
+        index = self.option_list.highlighted
         return self.links[index] if index is not None and 0 <= index < len(self.links) else None
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_open()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def choose(self, index: int) -> None:
+        if 0 <= index < len(self.links):
+            self.dismiss(LinkChosen(self.links[index]))
 
     def action_down(self) -> None:
         self.typed = ""
-        self.query_one(OptionList).action_cursor_down()
+        super().action_down()
 
     def action_up(self) -> None:
         self.typed = ""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_open(self) -> None:
-        link = self.highlighted
-        if link is not None:
-            self.dismiss(LinkChosen(link))
+        super().action_up()
 
     def action_number(self, digit: str) -> None:
         """Highlight link ``typed + digit``; open it at once unless a longer number could follow."""
@@ -129,7 +119,7 @@ class LinksScreen(ModalScreen[LinkChosen | None]):
             self.notify(f"No link {typed} (there are {len(self.links)})" if typed else "Links are numbered from 1",
                         severity="warning")
             return
-        self.query_one(OptionList).highlighted = int(typed) - 1
+        self.option_list.highlighted = int(typed) - 1
         if int(typed) * 10 > len(self.links):
             self.typed = ""
             self.action_open()

@@ -1,64 +1,44 @@
-"""Bookmark dialogs: the note editor and the bookmarks screen (``B``).
+"""The bookmarks screen (``B``): every bookmark, filterable; open, delete, undo, edit the note.
 
 The store (``reader.bookmarks``) keeps bookmarks in SQLite under the XDG data dir; anchoring
-against the current article files happens here on open, so orphans are shown with their
-original words and are never dropped.
+against the current article files happens on open, through the function ``reader bookmarks``
+uses (:func:`reader.bookmarks.anchor.anchor_bookmarks`), so orphans are shown with their
+original words and are never dropped. A store that fails (locked, read-only, full) is said in a
+notification; the bookmark stays as it was and the app stays up.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.ui.commands import bindings, split_bindings
-from reader.ui.messages import GoTo
+from reader.log import log_exception
+from reader.passages import make_safe
+from reader.ui.commands import split_bindings
+from reader.ui.dialogs.base import PickList
+from reader.ui.dialogs.note import NoteDialog
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
+from reader.ui.messages import GoTo
 
-NOTE_MAX_CHARS = 2_000
+if TYPE_CHECKING:
+    from reader.bookmarks.anchor import Anchor
+    from reader.bookmarks.store import Bookmark
+
 FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
-
-
-class NoteDialog(ModalScreen[str | None]):
-    """Edit a bookmark's note; returns the new note, or None when cancelled."""
-
-    BINDINGS = bindings("dialog")
-
-    def __init__(self, quote: str, note: str) -> None:
-        super().__init__()
-        self.quote = quote
-        self.note = note
-
-    def compose(self) -> ComposeResult:
-        quote = self.quote if len(self.quote) <= 240 else self.quote[:239] + "…"
-        with Vertical(classes="dialog"):
-            yield Static(Content("Note for the bookmark").stylize("bold"), classes="dialog-title")
-            yield Static(Content(f"“{quote}”").stylize("italic $text-muted"))
-            yield LimitedInput(value=self.note, limit=NOTE_MAX_CHARS, id="note-input",
-                               placeholder="Your note (enter saves, esc cancels)")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#note-input")
-    def save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    @on(LimitedInput.Truncated, "#note-input")
-    def truncated(self, event: LimitedInput.Truncated) -> None:
-        self.notify(too_long_message("Note", event.limit), severity="warning")
 
 
 @dataclass
 class Row:
-    bookmark: object
-    anchor: object | None  # None: article missing from the folder
+    bookmark: Bookmark
+    anchor: Anchor | None  # None: article missing from the folder
     article_title: str
     published: str
 
@@ -82,7 +62,7 @@ def row_content(row: Row) -> Content:
     return Content.assemble(*parts)
 
 
-class BookmarkList(OptionList):
+class BookmarkList(PickList):
     """The list part: single-letter keys work here (the filter input takes letters as text)."""
 
     BINDINGS = split_bindings("bookmarks")[0]
@@ -116,35 +96,33 @@ class BookmarksScreen(Screen[GoTo | None]):
         self.query_one("#bookmarks-info", Static).update(Content("Loading bookmarks…").stylize("$text-muted"))
         self.load_rows()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def load_rows(self) -> None:
-        from reader.bookmarks.anchor import anchor_article
-        from reader.corpus import ArticleFileError
+        """Anchor every bookmark with the CLI's own function (``reader bookmarks`` lists the same
+        statuses): an article that cannot be read orphans its bookmarks (said once); an article not
+        in the folder lists them as missing. Nothing is ever dropped."""
+        from reader.bookmarks.anchor import anchor_bookmarks
 
-        rows: list[Row] = []
-        by_article: dict[str, list] = {}
+        unreadable: list[str] = []
         try:
             bookmarks = self.store.list()
+            placed = anchor_bookmarks(self.store, bookmarks, self.metas,
+                                      lambda meta, message: unreadable.append(f"{meta.path.name}: {message}"),
+                                      load=self.load_article)
         except Exception as exc:  # BookmarkError says what is wrong and what to do; the app stays up
+            log_exception(__name__, "bookmarks unavailable")
             self.app.call_from_thread(self._failed, str(exc))
             return
+        rows: list[Row] = []
         for bm in bookmarks:
-            by_article.setdefault(bm.article_id, []).append(bm)
-        for article_id, bms in by_article.items():
-            meta = self.metas.get(article_id)
+            meta = self.metas.get(bm.article_id)
             if meta is None:
-                rows += [Row(bm, None, bm.title, "") for bm in bms]
-                continue
-            try:
-                article = self.load_article(meta)
-                pairs = anchor_article(self.store, article)
-            except (ArticleFileError, Exception):
-                rows += [Row(bm, None, bm.title, "") for bm in bms]
+                rows.append(Row(bm, None, bm.title, ""))
                 continue
             published = meta.published.isoformat() if meta.published else ""
-            rows += [Row(bm, a, meta.title, published) for bm, a in pairs]
+            rows.append(Row(bm, placed[bm.uuid][0], meta.title, published))
         rows.sort(key=lambda r: r.bookmark.created, reverse=True)
-        self.app.call_from_thread(self._loaded, rows)
+        self.app.call_from_thread(self._loaded, rows, unreadable)
 
     def _failed(self, message: str) -> None:
         self.failed = message
@@ -156,11 +134,16 @@ class BookmarksScreen(Screen[GoTo | None]):
         try:
             return call(*args)
         except Exception as exc:  # noqa: BLE001 - locked, read-only, full…: said, never a crash
+            log_exception(__name__, "bookmark store: %s failed", getattr(call, "__name__", call))
             self.notify(str(exc), title="Bookmarks unavailable", severity="error", markup=False, timeout=10)
             return None
 
-    def _loaded(self, rows: list[Row]) -> None:
+    def _loaded(self, rows: list[Row], unreadable: list[str]) -> None:
         self.rows = rows
+        if unreadable:
+            more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
+            self.notify(make_safe(unreadable[0]) + more, title="Article unreadable: its bookmarks are orphaned",
+                        severity="warning", markup=False, timeout=10)
         self.refilter(self.query_one(Input).value)
 
     @on(Input.Changed, "#bookmarks-filter")

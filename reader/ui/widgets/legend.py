@@ -1,31 +1,11 @@
-"""Entity widgets: the legend under the article and the "articles mentioning X" dialog."""
+"""How entities read: the legend under the article, and a mention described in the status line."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
-from reader.annotations import LABEL_NAMES, Annotations, Mention
-from reader.ui.commands import bindings
-
-
-def entity_index(folder: Path):
-    """The corpus entity index, or None while the ingest has not built it yet."""
-    try:
-        from reader.entity_index import EntityIndex
-    except ModuleNotFoundError:
-        return None
-    try:
-        return EntityIndex(folder)
-    except Exception:
-        return None
+from reader.entities.model import LABEL_NAMES, Annotations, Mention
 
 
 def legend_content(annotations: Annotations | None, enabled: bool, state: str, styles: dict[str, Style]) -> Content:
@@ -57,7 +37,7 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
     bits = [Content(name).stylize("bold"),
             Content(f" {LABEL_NAMES.get(mention.label, mention.label)} ").stylize(styles.get(mention.label, ""))]
     if mention.label == "DATE" and mention.date_start:
-        from reader.ui.events import human_date
+        from reader.ui.event_format import human_date
 
         bits.append(Content(f"{human_date(mention.date_start, mention.date_end, mention.granularity)} "
                             f"({mention.granularity or 'date'})"))
@@ -66,29 +46,3 @@ def describe_mention(mention: Mention, annotations: Annotations | None, articles
     if articles is not None:
         bits.append(Content(f"in {articles} article{'s' if articles != 1 else ''} · enter: list them"))
     return Content(" · ").join(bits)
-
-
-class EntityArticlesScreen(ModalScreen[str | None]):
-    """Articles that mention an entity; returns the chosen article id."""
-
-    BINDINGS = bindings("list-dialog")
-
-    def __init__(self, title: str, rows: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.title_text = title
-        self.rows = rows  # (article id, label)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(Content(self.title_text).stylize("bold"), classes="dialog-title")
-            yield OptionList(*[Option(Content(label), id=aid) for aid, label in self.rows], id="entity-articles")
-            yield Static(Content("enter open · esc close").stylize("$text-muted"))
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_down(self) -> None:
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(OptionList).action_cursor_up()
