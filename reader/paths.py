@@ -7,8 +7,10 @@ Tests redirect them with ``XDG_DATA_HOME`` / ``XDG_CACHE_HOME`` / ``XDG_CONFIG_H
 - data (precious): bookmarks database, reading state (read/unread, starred), saved searches, when
   each corpus was last opened; feed fetch state (tombstones and stored redirects cannot be
   recomputed); the default user library, where feeds write when no corpus folder is given.
-- config: UI state (theme, panel toggles), the language registry's overrides (languages.toml).
-- state: the log of command-line faults (``reader.log``, with their tracebacks).
+- config: what the user writes: settings and key remapping (config.toml), the language registry's
+  overrides (languages.toml); the old state.json, still read, never written.
+- state: what the reader remembers between runs: UI state (ui-state.json: panels, sort, last place,
+  theme picked in the app); the log of command-line faults (``reader.log``, with their tracebacks).
 """
 
 from __future__ import annotations
@@ -113,9 +115,18 @@ def opened_file() -> Path:
 
 
 def ui_state_file() -> Path:
-    path = config_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path / "state.json"
+    """The UI state the app writes (reader.ui.settings): panels, sort, last place, theme picked."""
+    return state_dir() / "ui-state.json"
+
+
+def legacy_ui_state_file() -> Path:
+    """Where the reader kept UI state and settings together before config.toml (read, never written)."""
+    return config_dir() / "state.json"
+
+
+def config_file() -> Path:
+    """The user's settings: theme, key remapping, reading and fetch settings (may not exist)."""
+    return config_dir() / "config.toml"
 
 
 def languages_file() -> Path:

@@ -7,15 +7,18 @@ SIGTERM, and when the terminal goes away (SIGHUP, or a tty that reads EOF).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App
+from textual.theme import Theme
 
 from reader import paths
-from reader.ui.commands import COMMANDS, bindings
+from reader.passages import make_safe_line
+from reader.ui import settings as ui_settings
+from reader.ui.commands import bindings, textual_keymap
+from reader.ui.providers import ReaderCommands
 from reader.ui.screens.main import MainScreen
 
 
@@ -24,12 +27,14 @@ class ReaderApp(App):
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ReaderCommands}  # the registry's commands beside Textual's (reader.ui.providers)
 
     def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False,
                  fetch: bool | None = None):
         super().__init__()
         self.folder = Path(folder)
         self.state = self.load_state()
+        self.apply_settings(ui_settings.load_settings())
         self._main = MainScreen(self.folder, ingest=ingest, exit_after_paint=exit_after_paint, fetch=fetch,
                                 state=self.state)
 
@@ -53,28 +58,53 @@ class ReaderApp(App):
         """esc in the panes (Textual's own ``back`` would pop a screen)."""
         self.main.action_back()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The commands' ``app.<name>`` actions can act now? The main screen knows (reader.ui.availability)."""
+        main = self.__dict__.get("_main")
+        return True if main is None else main.check_action(action, parameters)
+
     def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self.theme_picked)
+        self.settings_notice()
         if self.main.exit_after_paint:
             return
         self._watch_terminal()
         self._handle_signals()
 
-    # UI state -------------------------------------------------------------------------------------------
-    def load_state(self) -> dict:
-        try:
-            data = json.loads(paths.ui_state_file().read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
+    # settings (config.toml) and UI state (reader.ui.settings) ------------------------------------------
+    def load_state(self) -> ui_settings.UIState:
+        return ui_settings.load_state()
 
     def save_state(self) -> None:
         try:
-            target = paths.ui_state_file()
-            tmp = target.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.state), encoding="utf-8")
-            os.replace(tmp, target)
+            ui_settings.save_state(self.state)
         except OSError as exc:
-            self.notify(f"Could not save UI state: {exc}", severity="warning", markup=False)
+            self.notify(make_safe_line(f"Could not save UI state: {exc}"), severity="warning", markup=False)
+
+    def apply_settings(self, loaded: ui_settings.Loaded) -> None:
+        """The user's keys (Textual's keymap) and theme; what is wrong is kept for :meth:`settings_notice`."""
+        from textual.app import InvalidThemeError
+
+        self.settings, self.settings_problems = loaded.settings, list(loaded.problems)
+        self.set_keymap(textual_keymap(self.settings.keys))
+        theme = ui_settings.theme_to_use(self.settings, self.state)
+        if theme:
+            try:
+                self.theme = theme
+            except InvalidThemeError:
+                self.settings_problems.append(make_safe_line(f"theme {theme!r} is not a theme (ctrl+p → Theme "
+                                                             "lists them); using the default"))
+
+    def settings_notice(self) -> None:
+        if self.settings_problems:
+            self.notify("\n".join(self.settings_problems), severity="warning", timeout=15, markup=False,
+                        title="Problems in config.toml (the defaults are used for them)")
+
+    def theme_picked(self, theme: Theme) -> None:
+        """A theme chosen in the app is remembered (until config.toml's theme changes)."""
+        if theme.name != self.state.theme:
+            self.state.theme, self.state.theme_over = theme.name, self.settings.theme
+            self.save_state()
 
     # leaving ----------------------------------------------------------------------------------------------
     async def action_quit(self) -> None:
@@ -140,29 +170,13 @@ class ReaderApp(App):
         from reader.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
-
-    def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
-        from functools import partial
-
-        article_open = self.main.article is not None and screen is self.screen and not screen.is_modal
-        for cmd in COMMANDS:
-            if not cmd.palette or not cmd.action.startswith("app."):
-                continue
-            if cmd.scope not in ("app", "article") or (cmd.scope == "article" and not article_open):
-                continue
-            name, _, arg = cmd.action.removeprefix("app.").partition("(")
-            callback = getattr(self, f"action_{name}", None)
-            if callback is None:
-                continue
-            if arg:
-                callback = partial(callback, arg.rstrip(")") == "True")
-            yield SystemCommand(f"{cmd.title} ({cmd.display_keys})", cmd.help, callback)
+            self.push_screen(HelpScreen(self.settings.keys))
 
 
 def run_app(folder: Path) -> int:
     exit_after_paint = os.environ.get("READER_EXIT_AFTER_PAINT") == "1"
     app = ReaderApp(folder, exit_after_paint=exit_after_paint)
+    for problem in app.settings_problems:  # said in the app too; this line stays on the terminal after it
+        print(f"reader: {problem}", file=sys.stderr)
     app.run(headless=exit_after_paint and os.environ.get("READER_HEADLESS") == "1")
     return app.return_code or 0

@@ -8,9 +8,14 @@ carries ``id=<command id>`` so it can be remapped through Textual's keymap.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from reader.ui.keys import display_keys
+
+if TYPE_CHECKING:  # the registry itself is plain data: settings and the README tables read it without Textual
+    from textual.binding import BindingType
 
 
 @dataclass(frozen=True)
@@ -24,14 +29,11 @@ class Command:
     footer: bool = False
     palette: bool = True
     priority: bool = False  # checked before the focused widget sees the key
+    per_key: bool = False  # one binding a key, the key passed to the action (links: the digits)
 
     @property
     def display_keys(self) -> str:
-        names = {"question_mark": "?", "slash": "/", "space": "space", "ctrl+p": "ctrl+p", "enter": "enter",
-                 "tab": "tab", "shift+tab": "shift+tab", "pageup": "pgup", "pagedown": "pgdn",
-                 "ctrl+b": "ctrl+b", "ctrl+f": "ctrl+f", "full_stop": ".", "asterisk": "*",
-                 "backslash": "\\"}
-        return " ".join(names.get(k, k) for k in self.keys.split(","))
+        return display_keys(self.keys)
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -57,7 +59,7 @@ COMMANDS: tuple[Command, ...] = (
     # narrow terminal; other screens keep their tab (the action skips there)
     Command("switch-pane", "tab", "app.switch_pane", "Switch pane",
             "Move focus: article list → article → events panel (when shown)", footer=True, priority=True),
-    # the daily reading loop (reader/ui/reading.py): in the list they act on the highlighted
+    # the daily reading loop (reader/ui/controllers/reading.py): in the list they act on the highlighted
     # article, elsewhere on the open one
     Command("next-unread", "full_stop,ctrl+n", "app.next_unread", "Next unread",
             "Open the next unread article (after this one, then from the top of the list)"),
@@ -71,7 +73,7 @@ COMMANDS: tuple[Command, ...] = (
             "Open the article's URL in the web browser ($BROWSER if set)"),
     Command("open-browser-read", "O", "app.open_browser(True)", "Open in browser, mark read",
             "Open the article's URL in the web browser and mark the article read"),
-    # the list's filter line and sort (reader/ui/list_filter.py)
+    # the list's filter line and sort (reader/ui/controllers/list_filter.py)
     Command("filter", "l,backslash", "app.filter", "Filter the list",
             "Filter line: words, unread, starred, new, feed:, source:, tag:, lang:, date: (as you type; esc clears)"),
     Command("links", "L", "app.links", "Links", "The article's links, numbered: enter or the number opens one"),
@@ -185,7 +187,7 @@ COMMANDS: tuple[Command, ...] = (
             scope="links", footer=True, palette=False),
     Command("links-number", "1,2,3,4,5,6,7,8,9,0", "number", "Open by number",
             "Type a link's number to open it (enter after it when more links start with the same digits)",
-            scope="links", palette=False),
+            scope="links", palette=False, per_key=True),
     Command("links-copy", "y", "copy", "Copy link", "Copy the highlighted link's URL to the clipboard",
             scope="links", footer=True, palette=False),
     # feeds screen (keys on its list; actions on the screen)
@@ -205,24 +207,56 @@ COMMANDS: tuple[Command, ...] = (
     Command("feeds-save-search", "s", "screen.save_search", "Save filter",
             "Save the list's current filter as a saved search (shown after the feeds, with its unread count)",
             scope="feeds", footer=True, palette=False),
+    # the lists of the feeds and bookmarks screens (reader.ui.dialogs.base.PickList; arrows are the list's own)
+    Command("pick-list-down", "j", "cursor_down", "Next row", "Move down the list (↓ too)", scope="pick-list",
+            palette=False),
+    Command("pick-list-up", "k", "cursor_up", "Previous row", "Move up the list (↑ too)", scope="pick-list",
+            palette=False),
+    # dialogs that ask for a line of text (a note, a feed's URL, a saved search's name): enter keeps it
+    Command("dialog-cancel", "escape", "dismiss(None)", "Cancel", "Close the dialog, changing nothing",
+            scope="dialog", footer=True, palette=False),
+    # dialogs that list articles or mentions (reader.ui.dialogs.base.ListDialog: an entity's articles, an
+    # event's mentions; the links view has its own keys): enter opens
+    Command("list-dialog-close", "escape,q", "close", "Close", "Close the list, opening nothing",
+            scope="list-dialog", footer=True, palette=False),
+    Command("list-dialog-down", "j", "down", "Next row", "Highlight the next row (↓ too)", scope="list-dialog",
+            palette=False),
+    Command("list-dialog-up", "k", "up", "Previous row", "Highlight the previous row (↑ too)", scope="list-dialog",
+            palette=False),
+    # this help
+    Command("help-close", "escape,q,question_mark", "dismiss", "Close help", "Back to where ? was pressed",
+            scope="help", footer=True, palette=False),
+    Command("help-down", "j,down", "scroll_down", "Scroll down", "Scroll the help down", scope="help",
+            palette=False),
+    Command("help-up", "k,up", "scroll_up", "Scroll up", "Scroll the help up", scope="help", palette=False),
     Command("toggle-entities", "x", "app.toggle_entities", "Toggle entities", "Show or hide entity highlighting"),
 )
 
 
-def bindings(scope: str) -> list[Binding]:
-    out = []
+def bindings(scope: str) -> list[BindingType]:
+    """The bindings of ``scope``, each with ``id=<command id>`` (``per_key``: ``<command id>-<key>``)."""
+    from textual.binding import Binding
+
+    out: list[BindingType] = []
     for cmd in COMMANDS:
         if cmd.scope != scope:
+            continue
+        if cmd.per_key:
+            out += [Binding(k, f"{cmd.action}({k})", cmd.title, show=False, id=f"{cmd.id}-{k}")
+                    for k in cmd.keys.split(",")]
             continue
         out.append(Binding(cmd.keys, cmd.action, cmd.title, show=cmd.footer, id=cmd.id,
                            key_display=cmd.display_keys.split()[0], priority=cmd.priority))
     return out
 
 
-def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
+def split_bindings(scope: str) -> tuple[list[BindingType], list[BindingType]]:
     """For a screen with a text field: (single-letter bindings for its list, calling ``screen.<action>``;
     the other bindings for the screen itself). Letters typed in the field stay text."""
-    letters, others = [], []
+    from textual.binding import Binding
+
+    letters: list[BindingType] = []
+    others: list[BindingType] = []
     for cmd in COMMANDS:
         if cmd.scope != scope:
             continue
@@ -238,18 +272,42 @@ def split_bindings(scope: str) -> tuple[list[Binding], list[Binding]]:
     return letters, others
 
 
+SPLIT_SCOPES = ("bookmarks",)  # the scopes whose screens use split_bindings (their keys in two bindings)
+
+
+def keys_of(cmd: Command, remap: Mapping[str, str]) -> str:
+    """The keys of ``cmd`` as the user has them: remapped in config.toml's ``[keys]``, else the default."""
+    return remap.get(cmd.id, cmd.keys)
+
+
+def textual_keymap(remap: Mapping[str, str]) -> dict[str, str]:
+    """The user's command id → keys as Textual's keymap of binding ids (``App.set_keymap``). A command
+    of a split scope has two bindings (its list's and its screen's): both get the keys (letters on the
+    screen are still text while its field is typed in: Textual leaves them to the field)."""
+    keymap: dict[str, str] = {}
+    for cid, keys in remap.items():
+        keymap[cid] = keys
+        if any(cmd.id == cid and cmd.scope in SPLIT_SCOPES for cmd in COMMANDS):
+            keymap[f"{cid}-list"] = keys
+    return keymap
+
+
 SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
                 "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
-                "feeds": "Feeds screen", "filter": "Filter line"}
+                "feeds": "Feeds screen", "filter": "Filter line",
+                "dialog": "Text dialogs (note, feed URL, saved search name)",
+                "list-dialog": "List dialogs (an entity's articles, an event's mentions)", "help": "This help",
+                "pick-list": "Lists of the feeds and bookmarks screens"}
 
 
 def markdown_table(scope: str) -> str:
-    """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against)."""
-    lines = ["| keys | command |", "|---|---|"]
+    """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against): the
+    default keys, and the id that config.toml's ``[keys]`` remaps."""
+    lines = ["| keys | command | id |", "|---|---|---|"]
     for cmd in COMMANDS:
         if cmd.scope == scope:
             keys = " · ".join(f"`{k}`" for k in cmd.display_keys.split())
-            lines.append(f"| {keys} | {cmd.title} — {cmd.help} |")
+            lines.append(f"| {keys} | {cmd.title} — {cmd.help} | `{cmd.id}` |")
     return "\n".join(lines)
 
 

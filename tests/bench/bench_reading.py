@@ -1,4 +1,4 @@
-"""Benchmark of what the reading loop of the UI (reader/ui/reading.py) does on each key, at 10,000
+"""Benchmark of what the reading loop of the UI (reader/ui/controllers/reading.py) does on each key, at 10,000
 and 50,000 articles in the list (70,000 too without --quick).
 
     .venv/bin/python tests/bench/bench_reading.py [--quick]

@@ -115,13 +115,18 @@ async def test_palette_offers_app_commands(make_app):
     app = make_app(BUNDLED, ingest=False)
     async with app.run_test() as pilot:
         await _started(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        from reader.ui.providers import palette_commands
+
+        def offered():  # Textual's own commands, then the registry's (the palette's two providers)
+            return [*app.get_system_commands(app.screen), *palette_commands(app.screen)]
+
+        titles = [c.title for c in offered()]
         assert any(t.startswith("Fetch & rescan (R)") for t in titles) and "Feeds (F)" in titles
         assert any(t.startswith("Search (/)") for t in titles)
         assert len([t for t in titles if t.lower().startswith("quit")]) == 1, titles  # Textual's own, once
         # with an article open, the article's commands are offered too, and they run
         assert app.main.article is not None
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        commands = {c.title: c for c in offered()}
         assert "Bookmark (b)" in commands and "Next entity (e)" in commands
         commands["Bookmark (b)"].callback()
         await pilot.pause()

@@ -68,7 +68,7 @@ async def test_events_panel_marks_links_and_opens_mentions_and_timeline(make_app
         assert view.cursor == mention.passage
         # toggling the panel is remembered
         await pilot.press("v")
-        assert not panel.display and app.state["events_panel"] is False
+        assert not panel.display and app.state.events_panel is False
         # the timeline
         await pilot.press("t")
         await pilot.pause()

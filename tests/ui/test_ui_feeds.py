@@ -137,16 +137,18 @@ async def test_a_due_feed_is_fetched_at_start_and_the_ingest_waits_for_it(srv, t
         assert app.main.fetcher._timer is not None  # then every fetch_minutes
 
 
-def test_fetch_minutes_come_from_the_ui_state():
+def test_fetch_minutes_come_from_the_settings():
+    from reader.ui.settings import Settings, parse_settings
+
     class App:
-        state: ClassVar[dict] = {}
+        settings: ClassVar[Settings] = parse_settings({}).settings
 
     fc = FetchController(App())
     assert fc.minutes == 30
     for bad in (0, -5, "ten", True, None):
-        App.state = {"fetch_minutes": bad}
+        App.settings = parse_settings({"fetch_minutes": bad}).settings
         assert fc.minutes == 30
-    App.state = {"fetch_minutes": 5}
+    App.settings = parse_settings({"fetch_minutes": 5}).settings
     assert fc.minutes == 5
 
 

@@ -1,4 +1,4 @@
-"""Pilot tests of the list's filter line, sort and saved searches (reader/ui/list_filter.py, the
+"""Pilot tests of the list's filter line, sort and saved searches (reader/ui/controllers/list_filter.py, the
 feeds screen's saved searches)."""
 
 from __future__ import annotations

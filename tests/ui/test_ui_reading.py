@@ -1,10 +1,9 @@
-"""Pilot tests of the daily reading loop (reader/ui/reading.py, reader/ui/links.py): unread rows and
+"""Pilot tests of the daily reading loop (reader/ui/controllers/reading.py, reader/ui/dialogs/links.py): unread rows and
 the header count, opening marks read, r / f, next unread, space at the end, mark all read + undo,
 the browser, the links view, copying a URL or a passage with its citation."""
 
 from __future__ import annotations
 
-import json
 import stat
 import webbrowser
 from pathlib import Path
@@ -137,7 +136,8 @@ async def test_opening_marks_read_and_the_startup_place_does_not(tmp_path, make_
 
 async def test_mark_read_on_end_waits_for_the_last_passage(tmp_path, make_app):
     folder = make_corpus(tmp_path / "arts")
-    paths.ui_state_file().write_text(json.dumps({"mark_read_on": "end"}), encoding="utf-8")
+    paths.config_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file().write_text('mark_read_on = "end"\n', encoding="utf-8")
     app = make_app(folder, ingest=False)
     async with app.run_test(size=(110, 30)) as pilot:
         lst = await started(pilot)

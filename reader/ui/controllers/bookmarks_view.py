@@ -67,7 +67,9 @@ class BookmarkActions:
 
     def apply_bookmarks(self) -> None:
         if self.article is not None:
-            self.query_one(ArticleView).set_bookmarks(self.anchor_bookmarks(self.article))
+            view = self.query_one(ArticleView)
+            view.set_bookmarks(self.anchor_bookmarks(self.article))
+            self.cursor_on(view.cursor)
 
     def _selection_in_view(self) -> tuple[int, int, int] | None:
         """(passage, start, end) of a text selection in the article (clipped to the passage it starts in)."""

@@ -45,12 +45,13 @@ class EventActions:
 
     def on_article_view_cursor_moved(self, message: ArticleView.CursorMoved) -> None:
         self.mark_event(message.passage)
+        self.cursor_on(message.passage)
         self.reading_cursor_moved(message.article_id, message.passage)
 
     def action_toggle_undated_events(self) -> None:
         panel = self.query_one(EventsPanel)
         panel.show_undated = not panel.show_undated
-        self.state["events_undated"] = panel.show_undated
+        self.state.events_undated = panel.show_undated
         self.save_state()
         if not self.events_wanted:
             self.events_wanted = True
@@ -60,7 +61,7 @@ class EventActions:
 
     def action_toggle_events(self) -> None:
         self.events_wanted = not self.events_wanted
-        self.state["events_panel"] = self.events_wanted
+        self.state.events_panel = self.events_wanted
         self.save_state()
         self._show_events_panel()
 

@@ -23,8 +23,6 @@ from reader.ui.subprocesses import reader_command, stop_group
 if TYPE_CHECKING:
     from reader.ui.messages import ShowFeed
 
-DEFAULT_MINUTES = 30
-
 
 def has_subscriptions(folder) -> bool:
     from reader.feeds.subscriptions import FILE_NAME
@@ -61,9 +59,7 @@ class FetchController:
 
     @property
     def minutes(self) -> float:
-        value = self.main.state.get("fetch_minutes", DEFAULT_MINUTES)
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 \
-            else DEFAULT_MINUTES
+        return self.main.settings.fetch_minutes  # checked in reader.ui.settings (> 0, else the default)
 
     def begin(self) -> None:
         """At start-up: fetch now when feeds are due, then every :attr:`minutes`."""

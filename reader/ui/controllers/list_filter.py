@@ -77,12 +77,7 @@ class ListFilterActions:
     # the list -----------------------------------------------------------------------------------
     @property
     def list_sort(self) -> str:
-        value = self.state.get("list_sort")
-        if value in (None, "date"):  # the default, without loading the filter language (start-up)
-            return "date"
-        from reader.listfilter import SORTS
-
-        return value if value in SORTS else "date"
+        return self.state.list_sort
 
     def list_header_prefix(self) -> str:
         bits = []
@@ -217,7 +212,7 @@ class ListFilterActions:
         from reader.listfilter import SORTS
 
         by = SORTS[(SORTS.index(self.list_sort) + 1) % len(SORTS)]
-        self.state["list_sort"] = by
+        self.state.list_sort = by
         self.save_state()
         lst = self.query_one(ArticleList)
         if self.list_show(keep_id=lst.current.id if lst.current else None):

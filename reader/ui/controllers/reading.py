@@ -13,7 +13,7 @@ undone on screen and said). Loading the states of the whole list, mark all read 
 that cannot be used (a read-only or locked data folder, a newer schema) is a message; the reader
 goes on without it.
 
-Settings (the UI state file, :func:`reader.paths.ui_state_file`): ``"mark_read_on": "open"``
+Settings (config.toml, :mod:`reader.ui.settings`): ``mark_read_on = "open"``
 (default: an article is read once opened) or ``"end"`` (once the cursor reaches its last passage,
 or ``space`` goes on from its end).
 """
@@ -33,7 +33,6 @@ from reader.passages import make_safe
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 
-MARK_READ_ON = ("open", "end")
 
 
 def unread_in(ids: Sequence[str], read: set[str]) -> int:
@@ -124,8 +123,7 @@ class ReadingActions:
 
     @property
     def mark_read_on(self) -> str:
-        value = self.state.get("mark_read_on", "open")
-        return value if value in MARK_READ_ON else "open"
+        return self.settings.mark_read_on
 
     def list_header_prefix(self) -> str:
         return ""  # what the list is filtered or sorted by (reader.ui.controllers.list_filter)

@@ -82,10 +82,9 @@ class ScanActions:
         if self.status.kind in ("reading_folder", "rescanning") or not self.status.plain:
             self.set_status(f"{len(result.articles):,} articles")
         if self.article is None:
-            last = self.state.get("last") or {}
-            if isinstance(last, dict) and last.get("id") and lst.select_id(str(last["id"])):
-                passage = last.get("passage") if isinstance(last.get("passage"), int) else 0
-                self.open_meta(lst.current, focus=False, passage=max(0, passage))  # where the reader left off
+            last = self.state.last
+            if last is not None and lst.select_id(last.article_id):
+                self.open_meta(lst.current, focus=False, passage=last.passage)  # where the reader left off
             else:
                 self.open_meta(lst.current, focus=False)
         elif self.article.id in result.changed:  # the article being read was edited: show the new text

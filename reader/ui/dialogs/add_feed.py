@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from reader.ui.commands import bindings
+
 
 class AddFeedDialog(ModalScreen[str | None]):
     """Ask for a feed or web page URL; returns it, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -18,11 +18,13 @@ from collections.abc import Iterable
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from reader.ui.commands import bindings
 
 ResultT = TypeVar("ResultT")
 
@@ -30,20 +32,13 @@ ResultT = TypeVar("ResultT")
 class PickList(OptionList):
     """An option list with ``j``/``k`` besides ``↓``/``↑``."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("pick-list")
 
 
 class ListDialog(ModalScreen[ResultT]):
     """A modal list to pick from; see the module docstring."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("j", "down", show=False),
-        Binding("k", "up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list-dialog")
     LIST_ID: ClassVar[str] = "dialog-list"  # the option list's id (tests and CSS find it by it)
 
     def compose(self) -> ComposeResult:

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from reader.corpus import Article
 from reader.passages import make_safe
-from reader.ui.commands import COMMANDS, bindings
+from reader.ui.commands import bindings
 from reader.ui.dialogs.base import ListDialog
 from reader.ui.messages import LinkChosen
 
@@ -62,15 +61,10 @@ def resolve_url(url: str, base: str | None) -> tuple[str | None, str]:
     return url, ""
 
 
-def _number_bindings() -> list[Binding]:
-    cmd = next(c for c in COMMANDS if c.id == "links-number")
-    return [Binding(k, f"number({k})", cmd.title, show=False, id=f"{cmd.id}-{k}") for k in cmd.keys.split(",")]
-
-
 class LinksScreen(ListDialog[LinkChosen | None]):
     """The links of one article; returns the one to open (None: closed)."""
 
-    BINDINGS = [b for b in bindings("links") if b.action != "number"] + _number_bindings()
+    BINDINGS = bindings("links")
     LIST_ID = "links-list"
     DEFAULT_CSS = """
     LinksScreen { align: center middle; }

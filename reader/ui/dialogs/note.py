@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from reader.ui.commands import bindings
 from reader.ui.input_limits import LimitedInput, too_long_message
 
 NOTE_MAX_CHARS = 2_000
@@ -18,7 +18,7 @@ NOTE_MAX_CHARS = 2_000
 class NoteDialog(ModalScreen[str | None]):
     """Edit a bookmark's note; returns the new note, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()

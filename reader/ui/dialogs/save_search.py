@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from reader.passages import make_safe
+from reader.ui.commands import bindings
 from reader.ui.input_limits import LimitedInput
 
 
 class SaveSearchDialog(ModalScreen[str | None]):
     """Ask for a name to save the current filter under; returns it, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = bindings("dialog")
 
     def __init__(self, query: str) -> None:
         super().__init__()

@@ -33,8 +33,10 @@ from reader.ui.controllers.matches import MatchActions
 from reader.ui.controllers.reading import ReadingActions
 from reader.ui.controllers.scan import ScanActions
 from reader.ui.controllers.sharing import ShareActions
+from reader.ui.availability import Availability
 from reader.ui.layout import plan_panes
 from reader.ui.palette import app_label_styles
+from reader.ui.settings import Place, Settings, UIState
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.events_panel import EventsPanel
 from reader.ui.widgets.filter_line import FilterLine
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
 
-class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
+class MainScreen(Availability, ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
                  ListFilterActions, ReadingActions, ShareActions, Screen):
     """The reader's panes and the work behind them; the app (``reader.ui.app``) holds it as its
     default screen. The commands' actions (``app.<name>``) that are not the app's own land here."""
@@ -53,7 +55,7 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
     app: ReaderApp
 
     def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False,
-                 fetch: bool | None = None, state: dict | None = None):
+                 fetch: bool | None = None, state: UIState | None = None):
         super().__init__()
         self.folder = Path(folder)
         self.catalogue = Catalogue(self.folder)
@@ -71,7 +73,7 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.event_set = None
         self._bookmark_store = None
         self.anchored: list = []  # (bookmark, anchor) pairs of the open article
-        self.state = {} if state is None else state  # the app's UI state (shared, saved by the app)
+        self.state = UIState() if state is None else state  # the app's UI state (shared, saved by the app)
         if fetch is None:  # automatic fetches (start-up, every fetch_minutes); R and the feeds screen always can
             fetch = os.environ.get("READER_NO_FETCH", "") in ("", "0")
         self.fetcher = FetchController(self, enabled=fetch)
@@ -79,6 +81,11 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.feed_filter = None  # the FeedRow whose articles the list shows (None: all)
 
     # what the controllers ask of the app ---------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        """The user's settings (config.toml, read by the app)."""
+        return self.app.settings
+
     def save_state(self) -> None:
         self.app.save_state()
 
@@ -117,11 +124,11 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.list_show()
         self.reading_refresh()
         lst.focus()
-        wanted = self.state.get("events_panel")  # None: automatic, shown when the terminal is wide enough
+        wanted = self.state.events_panel  # None: automatic, shown when the terminal is wide enough
         self.events_wanted = bool(wanted) if wanted is not None else self.app.size.width >= 130
         self._layout_panes()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update_legend())  # label colours
-        self.query_one(EventsPanel).show_undated = bool(self.state.get("events_undated"))
+        self.query_one(EventsPanel).show_undated = self.state.events_undated
         if not cached.articles:
             self.set_status("Reading the articles folder…", "reading_folder")
         if self.exit_after_paint:
@@ -167,6 +174,8 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         else:
             view.scroll_home(animate=False)
         self.show_events()
+        self.refresh_bindings()  # the article's keys can act now, n/N with matches (reader.ui.availability)
+        self.cursor_on(view.cursor)
         self.reading_opened(article, explicit=focus)  # the start-up's last place is not an open
         if focus:
             self.focus_pane(view)
@@ -198,7 +207,7 @@ class MainScreen(ScanActions, MatchActions, EventActions, BookmarkActions, Entit
         self.reading_flush()  # the reading state changes still being written
         self.fetcher.stop()
         if self.article is not None:
-            self.state["last"] = {"id": self.article.id, "passage": self.query_one(ArticleView).cursor}
+            self.state.last = Place(self.article.id, self.query_one(ArticleView).cursor)
             self.save_state()
 
     def stop_background(self) -> None:
