@@ -223,8 +223,8 @@ class Event:
     def linked(self) -> bool:
         return len(self.articles) > 1
 
-    def other_articles(self, article_id: str) -> int:
-        """How many articles other than ``article_id`` report this event."""
+    def other_articles(self, article_id: str | None) -> int:
+        """How many articles other than ``article_id`` report this event (None: all of them)."""
         return sum(1 for a in self.articles if a != article_id)
 
     def mentions_in(self, article_id: str) -> list[EventMention]:

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import work
 
 from reader.passages import make_safe
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+    from webbrowser import BaseBrowser
 
-def in_terminal(browser) -> bool:
+    from textual.content import Content
+
+    from reader.ui.widgets.status_bar import StatusKind
+
+
+def in_terminal(browser: BaseBrowser) -> bool:
     """Whether a :mod:`webbrowser` controller runs in this terminal: a command Python waits for
     (its ``GenericBrowser``, not ``BackgroundBrowser``) where there is no graphical display."""
     import webbrowser
@@ -26,7 +35,7 @@ def in_terminal(browser) -> bool:
     return type(browser) is webbrowser.GenericBrowser and not display and sys.platform != "darwin"
 
 
-def browser_result(browser, url: str, failed: str) -> str:
+def browser_result(browser: BaseBrowser, url: str, failed: str) -> str:
     try:
         ok = browser.open(url)
     except Exception as exc:  # OSError from a browser command that cannot start
@@ -35,7 +44,12 @@ def browser_result(browser, url: str, failed: str) -> str:
 
 
 class BrowserActions:
-    """Mixed into ReaderApp through :class:`reader.ui.controllers.reading.ReadingActions` (``self`` is the app)."""
+    """Mixed into the main screen through :class:`reader.ui.controllers.sharing.ShareActions`."""
+
+    if TYPE_CHECKING:  # what the screen it is mixed into provides (reader.ui.screens.main.MainScreen)
+        def set_status(self, text: str | Content, kind: StatusKind = "note") -> None: ...
+        def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
+        def suspend(self) -> AbstractContextManager[None]: ...
 
     def open_url(self, url: str) -> None:
         self.set_status(f"Opening {make_safe(url)} in the web browser…")
@@ -60,7 +74,7 @@ class BrowserActions:
         failed = "The web browser did not open the URL (y copies it)"
         self.call_from_thread(self.set_status, browser_result(browser, url, failed))
 
-    def _open_in_terminal(self, browser, url: str) -> None:
+    def _open_in_terminal(self, browser: BaseBrowser, url: str) -> None:
         from textual.app import SuspendNotSupported
 
         try:

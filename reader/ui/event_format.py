@@ -7,8 +7,12 @@ mention's resolved interval). Pure: no widget here.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from textual.content import Content
+
+if TYPE_CHECKING:
+    from reader.events.model import Event
 
 
 def parse_date(d: str | None) -> dt.date | None:
@@ -46,7 +50,7 @@ def human_date(start: str | None, end: str | None, granularity: str | None) -> s
     return f"{d0.day} {month} – {last.day} {_MONTHS[last.month - 1]} {last.year}"
 
 
-def event_date(event) -> str:
+def event_date(event: Event) -> str:
     label = human_date(event.date_start, event.date_end, event.granularity)
     if label:
         return label
@@ -55,7 +59,7 @@ def event_date(event) -> str:
     return f"~{reported.day} {_MONTHS[reported.month - 1]} {reported.year}" if reported else "undated"
 
 
-def event_row(event, article_id: str | None, marked: bool) -> Content:
+def event_row(event: Event, article_id: str | None, marked: bool) -> Content:
     others = event.other_articles(article_id) if article_id else len(event.articles)
     marker = Content("▶ " if marked else "  ").stylize("bold $accent")
     date = Content(event_date(event)).stylize("bold $text-warning")

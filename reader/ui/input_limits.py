@@ -17,9 +17,10 @@ change (a search, a filter), and the field's own redraw of an ever longer value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar, cast
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -30,7 +31,7 @@ FILTER_MAX_CHARS = 200  # a list filter (bookmarks, timeline): longer matches no
 class Debounce(Generic[T]):
     """``debounce(value)`` runs ``callback(value)`` with the last value, ``delay`` s after the calls stop."""
 
-    def __init__(self, owner, delay: float, callback: Callable[[T], object]) -> None:
+    def __init__(self, owner: MessagePump, delay: float, callback: Callable[[T], object]) -> None:
         self.owner = owner  # the widget or screen whose timer it is (stopped with it)
         self.delay = delay
         self.callback = callback
@@ -63,7 +64,7 @@ class Debounce(Generic[T]):
     def _fire(self) -> None:
         self._timer = None
         self.calls += 1
-        self.callback(self._value)
+        self.callback(cast(T, self._value))
 
 
 class LimitedInput(Input):
@@ -78,7 +79,7 @@ class LimitedInput(Input):
         def control(self) -> LimitedInput:
             return self.input
 
-    def __init__(self, value: str | None = None, *, limit: int, **kwargs) -> None:
+    def __init__(self, value: str | None = None, *, limit: int, **kwargs: Any) -> None:
         self.limit = max(1, limit)
         self._cut_value = value is not None and len(value) > self.limit
         super().__init__(value=value[: self.limit] if value else value, **kwargs)

@@ -20,11 +20,15 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from rich.color import EIGHT_BIT_PALETTE, STANDARD_PALETTE, ColorSystem  # the palettes its downgrade matches
 from rich.color import Color as RichColor
 from textual.color import Color
 from textual.style import Style
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 # label → (hue for the tints, ANSI colour number 1–6: red, green, yellow, blue, magenta, cyan)
 HUES: dict[str, tuple[str, int]] = {
@@ -55,16 +59,16 @@ def colour_depth(color_system: str | None) -> str:
 def shown(color: Color, depth: str) -> tuple[int, int, int]:
     """The RGB a terminal of that depth shows for an opaque colour (Rich's downgrade, its palettes)."""
     rich = RichColor.from_rgb(color.r, color.g, color.b).downgrade(_SYSTEMS[depth])
-    if depth == "256":
-        return tuple(EIGHT_BIT_PALETTE[rich.number])
-    if depth == "16":
-        return tuple(STANDARD_PALETTE[rich.number])
+    if depth in ("256", "16") and rich.number is not None:
+        palette = EIGHT_BIT_PALETTE if depth == "256" else STANDARD_PALETTE
+        red, green, blue = palette[rich.number]
+        return red, green, blue
     return color.r, color.g, color.b
 
 
 def luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(x: int) -> float:
-        x /= 255
+    def channel(value: int) -> float:
+        x = value / 255
         return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
 
     r, g, b = rgb
@@ -114,7 +118,8 @@ def _label_styles(background: str, foreground: str, depth: str, ansi: bool) -> t
 
 def _ansi_style(n: int, ansi: bool) -> Style:
     """ANSI colour ``n`` as background, with black or white text (whichever contrasts more)."""
-    block = tuple(STANDARD_PALETTE[n])
+    red, green, blue = STANDARD_PALETTE[n]
+    block = (red, green, blue)
     dark_text = contrast((0, 0, 0), block) >= contrast((255, 255, 255), block)
     if ansi:
         return Style(background=Color.parse(f"ansi_{ANSI_NAMES[n]}"),
@@ -122,7 +127,7 @@ def _ansi_style(n: int, ansi: bool) -> Style:
     return Style(background=Color(*block), foreground=Color(0, 0, 0) if dark_text else Color(255, 255, 255))
 
 
-def app_label_styles(app) -> dict[str, Style]:
+def app_label_styles(app: App[Any]) -> dict[str, Style]:
     """The label styles for an app's current theme and its terminal's colour depth."""
     variables = app.theme_variables
     return label_styles(variables["background"], variables["foreground"], colour_depth(app.console.color_system),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -14,8 +15,11 @@ from textual.widgets.option_list import Option
 from reader.log import log_exception
 from reader.ui.dialogs.base import ListDialog
 
+if TYPE_CHECKING:
+    from reader.entities.index import EntityIndex
 
-def entity_index(folder: Path):
+
+def entity_index(folder: Path) -> EntityIndex | None:
     """The corpus entity index, or None while the ingest has not built it yet."""
     from reader.entities.index import EntityIndex
 

@@ -4,6 +4,7 @@ with why they were linked; ``enter`` opens an article at the mention's passage."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -14,13 +15,16 @@ from reader.ui.dialogs.base import ListDialog
 from reader.ui.event_format import event_date
 from reader.ui.messages import GoTo
 
+if TYPE_CHECKING:
+    from reader.events.model import Event
+
 
 class EventMentionsScreen(ListDialog[GoTo | None]):
     """Every mention of one event, in every article, with why they were linked."""
 
     LIST_ID = "event-mentions"
 
-    def __init__(self, event, titles: dict[str, str]) -> None:
+    def __init__(self, event: Event, titles: dict[str, str]) -> None:
         super().__init__()
         self.event = event
         self.titles = titles

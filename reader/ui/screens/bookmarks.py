@@ -10,7 +10,7 @@ notification; the bookmark stays as it was and the app stays up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,8 +30,10 @@ from reader.ui.messages import GoTo
 
 if TYPE_CHECKING:
     from reader.bookmarks.anchor import Anchor
-    from reader.bookmarks.store import Bookmark
+    from reader.bookmarks.store import Bookmark, BookmarkStore
+    from reader.corpus import Article, ArticleMeta
 
+R = TypeVar("R")
 FILTER_DEBOUNCE_S = 0.1  # the list is rebuilt once typing pauses, not once a key
 
 
@@ -72,7 +74,8 @@ class BookmarksScreen(Screen[GoTo | None]):
     AUTO_FOCUS = "#bookmarks-filter"  # typing right after the key that opened the screen goes into the field
     BINDINGS = split_bindings("bookmarks")[1]
 
-    def __init__(self, store, metas: dict, load_article) -> None:
+    def __init__(self, store: BookmarkStore, metas: dict[str, ArticleMeta],
+                 load_article: Callable[[ArticleMeta], Article]) -> None:
         super().__init__()
         self.store = store
         self.metas = metas
@@ -129,7 +132,7 @@ class BookmarksScreen(Screen[GoTo | None]):
         self.query_one("#bookmarks-info", Static).update(
             Content.assemble(Content("Bookmarks unavailable: ").stylize("bold $text-error"), Content(message)))
 
-    def _store_call(self, call, *args):
+    def _store_call(self, call: Callable[..., R], *args: Any) -> R | None:
         """``call(*args)`` on the store; None (and the message shown) when the store fails: nothing is lost."""
         try:
             return call(*args)
@@ -199,7 +202,7 @@ class BookmarksScreen(Screen[GoTo | None]):
         if row.anchor is None:
             self.notify("This bookmark's article is not in the folder any more", severity="warning")
             return
-        passage = row.anchor.passage if not row.anchor.orphaned else 0
+        passage = row.anchor.passage if not row.anchor.orphaned and row.anchor.passage is not None else 0
         if row.anchor.orphaned:
             self.notify("Orphaned bookmark: its text is no longer in the article; opening the article",
                         severity="warning")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -31,12 +33,18 @@ from reader.ui.dialogs.save_search import SaveSearchDialog
 from reader.ui.messages import ApplySearch, ShowFeed
 from reader.ui.subprocesses import reader_command
 
+if TYPE_CHECKING:
+    from reader.corpus import ArticleMeta
+    from reader.listfilter.saved import SavedSearch, SearchCount
+    from reader.ui.app import ReaderApp
+    from reader.ui.controllers.fetching import FetchController
+
 ALL = "\x00all"  # the option id of "All articles"
 SEARCHES = "\x00searches"  # the "Saved searches" heading
 SEARCH = "\x00search:"  # + the saved search's name: its option id
 
 
-def only_feed(articles: Sequence, folder, row: FeedRow | None) -> Sequence:
+def only_feed(articles: Sequence[ArticleMeta], folder: Path, row: FeedRow | None) -> Sequence[ArticleMeta]:
     """The articles of one feed (those under its folder ``feeds/<feed id>/``), in list order."""
     if row is None:
         return articles
@@ -86,14 +94,17 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
     #feeds-list > .option-list--option { padding: 0 0 1 0; }
     """
 
-    def __init__(self, folder, fetcher, total_articles: int) -> None:
+    if TYPE_CHECKING:
+        app: ReaderApp
+
+    def __init__(self, folder: Path, fetcher: FetchController, total_articles: int) -> None:
         super().__init__()
         self.folder = folder
         self.fetcher = fetcher
         self.total_articles = total_articles
         self.rows: list[FeedRow] = []
         self.removing: str | None = None  # the URL d was pressed on once (pressed again: removed)
-        self.searches: list = []  # reader.listfilter.saved.SearchCount (or SavedSearch before counted)
+        self.searches: list[SearchCount] = []  # total None (and no error) until counted
         self.feed_unread: dict[str, int] | None = None  # folder prefix → unread articles
         self.searches_error = ""
 
@@ -116,7 +127,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
         if counts is not None:
             counts(self._counted)
 
-    def _counted(self, feed_unread: dict, counts) -> None:
+    def _counted(self, feed_unread: dict[str, int], counts: list[SearchCount] | str) -> None:
         if not self.is_attached:
             return
         self.feed_unread = feed_unread or None
@@ -127,10 +138,10 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
         self.reload_feeds()
 
     def reload_searches(self) -> None:
-        from reader.listfilter.saved import SavedSearchError, SavedSearches
+        from reader.listfilter.saved import SavedSearchError, SavedSearches, SearchCount
 
         try:
-            self.searches, self.searches_error = SavedSearches().list(), ""
+            self.searches, self.searches_error = [SearchCount(s, None, None) for s in SavedSearches().list()], ""
         except SavedSearchError as exc:
             self.searches, self.searches_error = [], str(exc)
 
@@ -143,10 +154,10 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
                                     .stylize("$text-muted"))
         out = [Option(head, id=SEARCHES, disabled=True)]
         for item in self.searches:
-            search = getattr(item, "search", item)
-            if getattr(item, "error", None):
+            search = item.search
+            if item.error:
                 count = f"✗ {item.error}"
-            elif getattr(item, "total", None) is not None:
+            elif item.total is not None:
                 unread = "?" if item.unread is None else f"{item.unread:,}"
                 count = f"{unread} unread · {item.total:,} article" + ("" if item.total == 1 else "s")
             else:
@@ -156,7 +167,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
                                                .stylize("$text-muted")), id=SEARCH + search.name))
         return out
 
-    def current_search(self):
+    def current_search(self) -> SavedSearch | None:
         """The highlighted saved search (reader.listfilter.saved.SavedSearch), or None."""
         options = self.query_one(FeedList)
         i = options.highlighted
@@ -166,7 +177,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
         if not oid.startswith(SEARCH):
             return None
         name = oid.removeprefix(SEARCH)
-        return next((getattr(s, "search", s) for s in self.searches if getattr(s, "search", s).name == name), None)
+        return next((s.search for s in self.searches if s.search.name == name), None)
 
     # rows --------------------------------------------------------------------------------------
     def reload_feeds(self) -> None:
@@ -282,7 +293,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
 
         self.app.push_screen(SaveSearchDialog(query), done)
 
-    def delete_search(self, search) -> None:
+    def delete_search(self, search: SavedSearch) -> None:
         from reader.listfilter.saved import SavedSearchError, SavedSearches
 
         if self.removing != SEARCH + search.name:
@@ -295,7 +306,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
         except SavedSearchError as exc:
             self.say(str(exc), error=True)
             return
-        self.searches = [s for s in self.searches if getattr(s, "search", s).name != gone.name]
+        self.searches = [s for s in self.searches if s.search.name != gone.name]
         self.say(f"Deleted the saved search {gone.name} ({gone.query})")
         self.reload_feeds()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -27,12 +28,19 @@ from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import OpenHit
 
+if TYPE_CHECKING:
+    from reader.search.model import Hit, SearchResults
+    from reader.search.query import Searcher
+    from reader.ui.app import ReaderApp
+
+SearchSort = Literal["relevance", "date"]
+
 DEBOUNCE_S = 0.15
 QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
-_searchers: dict[Path, object] = {}
+_searchers: dict[Path, Searcher] = {}
 
 
-def get_searcher(folder: Path):
+def get_searcher(folder: Path) -> Searcher:
     """One cached searcher per corpus (opening an index is the expensive part)."""
     from reader.search.query import Searcher
 
@@ -42,7 +50,7 @@ def get_searcher(folder: Path):
     return _searchers[key]
 
 
-def hit_content(hit) -> Content:
+def hit_content(hit: Hit) -> Content:
     date = hit.published.isoformat() if hit.published else "undated"
     title = Content(hit.title).stylize("bold")
     snippet = Content(hit.snippet)
@@ -55,19 +63,21 @@ def hit_content(hit) -> Content:
 class SearchScreen(Screen[OpenHit | None]):
     AUTO_FOCUS = "#search-input"  # typing right after the key that opened the screen goes into the field
     BINDINGS = bindings("search")
+    if TYPE_CHECKING:
+        app: ReaderApp
 
     @dataclass
     class Results(Message):
-        results: object
+        results: SearchResults
         generation: int
 
     def __init__(self, folder: Path, query: str = "") -> None:
         super().__init__()
         self.folder = Path(folder)
         self.initial = query
-        self.sort = "relevance"
+        self.sort: SearchSort = "relevance"
         self.generation = 0
-        self.results = None
+        self.results: SearchResults | None = None
         self.limit = 30
         self.debounce = Debounce(self, DEBOUNCE_S, self.run_query)
 
@@ -123,7 +133,7 @@ class SearchScreen(Screen[OpenHit | None]):
         self._search(text, self.generation, self.sort, self.limit)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, text: str, generation: int, sort: str, limit: int) -> None:
+    def _search(self, text: str, generation: int, sort: SearchSort, limit: int) -> None:
         from textual.worker import get_current_worker
 
         if get_current_worker().is_cancelled:

@@ -7,6 +7,7 @@ Filtering runs in a thread worker once typing pauses; ``enter`` opens an event's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +25,10 @@ from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too
 from reader.ui.messages import GoTo
 from reader.ui.widgets.timeline_axis import ZOOMS, TimelineAxis
 
+if TYPE_CHECKING:
+    from reader.events.model import Event
+    from reader.events.store import EventSet
+
 
 class TimelineScreen(Screen[GoTo | None]):
     """All events of the corpus on a time axis, filterable by entity."""
@@ -31,12 +36,12 @@ class TimelineScreen(Screen[GoTo | None]):
 
     BINDINGS = bindings("timeline")
 
-    def __init__(self, event_set, titles: dict[str, str]) -> None:
+    def __init__(self, event_set: EventSet, titles: dict[str, str]) -> None:
         super().__init__()
         self.event_set = event_set
         self.titles = titles
         self.only_linked = False
-        self.shown = []
+        self.shown: list[Event] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="timeline-box"):
@@ -132,7 +137,9 @@ class TimelineScreen(Screen[GoTo | None]):
 
     @on(OptionList.OptionSelected, "#timeline-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
-        chosen = self.event_set.event(event.option.id)
+        chosen = self.event_set.event(event.option.id) if event.option.id else None
+        if chosen is None:  # the events file changed under the screen: nothing to show
+            return
 
         def done(goto: GoTo | None) -> None:
             if goto is not None:

@@ -6,8 +6,10 @@ Tens of thousands of articles cost nothing at start-up: rows are formatted when 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
+from textual import events
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -55,7 +57,7 @@ class ArticleList(ScrollView, can_focus=True):
     class Selected(Message):
         meta: ArticleMeta
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.articles: list[ArticleMeta] = []
         self.marked: set[str] = set()  # ids with bookmarks
@@ -180,12 +182,12 @@ class ArticleList(ScrollView, can_focus=True):
         if meta is not None:
             self.post_message(self.Selected(meta))
 
-    def on_click(self, event) -> None:
+    def on_click(self, event: events.Click) -> None:
         row = (self.scroll_offset.y + event.y) // self.ROW_HEIGHT
         if 0 <= row < len(self.articles):
             self.cursor = row
             if event.chain >= 2:
                 self.action_open()
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self.size.width, len(self.articles) * self.ROW_HEIGHT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,8 +21,15 @@ from textual.widgets.option_list import Option
 from reader.log import log_exception
 from reader.ui.event_format import event_row
 
+if TYPE_CHECKING:
+    from reader.events.model import Event
+    from reader.events.store import EventSet
 
-def load_event_set(folder: Path):
+# the background work's state (idle, running, done, failed), or linking while it is at the events stage
+EventsState = Literal["idle", "running", "done", "failed", "linking"]
+
+
+def load_event_set(folder: Path) -> EventSet | None:
     """The corpus's events, or None while the ingest has not linked them (or they cannot be read)."""
     from reader.events.store import load_events
 
@@ -40,9 +48,9 @@ class EventsPanel(Vertical, can_focus=False):
     class Chosen(Message):
         event_id: str
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.events = []  # the events listed (see show_undated)
+        self.events: list[Event] = []  # the events listed (see show_undated)
         self.hidden = 0  # the article's events left out of the list
         self.show_undated = False  # list events with neither a date nor another article too
         self.article_id: str | None = None
@@ -53,7 +61,7 @@ class EventsPanel(Vertical, can_focus=False):
         yield OptionList(id="events-list")
         yield Static(id="events-note", markup=False)
 
-    def show(self, event_set, article_id: str | None, state: str) -> None:
+    def show(self, event_set: EventSet | None, article_id: str | None, state: EventsState) -> None:
         self.article_id = article_id
         every = event_set.for_article(article_id) if (event_set and article_id) else []
         # an event with no date of its own, reported by this article only, is mostly a sentence with

@@ -6,10 +6,15 @@ this widget only debounces the text, applies it on ``enter`` and clears it on ``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.widgets import Input
 
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
+
+if TYPE_CHECKING:
+    from reader.ui.screens.main import MainScreen
 
 FILTER_DEBOUNCE_S = 0.15  # as the search screen
 FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
@@ -25,11 +30,15 @@ class FilterLine(LimitedInput):
     FilterLine.-shown { display: block; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    if TYPE_CHECKING:
+        @property
+        def screen(self) -> MainScreen: ...  # the list's filter line is on the main screen
+
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
                          "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
         # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
+        self.debounce: Debounce[str] = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

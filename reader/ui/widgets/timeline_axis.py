@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from textual.content import Content
 from textual.widget import Widget
@@ -83,14 +84,14 @@ def axis_lines(dates: list[dt.date], width: int, linked: list[bool], selected: i
 class TimelineAxis(Widget):
     DEFAULT_CSS = "TimelineAxis { height: 3; }"
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.dates: list[dt.date] = []
         self.linked: list[bool] = []
         self.selected: int | None = None
         self.zoom = 0
 
-    def set_events(self, dates, linked, selected=None) -> None:
+    def set_events(self, dates: list[dt.date], linked: list[bool], selected: int | None = None) -> None:
         self.dates, self.linked, self.selected = dates, linked, selected
         self.refresh()
 
