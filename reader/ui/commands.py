@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from reader.ui.keys import display_keys
 
 if TYPE_CHECKING:  # the registry itself is plain data: settings and the README tables read it without Textual
     from textual.binding import BindingType
+
+# where a command's key works: everywhere, a pane, a screen, a dialog (the titles: SCOPE_TITLES)
+Scope = Literal["app", "list", "filter", "article", "search", "bookmarks", "timeline", "links", "feeds",
+                "pick-list", "dialog", "list-dialog", "help"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Command:
     action: str
     title: str
     help: str
-    scope: str = "app"
+    scope: Scope = "app"
     footer: bool = False
     palette: bool = True
     priority: bool = False  # checked before the focused widget sees the key
@@ -233,7 +237,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def bindings(scope: str) -> list[BindingType]:
+def bindings(scope: Scope) -> list[BindingType]:
     """The bindings of ``scope``, each with ``id=<command id>`` (``per_key``: ``<command id>-<key>``)."""
     from textual.binding import Binding
 
@@ -250,7 +254,7 @@ def bindings(scope: str) -> list[BindingType]:
     return out
 
 
-def split_bindings(scope: str) -> tuple[list[BindingType], list[BindingType]]:
+def split_bindings(scope: Scope) -> tuple[list[BindingType], list[BindingType]]:
     """For a screen with a text field: (single-letter bindings for its list, calling ``screen.<action>``;
     the other bindings for the screen itself). Letters typed in the field stay text."""
     from textual.binding import Binding
@@ -272,7 +276,7 @@ def split_bindings(scope: str) -> tuple[list[BindingType], list[BindingType]]:
     return letters, others
 
 
-SPLIT_SCOPES = ("bookmarks",)  # the scopes whose screens use split_bindings (their keys in two bindings)
+SPLIT_SCOPES: tuple[Scope, ...] = ("bookmarks",)  # the scopes whose screens use split_bindings (their keys in two bindings)
 
 
 def keys_of(cmd: Command, remap: Mapping[str, str]) -> str:
@@ -292,7 +296,7 @@ def textual_keymap(remap: Mapping[str, str]) -> dict[str, str]:
     return keymap
 
 
-SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
+SCOPE_TITLES: dict[Scope, str] = {"app": "Everywhere", "list": "Article list", "article": "Article view", "search": "Search screen",
                 "bookmarks": "Bookmarks screen", "timeline": "Timeline screen", "links": "Links view",
                 "feeds": "Feeds screen", "filter": "Filter line",
                 "dialog": "Text dialogs (note, feed URL, saved search name)",
@@ -300,7 +304,7 @@ SCOPE_TITLES = {"app": "Everywhere", "list": "Article list", "article": "Article
                 "pick-list": "Lists of the feeds and bookmarks screens"}
 
 
-def markdown_table(scope: str) -> str:
+def markdown_table(scope: Scope) -> str:
     """The README's key table of ``scope`` (what tests/core/test_cli.py checks the README against): the
     default keys, and the id that config.toml's ``[keys]`` remaps."""
     lines = ["| keys | command | id |", "|---|---|---|"]
@@ -311,8 +315,8 @@ def markdown_table(scope: str) -> str:
     return "\n".join(lines)
 
 
-def by_scope() -> dict[str, list[Command]]:
-    out: dict[str, list[Command]] = {}
+def by_scope() -> dict[Scope, list[Command]]:
+    out: dict[Scope, list[Command]] = {}
     for cmd in COMMANDS:
         out.setdefault(cmd.scope, []).append(cmd)
     return out

@@ -14,7 +14,7 @@ Pure arithmetic (no Textual) so the rule is tested on its own; ``ReaderApp._layo
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 ARTICLE_MIN_TEXT = 40  # columns of article text, at the least
 ARTICLE_GOOD_TEXT = 60  # the list narrows before the article text gets narrower than this
@@ -23,17 +23,18 @@ ARTICLE_CHROME = 9
 LIST_SHARE = 0.36  # of the terminal width, when there is room
 LIST_MIN = 30
 EVENTS_WIDTH = 34  # beside the article (styles/reader.tcss: #events)
+EventsPlace = Literal["beside", "below", ""]  # "": not shown
 
 
 class PanePlan(NamedTuple):
     list_width: int  # 0: no room beside the article; list and article take the width in turn
-    events: str  # "beside" | "below" | "" (not shown)
+    events: EventsPlace
 
 
 def plan_panes(width: int, events: bool) -> PanePlan:
     need = ARTICLE_MIN_TEXT + ARTICLE_CHROME
     good = ARTICLE_GOOD_TEXT + ARTICLE_CHROME
-    where = ""
+    where: EventsPlace = ""
     if events:
         where = "beside" if width - EVENTS_WIDTH >= need else "below"
     room = width - (EVENTS_WIDTH if where == "beside" else 0)  # for the list and the article

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.color import EIGHT_BIT_PALETTE, STANDARD_PALETTE, ColorSystem  # the palettes its downgrade matches
 from rich.color import Color as RichColor
@@ -40,23 +40,26 @@ HUES: dict[str, tuple[str, int]] = {
     "MISC": ("#f05a28", 1),
 }
 ANSI_NAMES = {1: "red", 2: "green", 3: "yellow", 4: "blue", 5: "magenta", 6: "cyan"}
-DEPTHS = ("truecolor", "256", "16")
-_SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
+Depth = Literal["truecolor", "256", "16"]
+DEPTHS: tuple[Depth, ...] = ("truecolor", "256", "16")
+_SYSTEMS: dict[Depth, ColorSystem] = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT,
+                                      "16": ColorSystem.STANDARD}
 TINTS = (0.3, 0.25, 0.35, 0.2, 0.4, 0.45, 0.5, 0.55, 0.6)  # tried in this order
 MIN_CONTRAST = 4.5  # WCAG AA body text, or 70% of the theme's own text contrast where that is lower
 MIN_DISTANCE = 40  # between two colours as shown (Rich's "redmean" distance, 0–765)
 FOCUS_TINT = 0.02  # of the foreground over the article's background when it has focus (styles/reader.tcss)
 
 
-def colour_depth(color_system: str | None) -> str:
+def colour_depth(color_system: str | None) -> Depth:
     """"truecolor" | "256" | "16" for a Rich console's colour system (READER_COLOR_DEPTH overrides)."""
     wanted = os.environ.get("READER_COLOR_DEPTH", "")
-    if wanted in DEPTHS:
-        return wanted
-    return {"truecolor": "truecolor", "256": "256"}.get(color_system or "", "16")
+    for depth in DEPTHS:
+        if wanted == depth:
+            return depth
+    return "truecolor" if color_system == "truecolor" else "256" if color_system == "256" else "16"
 
 
-def shown(color: Color, depth: str) -> tuple[int, int, int]:
+def shown(color: Color, depth: Depth) -> tuple[int, int, int]:
     """The RGB a terminal of that depth shows for an opaque colour (Rich's downgrade, its palettes)."""
     rich = RichColor.from_rgb(color.r, color.g, color.b).downgrade(_SYSTEMS[depth])
     if depth in ("256", "16") and rich.number is not None:
@@ -87,13 +90,13 @@ def distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (((512 + red_mean) * dr * dr >> 8) + 4 * dg * dg + ((767 - red_mean) * db * db >> 8)) ** 0.5
 
 
-def label_styles(background: str, foreground: str, depth: str, ansi: bool = False) -> dict[str, Style]:
+def label_styles(background: str, foreground: str, depth: Depth, ansi: bool = False) -> dict[str, Style]:
     """Each label's style for a theme (its background and foreground colours) at a colour depth."""
     return dict(_label_styles(background, foreground, depth, ansi))
 
 
 @lru_cache(maxsize=64)
-def _label_styles(background: str, foreground: str, depth: str, ansi: bool) -> tuple[tuple[str, Style], ...]:
+def _label_styles(background: str, foreground: str, depth: Depth, ansi: bool) -> tuple[tuple[str, Style], ...]:
     if ansi:  # the terminal's palette: ANSI colours, emitted as such
         return tuple((label, _ansi_style(n, ansi=True)) for label, (_hue, n) in HUES.items())
     bg, fg = Color.parse(background), Color.parse(foreground)

@@ -19,11 +19,11 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from reader.ui.commands import COMMANDS, Command, keys_of
+from reader.ui.commands import COMMANDS, Command, Scope, keys_of
 from reader.ui.keys import display_keys
 from reader.ui.settings import Settings
 
-PALETTE_SCOPES = ("app", "article")  # article: on the screen with the panes
+PALETTE_SCOPES: tuple[Scope, ...] = ("app", "article")  # article: on the screen with the panes
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
-from typing import Iterator, NamedTuple, Sequence
+from typing import Iterator, Literal, NamedTuple, Sequence
 
 from rich.cells import cell_len
 
@@ -31,6 +31,8 @@ from reader.passages import CELL_SEPARATOR, Passage
 from reader.ui.widgets.article_view.wrap import iter_wrap, wrap_offsets
 
 BULLET = "• "
+RowPart = Literal["text", "cells", "blank", "title", "meta", "rule"]  # what a row shows
+HeaderPart = Literal["title", "meta"]
 
 
 def drawn_text(p: Passage) -> str:
@@ -44,7 +46,7 @@ class Row(NamedTuple):
     passage: int
     start: int
     end: int
-    part: str  # "text" | "cells" | "blank" | "title" | "meta" | "rule"
+    part: RowPart
     first: bool = False  # the passage's first row (carries the list bullet)
 
 
@@ -54,7 +56,7 @@ BLANK = Row(-1, 0, 0, "blank")
 Cells = dict[int, tuple[list[tuple[int, int]], list[int]]]
 
 
-def header_texts(article: Article) -> list[tuple[str, str]]:
+def header_texts(article: Article) -> list[tuple[HeaderPart, str]]:
     """The title and the meta line (date, source, language, words) shown above the passages."""
     meta = article.meta
     bits = [b for b in (meta.published and f"{meta.published.isoformat()}"
@@ -112,7 +114,7 @@ class ArticleLayout:
         self.rows: list[Row] = []
         self.passage_rows: list[tuple[int, int]] = []
         self.cells: Cells = {}
-        self.header: list[tuple[str, str]] = []
+        self.header: list[tuple[HeaderPart, str]] = []
         self.wrapped = 0  # passages wrapped so far
         # the passage being wrapped: (index, its rows still to come, rows so far)
         self.partial: tuple[int, Iterator[tuple[int, int]], int] | None = None
