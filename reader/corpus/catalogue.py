@@ -14,7 +14,7 @@ from typing import overload
 
 from reader import sqlitedb
 from reader.corpus.files import _read_entry
-from reader.corpus.model import ArticleMeta, LoadError, ScanCancelled, ScanResult, CorpusFolderError, title_key
+from reader.corpus.model import ArticleMeta, CorpusFolderError, LoadError, ScanCancelled, ScanResult, title_key
 from reader.corpus.scan import _by_name, _dedupe, _duplicate, _listed, list_articles
 from reader.passages import PASSAGES_VERSION
 
