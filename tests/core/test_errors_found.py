@@ -88,17 +88,18 @@ def test_every_broad_except_in_the_core_and_the_ui_reraises_or_logs():
 
 def test_a_fault_in_the_scan_lands_in_the_log_with_its_traceback(tmp_path, monkeypatch, capsys):
     from reader import corpus
+    from reader.corpus import files as corpus_files
 
     folder = _folder(tmp_path)
     write_article(folder, "b.md", "b", "B", "Deux.")
-    real = corpus.parse_article_bytes
+    real = corpus_files.parse_article_bytes
 
     def parse(path, data, warnings=None):
         if path.name == "b.md":
             raise RuntimeError("boom in the parser")
         return real(path, data, warnings)
 
-    monkeypatch.setattr(corpus, "parse_article_bytes", parse)
+    monkeypatch.setattr(corpus_files, "parse_article_bytes", parse)
     result = corpus.Catalogue(folder).refresh()
     assert [m.id for m in result.articles] == ["a"] and "b.md" in str(result.errors[0])  # the scan went on
     text = paths.log_file().read_text(encoding="utf-8")
