@@ -15,6 +15,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def reader_command(folder: Path, *args: str) -> list[str]:
@@ -22,8 +23,8 @@ def reader_command(folder: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "reader", "--articles", str(folder), *args]
 
 
-def run_json_lines(cmd: list[str], on_line: Callable[[dict], None],
-                   on_start: Callable[[subprocess.Popen], None]) -> tuple[int, str]:
+def run_json_lines(cmd: list[str], on_line: Callable[[dict[str, Any]], None],
+                   on_start: Callable[[subprocess.Popen[str]], None]) -> tuple[int, str]:
     """Run ``cmd``, calling ``on_line`` with each JSON object it prints (other lines are ignored).
     Returns (exit status, its last line on stderr); an OSError starting it is (-1, the error)."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
@@ -48,7 +49,7 @@ def run_json_lines(cmd: list[str], on_line: Callable[[dict], None],
         return code, (lines[-1:] or [f"exit status {code}"])[0] if code else ""
 
 
-def stop_group(proc: subprocess.Popen | None) -> None:
+def stop_group(proc: subprocess.Popen[str] | None) -> None:
     """Stop a subprocess started by :func:`run_json_lines` and anything it started (its group)."""
     if proc is None:
         return

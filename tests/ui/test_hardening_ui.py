@@ -150,3 +150,26 @@ def test_the_current_event_has_a_marker_besides_its_colour():
     event = _events_for("a", 1).all()[0]
     assert str(event_row(event, "a", True)).startswith("▶")
     assert not str(event_row(event, "a", False)).startswith("▶")
+
+
+# --- timeline -----------------------------------------------------------------------------------------
+
+
+async def test_an_event_gone_from_the_events_file_opens_nothing_and_never_crashes():
+    from textual.app import App
+
+    from helpers import wait_until
+    from reader.ui.screens.timeline import TimelineScreen
+
+    class Rebuilt(EventSet):  # the events file was rebuilt under the open screen: the listed event is gone
+        def event(self, event_id: str) -> None:
+            return None
+
+    app = App()
+    async with app.run_test() as pilot:
+        screen = TimelineScreen(Rebuilt(numbered_events("a", 3).all(), {"a": "x"}), {"a": "Article"})
+        await app.push_screen(screen)
+        assert await wait_until(pilot, lambda: len(screen.shown) == 4)
+        await pilot.press("enter")  # enter in the filter opens the highlighted event's mentions
+        await pilot.pause()
+        assert app.screen is screen, "no mentions dialog for an event that is not there"

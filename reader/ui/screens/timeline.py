@@ -37,7 +37,7 @@ class TimelineScreen(ReportsFailedWorkers, Screen[GoTo | None]):
 
     BINDINGS = bindings("timeline")
 
-    def __init__(self, event_set: EventSet, titles: dict[str, str]) -> None:
+    def __init__(self, event_set: EventSet | None, titles: dict[str, str]) -> None:
         super().__init__()
         self.event_set = event_set
         self.titles = titles
@@ -58,12 +58,12 @@ class TimelineScreen(ReportsFailedWorkers, Screen[GoTo | None]):
 
     @dataclass
     class Filtered(Message):
-        events: list
+        events: list[Event]
         total: int
         generation: int
 
     def on_mount(self) -> None:
-        self.all_events: list | None = None
+        self.all_events: list[Event] | None = None
         self.generation = 0
         self.debounce = Debounce(self, 0.12, self.refilter)  # filtering runs once typing pauses
         self.query_one(Input).focus()
@@ -138,7 +138,7 @@ class TimelineScreen(ReportsFailedWorkers, Screen[GoTo | None]):
 
     @on(OptionList.OptionSelected, "#timeline-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
-        chosen = self.event_set.event(event.option.id) if event.option.id else None
+        chosen = self.event_set.event(event.option.id) if self.event_set and event.option.id else None
         if chosen is None:  # the events file changed under the screen: nothing to show
             return
 
