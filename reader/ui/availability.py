@@ -12,12 +12,11 @@ allows. Whatever changes an answer calls ``refresh_bindings()`` so the footer fo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 
 from textual.actions import parse
 
-from reader.corpus import Article
 from reader.ui.commands import COMMANDS
+from reader.ui.controllers.host import ScreenHost
 
 # the app actions of the article view's commands; esc (back: to the list) and space (read on: the
 # next unread article at the end) act with no article too
@@ -25,16 +24,10 @@ ARTICLE_ACTIONS = frozenset(parse(cmd.action)[1] for cmd in COMMANDS
                             if cmd.scope == "article" and cmd.action.startswith("app.")) - {"back", "read_on"}
 
 
-class Availability:
+class Availability(ScreenHost):
     """Mixed into the screen the panes' actions run on (the main screen: ``article``, ``match_list``…)."""
 
-    article: Article | None
-    match_list: list[tuple[int, int, int]]
-    anchored: list[tuple[Any, Any]]  # (bookmark, anchor) of the open article
     bookmark_here = False  # a bookmark is on the passage under the cursor
-
-    if TYPE_CHECKING:
-        def refresh_bindings(self) -> None: ...
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ARTICLE_ACTIONS and self.article is None:

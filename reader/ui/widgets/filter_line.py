@@ -6,7 +6,7 @@ this widget only debounces the text, applies it on ``enter`` and clears it on ``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.widgets import Input
 
@@ -30,15 +30,16 @@ class FilterLine(LimitedInput):
     FilterLine.-shown { display: block; }
     """
 
-    if TYPE_CHECKING:
-        @property
-        def screen(self) -> MainScreen: ...  # the list's filter line is on the main screen
+    @property
+    def main(self) -> MainScreen:
+        """The screen the filter line is on: the main screen, whose list it filters."""
+        return cast("MainScreen", self.screen)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(limit=FILTER_LINE_MAX, placeholder="filter: words, unread, starred, new, tag:, feed:, "
                          "lang:, date:… (enter keeps it, esc clears)", select_on_focus=False, **kwargs)
         # select_on_focus off: the focus event comes after the keys typed right after l, which it would select
-        self.debounce: Debounce[str] = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.screen.list_filter_set(text))
+        self.debounce: Debounce[str] = Debounce(self, FILTER_DEBOUNCE_S, lambda text: self.main.list_filter_set(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -54,12 +55,12 @@ class FilterLine(LimitedInput):
     def action_apply(self) -> None:
         self.debounce.flush()
         self.remove_class("-shown")
-        self.screen.action_focus_list()
+        self.main.action_focus_list()
 
     def action_clear(self) -> None:
         self.debounce.cancel()
         self.value = ""
         self.debounce.cancel()  # the Changed the line above posts is handled later: no run for it
-        self.screen.list_filter_set("")
+        self.main.list_filter_set("")
         self.remove_class("-shown")
-        self.screen.action_focus_list()
+        self.main.action_focus_list()

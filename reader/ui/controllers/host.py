@@ -1,0 +1,78 @@
+"""What the main screen's controllers share, for the type checker: the screen they are mixed into.
+
+Each controller (:mod:`reader.ui.controllers`) is a mixin of :class:`reader.ui.screens.main.MainScreen`
+and reaches the screen's state and the other controllers' methods through ``self``. A mixin cannot
+name the screen as its base (the screen is made of the mixins), so each one derives from
+:class:`ScreenHost`: to mypy a :class:`~textual.screen.Screen` with the screen's state and the methods
+one controller calls on another, declared once here and checked against their definitions (the
+main screen derives from every controller, so a definition that disagrees is an error); at run time
+``ScreenHost`` is ``object`` and the mixins stay plain classes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+# the background work's state, as the status line, the legend and the events panel read it
+IngestState = Literal["idle", "running", "done", "failed"]
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from pathlib import Path
+
+    from textual.content import Content
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    from reader.bookmarks.model import Anchor, Bookmark
+    from reader.bookmarks.store import BookmarkStore
+    from reader.corpus import Article, ArticleMeta, Catalogue, LoadError
+    from reader.events.store import EventSet
+    from reader.feeds.status import FeedRow
+    from reader.ui.app import ReaderApp
+    from reader.ui.controllers.fetching import FetchController
+    from reader.ui.settings import Settings, UIState
+    from reader.ui.widgets.status_bar import Status, StatusKind
+
+    class ScreenHost(Screen[None]):
+        app: ReaderApp
+        # the screen's state (set in MainScreen.__init__)
+        folder: Path
+        catalogue: Catalogue
+        auto_ingest: bool
+        exit_after_paint: bool
+        errors: list[LoadError]
+        article: Article | None
+        ingest_state: IngestState
+        ingest_stage: str  # the ingest's current stage while it runs
+        last_query: str
+        match_list: list[tuple[int, int, int]]  # (passage, start, end) of the search matches
+        match_pos: int
+        event_set: EventSet | None
+        _bookmark_store: BookmarkStore | None
+        anchored: list[tuple[Bookmark, Anchor]]  # (bookmark, anchor) of the open article
+        state: UIState
+        fetcher: FetchController
+        all_articles: list[ArticleMeta]
+        feed_filter: FeedRow | None
+        status: Status
+        events_wanted: bool
+        _quitting: bool
+        _last_write: Future[None] | None
+
+        @property
+        def settings(self) -> Settings: ...
+
+        # the main screen's
+        def set_status(self, text: str | Content, kind: StatusKind = "note") -> None: ...
+        def open_meta(self, meta: ArticleMeta | None, *, focus: bool = True, passage: int = 0,
+                      query: str | None = None) -> None: ...
+        def update_legend(self) -> None: ...
+        def apply_annotations(self) -> None: ...
+        def focus_pane(self, widget: Widget) -> None: ...
+        def _layout_panes(self, width: int | None = None, reading: bool | None = None) -> None: ...
+        def action_focus_list(self) -> None: ...
+        def save_state(self) -> None: ...
+        def copy_to_clipboard(self, text: str) -> None: ...
+else:
+    ScreenHost = object
