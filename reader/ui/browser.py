@@ -11,20 +11,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 
 from reader.log import log_exception
 from reader.passages import make_safe
+from reader.ui.controllers.host import ScreenHost
 
 if TYPE_CHECKING:
-    from contextlib import AbstractContextManager
     from webbrowser import BaseBrowser
-
-    from textual.content import Content
-
-    from reader.ui.widgets.status_bar import StatusKind
 
 
 def in_terminal(browser: BaseBrowser) -> bool:
@@ -45,13 +41,8 @@ def browser_result(browser: BaseBrowser, url: str, failed: str) -> str:
     return f"Opened {make_safe(url)}" if ok else failed
 
 
-class BrowserActions:
+class BrowserActions(ScreenHost):
     """Mixed into the main screen through :class:`reader.ui.controllers.sharing.ShareActions`."""
-
-    if TYPE_CHECKING:  # what the screen it is mixed into provides (reader.ui.screens.main.MainScreen)
-        def set_status(self, text: str | Content, kind: StatusKind = "note") -> None: ...
-        def call_from_thread(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any: ...
-        def suspend(self) -> AbstractContextManager[None]: ...
 
     def open_url(self, url: str) -> None:
         self.set_status(f"Opening {make_safe(url)} in the web browser…")

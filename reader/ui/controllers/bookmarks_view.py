@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from reader.log import log_exception
 from reader.corpus import (Article, load_article)
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.messages import (GoTo)
 
 
-class BookmarkActions:
+class BookmarkActions(ScreenHost):
     """Mixed into MainScreen: bookmarks of the open article."""
 
     # bookmarks ------------------------------------------------------------------------------------------

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 
 from reader.log import log_exception
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.legend import describe_mention
 from reader.ui.palette import app_label_styles
 
 
-class EntityActions:
+class EntityActions(ScreenHost):
     """Mixed into MainScreen: the entities of the open article."""
 
     # entities ----------------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from textual import work
 
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.events_panel import EventsPanel, load_event_set
 from reader.ui.messages import (GoTo)
 
 
-class EventActions:
+class EventActions(ScreenHost):
     """Mixed into MainScreen: the events panel and the timeline."""
 
     # events -------------------------------------------------------------------------------------------

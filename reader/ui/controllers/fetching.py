@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reader.passages import make_safe
 from reader.ui import background
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
 from reader.ui.subprocesses import reader_command, stop_group
@@ -118,7 +119,7 @@ class FetchController:
         stop_group(self.proc)
 
 
-class FeedActions:
+class FeedActions(ScreenHost):
     """Mixed into MainScreen: the feeds screen, the list of one feed, the fetch's messages."""
 
     def action_feeds(self) -> None:

@@ -11,18 +11,23 @@ main screen derives from every controller, so a definition that disagrees is an 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar
 
 # the background work's state, as the status line, the legend and the events panel read it
 IngestState = Literal["idle", "running", "done", "failed"]
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from concurrent.futures import Future
     from pathlib import Path
 
     from textual.content import Content
     from textual.screen import Screen
     from textual.widget import Widget
+    from textual.worker import Worker
 
     from reader.bookmarks.model import Anchor, Bookmark
     from reader.bookmarks.store import BookmarkStore
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from reader.feeds.status import FeedRow
     from reader.ui.app import ReaderApp
     from reader.ui.controllers.fetching import FetchController
+    from reader.ui.messages import GoTo
     from reader.ui.settings import Settings, UIState
     from reader.ui.widgets.status_bar import Status, StatusKind
 
@@ -74,5 +80,25 @@ if TYPE_CHECKING:
         def action_focus_list(self) -> None: ...
         def save_state(self) -> None: ...
         def copy_to_clipboard(self, text: str) -> None: ...
+        def call_from_thread(self, callback: Callable[..., T], *args: Any, **kwargs: Any) -> T: ...
+        def push_screen(self, screen: Screen[R], callback: Callable[[R | None], None] | None = None) -> Any: ...
+        def suspend(self) -> AbstractContextManager[None]: ...
+
+        # one controller's, called by another
+        def cursor_on(self, passage: int) -> None: ...  # reader.ui.availability
+        def goto(self, target: GoTo | None) -> None: ...  # events_view
+        def show_events(self) -> None: ...
+        def load_events(self) -> Worker[None]: ...
+        def refresh_bookmark_marks(self) -> None: ...  # bookmarks_view
+        def _selection_in_view(self) -> tuple[int, int, int] | None: ...
+        def list_show(self, keep_id: str | None = None) -> bool: ...  # list_filter
+        def list_changed(self, changed: bool = True) -> None: ...
+        def reading_refresh(self) -> None: ...  # reading
+        def reading_cursor_moved(self, article_id: str, passage: int) -> None: ...
+        @staticmethod
+        def _after(pending: Future[None] | None) -> None: ...
+        def _reading_screen(self) -> None: ...
+        def _mark_read(self, meta: ArticleMeta) -> None: ...
+        def _target(self) -> ArticleMeta | None: ...
 else:
     ScreenHost = object

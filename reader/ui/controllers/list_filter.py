@@ -26,6 +26,7 @@ from textual.content import Content
 
 from reader.log import log_exception
 from reader.passages import make_safe
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.messages import ApplySearch
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.filter_line import FilterLine
@@ -62,7 +63,7 @@ def _name_in(meta, folder) -> str:
         return ""
 
 
-class ListFilterActions:
+class ListFilterActions(ScreenHost):
     """Mixed into ReaderApp (``self`` is the app)."""
 
     list_filter_text = ""  # the filter asked for (typed, or a saved search)

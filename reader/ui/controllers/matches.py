@@ -11,12 +11,13 @@ from __future__ import annotations
 
 
 from reader.corpus import (Article)
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.messages import (OpenHit)
 
 
-class MatchActions:
+class MatchActions(ScreenHost):
     """Mixed into MainScreen: search, the matches in the open article."""
 
     # search --------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from textual.actions import SkipAction
 from reader.log import log_exception
 from reader.corpus import Article, ArticleMeta
 from reader.passages import make_safe
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 
@@ -54,7 +55,7 @@ def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
     return ids if ids is not None else [m.id for m in articles]
 
 
-class ReadingActions:
+class ReadingActions(ScreenHost):
     """Mixed into ReaderApp (``self`` is the app)."""
 
     _state_store = None

@@ -17,6 +17,7 @@ from reader import sqlitedb
 from reader.corpus import (skipped_summary)
 from reader.passages import make_safe_line
 from reader.ui import background
+from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.subprocesses import stop_group
@@ -25,7 +26,7 @@ from reader.ui.messages import (IngestDone, IngestProgress, ScanDone,
                                 ScanFailed, ScanProgress)
 
 
-class ScanActions:
+class ScanActions(ScreenHost):
     """Mixed into MainScreen: rescan, scan progress and end, the ingest run and its progress."""
 
     def rescan(self, only_if_changed: bool = False) -> None:
