@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from reader.ui.controllers.fetching import FetchController
-    from reader.ui.screens.main import MainScreen
+    from reader.ui.controllers.host import ScreenHost
 
 
 def _failed(what: str, exc: Exception) -> str:
@@ -42,12 +42,12 @@ def _failed(what: str, exc: Exception) -> str:
 
 
 # the folder scan -------------------------------------------------------------------------------------
-def start_scan(main: MainScreen, only_if_changed: bool = False) -> Worker:
+def start_scan(main: ScreenHost, only_if_changed: bool = False) -> Worker:
     return main.run_worker(lambda: scan(main, only_if_changed), name="scan", group="scan", thread=True,
                            exclusive=True, exit_on_error=False)
 
 
-def scan(main: MainScreen, only_if_changed: bool) -> None:
+def scan(main: ScreenHost, only_if_changed: bool) -> None:
     """(In the worker) refresh the catalogue; ScanProgress…, then ScanDone or ScanFailed."""
     from textual.worker import get_current_worker
 
@@ -70,12 +70,12 @@ def scan(main: MainScreen, only_if_changed: bool) -> None:
 
 
 # the ingest ------------------------------------------------------------------------------------------
-def start_ingest(main: MainScreen) -> Worker:
+def start_ingest(main: ScreenHost) -> Worker:
     return main.run_worker(lambda: ingest(main), name="ingest", group="ingest", thread=True, exclusive=True,
                            exit_on_error=False)
 
 
-def ingest(main: MainScreen) -> None:
+def ingest(main: ScreenHost) -> None:
     """(In the worker) run ``reader index`` in a subprocess (spaCy stays out of this process); relay
     its progress (IngestProgress…), then IngestDone."""
     from reader.ui.messages import IngestDone, IngestProgress

@@ -9,6 +9,7 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from reader.log import log_exception
 from reader.corpus import (Article, load_article)
@@ -17,12 +18,16 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.messages import (GoTo)
 
+if TYPE_CHECKING:
+    from reader.bookmarks.model import Anchor, Bookmark
+    from reader.bookmarks.store import BookmarkStore
+
 
 class BookmarkActions(ScreenHost):
     """Mixed into MainScreen: bookmarks of the open article."""
 
     # bookmarks ------------------------------------------------------------------------------------------
-    def bookmark_store(self):
+    def bookmark_store(self) -> BookmarkStore:
         if self._bookmark_store is None:
             from reader.bookmarks.store import BookmarkStore
 
@@ -41,7 +46,7 @@ class BookmarkActions(ScreenHost):
             return
         self.query_one(ArticleList).set_marked(ids)
 
-    def _anchor(self, article: Article) -> list | Exception:
+    def _anchor(self, article: Article) -> list[tuple[Bookmark, Anchor]] | Exception:
         """The article's bookmarks anchored in its text, or the error (thread-safe: no widget touched)."""
         from reader.bookmarks.anchor import anchor_article
 
@@ -52,7 +57,7 @@ class BookmarkActions(ScreenHost):
             return exc
 
     def anchor_bookmarks(self, article: Article,
-                         anchored: list | Exception | None = None) -> dict[int, list[tuple[int, int]]]:
+                         anchored: list[tuple[Bookmark, Anchor]] | Exception | None = None) -> dict[int, list[tuple[int, int]]]:
         """Re-anchor the article's bookmarks (unless given anchored); returns their spans per passage
         (orphans are kept apart)."""
         anchored = self._anchor(article) if anchored is None else anchored
@@ -61,7 +66,8 @@ class BookmarkActions(ScreenHost):
             self._bookmark_error(anchored)
         spans: dict[int, list[tuple[int, int]]] = {}
         for _bm, anchor in self.anchored:
-            if not anchor.orphaned:
+            if not anchor.orphaned and anchor.passage is not None and anchor.start is not None \
+                    and anchor.end is not None:
                 spans.setdefault(anchor.passage, []).append((anchor.start, anchor.end))
         orphans = sum(1 for _bm, a in self.anchored if a.orphaned)
         if orphans:

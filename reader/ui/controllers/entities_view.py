@@ -5,6 +5,7 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from reader.log import log_exception
 from reader.ui.controllers.host import ScreenHost
@@ -12,6 +13,9 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.legend import describe_mention
 from reader.ui.palette import app_label_styles
+
+if TYPE_CHECKING:
+    from reader.entities.model import Mention
 
 
 class EntityActions(ScreenHost):
@@ -50,7 +54,7 @@ class EntityActions(ScreenHost):
         if mention is not None:
             self.show_entity_articles(mention)
 
-    def show_entity_articles(self, mention) -> None:
+    def show_entity_articles(self, mention: Mention) -> None:
         from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
 
         index = entity_index(self.folder)

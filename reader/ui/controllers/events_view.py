@@ -8,6 +8,8 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from reader.ui.controllers.host import ScreenHost
@@ -15,6 +17,9 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.events_panel import EventsPanel, load_event_set
 from reader.ui.messages import (GoTo)
+
+if TYPE_CHECKING:
+    from reader.events.store import EventSet
 
 
 class EventActions(ScreenHost):
@@ -26,7 +31,7 @@ class EventActions(ScreenHost):
         event_set = load_event_set(self.folder)
         self.call_from_thread(self._events_loaded, event_set)
 
-    def _events_loaded(self, event_set) -> None:
+    def _events_loaded(self, event_set: EventSet | None) -> None:
         self.event_set = event_set
         self.show_events()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-
 from reader.passages import make_safe
 from reader.ui import background
 from reader.ui.controllers.host import ScreenHost
@@ -22,10 +21,15 @@ from reader.ui.messages import ApplySearch, FetchDone, FetchProgress
 from reader.ui.subprocesses import reader_command, stop_group
 
 if TYPE_CHECKING:
+    import subprocess
+    from pathlib import Path
+
+    from textual.timer import Timer
+
     from reader.ui.messages import ShowFeed
 
 
-def has_subscriptions(folder) -> bool:
+def has_subscriptions(folder: Path) -> bool:
     from reader.feeds.subscriptions import FILE_NAME
 
     return (folder / FILE_NAME).is_file()
@@ -50,13 +54,13 @@ def done_text(message: FetchDone) -> str:
 class FetchController:
     """Owned by the main screen: starts, relays and stops the fetch subprocess; the timer."""
 
-    def __init__(self, main, enabled: bool = True) -> None:
+    def __init__(self, main: ScreenHost, enabled: bool = True) -> None:
         self.main = main
         self.enabled = enabled       # automatic fetches (start-up, timer); keys always fetch
         self.running = False
         self.quitting = False
-        self.proc = None
-        self._timer = None
+        self.proc: subprocess.Popen[str] | None = None
+        self._timer: Timer | None = None
 
     @property
     def minutes(self) -> float:
@@ -128,7 +132,7 @@ class FeedActions(ScreenHost):
         if not isinstance(self.app.screen, FeedsScreen):
             self.push_screen(FeedsScreen(self.folder, self.fetcher, len(self.all_articles)), self.show_feed)
 
-    def show_feed(self, choice: ShowFeed | None) -> None:
+    def show_feed(self, choice: ShowFeed | ApplySearch | None) -> None:
         if isinstance(choice, ApplySearch):
             self.list_apply_search(choice)
             return

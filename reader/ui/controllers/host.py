@@ -21,6 +21,8 @@ R = TypeVar("R")
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
+    import subprocess
+    from collections.abc import Sequence
     from concurrent.futures import Future
     from pathlib import Path
 
@@ -59,12 +61,14 @@ if TYPE_CHECKING:
         anchored: list[tuple[Bookmark, Anchor]]  # (bookmark, anchor) of the open article
         state: UIState
         fetcher: FetchController
-        all_articles: list[ArticleMeta]
+        all_articles: Sequence[ArticleMeta]  # the scan's (a LazyMetas from the catalogue)
         feed_filter: FeedRow | None
         status: Status
         events_wanted: bool
         _quitting: bool
         _last_write: Future[None] | None
+        _rebuilds_seen: int  # sqlitedb.rebuilds_count at the last scan
+        _ingest_proc: subprocess.Popen[str] | None
 
         @property
         def settings(self) -> Settings: ...
@@ -91,6 +95,7 @@ if TYPE_CHECKING:
         def load_events(self) -> Worker[None]: ...
         def refresh_bookmark_marks(self) -> None: ...  # bookmarks_view
         def _selection_in_view(self) -> tuple[int, int, int] | None: ...
+        def rescan(self, only_if_changed: bool = False) -> None: ...  # scan
         def list_show(self, keep_id: str | None = None) -> bool: ...  # list_filter
         def list_changed(self, changed: bool = True) -> None: ...
         def reading_refresh(self) -> None: ...  # reading

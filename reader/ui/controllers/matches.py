@@ -9,12 +9,16 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from reader.corpus import (Article)
 from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.messages import (OpenHit)
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 class MatchActions(ScreenHost):
@@ -29,7 +33,7 @@ class MatchActions(ScreenHost):
 
         if isinstance(self.app.screen, SearchScreen) or isinstance(self.app.focused, (Input, TextArea)):
             raise SkipAction()  # "/" is a character there (a query, a note, a filter)
-        node = self.app.focused or self.app.screen
+        node: DOMNode | None = self.app.focused or self.app.screen
         while node is not None and node is not self.app:  # the focused widget, its parents, the screen
             if node._bindings.key_to_bindings.get("slash"):
                 raise SkipAction()  # "/" has its own meaning there (bookmarks list: back to the filter)

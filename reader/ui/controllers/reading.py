@@ -20,6 +20,7 @@ or ``space`` goes on from its end).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 import itertools
 import threading
 from collections.abc import Callable, Sequence
@@ -34,6 +35,9 @@ from reader.passages import make_safe
 from reader.ui.controllers.host import ScreenHost
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
+
+if TYPE_CHECKING:
+    from reader.state.store import StateStore
 
 
 
@@ -58,7 +62,7 @@ def _ids(articles: Sequence[ArticleMeta]) -> list[str]:
 class ReadingActions(ScreenHost):
     """Mixed into ReaderApp (``self`` is the app)."""
 
-    _state_store = None
+    _state_store: StateStore | None = None
     _state_lock = threading.Lock()
     _state_error = ""  # the last store error shown (shown once as a notification, then in the status line)
     _reading_loaded = False
@@ -67,8 +71,8 @@ class ReadingActions(ScreenHost):
     _reading_generation = 0  # bumped by every change made here: a load that raced one is redone
 
     # the store --------------------------------------------------------------------------------------
-    def reading_store(self):
-        """The state store (opened once), or None when it cannot be used (the message is shown)."""
+    def reading_store(self) -> StateStore:
+        """The state store (opened once); raises when it cannot be opened (the callers say so)."""
         with self._state_lock:
             if self._state_store is None:
                 from reader.state.store import StateStore
@@ -86,7 +90,7 @@ class ReadingActions(ScreenHost):
         self.reading_header()
 
     _writer: ThreadPoolExecutor | None = None
-    _last_write: Future | None = None
+    _last_write: Future[None] | None = None
 
     def _reading_write(self, write: Callable, undo: Callable[[], None]) -> None:
         """``write(store)`` in the writer thread, after the writes before it; if it fails, ``undo()``
@@ -140,7 +144,7 @@ class ReadingActions(ScreenHost):
         self._reading_load(self._shown_ids(), self._reading_generation, self._last_write, self._reading_loads)
 
     @staticmethod
-    def _after(pending: Future | None) -> None:
+    def _after(pending: Future[None] | None) -> None:
         """Wait (in a worker thread) for the single writes made before: a bulk operation comes after them."""
         if pending is not None:
             pending.result()  # never raises: the writer catches its errors
@@ -148,7 +152,7 @@ class ReadingActions(ScreenHost):
     # not exclusive: a thread cannot be stopped, and a cancelled worker made anyone waiting on the
     # app's workers fail (WorkerCancelled); the newest load wins by its number instead
     @work(thread=True, group="reading-load", exit_on_error=False)
-    def _reading_load(self, ids: list[str], generation: int, pending: Future | None, load: int = 0) -> None:
+    def _reading_load(self, ids: list[str], generation: int, pending: Future[None] | None, load: int = 0) -> None:
         self._after(pending)
         try:
             states = self.reading_store().states(ids)
@@ -310,7 +314,7 @@ class ReadingActions(ScreenHost):
         self._reading_mark_all(self._shown_ids(), hashes, self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
-    def _reading_mark_all(self, ids: list[str], hashes: dict[str, str] | None, pending: Future | None) -> None:
+    def _reading_mark_all(self, ids: list[str], hashes: dict[str, str] | None, pending: Future[None] | None) -> None:
         self._after(pending)
         try:
             store = self.reading_store()
@@ -344,7 +348,7 @@ class ReadingActions(ScreenHost):
         self._reading_undo(self._shown_ids(), self._last_write)
 
     @work(thread=True, exclusive=True, group="reading-mark", exit_on_error=False)
-    def _reading_undo(self, shown: list[str], pending: Future | None) -> None:
+    def _reading_undo(self, shown: list[str], pending: Future[None] | None) -> None:
         from reader.state.store import StateError
 
         self._after(pending)

@@ -48,7 +48,7 @@ class ShareActions(BrowserActions):
         from reader.ui.dialogs.links import resolve_url
 
         meta = self._target_with_url()
-        if meta is None:
+        if meta is None or not meta.url:  # (said by _target_with_url)
             return
         url, why = resolve_url(meta.url, None)
         if url is None:
@@ -92,7 +92,7 @@ class ShareActions(BrowserActions):
 
     def action_copy_url(self) -> None:
         meta = self._target_with_url()
-        if meta is None:
+        if meta is None or not meta.url:  # (said by _target_with_url)
             return
         self.copy_to_clipboard(meta.url)
         self.set_status(f"Copied {make_safe(meta.url)}")
