@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.theme import Theme
@@ -22,7 +23,7 @@ from reader.ui.providers import ReaderCommands
 from reader.ui.screens.main import MainScreen
 
 
-class ReaderApp(App):
+class ReaderApp(App[None]):
     TITLE = "reader"
     CSS_PATH = str(paths.styles_dir() / "reader.tcss")
     BINDINGS = bindings("app")
@@ -30,7 +31,7 @@ class ReaderApp(App):
     COMMANDS = App.COMMANDS | {ReaderCommands}  # the registry's commands beside Textual's (reader.ui.providers)
 
     def __init__(self, folder: Path, *, ingest: bool | None = None, exit_after_paint: bool = False,
-                 fetch: bool | None = None):
+                 fetch: bool | None = None) -> None:
         super().__init__()
         self.folder = Path(folder)
         self.state = self.load_state()
@@ -46,15 +47,16 @@ class ReaderApp(App):
         """The main screen (the panes), whatever screen is on top of it."""
         return self._main
 
-    def __getattr__(self, name: str):
-        """The commands' actions are ``app.<name>`` (they are heard whatever screen is on top);
-        those the app has not are the main screen's."""
-        main = self.__dict__.get("_main")
-        if name.startswith("action_") and main is not None:
-            return getattr(main, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # for Textual's action lookup only: to mypy an unknown attribute stays an error
+        def __getattr__(self, name: str) -> Any:
+            """The commands' actions are ``app.<name>`` (they are heard whatever screen is on top);
+            those the app has not are the main screen's."""
+            main = self.__dict__.get("_main")
+            if name.startswith("action_") and main is not None:
+                return getattr(main, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def action_back(self) -> None:
+    def action_back(self) -> None:  # type: ignore[override]  # Textual's is async; it runs either
         """esc in the panes (Textual's own ``back`` would pop a screen)."""
         self.main.action_back()
 
@@ -122,7 +124,7 @@ class ReaderApp(App):
         if self.is_headless:
             return
         try:
-            fd = sys.__stdin__.fileno()
+            fd = sys.__stdin__.fileno()  # type: ignore[union-attr]  # None: the AttributeError below
             if not os.isatty(fd):
                 return
         except (AttributeError, ValueError, OSError):

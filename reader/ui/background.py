@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast
 
 from reader.log import DEBUG, log_exception
 from reader.passages import make_safe_line
 
 if TYPE_CHECKING:
+    import subprocess
+
     from textual.worker import Worker
 
     from reader.ui.controllers.fetching import FetchController
+    from reader.ui.app import ReaderApp
     from reader.ui.controllers.host import ScreenHost
 
 
@@ -59,7 +62,10 @@ def scan(main: ScreenHost, only_if_changed: bool) -> None:
         if only_if_changed and main.catalogue.unchanged() and sqlitedb.rebuilds_count == main._rebuilds_seen:
             return
         worker = get_current_worker()
-        result = main.catalogue.refresh(progress=lambda done, total: main.post_message(ScanProgress(done, total)),
+        def progress(done: int, total: int) -> None:
+            main.post_message(ScanProgress(done, total))
+
+        result = main.catalogue.refresh(progress=progress,
                                         should_stop=lambda: worker.is_cancelled)
     except ScanCancelled:  # the app is quitting (workers are cancelled on exit): it never waits for a scan
         return
@@ -83,14 +89,14 @@ def ingest(main: ScreenHost) -> None:
 
     busy = False
 
-    def line(data: dict) -> None:
+    def line(data: dict[str, Any]) -> None:
         nonlocal busy
         if data.get("stage") == "busy":
             busy = True
         elif data.get("stage") != "done":
             main.post_message(IngestProgress(data["stage"], data.get("done", 0), data.get("total", 0)))
 
-    def started(proc) -> None:
+    def started(proc: subprocess.Popen[str]) -> None:
         main._ingest_proc = proc
 
     try:
@@ -123,10 +129,10 @@ def fetch(fetcher: FetchController, cmd: list[str]) -> None:
     from reader.ui.subprocesses import run_json_lines
 
     main = fetcher.main
-    totals: dict = {}
+    totals: dict[str, Any] = {}
     busy = False
 
-    def line(data: dict) -> None:
+    def line(data: dict[str, Any]) -> None:
         nonlocal busy
         stage = data.get("stage")
         if stage == "busy":
@@ -137,7 +143,7 @@ def fetch(fetcher: FetchController, cmd: list[str]) -> None:
             main.post_message(FetchProgress(int(data.get("done", 0)), int(data.get("total", 0)),
                                             str(data.get("feed") or "")))
 
-    def started(proc) -> None:
+    def started(proc: subprocess.Popen[str]) -> None:
         fetcher.proc = proc
 
     try:
@@ -159,20 +165,21 @@ def fetch(fetcher: FetchController, cmd: list[str]) -> None:
 T = TypeVar("T")
 
 
-async def in_daemon_thread(fn: Callable[..., T], *args, name: str = "reader-background") -> T:
+async def in_daemon_thread(fn: Callable[..., T], *args: Any, name: str = "reader-background") -> T:
     loop = asyncio.get_running_loop()
-    future: asyncio.Future = loop.create_future()
+    future: asyncio.Future[T] = loop.create_future()
 
-    def settle(result, error) -> None:
+    def settle(result: T | None, error: BaseException | None) -> None:
         if future.done():  # cancelled meanwhile
             return
         if error is not None:
             future.set_exception(error)
         else:
-            future.set_result(result)
+            future.set_result(cast(T, result))
 
     def run() -> None:
-        result, error = None, None
+        result: T | None = None
+        error: BaseException | None = None
         try:
             result = fn(*args)
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task, raised there
@@ -201,7 +208,7 @@ class ReportsFailedWorkers:
         from reader.errors import log_fault
 
         where, _ = log_fault(worker.error, f"UI worker {worker.name or worker.group!r} failed")
-        app = worker.node.app  # type: ignore[attr-defined]
+        app = cast("ReaderApp", worker.node.app)
         if getattr(app.main, "_quitting", False):  # leaving: the panes may be gone; the log has it
             return
         detail = f" (details in {where})" if where else ""

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from reader.feeds.status import FeedRow
     from reader.ui.app import ReaderApp
     from reader.ui.controllers.fetching import FetchController
-    from reader.ui.messages import GoTo
+    from reader.ui.messages import ApplySearch, GoTo
     from reader.ui.settings import Settings, UIState
     from reader.ui.widgets.status_bar import Status, StatusKind
 
@@ -97,6 +97,7 @@ if TYPE_CHECKING:
         def _selection_in_view(self) -> tuple[int, int, int] | None: ...
         def rescan(self, only_if_changed: bool = False) -> None: ...  # scan
         def list_show(self, keep_id: str | None = None) -> bool: ...  # list_filter
+        def list_apply_search(self, choice: ApplySearch) -> None: ...
         def list_changed(self, changed: bool = True) -> None: ...
         def reading_refresh(self) -> None: ...  # reading
         def reading_cursor_moved(self, article_id: str, passage: int) -> None: ...

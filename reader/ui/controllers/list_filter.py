@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, overload
 
 from textual import work
 from textual.content import Content
 
+from reader.corpus import ArticleMeta
 from reader.log import log_exception
 from reader.passages import make_safe
 from reader.ui.controllers.host import ScreenHost
@@ -31,13 +33,20 @@ from reader.ui.messages import ApplySearch
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.filter_line import FilterLine
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from pathlib import Path
+
+    from reader.listfilter.evaluate import FilterContext
+    from reader.listfilter.saved import SearchCount
+    from reader.ui.settings import Sort
 
 
-class Shown(Sequence):
+class Shown(Sequence[ArticleMeta]):
     """Some of a list's articles (``positions`` into ``base``), in a given order; rows are made
     only when painted (``base`` may be a :class:`reader.corpus.LazyMetas`)."""
 
-    def __init__(self, base: Sequence, positions: list[int], base_ids: list[str]) -> None:
+    def __init__(self, base: Sequence[ArticleMeta], positions: list[int], base_ids: list[str]) -> None:
         self.base = base
         self.positions = positions
         self.ids = [base_ids[p] for p in positions]
@@ -45,7 +54,12 @@ class Shown(Sequence):
     def __len__(self) -> int:
         return len(self.positions)
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> ArticleMeta: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[ArticleMeta]: ...
+
+    def __getitem__(self, i: int | slice) -> ArticleMeta | list[ArticleMeta]:
         if isinstance(i, slice):
             return [self.base[p] for p in self.positions[i]]
         return self.base[self.positions[i]]
@@ -56,7 +70,7 @@ def _feed_prefix(name: str) -> str | None:
     return f"{parts[0]}/{parts[1]}/" if len(parts) == 3 and parts[0] == "feeds" else None
 
 
-def _name_in(meta, folder) -> str:
+def _name_in(meta: ArticleMeta, folder: Path) -> str:
     try:
         return meta.path.relative_to(folder).as_posix()
     except (AttributeError, ValueError):
@@ -68,17 +82,17 @@ class ListFilterActions(ScreenHost):
 
     list_filter_text = ""  # the filter asked for (typed, or a saved search)
     list_filter_shown = ""  # the filter the list shows (a bad one keeps the previous)
-    _filter_ctx = None
+    _filter_ctx: FilterContext | None = None
     _filter_lock = threading.Lock()
     _filter_generation = 0
     _filter_stale = False  # the catalogue changed: the context re-reads its columns
     _filter_warmed = False
-    _filter_base: tuple | None = None  # (base list, its ids, id → position)
+    _filter_base: tuple[Sequence[ArticleMeta], list[str], dict[str, int]] | None = None  # (base list, its ids, id → position)
     filter_worker_ms = 0.0  # the last filter's evaluation in the worker (the bench reads it)
 
     # the list -----------------------------------------------------------------------------------
     @property
-    def list_sort(self) -> str:
+    def list_sort(self) -> Sort:
         return self.state.list_sort
 
     def list_header_prefix(self) -> str:
@@ -124,7 +138,7 @@ class ListFilterActions(ScreenHost):
         if self.list_show():
             self.reading_refresh()
 
-    def _filter_context(self):
+    def _filter_context(self) -> FilterContext:
         """(In the worker, under the lock) the session's FilterContext, made the first time."""
         from reader.listfilter.evaluate import FilterContext, load_feeds
 
@@ -139,7 +153,7 @@ class ListFilterActions(ScreenHost):
             self._filter_ctx.invalidate()
         return self._filter_ctx
 
-    def _base_ids(self, base: Sequence) -> tuple[list[str], dict[str, int]]:
+    def _base_ids(self, base: Sequence[ArticleMeta]) -> tuple[list[str], dict[str, int]]:
         cached = self._filter_base
         if cached is None or cached[0] is not base:
             ids = getattr(base, "ids", None)
@@ -148,8 +162,8 @@ class ListFilterActions(ScreenHost):
         return cached[1], cached[2]
 
     @work(thread=True, exclusive=True, group="list-filter", exit_on_error=False)
-    def _list_filter_run(self, base: Sequence, text: str, by: str, keep_id: str | None, generation: int,
-                         pending) -> None:
+    def _list_filter_run(self, base: Sequence[ArticleMeta], text: str, by: Sort, keep_id: str | None, generation: int,
+                         pending: Future[None] | None) -> None:
         self._after(pending)  # the reading-state writes made before are in the store
         ids, pos = self._base_ids(base)
         with self._filter_lock:
@@ -169,7 +183,7 @@ class ListFilterActions(ScreenHost):
         self.call_from_thread(self._list_filter_done, generation, text, base, positions, res.error, res.notice,
                               keep_id)
 
-    def _list_filter_done(self, generation: int, text: str, base: Sequence, positions: list[int] | None,
+    def _list_filter_done(self, generation: int, text: str, base: Sequence[ArticleMeta], positions: list[int] | None,
                           error: str | None, notice: str | None, keep_id: str | None) -> None:
         if generation != self._filter_generation:
             return
@@ -180,6 +194,7 @@ class ListFilterActions(ScreenHost):
             self.set_status(Content(f"Filter: {make_safe(error)} (the list is as it was)").stylize("bold $text-error"),
                             "filter_error")
             return
+        assert positions is not None  # None only with an error
         self.list_filter_shown = text
         ids, _ = self._base_ids(base)
         lst.set_articles(Shown(base, positions, ids), keep_id=keep_id)
@@ -233,7 +248,7 @@ class ListFilterActions(ScreenHost):
         self.action_focus_list()
 
     # counts for the feeds screen ------------------------------------------------------------------
-    def list_counts(self, done: Callable[[dict, list | str], None]) -> None:
+    def list_counts(self, done: Callable[[dict[str, int], list[SearchCount] | str], None]) -> None:
         """Each feed's unread count (by its folder prefix) and the saved searches' counts, computed in a
         worker; ``done(feed_unread, counts or an error message)`` is called in the event loop."""
         names = getattr(self.all_articles, "names", None)
@@ -242,7 +257,9 @@ class ListFilterActions(ScreenHost):
         self._list_counts(list(names), list(self._base_ids(self.all_articles)[0]), done, self._last_write)
 
     @work(thread=True, exclusive=True, group="list-counts", exit_on_error=False)
-    def _list_counts(self, names: list[str], ids: list[str], done, pending) -> None:
+    def _list_counts(self, names: list[str], ids: list[str],
+                     done: Callable[[dict[str, int], list[SearchCount] | str], None],
+                     pending: Future[None] | None) -> None:
         from reader.listfilter.saved import SavedSearchError, SavedSearches
 
         self._after(pending)
@@ -260,7 +277,7 @@ class ListFilterActions(ScreenHost):
                 log_exception(__name__, "the feeds' unread counts could not be read")
                 feed_unread = {}
             try:
-                counts: list | str = SavedSearches().counts(ctx)
+                counts: list[SearchCount] | str = SavedSearches().counts(ctx)
             except SavedSearchError as exc:
                 counts = str(exc)
         self.call_from_thread(done, feed_unread, counts)

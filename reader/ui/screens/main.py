@@ -11,13 +11,16 @@ read); background work then only posts messages (:mod:`reader.ui.messages`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from reader.log import log_exception
@@ -46,7 +49,14 @@ from reader.ui.widgets.status_bar import Status, StatusBar, StatusKind
 from reader.ui.background import ReportsFailedWorkers
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from reader.bookmarks.model import Anchor, Bookmark
+    from reader.entities.model import Annotations
     from reader.ui.app import ReaderApp
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
@@ -79,7 +89,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         if fetch is None:  # automatic fetches (start-up, every fetch_minutes); R and the feeds screen always can
             fetch = os.environ.get("READER_NO_FETCH", "") in ("", "0")
         self.fetcher = FetchController(self, enabled=fetch)
-        self.all_articles: list[ArticleMeta] = []  # the scan's list; the article list may show one feed's
+        self.all_articles: Sequence[ArticleMeta] = []  # the scan's list; the article list may show one feed's
         self.feed_filter = None  # the FeedRow whose articles the list shows (None: all)
 
     # what the controllers ask of the app ---------------------------------------------------------
@@ -91,16 +101,16 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
     def save_state(self) -> None:
         self.app.save_state()
 
-    def call_from_thread(self, callback, *args, **kwargs):
+    def call_from_thread(self, callback: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return self.app.call_from_thread(callback, *args, **kwargs)
 
-    def push_screen(self, screen, callback=None):
+    def push_screen(self, screen: Screen[R], callback: Callable[[R | None], None] | None = None) -> Any:
         return self.app.push_screen(screen, callback)
 
     def copy_to_clipboard(self, text: str) -> None:
         self.app.copy_to_clipboard(text)
 
-    def suspend(self):
+    def suspend(self) -> AbstractContextManager[None]:
         return self.app.suspend()
 
     def compose(self) -> ComposeResult:
@@ -184,7 +194,8 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         if focus:
             self.focus_pane(view)
 
-    def _prepare(self, meta: ArticleMeta, query: str | None):
+    def _prepare(self, meta: ArticleMeta, query: str | None) -> tuple[
+            Article, Annotations | None, dict[int, list[tuple[int, int]]], list[tuple[Bookmark, Anchor]] | Exception]:
         """(In a thread) the article and everything shown over it: annotations, matches, bookmarks."""
         article = load_article(meta)
         annotations = ann_store.load(article.meta.content_hash)
@@ -251,7 +262,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
 
         if not self.app.screen.query("#panes"):
             raise SkipAction()  # a dialog or another screen: its own tab moves focus there
-        order = [self.query_one(ArticleList), self.query_one(ArticleView)]
+        order: list[Widget] = [self.query_one(ArticleList), self.query_one(ArticleView)]
         panel = self.query_one(EventsPanel)
         if panel.display:
             order.append(panel.query_one("#events-list"))
@@ -260,10 +271,10 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
 
     events_wanted = False  # the events panel is shown (v), where there is a reading pane to show it with
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._layout_panes(event.size.width)  # self.size is updated after this handler
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._layout_panes()
 
     def _layout_panes(self, width: int | None = None, reading: bool | None = None) -> None:
@@ -291,7 +302,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
     def action_focus_list(self) -> None:
         self.focus_pane(self.query_one(ArticleList))
 
-    def focus_pane(self, widget) -> None:
+    def focus_pane(self, widget: Widget) -> None:
         """Focus a pane's widget, showing its pane first on a narrow terminal (a hidden one can't take focus)."""
         panes = self.query_one("#panes")
         reading = not isinstance(widget, ArticleList)

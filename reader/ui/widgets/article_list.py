@@ -5,6 +5,7 @@ Tens of thousands of articles cost nothing at start-up: rows are formatted when 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,14 +60,14 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.articles: list[ArticleMeta] = []
+        self.articles: Sequence[ArticleMeta] = []  # a list, a LazyMetas or a filtered Shown
         self.marked: set[str] = set()  # ids with bookmarks
         self.read: set[str] = set()  # ids read (every other article is unread)
         self.starred: set[str] = set()
         self._index: dict[str, int] | None = None
 
     # data ---------------------------------------------------------------------------------
-    def set_articles(self, articles: list[ArticleMeta], keep_id: str | None = None) -> None:
+    def set_articles(self, articles: Sequence[ArticleMeta], keep_id: str | None = None) -> None:
         self.articles = articles  # a list or a LazyMetas: rows become objects only when painted
         self._index = None
         self.virtual_size = Size(self.size.width, len(self.articles) * self.ROW_HEIGHT)
