@@ -10,7 +10,7 @@ stay nested in their widget, as Textual's do. Data only: no widget is imported h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -61,7 +61,7 @@ class FetchProgress(Message):
 @dataclass
 class FetchDone(Message):
     ok: bool
-    totals: dict = field(default_factory=dict)  # feeds, new, updated, failed… (``reader fetch --json``)
+    totals: dict[str, Any] = field(default_factory=dict)  # feeds, new, updated, failed… (``reader fetch --json``)
     message: str = ""                            # why it failed, or that another fetch was running
 
 

@@ -37,7 +37,7 @@ from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
-    from reader.state.store import StateStore
+    from reader.state.store import ArticleState, StateStore
 
 
 
@@ -92,7 +92,7 @@ class ReadingActions(ScreenHost):
     _writer: ThreadPoolExecutor | None = None
     _last_write: Future[None] | None = None
 
-    def _reading_write(self, write: Callable, undo: Callable[[], None]) -> None:
+    def _reading_write(self, write: Callable[[StateStore], object], undo: Callable[[], None]) -> None:
         """``write(store)`` in the writer thread, after the writes before it; if it fails, ``undo()``
         (in the event loop) takes its change off the screen and the message is shown."""
         if self._writer is None:
@@ -174,7 +174,7 @@ class ReadingActions(ScreenHost):
         self.query_one(ArticleList).set_reading(read, starred)
         self.reading_header()
 
-    _shown: tuple[object, list[str]] | None = None  # (the list's articles, their ids)
+    _shown: tuple[Sequence[ArticleMeta], list[str]] | None = None  # (the list's articles, their ids)
 
     def _shown_ids(self) -> list[str]:
         """The ids of what the list shows (not to be changed: the list is replaced, never edited)."""
@@ -183,7 +183,7 @@ class ReadingActions(ScreenHost):
             self._shown = (articles, _ids(articles))
         return self._shown[1]
 
-    _unread: tuple[object, int] | None = None  # (the list's articles, how many of them are unread)
+    _unread: tuple[Sequence[ArticleMeta], int] | None = None  # (the list's articles, how many of them are unread)
 
     def reading_header(self, recount: bool = True) -> None:
         """The list header; ``recount=False``: the count was kept up to date by _reading_changed."""
@@ -330,7 +330,7 @@ class ReadingActions(ScreenHost):
             message = "Every article of the list was already read"
         self.call_from_thread(self._reading_bulk_done, states, message)
 
-    def _reading_bulk_done(self, states: dict, message: str) -> None:
+    def _reading_bulk_done(self, states: dict[str, ArticleState], message: str) -> None:
         self._reading_generation += 1
         lst = self.query_one(ArticleList)
         read, starred = set(lst.read), set(lst.starred)

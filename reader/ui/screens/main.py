@@ -84,7 +84,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         self.match_pos = -1
         self.event_set = None
         self._bookmark_store = None
-        self.anchored: list = []  # (bookmark, anchor) pairs of the open article
+        self.anchored: list[tuple[Bookmark, Anchor]] = []  # (bookmark, anchor) pairs of the open article
         self.state = UIState() if state is None else state  # the app's UI state (shared, saved by the app)
         if fetch is None:  # automatic fetches (start-up, every fetch_minutes); R and the feeds screen always can
             fetch = os.environ.get("READER_NO_FETCH", "") in ("", "0")
