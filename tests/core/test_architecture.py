@@ -187,3 +187,16 @@ def test_every_core_module_is_under_the_no_textual_contract():
     children = {f"reader.{p.stem}" for p in PKG.glob("*.py") if p.stem != "__init__"}
     children |= {f"reader.{p.parent.name}" for p in PKG.glob("*/__init__.py")}
     assert children - {"reader.ui"} == set(forbidden["source_modules"])
+
+
+def test_mypy_checks_the_whole_ui_strictly_like_the_core():
+    """`make test`'s mypy: every function of reader/ui annotated and every body checked, no module let off."""
+    import tomllib
+
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["overrides"]
+    strict = ("disallow_untyped_defs", "disallow_incomplete_defs", "check_untyped_defs")
+    ui = [o for o in overrides if any(m == "reader.ui" or m.startswith("reader.ui.") for m in o["module"])]
+    assert [o["module"] for o in ui] == [["reader.ui.*"]], "one override for the UI, no module apart"
+    assert all(ui[0].get(flag) is True for flag in strict) and not ui[0].get("ignore_errors")
+    core = next(o for o in overrides if "reader.passages" in o["module"])
+    assert all(core.get(flag) is True for flag in strict), "the core's set, which the UI's matches"
