@@ -9,7 +9,7 @@ How a filter is evaluated (parsed once, :mod:`reader.listfilter.syntax`), at 50,
 - **reading state** (``unread``, ``starred``…): one ``states(ids)`` call per evaluation, for the ids
   asked about only.
 - **text** (words, phrases, ``title:``, ``person:``…): one search-engine call per text group
-  (:meth:`reader.search.query.Searcher.match_docs`: a set of documents, no ranking, no snippets),
+  (:meth:`reader.search.searcher.Searcher.match_docs`: a set of documents, no ranking, no snippets),
   mapped to list rows through an array kept per index version. No index: an error for text filters
   only (the others work). An index that lacks some articles (still being built) gives a ``notice``.
 
@@ -39,7 +39,7 @@ from reader.log import DEBUG, log_exception
 
 if TYPE_CHECKING:
     from reader.corpus import ArticleMeta, Catalogue
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
     from reader.state.store import ArticleState, StateStore
 
     States = Mapping[str, ArticleState]  # id → reading state (the store's, or the caller's)
@@ -267,7 +267,7 @@ class FilterContext:
     session); not thread-safe (use it from one thread, or one per thread).
 
     ``catalogue``: a :class:`reader.corpus.Catalogue` (default: the folder's); ``searcher``: a
-    :class:`reader.search.query.Searcher` (default: opened on the first text filter, closed by
+    :class:`reader.search.searcher.Searcher` (default: opened on the first text filter, closed by
     :meth:`close`); ``states``: ids → {id: state with ``.read``, ``.starred``} (default:
     :meth:`reader.state.store.StateStore.states`; the UI may pass its own); ``feeds``: a
     :class:`Feeds`; ``last_opened``: Unix time the reader was last opened on this corpus, for
@@ -382,7 +382,7 @@ class FilterContext:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            from reader.search.query import Searcher
+            from reader.search.searcher import Searcher
 
             self._searcher = Searcher(self.folder)
         return self._searcher

@@ -1,5 +1,5 @@
 """Full-text search over a corpus (Whoosh): see :mod:`reader.search.index` for the index layout and
-:mod:`reader.search.query` for querying, snippets and match spans.
+:mod:`reader.search.searcher` for querying, snippets and match spans.
 
 Public API (what the UI and the CLI call)::
 
@@ -17,7 +17,7 @@ def __getattr__(name: str) -> Any:  # lazy: importing reader.search stays cheap
 
         return getattr(model, name)
     if name in ("Searcher", "match_spans"):
-        from reader.search import query
+        from reader.search import searcher as query
 
         return getattr(query, name)
     if name in ("update_index", "open_index", "index_dir"):

@@ -64,7 +64,7 @@ def median_ms(fn, runs: int) -> float:
 
 @contextmanager
 def limits_lifted():
-    from reader.search import query
+    from reader.search import searcher as query
 
     saved = query.MAX_QUERY_CHARS, query.MAX_QUERY_TERMS, query.MAX_EXPANDING_TERMS
     query.MAX_QUERY_CHARS = query.MAX_QUERY_TERMS = query.MAX_EXPANDING_TERMS = 10**9
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
         os.environ[var] = cache
 
     from reader.corpus import Catalogue, load_article
-    from reader.search import query
+    from reader.search import searcher as query
     from reader.search.index import update_index
 
     metas = Catalogue(folder).refresh().articles

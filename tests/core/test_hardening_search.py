@@ -15,7 +15,7 @@ from reader.corpus import Catalogue
 from reader.search.analysis import term_of
 from reader.search.engine import Engine
 from reader.search.index import build_schema, update_index
-from reader.search.query import (
+from reader.search.searcher import (
     ELLIPSIS, MAX_EXPANDING_TERMS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, MAX_SPANS, SNIPPET_CHARS, Searcher,
     densest_start, make_snippet, match_spans, parse, spans_note,
 )
@@ -291,7 +291,7 @@ async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
 
 
 def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):
-    from reader.search.query import MAX_SUGGESTED_WORDS
+    from reader.search.searcher import MAX_SUGGESTED_WORDS
 
     index(corpus)
     s = Searcher(corpus)
@@ -305,7 +305,7 @@ def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):
 
 def test_match_spans_parses_a_query_once_for_all_the_passages(monkeypatch):
     """The article view marks matches passage by passage: 40,000 passages parsed the query 40,000 times."""
-    from reader.search import query
+    from reader.search import searcher as query
 
     calls = []
     real = query.parse

@@ -12,7 +12,7 @@ from reader.entities.cache import save
 from reader.corpus import Catalogue, load_article
 from reader.search.analysis import analyze, french_analyzer, term_of
 from reader.search.index import update_index
-from reader.search.query import Searcher, make_snippet, match_spans, parse
+from reader.search.searcher import Searcher, make_snippet, match_spans, parse
 
 
 def index(folder):
@@ -299,7 +299,7 @@ def test_cli_text_json_and_errors(corpus, capsys):
 
 
 def test_spans_in_equals_full_analysis(corpus):
-    from reader.search.query import _TokenTest, spans_in
+    from reader.search.searcher import _TokenTest, spans_in
 
     texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.md")]
     texts.append("U.S. plateforme.plateformes a.plateforme plateforme_x _plateforme plateforme. Plateforme")
