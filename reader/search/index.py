@@ -17,7 +17,7 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
   :mod:`reader.search.engine`).
 - ``passages`` (stored) = the passage offsets + zlib(plain text, and each passage's distinct
   terms): a hit's best passage is chosen by set intersection and only that passage is analysed
-  for match spans and its snippet (:mod:`reader.search.searcher`).
+  for match spans and its snippet (:mod:`reader.search.highlight`).
 - **Languages in one index**: ``analysis`` holds the article's analysis key
   (:func:`reader.search.analysis.analysis_key`: "fr", "en", "de", …, "xx" for the neutral one).
   A query is parsed once per analysis key present in the index and each parse is evaluated on the

@@ -1,7 +1,7 @@
 """The search results' types and the stored passages' bounds (the leaf of the package).
 
 :class:`Hit` and :class:`SearchResults` are what :mod:`reader.search.searcher` answers;
-:func:`passage_bounds` is shared by the query (snippets) and :mod:`reader.search.engine` (phrase
+:func:`passage_bounds` is shared by the snippets (:mod:`reader.search.highlight`) and :mod:`reader.search.engine` (phrase
 checks), which therefore no longer import each other. This module imports no sibling.
 """
 

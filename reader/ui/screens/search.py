@@ -131,7 +131,7 @@ class SearchScreen(Screen[OpenHit | None]):
         try:
             results = get_searcher(self.folder).search(text, limit=limit, sort=sort)
         except Exception as exc:  # the search core promises not to raise; never crash the UI anyway
-            from reader.search.searcher import SearchResults
+            from reader.search.model import SearchResults
 
             log_exception(__name__, "search failed for %r", text, level=ERROR)
 
