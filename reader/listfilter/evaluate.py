@@ -528,6 +528,7 @@ class FilterContext:
                        "the reader to build it); unread, starred, feed:, source:, tag:, lang:, date: and new "
                        "work meanwhile")
             raise FilterError(err)
+        assert docs is not None and doc_ids is not None  # no error: the documents and their ids
         rows_of_doc, indexed = self._rows_of_docs(doc_ids, cols)
         if indexed < cols.n and ev.notice is None:
             ev.notice = (f"the search index is still being built: {indexed:,} of {cols.n:,} articles are indexed, "
@@ -537,7 +538,7 @@ class FilterContext:
         mask[r[r >= 0]] = True
         return mask
 
-    def _rows_of_docs(self, doc_ids: Sequence[str | None], cols: _Columns) -> tuple[np.ndarray, int]:
+    def _rows_of_docs(self, doc_ids: np.ndarray, cols: _Columns) -> tuple[np.ndarray, int]:
         """Each index document's list row (-1: not listed), and how many rows are indexed; kept while
         the index version (``doc_ids``) and the columns stay the same."""
         cached = self._doc_rows

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from whoosh import query as wq
+from whoosh.query import Query
 from whoosh.support.levenshtein import distance
 
 from reader.search.analysis import DEFAULT_KEY, WORD_RE, analysis_key, term_of
@@ -31,11 +33,11 @@ ELLIPSIS = "…"
 class TokenTest:
     """Does an indexed term match one of the query's positive leaves? (memoised per term)"""
 
-    def __init__(self, q, expansions: dict[int, list[str]] | None = None):
+    def __init__(self, q: Query | None, expansions: dict[int, list[str]] | None = None) -> None:
         self.exact: set[str] = set()
         self.prefixes: list[str] = []
         self.fuzzy: list[tuple[str, int, int]] = []
-        self.patterns: list[re.Pattern] = []
+        self.patterns: list[re.Pattern[str]] = []
         self._memo: dict[str, bool] = {}
         for leaf in positive_leaves(q) if q is not None else ():
             if expansions is not None and id(leaf) in expansions:
@@ -136,7 +138,7 @@ def _query_test(query_text: str, key: str = DEFAULT_KEY) -> TokenTest | None:
     return None if err else TokenTest(q)
 
 
-def spans_note(spans_by_passage, what: str = "marked") -> str | None:
+def spans_note(spans_by_passage: Iterable[Sequence[tuple[int, int]]], what: str = "marked") -> str | None:
     """What to tell the reader when some passage had :data:`MAX_SPANS` matches or more (only the
     first ones are located), given the span lists of the passages; None otherwise."""
     full = sum(1 for spans in spans_by_passage if len(spans) >= MAX_SPANS)
@@ -146,7 +148,8 @@ def spans_note(spans_by_passage, what: str = "marked") -> str | None:
     return f"only the first {MAX_SPANS:,} matches in {where} are {what}"
 
 
-def best_passage(plain: str, offsets: list[int], pterms: list[str], test: TokenTest, lang: str | None = None):
+def best_passage(plain: str, offsets: list[int], pterms: list[str], test: TokenTest,
+                 lang: str | None = None) -> tuple[int, list[tuple[int, int]]]:
     """(passage with the most distinct matched terms — the first of equals —, its match spans).
 
     Cheap: the index stores each passage's distinct terms, so choosing is set work; only the
@@ -182,7 +185,8 @@ def densest_start(spans: list[tuple[int, int]], reach: int) -> int:
     return best
 
 
-def make_snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS):
+def make_snippet(text: str, spans: list[tuple[int, int]],
+                 width: int = SNIPPET_CHARS) -> tuple[str, tuple[tuple[int, int], ...]]:
     """(one-line snippet of ``text`` around its densest matches, spans shifted into the snippet)."""
     flat = text.replace("\n", " ").replace("\t", " ")
     if len(flat) <= width:

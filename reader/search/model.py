@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
+
+# the orders of search results: by relevance (BM25F), or newest first
+SortOrder = Literal["relevance", "date"]
 
 
 @dataclass(frozen=True)

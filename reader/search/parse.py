@@ -28,12 +28,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, MultifieldParser, PlusMinusPlugin,
                             QueryParser)
+from whoosh.fields import Schema
 from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.query import Query
 
 from reader.search.analysis import DEFAULT_KEY, analysis_key
 from reader.search.index import TEXT_FIELDS, parse_schema
@@ -59,6 +62,9 @@ MAX_QUERY_TERMS = 50  # words and phrase words in a query (each one a postings l
 MAX_EXPANDING_TERMS = 10  # fuzzy~, prefix* and wild?card words (each one a scan of the lexicon)
 MAX_SPANS = 1000  # matches located in one passage, for its snippet and for match_spans
 MAX_SUGGESTED_WORDS = 10  # words looked up for did-you-mean (each one a fuzzy scan of the lexicon)
+
+# what parsing answers: (query, None), or (None, a message for the user)
+Parsed = tuple[Query | None, str | None]
 
 
 # -- parsing --------------------------------------------------------------------------------------
@@ -102,7 +108,7 @@ def _precheck(text: str) -> str | None:
 
 
 @lru_cache(maxsize=32)
-def _schema(key: str = DEFAULT_KEY):
+def _schema(key: str = DEFAULT_KEY) -> Schema:
     return parse_schema(key)
 
 
@@ -119,7 +125,7 @@ def make_parser(basedate: dt.datetime | None = None, key: str = DEFAULT_KEY) -> 
     return parser
 
 
-def _find_error(q) -> str | None:
+def _find_error(q: Query) -> str | None:
     err = getattr(q, "error", None)
     if err:
         return str(err)
@@ -134,19 +140,20 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-def parse(text: str, basedate: dt.datetime | None = None, lang: str | None = None):
+def parse(text: str, basedate: dt.datetime | None = None, lang: str | None = None) -> Parsed:
     """(query, error message or None) for a query text, its words analysed for the articles of
     language ``lang`` (default: undetermined, i.e. French); never raises."""
     return parse_key(text, basedate, analysis_key(lang))
 
 
-def parse_languages(text: str, keys, basedate: dt.datetime | None = None):
+def parse_languages(text: str, keys: Iterable[str],
+                    basedate: dt.datetime | None = None) -> tuple[dict[str, Query], str | None]:
     """({analysis key: query}, error or None): the query parsed for the articles of each key.
 
     A key for which the query holds only stop words is left out (``the`` searches nothing in
     English articles); the error is given only when no key is left.
     """
-    out: dict[str, Any] = {}
+    out: dict[str, Query] = {}
     first_err: str | None = None
     for key in keys:
         q, err = parse_key(text, basedate, key)
@@ -156,6 +163,7 @@ def parse_languages(text: str, keys, basedate: dt.datetime | None = None):
             if not err.startswith(NOTHING_PREFIX):  # a syntax error: the same in every language
                 return {}, err
             continue
+        assert q is not None  # no error: a query
         # equal parses share one object: evaluated once, and their fuzzy/prefix expansions
         # (kept per leaf object) serve the snippets of every language
         out[key] = next((other for other in out.values() if other == q), q)
@@ -166,7 +174,8 @@ NOTHING_PREFIX = "nothing to search for"
 
 
 @lru_cache(maxsize=64)
-def parse_key(text: str, basedate: dt.datetime | None, key: str):
+def parse_key(text: str, basedate: dt.datetime | None, key: str) -> Parsed:
+    """Like :func:`parse` for an analysis key (:func:`reader.search.analysis.analysis_key`), cached."""
     if len(text) > MAX_QUERY_CHARS * 4:  # do not even normalise a pasted book
         return None, _too_long(len(text))
     text = normalize(text)
@@ -198,7 +207,7 @@ def _too_long(n: int) -> str:
     return f"query too long: {n:,} characters (at most {MAX_QUERY_CHARS:,})"
 
 
-def _too_many_terms(q) -> str | None:
+def _too_many_terms(q: Query) -> str | None:
     """An error when the query has more words than :data:`MAX_QUERY_TERMS` (a word searched in title
     and body counts once, a phrase counts its words) or more fuzzy/prefix/wildcard words than
     :data:`MAX_EXPANDING_TERMS`."""
@@ -220,7 +229,7 @@ def _too_many_terms(q) -> str | None:
     return None
 
 
-def describe(q, src: str = "", strip: bool = False) -> str:
+def describe(q: Query, src: str = "", strip: bool = False) -> str:
     """A readable form of a parsed query (the title/body expansion of bare words collapsed)."""
     if isinstance(q, wq.Or):
         out: list[str] = []
@@ -252,7 +261,7 @@ def describe(q, src: str = "", strip: bool = False) -> str:
     return f"{fname}:{text}" if fname else text
 
 
-def _leaf_text(q, src: str = "") -> str:
+def _leaf_text(q: Query, src: str = "") -> str:
     if isinstance(q, wq.DateRange):
         start = q.startdate.date().isoformat() if q.startdate else None
         end = q.enddate.date().isoformat() if q.enddate else None
@@ -277,7 +286,7 @@ def _leaf_text(q, src: str = "") -> str:
     return str(q)
 
 
-def positive_leaves(q):
+def positive_leaves(q: Query) -> Iterator[Query]:
     """Leaf queries that must or may match (not those under NOT / the right side of AND NOT)."""
     if isinstance(q, wq.Not):
         return

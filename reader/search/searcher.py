@@ -34,13 +34,17 @@ import threading
 from collections import Counter
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from whoosh.index import Index
+from whoosh.query import Query
+from whoosh.searching import Searcher as WhooshSearcher
 
 from reader.search.analysis import DEFAULT_KEY, analyze, term_of
 from reader.search.engine import Engine
 from reader.search.highlight import TokenTest, best_passage, make_snippet, spans_note
-from reader.search.model import Hit, SearchResults, passage_bounds
+from reader.search.model import Hit, SearchResults, SortOrder, passage_bounds
 from reader.search.index import damaged, index_dir, is_damage, mark_damaged, open_index, read_info, unpack_passages
 from reader.search.parse import BINARY_OPS, MAX_SUGGESTED_WORDS, describe, normalize, parse_languages
 from reader.log import DEBUG, log_exception
@@ -55,18 +59,18 @@ DAMAGED_MESSAGE = ("the search index is damaged; it is being rebuilt (the reader
 class Searcher:
     """Searches one corpus' index; keep one per corpus (thread-safe, reopens only after a commit)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.directory = index_dir(self.folder)
         self._lock = threading.Lock()
-        self._ix = None
-        self._searcher = None
+        self._ix: Index | None = None
+        self._searcher: WhooshSearcher | None = None
         self._engine: Engine | None = None
         self._basedate: dt.datetime | None = None
 
     # opening ------------------------------------------------------------------------------------
 
-    def _current(self):
+    def _current(self) -> WhooshSearcher | None:
         """The open Whoosh searcher, refreshed if the index changed; None if there is no index."""
         if self._searcher is not None:
             try:
@@ -123,7 +127,7 @@ class Searcher:
 
     # searching ----------------------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20, sort: str = "relevance", page: int = 1) -> SearchResults:
+    def search(self, text: str, limit: int = 20, sort: SortOrder = "relevance", page: int = 1) -> SearchResults:
         """One page of results; never raises for bad input (see :attr:`SearchResults.error`)."""
         t0 = time.perf_counter()
         limit = max(1, min(int(limit), 1000))
@@ -176,7 +180,7 @@ class Searcher:
         res.elapsed_ms = (time.perf_counter() - t0) * 1000
         return res
 
-    def match_docs(self, text: str):
+    def match_docs(self, text: str) -> tuple[np.ndarray, np.ndarray, None] | tuple[None, None, str]:
         """Every document a query matches, unranked and without snippets (for the list filter, which
         combines them with other predicates): ``(docnums, doc_ids, None)`` or ``(None, None, error)``.
 
@@ -207,7 +211,7 @@ class Searcher:
                     return None, None, DAMAGED_MESSAGE
                 return None, None, f"search failed: {exc.__class__.__name__}: {exc}"[:300]
 
-    def doc_ids(self):
+    def doc_ids(self) -> np.ndarray | None:
         """The document number → article id array of the current index (see :meth:`match_docs`), or
         None without an index; made here if not yet (to do it ahead, in a background worker)."""
         with self._lock:
@@ -226,7 +230,7 @@ class Searcher:
                 return None
 
     @staticmethod
-    def _doc_ids(engine: Engine):
+    def _doc_ids(engine: Engine) -> np.ndarray:
         ids = getattr(engine, "doc_ids", None)
         if ids is None:
             ids = np.full(engine.n_all, None, dtype=object)
@@ -234,15 +238,16 @@ class Searcher:
                 # a unique field: a term's info holds its one document (5x faster than its postings)
                 for term, info in leaf.iter_field("id"):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
-                    if info.doc_frequency() == 1:
-                        ids[off + info.min_id()] = text
+                    if info.doc_frequency() == 1 and (first := info.min_id()) is not None:
+                        ids[off + first] = text
                     else:
                         for d in leaf.postings("id", term).all_ids():
                             ids[off + d] = text
             engine.doc_ids = ids
         return ids
 
-    def _hits(self, s, queries, ranked, sort: str, expansions) -> list[Hit]:
+    def _hits(self, s: WhooshSearcher, queries: dict[str, Query] | Query, ranked: list[tuple[int, float]],
+              sort: SortOrder, expansions: dict[int, list[str]]) -> list[Hit]:
         """The page's hits; each one's passage, spans and snippet in the article's own analysis."""
         if not isinstance(queries, dict):  # one query: every article analysed the default way
             queries = {DEFAULT_KEY: queries}
@@ -250,7 +255,7 @@ class Searcher:
         fallback = next(iter(queries))
         hits = []
         for docnum, score in ranked:
-            stored = s.stored_fields(docnum)
+            stored = s.reader().stored_fields(docnum)
             key = stored.get("analysis") or DEFAULT_KEY
             if key not in queries:
                 key = fallback
@@ -280,7 +285,7 @@ class Searcher:
             )
         return hits
 
-    def _suggest(self, s, text: str, total: int) -> str | None:
+    def _suggest(self, s: WhooshSearcher, text: str, total: int) -> str | None:
         """Did-you-mean: each plain word whose term is not in the index is replaced by a word of
         the corpus whose term is closest (edit distance 1, then 2; most frequent first). The body
         lexicon holds stems, so the replacement word is read from an article that contains it."""
@@ -318,11 +323,11 @@ class Searcher:
                 return None
         return suggestion
 
-    def _surface(self, s, term: str) -> str | None:
+    def _surface(self, s: WhooshSearcher, term: str) -> str | None:
         """The commonest word (lowercased) that the index term stands for, from one article using it."""
         ids, _w = self._engine.postings("body", term) if self._engine else ((), ())
         for docnum in list(ids[:3]):
-            stored = s.stored_fields(int(docnum))
+            stored = s.reader().stored_fields(int(docnum))
             plain = unpack_passages(stored["passages"])[0]
             words = Counter(plain[a:b].lower() for t, a, b in analyze(plain, stored.get("analysis")) if t == term)
             if words:
@@ -330,7 +335,7 @@ class Searcher:
         return None
 
 
-def search(folder: Path, text: str, **kwargs) -> SearchResults:
+def search(folder: Path, text: str, **kwargs: Any) -> SearchResults:
     """One-shot search (opens and closes a searcher): for scripts and tests."""
     searcher = Searcher(folder)
     try:
