@@ -32,7 +32,6 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -40,14 +39,14 @@ from typing import Any, Protocol, cast
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.columns import TranslatingColumnReader
 from whoosh.query import Query
-from whoosh.reading import IndexReader, TermNotFound
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
+from reader.search.columns import field_lengths, published_dates
 from reader.search.model import SortOrder, passage_bounds
-from reader.log import DEBUG, log_exception
+from reader.log import log_exception
 
 K1 = 1.2
 B = 0.75
@@ -62,27 +61,6 @@ _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 Dense = tuple[np.ndarray, np.ndarray]
 
 
-class _RawColumn(Protocol):
-    """The fixed-width column reader of Whoosh's W3 codec, as far as :func:`_column_ints` reads its
-    private layout (anything else there fails the probe and falls back to indexing)."""
-
-    _typecode: str
-    _fixedlen: int
-    _count: int
-    _default: Any
-    _dbfile: Any
-    _basepos: int
-
-    def __getitem__(self, docnum: int) -> Any: ...
-
-
-class _Segment(Protocol):
-    """What :func:`_field_lengths` and :func:`_dates` read of a segment reader's private layout (W3
-    codec; when it differs, they read document by document)."""
-
-    _perdoc: Any
-
-
 class _BlockMatcher(Protocol):
     """The private side of Whoosh's W3 block postings matcher that :meth:`Engine.postings` reads a
     block at a time (used only when the matcher has ``_goto`` and ``_read_data``)."""
@@ -94,69 +72,6 @@ class _BlockMatcher(Protocol):
     def _read_data(self) -> None: ...
 
     def _goto(self, position: int) -> None: ...
-
-
-def _column_ints(raw: _RawColumn | None, count: int, default: int = 0) -> np.ndarray:
-    """A fixed-width numeric column of a segment of ``count`` documents as ``count`` int64 values.
-
-    Whoosh writes a column value only up to the last document that has a non-default value: when
-    the last documents have none (an empty field, e.g. a title of stop words only, no place
-    entity, no date), the column holds fewer than ``count`` values and the reader answers the
-    default for the rest. So exactly the stored values are decoded at once (big-endian, as Whoosh
-    packs them) and the rest is the default; a column that is absent (no document has a value)
-    is all default. Anything unexpected in the private layout: value by value, slow but sure.
-    Unsigned 64-bit values past the int64 range wrap to negative numbers.
-    """
-    if raw is None or count <= 0:
-        return np.full(max(0, count), default, dtype=np.int64)
-    try:
-        dtype = np.dtype(">" + raw._typecode)
-        if dtype.itemsize != raw._fixedlen:
-            raise ValueError("unexpected column width")
-        stored = max(0, min(count, int(raw._count)))
-        out = np.full(count, raw._default, dtype=dtype)
-        if stored:
-            data = raw._dbfile.get(raw._basepos, stored * dtype.itemsize)
-            out[:stored] = np.frombuffer(data, dtype=dtype, count=stored)
-        probe = sorted({0, stored - 1, stored, count - 1} | set(range(0, count, max(1, count // 7))))
-        if all(int(out[i]) == int(raw[i]) for i in probe if 0 <= i < count):
-            return out.astype(np.int64)
-    except Exception:  # noqa: BLE001 - private layout changed: slow but sure
-        log_exception(__name__, "a column of the index is not in the expected layout: decoded value by value", level=DEBUG)
-    return np.fromiter((_int64(raw[d]) for d in range(count)), dtype=np.int64, count=count)
-
-
-def _int64(value: Any) -> int:
-    value = int(value or 0)
-    return value - (1 << 64) if value >= (1 << 63) else value
-
-
-def _field_lengths(leaf: IndexReader, field: str, count: int) -> np.ndarray:
-    """Each document's length in ``field`` (0 where the field is empty), exactly ``count`` values."""
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
-
-        raw = cast(_Segment, leaf)._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-        return table[np.clip(_column_ints(raw, count), 0, 255)]
-    except Exception:  # noqa: BLE001
-        log_exception(__name__, "field lengths of %r not in the expected layout: read document by document", field, level=DEBUG)
-        return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float32)
-
-
-def _dates(leaf: IndexReader, count: int) -> np.ndarray:
-    try:
-        if not cast(_Segment, leaf)._perdoc.has_column("published"):  # no dated article in this segment
-            return np.zeros(count, dtype=np.int64)
-        return _column_ints(cast(TranslatingColumnReader, leaf.column_reader("published")).raw_column(), count)
-    except Exception:  # noqa: BLE001 - no column: the stored fields
-        log_exception(__name__, "no published column: dates read from the stored fields", level=DEBUG)
-        vals = []
-        for d in range(count):
-            pub = leaf.stored_fields(d).get("published")
-            vals.append(datetime_to_long(pub) if isinstance(pub, dt.datetime) else 0)
-        return np.array(vals, dtype=np.int64)
 
 
 class Engine:
@@ -215,7 +130,7 @@ class Engine:
             arr = np.zeros(self.n_all, dtype=np.float32)
             for leaf, off in self.leaves:
                 count = leaf.doc_count_all()
-                arr[off : off + count] = _field_lengths(leaf, field, count)
+                arr[off : off + count] = field_lengths(leaf, field, count)
             self._lengths[field] = arr
             total = self.reader.field_length(field)
             self._avg[field] = (total / self.n_all) if self.n_all and total else 1.0
@@ -227,7 +142,7 @@ class Engine:
             arr = np.zeros(self.n_all, dtype=np.int64)
             for leaf, off in self.leaves:
                 count = leaf.doc_count_all()
-                arr[off : off + count] = _dates(leaf, count)
+                arr[off : off + count] = published_dates(leaf, count)
             arr[arr < 0] = 0
             self._dates = arr
         return self._dates
