@@ -6,9 +6,9 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 from __future__ import annotations
 
 
+from reader.log import log_exception
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
 from reader.ui.widgets.legend import describe_mention
 from reader.ui.palette import app_label_styles
 
@@ -31,12 +31,15 @@ class EntityActions:
         if mention is None:
             self.set_status("No entities in this article" if view.annotations else "Entities are not ready yet")
             return
+        from reader.ui.dialogs.entity_articles import entity_index  # the dialog's module, loaded when used
+
         index = entity_index(self.folder)
         count = None
         if index is not None:
             try:
                 count = index.article_count(mention.entity)
             except Exception:
+                log_exception(__name__, "the entity index could not be read")
                 count = None
         self.set_status(describe_mention(mention, view.annotations, count, app_label_styles(self.app)))
 
@@ -47,12 +50,15 @@ class EntityActions:
             self.show_entity_articles(mention)
 
     def show_entity_articles(self, mention) -> None:
+        from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
+
         index = entity_index(self.folder)
         ids = []
         if index is not None:
             try:
                 ids = index.articles(mention.entity)
             except Exception:
+                log_exception(__name__, "the entity index could not be read")
                 ids = []
         lst = self.query_one(ArticleList)
         metas = {m.id: m for m in lst.articles}
