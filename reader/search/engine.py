@@ -45,7 +45,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
 from reader.search.columns import field_lengths, published_dates
-from reader.search.model import SortOrder, passage_bounds
+from reader.search.model import SortOrder, passage_bounds, unpack_passages
 from reader.log import log_exception
 
 K1 = 1.2
@@ -351,7 +351,6 @@ class Engine:
         stop words left out, so they do not break a run). Only the passages whose stored term set
         holds every word are analysed again (~0.2 ms a candidate)."""
         from reader.search.analysis import terms
-        from reader.search.index import unpack_passages
 
         ids = np.flatnonzero(mask & self.alive)
         if len(ids) > PHRASE_CHECK_MAX:

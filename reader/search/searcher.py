@@ -44,8 +44,8 @@ from whoosh.searching import Searcher as WhooshSearcher
 from reader.search.analysis import DEFAULT_KEY, analyze, term_of
 from reader.search.engine import Engine
 from reader.search.highlight import TokenTest, best_passage, make_snippet, spans_note
-from reader.search.model import Hit, SearchResults, SortOrder, passage_bounds
-from reader.search.index import damaged, index_dir, is_damage, mark_damaged, open_index, read_info, unpack_passages
+from reader.search.model import Hit, SearchResults, SortOrder, passage_bounds, unpack_passages
+from reader.search.index import damaged, index_dir, is_damage, mark_damaged, open_index, read_info
 from reader.search.parse import BINARY_OPS, MAX_SUGGESTED_WORDS, describe, normalize, parse_languages
 from reader.log import DEBUG, log_exception
 
