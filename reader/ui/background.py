@@ -183,3 +183,25 @@ async def in_daemon_thread(fn: Callable[..., T], *args, name: str = "reader-back
 
     threading.Thread(target=run, name=name, daemon=True).start()
     return await future
+
+
+class ReportsFailedWorkers:
+    """Mixed into every screen that starts workers (all with ``exit_on_error=False``): a worker that
+    raised anyway is written with its traceback to the log and said (never the app taken down, never
+    silent). Textual's ``Worker.StateChanged`` does not bubble, so each owner listens."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from textual.worker import WorkerState
+
+        worker = event.worker
+        if event.state != WorkerState.ERROR or not isinstance(worker.error, Exception):
+            return
+        from reader.errors import log_fault
+
+        where, _ = log_fault(worker.error, f"UI worker {worker.name or worker.group!r} failed")
+        app = worker.node.app  # type: ignore[attr-defined]
+        if getattr(app.main, "_quitting", False):  # leaving: the panes may be gone; the log has it
+            return
+        detail = f" (details in {where})" if where else ""
+        app.notify(make_safe_line(f"{worker.error}{detail}"), title="Background work failed", severity="error",
+                   timeout=10, markup=False)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
 from reader.ui.widgets.legend import describe_mention
 from reader.ui.palette import app_label_styles
 
@@ -31,6 +30,8 @@ class EntityActions:
         if mention is None:
             self.set_status("No entities in this article" if view.annotations else "Entities are not ready yet")
             return
+        from reader.ui.dialogs.entity_articles import entity_index  # the dialog's module, loaded when used
+
         index = entity_index(self.folder)
         count = None
         if index is not None:
@@ -47,6 +48,8 @@ class EntityActions:
             self.show_entity_articles(mention)
 
     def show_entity_articles(self, mention) -> None:
+        from reader.ui.dialogs.entity_articles import EntityArticlesScreen, entity_index
+
         index = entity_index(self.folder)
         ids = []
         if index is not None:

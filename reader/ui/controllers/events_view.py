@@ -20,7 +20,7 @@ class EventActions:
     """Mixed into MainScreen: the events panel and the timeline."""
 
     # events -------------------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="events")
+    @work(thread=True, exclusive=True, group="events", exit_on_error=False)
     def load_events(self) -> None:
         event_set = load_event_set(self.folder)
         self.call_from_thread(self._events_loaded, event_set)
@@ -30,7 +30,9 @@ class EventActions:
         self.show_events()
 
     def show_events(self) -> None:
-        panel = self.query_one(EventsPanel)
+        panel = self.query_one_optional(EventsPanel)
+        if panel is None:  # leaving: a load that ends as the app shuts down finds the panes gone
+            return
         article_id = self.article.id if self.article else None
         state = "linking" if self.ingest_state == "running" and self.ingest_stage == "events" else self.ingest_state
         panel.show(self.event_set, article_id, state)

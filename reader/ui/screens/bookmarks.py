@@ -27,6 +27,7 @@ from reader.ui.dialogs.base import PickList
 from reader.ui.dialogs.note import NoteDialog
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 from reader.ui.messages import GoTo
+from reader.ui.background import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from reader.bookmarks.anchor import Anchor
@@ -68,7 +69,7 @@ class BookmarkList(PickList):
     BINDINGS = split_bindings("bookmarks")[0]
 
 
-class BookmarksScreen(Screen[GoTo | None]):
+class BookmarksScreen(ReportsFailedWorkers, Screen[GoTo | None]):
     AUTO_FOCUS = "#bookmarks-filter"  # typing right after the key that opened the screen goes into the field
     BINDINGS = split_bindings("bookmarks")[1]
 

@@ -42,12 +42,13 @@ from reader.ui.widgets.events_panel import EventsPanel
 from reader.ui.widgets.filter_line import FilterLine
 from reader.ui.widgets.legend import legend_content
 from reader.ui.widgets.status_bar import Status, StatusBar, StatusKind
+from reader.ui.background import ReportsFailedWorkers
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
 
-class MainScreen(Availability, ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
+class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, EventActions, BookmarkActions, EntityActions, FeedActions,
                  ListFilterActions, ReadingActions, ShareActions, Screen):
     """The reader's panes and the work behind them; the app (``reader.ui.app``) holds it as its
     default screen. The commands' actions (``app.<name>``) that are not the app's own land here."""
@@ -220,7 +221,9 @@ class MainScreen(Availability, ScanActions, MatchActions, EventActions, Bookmark
 
     def set_status(self, text: str | Content, kind: StatusKind = "note") -> None:
         self.status = Status(text, kind)
-        self.query_one(StatusBar).show(self.status)
+        bar = self.query_one_optional(StatusBar)
+        if bar is not None:  # None while leaving: a worker's last word after the panes are gone
+            bar.show(self.status)
 
     @property
     def status_text(self) -> str:

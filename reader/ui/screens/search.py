@@ -26,6 +26,7 @@ from reader.log import ERROR, log_exception
 from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 from reader.ui.messages import OpenHit
+from reader.ui.background import ReportsFailedWorkers
 
 DEBOUNCE_S = 0.15
 QUERY_MAX_CHARS = 1_000  # a query longer than this is cut (the search core has its own limits too)
@@ -52,7 +53,7 @@ def hit_content(hit) -> Content:
     return Content.assemble(title, "\n", meta, "\n", snippet)
 
 
-class SearchScreen(Screen[OpenHit | None]):
+class SearchScreen(ReportsFailedWorkers, Screen[OpenHit | None]):
     AUTO_FOCUS = "#search-input"  # typing right after the key that opened the screen goes into the field
     BINDINGS = bindings("search")
 
@@ -122,7 +123,7 @@ class SearchScreen(Screen[OpenHit | None]):
             return
         self._search(text, self.generation, self.sort, self.limit)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str, generation: int, sort: str, limit: int) -> None:
         from textual.worker import get_current_worker
 

@@ -23,9 +23,10 @@ from reader.ui.event_format import event_row, parse_date
 from reader.ui.input_limits import FILTER_MAX_CHARS, Debounce, LimitedInput, too_long_message
 from reader.ui.messages import GoTo
 from reader.ui.widgets.timeline_axis import ZOOMS, TimelineAxis
+from reader.ui.background import ReportsFailedWorkers
 
 
-class TimelineScreen(Screen[GoTo | None]):
+class TimelineScreen(ReportsFailedWorkers, Screen[GoTo | None]):
     """All events of the corpus on a time axis, filterable by entity."""
     AUTO_FOCUS = "#timeline-filter"  # typing right after the key that opened the screen goes into the field
 
@@ -78,7 +79,7 @@ class TimelineScreen(Screen[GoTo | None]):
         self.debounce.cancel()
         self._filter(text, self.only_linked, self.generation)
 
-    @work(thread=True, exclusive=True, group="timeline")
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def _filter(self, text: str, only_linked: bool, generation: int) -> None:
         """Filtering 100k+ events happens here (after the typing pause), never on the UI thread."""
         from textual.worker import get_current_worker
