@@ -141,7 +141,7 @@ def detector_id() -> str:
     return f"py3langid {v}/{langdetect.MIN_CONFIDENCE}/{langdetect.MIN_LETTERS}/{langdetect.MAX_CHARS}/{OPENING_CHARS}"
 
 
-OPENING_CHARS = 200  # the first paragraph, and the next ones while shorter (reader.feeds.fulltext.opening_text)
+OPENING_CHARS = 200  # the first paragraph, and the next ones while shorter (reader.feeds.convert.opening_text)
 
 
 def update_languages(metas: Iterable[ArticleMeta], progress: Callable[[int, int], None] | None = None,
@@ -150,7 +150,7 @@ def update_languages(metas: Iterable[ArticleMeta], progress: Callable[[int, int]
     ``{"checked": n, "detected": n, "corrected": n}`` (the undeclared ones detected, the declared
     ones overruled). An article that cannot be read is skipped (the catalogue reports it)."""
     from reader.corpus import ArticleFileError, load_article
-    from reader.feeds.fulltext import opening_text
+    from reader.feeds.convert import opening_text
     from reader.feeds.langdetect import detect_language
 
     global _memo

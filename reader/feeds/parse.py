@@ -114,7 +114,7 @@ def _parse_xml(body: bytes, url: str, content_type: str, content_language: str |
     try:
         # a stream, never bytes or a str: feedparser opens those as a file name or URL when they look like one
         # no sanitising nor link rewriting here: the content is HTML to convert, and our writer
-        # (reader.feeds.fulltext) keeps only text, structure and http(s)/mailto links, resolved against
+        # (reader.feeds.convert) keeps only text, structure and http(s)/mailto links, resolved against
         # Entry.base; feedparser's sanitiser re-parsed every entry for nothing (40 % of its time)
         d = feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=False,
                              resolve_relative_uris=False)
@@ -177,7 +177,7 @@ def _from_parsed(d: Any) -> Feed:  # feedparser's FeedParserDict (feedparser shi
 def _text_of(value: str | None, detail: dict[str, Any] | None) -> str:
     """A title as text: one of type html/xhtml has its tags dropped and entities decoded."""
     if value and "html" in str((detail or {}).get("type", "")):
-        from reader.feeds.fulltext import html_to_line
+        from reader.feeds.convert import html_to_line
 
         return html_to_line(value)
     return clean(value)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.feeds import net
-from reader.feeds.fulltext import html_fragment_to_markdown, opening_text, passages_of, text_to_markdown
+from reader.feeds.convert import html_fragment_to_markdown, opening_text, passages_of, text_to_markdown
 from reader.feeds.langdetect import detect_language
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
 from reader.feeds.state import EntryState, FeedState, StateDB, slug
@@ -474,7 +474,8 @@ class Updater:
         db.save_entries(changes, self.clock())
 
     def _page_done(self, p: _Page, res: net.Result[_Page]) -> None:
-        from reader.feeds.fulltext import extract_article, is_teaser
+        from reader.feeds.extract import extract_article
+        from reader.feeds.fulltext import is_teaser
         from reader.fileio import atomic_write_text
 
         st, r = p.state, p.report

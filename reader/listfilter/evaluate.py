@@ -9,7 +9,7 @@ How a filter is evaluated (parsed once, :mod:`reader.listfilter.syntax`), at 50,
 - **reading state** (``unread``, ``starred``…): one ``states(ids)`` call per evaluation, for the ids
   asked about only.
 - **text** (words, phrases, ``title:``, ``person:``…): one search-engine call per text group
-  (:meth:`reader.search.query.Searcher.match_docs`: a set of documents, no ranking, no snippets),
+  (:meth:`reader.search.searcher.Searcher.match_docs`: a set of documents, no ranking, no snippets),
   mapped to list rows through an array kept per index version. No index: an error for text filters
   only (the others work). An index that lacks some articles (still being built) gives a ``notice``.
 
@@ -41,7 +41,7 @@ from reader.log import DEBUG, log_exception
 
 if TYPE_CHECKING:
     from reader.corpus import ArticleMeta, Catalogue
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
     from reader.state.store import ArticleState, StateStore
 
     States = Mapping[str, ArticleState]  # id → reading state (the store's, or the caller's)
@@ -67,7 +67,7 @@ class FilterContext:
     session); not thread-safe (use it from one thread, or one per thread).
 
     ``catalogue``: a :class:`reader.corpus.Catalogue` (default: the folder's); ``searcher``: a
-    :class:`reader.search.query.Searcher` (default: opened on the first text filter, closed by
+    :class:`reader.search.searcher.Searcher` (default: opened on the first text filter, closed by
     :meth:`close`); ``states``: ids → {id: state with ``.read``, ``.starred``} (default:
     :meth:`reader.state.store.StateStore.states`; the UI may pass its own); ``feeds``: a
     :class:`Feeds`; ``last_opened``: Unix time the reader was last opened on this corpus, for
@@ -182,7 +182,7 @@ class FilterContext:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            from reader.search.query import Searcher
+            from reader.search.searcher import Searcher
 
             self._searcher = Searcher(self.folder)
         return self._searcher
@@ -328,6 +328,7 @@ class FilterContext:
                        "the reader to build it); unread, starred, feed:, source:, tag:, lang:, date: and new "
                        "work meanwhile")
             raise FilterError(err)
+        assert docs is not None and doc_ids is not None  # no error: the documents and their ids
         rows_of_doc, indexed = self._rows_of_docs(doc_ids, cols)
         if indexed < cols.n and ev.notice is None:
             ev.notice = (f"the search index is still being built: {indexed:,} of {cols.n:,} articles are indexed, "
@@ -337,7 +338,7 @@ class FilterContext:
         mask[r[r >= 0]] = True
         return mask
 
-    def _rows_of_docs(self, doc_ids: Sequence[str | None], cols: _Columns) -> tuple[np.ndarray, int]:
+    def _rows_of_docs(self, doc_ids: np.ndarray, cols: _Columns) -> tuple[np.ndarray, int]:
         """Each index document's list row (-1: not listed), and how many rows are indexed; kept while
         the index version (``doc_ids``) and the columns stay the same."""
         cached = self._doc_rows

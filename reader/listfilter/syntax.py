@@ -1,6 +1,6 @@
 """The list filter's language, parsed once into a small AST (:func:`parse_filter`).
 
-It is the search language (:mod:`reader.search.query`: words, "phrases", OR / AND / NOT / ``-word``,
+It is the search language (:mod:`reader.search.parse`: words, "phrases", OR / AND / NOT / ``-word``,
 ``prefix*``, ``fuzzy~``, ``title:`` ``person:`` ``org:`` ``place:`` ``other:``) with predicates of its
 own, evaluated without the search index::
 
@@ -245,7 +245,7 @@ def _field_kind(name: str) -> FieldName | Literal["date", "is", "text"]:
     lower = name.lower()
     if lower in FILTER_FIELDS:
         return FILTER_FIELDS[lower]
-    from reader.search.query import KNOWN_FIELDS
+    from reader.search.parse import KNOWN_FIELDS
 
     text_fields = KNOWN_FIELDS - set(FILTER_FIELDS)
     if name in text_fields or lower in text_fields:

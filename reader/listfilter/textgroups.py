@@ -57,7 +57,7 @@ def _collapse(node: Node) -> Node:
 
 def _check_text(query: str) -> None:
     """The search parser's verdict on a text part (its messages: unknown field, bad fuzzy, stop words…)."""
-    from reader.search.query import parse
+    from reader.search.parse import parse
 
     _q, err = parse(query)
     if err:

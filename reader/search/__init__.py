@@ -1,5 +1,6 @@
 """Full-text search over a corpus (Whoosh): see :mod:`reader.search.index` for the index layout and
-:mod:`reader.search.query` for querying, snippets and match spans.
+:mod:`reader.search.parse` (query syntax), :mod:`reader.search.searcher` (searching) and
+:mod:`reader.search.highlight` (snippets and match spans).
 
 Public API (what the UI and the CLI call)::
 
@@ -16,10 +17,14 @@ def __getattr__(name: str) -> Any:  # lazy: importing reader.search stays cheap
         from reader.search import model
 
         return getattr(model, name)
-    if name in ("Searcher", "match_spans"):
-        from reader.search import query
+    if name == "Searcher":
+        from reader.search import searcher
 
-        return getattr(query, name)
+        return searcher.Searcher
+    if name == "match_spans":
+        from reader.search import highlight
+
+        return highlight.match_spans
     if name in ("update_index", "open_index", "index_dir"):
         from reader.search import index
 

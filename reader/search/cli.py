@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from reader.corpus import Catalogue
 from reader.search.index import update_index
-from reader.search.query import Searcher
+from reader.search.searcher import Searcher
 
 if TYPE_CHECKING:
     import argparse

@@ -32,17 +32,21 @@ queries are set algebra on sorted id arrays with vectorised BM25F:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any, Protocol, cast
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.query import Query
 from whoosh.reading import TermNotFound
+from whoosh.searching import Searcher
 from whoosh.util.times import datetime_to_long
 
-from reader.search.model import passage_bounds
-from reader.log import DEBUG, log_exception
+from reader.search.columns import field_lengths, published_dates
+from reader.search.model import SortOrder, passage_bounds, unpack_passages
+from reader.log import log_exception
 
 K1 = 1.2
 B = 0.75
@@ -53,68 +57,21 @@ PHRASE_CHECK_MAX = 300  # candidates of a 3+-word phrase checked against their t
 PHRASE_CHECK_CHARS = 2_000_000  # characters analysed again for one phrase (~0.15 s a million)
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
-
-def _column_ints(raw, count: int, default: int = 0) -> np.ndarray:
-    """A fixed-width numeric column of a segment of ``count`` documents as ``count`` int64 values.
-
-    Whoosh writes a column value only up to the last document that has a non-default value: when
-    the last documents have none (an empty field, e.g. a title of stop words only, no place
-    entity, no date), the column holds fewer than ``count`` values and the reader answers the
-    default for the rest. So exactly the stored values are decoded at once (big-endian, as Whoosh
-    packs them) and the rest is the default; a column that is absent (no document has a value)
-    is all default. Anything unexpected in the private layout: value by value, slow but sure.
-    Unsigned 64-bit values past the int64 range wrap to negative numbers.
-    """
-    if raw is None or count <= 0:
-        return np.full(max(0, count), default, dtype=np.int64)
-    try:
-        dtype = np.dtype(">" + raw._typecode)
-        if dtype.itemsize != raw._fixedlen:
-            raise ValueError("unexpected column width")
-        stored = max(0, min(count, int(raw._count)))
-        out = np.full(count, raw._default, dtype=dtype)
-        if stored:
-            data = raw._dbfile.get(raw._basepos, stored * dtype.itemsize)
-            out[:stored] = np.frombuffer(data, dtype=dtype, count=stored)
-        probe = sorted({0, stored - 1, stored, count - 1} | set(range(0, count, max(1, count // 7))))
-        if all(int(out[i]) == int(raw[i]) for i in probe if 0 <= i < count):
-            return out.astype(np.int64)
-    except Exception:  # noqa: BLE001 - private layout changed: slow but sure
-        log_exception(__name__, "a column of the index is not in the expected layout: decoded value by value", level=DEBUG)
-    return np.fromiter((_int64(raw[d]) for d in range(count)), dtype=np.int64, count=count)
+# (mask, scores): which documents match and how well, one value per document number
+Dense = tuple[np.ndarray, np.ndarray]
 
 
-def _int64(value) -> int:
-    value = int(value or 0)
-    return value - (1 << 64) if value >= (1 << 63) else value
+class _BlockMatcher(Protocol):
+    """The private side of Whoosh's W3 block postings matcher that :meth:`Engine.postings` reads a
+    block at a time (used only when the matcher has ``_goto`` and ``_read_data``)."""
 
+    _data: Any
+    _lastblock: bool
+    _nextoffset: int
 
-def _field_lengths(leaf, field: str, count: int) -> np.ndarray:
-    """Each document's length in ``field`` (0 where the field is empty), exactly ``count`` values."""
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-        from whoosh.util.numeric import byte_to_length
+    def _read_data(self) -> None: ...
 
-        raw = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-        return table[np.clip(_column_ints(raw, count), 0, 255)]
-    except Exception:  # noqa: BLE001
-        log_exception(__name__, "field lengths of %r not in the expected layout: read document by document", field, level=DEBUG)
-        return np.array([leaf.doc_field_length(d, field) or 0 for d in range(count)], dtype=np.float32)
-
-
-def _dates(leaf, count: int) -> np.ndarray:
-    try:
-        if not leaf._perdoc.has_column("published"):  # no dated article in this segment
-            return np.zeros(count, dtype=np.int64)
-        return _column_ints(leaf.column_reader("published").raw_column(), count)
-    except Exception:  # noqa: BLE001 - no column: the stored fields
-        log_exception(__name__, "no published column: dates read from the stored fields", level=DEBUG)
-        vals = []
-        for d in range(count):
-            pub = leaf.stored_fields(d).get("published")
-            vals.append(datetime_to_long(pub) if isinstance(pub, dt.datetime) else 0)
-        return np.array(vals, dtype=np.int64)
+    def _goto(self, position: int) -> None: ...
 
 
 class Engine:
@@ -122,7 +79,7 @@ class Engine:
 
     doc_ids: np.ndarray | None = None  # the article id of each docnum, filled by the Searcher on first use
 
-    def __init__(self, searcher):
+    def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         reader = searcher.reader()
         self.reader = reader
@@ -141,7 +98,7 @@ class Engine:
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._dates: np.ndarray | None = None
-        self._cache: OrderedDict = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cache_bytes = 0
         self.expanded: dict[int, list[str]] = {}  # id(leaf query) -> expanded terms (for snippets)
         self.approximate = False  # a long phrase had too many candidates to check them all
@@ -173,7 +130,7 @@ class Engine:
             arr = np.zeros(self.n_all, dtype=np.float32)
             for leaf, off in self.leaves:
                 count = leaf.doc_count_all()
-                arr[off : off + count] = _field_lengths(leaf, field, count)
+                arr[off : off + count] = field_lengths(leaf, field, count)
             self._lengths[field] = arr
             total = self.reader.field_length(field)
             self._avg[field] = (total / self.n_all) if self.n_all and total else 1.0
@@ -185,7 +142,7 @@ class Engine:
             arr = np.zeros(self.n_all, dtype=np.int64)
             for leaf, off in self.leaves:
                 count = leaf.doc_count_all()
-                arr[off : off + count] = _dates(leaf, count)
+                arr[off : off + count] = published_dates(leaf, count)
             arr[arr < 0] = 0
             self._dates = arr
         return self._dates
@@ -208,10 +165,11 @@ class Engine:
             while hasattr(m, "child"):
                 m = m.child  # drop the deleted-docs filter: deletions are masked at the end
             if hasattr(m, "_goto") and hasattr(m, "_read_data"):
+                bm = cast(_BlockMatcher, m)
                 while True:
-                    if m._data is None:
-                        m._read_data()
-                    raw_ids, raw_w = m._data[0], m._data[1]
+                    if bm._data is None:
+                        bm._read_data()
+                    raw_ids, raw_w = bm._data[0], bm._data[1]
                     ids = np.cumsum(np.asarray(raw_ids, dtype=np.int64))
                     if raw_w is None:
                         w = np.ones(len(ids), dtype=np.float32)
@@ -221,9 +179,9 @@ class Engine:
                         w = np.asarray(raw_w, dtype=np.float32)
                     ids_parts.append(ids + off)
                     w_parts.append(w)
-                    if m._lastblock:
+                    if bm._lastblock:
                         break
-                    m._goto(m._nextoffset)
+                    bm._goto(bm._nextoffset)
             else:  # inlined postings (a term in one document) or another matcher type
                 one_ids: list[int] = []
                 one_w: list[float] = []
@@ -245,7 +203,7 @@ class Engine:
             self._cache_bytes -= a.nbytes + b.nbytes + 100
         return result
 
-    def term(self, field: str, text: str, boost: float = 1.0):
+    def term(self, field: str, text: str, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         ids, w = self.postings(field, text)
         if not len(ids):
             return _EMPTY
@@ -263,7 +221,7 @@ class Engine:
     # Results are dense: (mask, scores) over every document number — And/Or/Not are then
     # element-wise operations on arrays of n documents (tens of µs at 50k), never sorts.
 
-    def dense(self, ids, scores):
+    def dense(self, ids: np.ndarray, scores: np.ndarray) -> Dense:
         mask = np.zeros(self.n_all, dtype=bool)
         dense = np.zeros(self.n_all, dtype=np.float32)
         if len(ids):
@@ -271,13 +229,13 @@ class Engine:
             dense[ids] = scores
         return mask, dense
 
-    def nothing(self):
+    def nothing(self) -> Dense:
         return np.zeros(self.n_all, dtype=bool), np.zeros(self.n_all, dtype=np.float32)
 
-    def everything(self):
+    def everything(self) -> Dense:
         return self.alive.copy(), np.zeros(self.n_all, dtype=np.float32)
 
-    def expand(self, q) -> list[str]:
+    def expand(self, q: wq.FuzzyTerm | wq.Prefix | wq.Wildcard) -> list[str]:
         """Lexicon terms a fuzzy/prefix/wildcard leaf stands for (most frequent first, capped)."""
         key = id(q)
         if key in self.expanded:
@@ -303,7 +261,7 @@ class Engine:
         self.expanded[key] = terms
         return terms
 
-    def evaluate(self, q):
+    def evaluate(self, q: Query) -> Dense:
         """(mask, scores) of a query: which documents match and how well."""
         boost = getattr(q, "boost", 1.0) or 1.0
         if type(q) is wq.Term:
@@ -334,9 +292,13 @@ class Engine:
         if isinstance(q, wq.Or):
             return self._any([self.evaluate(c) for c in q.children()])
         if isinstance(q, wq.And):
-            pos, neg = [], []
+            pos: list[Query] = []
+            neg: list[wq.Not] = []
             for c in q.children():
-                (neg if isinstance(c, wq.Not) else pos).append(c)
+                if isinstance(c, wq.Not):
+                    neg.append(c)
+                else:
+                    pos.append(c)
             out = self._all([self.evaluate(c) for c in pos]) if pos else self.everything()
             for c in neg:
                 out = (out[0] & ~self.evaluate(c.query)[0], out[1])
@@ -358,7 +320,7 @@ class Engine:
             return self.nothing()
         return self._fallback(q)
 
-    def _any(self, parts):
+    def _any(self, parts: list[Dense]) -> Dense:
         if not parts:
             return self.nothing()
         mask, scores = parts[0][0].copy(), parts[0][1].copy()
@@ -367,7 +329,7 @@ class Engine:
             scores += sc * m
         return mask, scores
 
-    def _all(self, parts):
+    def _all(self, parts: list[Dense]) -> Dense:
         if not parts:
             return self.nothing()
         mask, scores = parts[0][0].copy(), parts[0][1].copy()
@@ -376,7 +338,7 @@ class Engine:
             scores += sc
         return mask, scores
 
-    def _fallback(self, q):
+    def _fallback(self, q: Query) -> Dense:
         try:
             ids = np.fromiter(q.docs(self.searcher), dtype=np.int64)
         except Exception:  # noqa: BLE001
@@ -389,7 +351,6 @@ class Engine:
         stop words left out, so they do not break a run). Only the passages whose stored term set
         holds every word are analysed again (~0.2 ms a candidate)."""
         from reader.search.analysis import terms
-        from reader.search.index import unpack_passages
 
         ids = np.flatnonzero(mask & self.alive)
         if len(ids) > PHRASE_CHECK_MAX:
@@ -399,7 +360,7 @@ class Engine:
         n, need = len(words), set(words)
         budget = PHRASE_CHECK_CHARS
         for docnum in ids:
-            stored = self.searcher.stored_fields(int(docnum))
+            stored = self.reader.stored_fields(int(docnum))
             plain, offsets, lines = unpack_passages(stored["passages"])
             key = stored.get("analysis")  # the passage analysed as it was indexed
             found = False
@@ -419,14 +380,14 @@ class Engine:
                 mask[docnum] = False
         return mask
 
-    def evaluate_languages(self, queries: dict):
+    def evaluate_languages(self, queries: Mapping[str, Query]) -> Dense:
         """(mask, scores) of a query parsed per analysis key ({key: query}): each distinct parse
         evaluated once, on the articles of the keys that share it."""
         masks = self._key_masks()
         present = [k for k in queries if k in masks]
         if not present:  # an empty index, or keys the caller made up: evaluate on everything
             return self.evaluate(next(iter(queries.values()))) if queries else self.nothing()
-        groups: list[tuple[object, list[str]]] = []
+        groups: list[tuple[Query, list[str]]] = []
         for key in present:
             q = queries[key]
             for gq, gkeys in groups:
@@ -446,17 +407,17 @@ class Engine:
             parts.append((mask & keep, scores * keep))
         return self._any(parts)
 
-    def run_languages(self, queries: dict, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
+    def run_languages(self, queries: Mapping[str, Query], count: int, sort: SortOrder = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """Like :meth:`run` for a query parsed per analysis key ({key: query})."""
         mask, dense = self.evaluate_languages(queries)
         return self._rank(mask, dense, count, sort)
 
-    def run(self, q, count: int, sort: str = "relevance") -> tuple[int, list[tuple[int, float]]]:
+    def run(self, q: Query, count: int, sort: SortOrder = "relevance") -> tuple[int, list[tuple[int, float]]]:
         """(total matches, the first ``count`` (docnum, score) in order)."""
         mask, dense = self.evaluate(q)
         return self._rank(mask, dense, count, sort)
 
-    def _rank(self, mask, dense, count: int, sort: str) -> tuple[int, list[tuple[int, float]]]:
+    def _rank(self, mask: np.ndarray, dense: np.ndarray, count: int, sort: SortOrder) -> tuple[int, list[tuple[int, float]]]:
         ids = np.flatnonzero(mask & self.alive)
         scores = dense[ids]
         total = len(ids)

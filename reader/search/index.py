@@ -9,7 +9,8 @@ Layout (under ``paths.corpus_cache_dir(folder)``)::
 
 Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updates ≤ 1 s):
 
-- **One document per article** (BM25F ranking per article). The article is analysed once, in
+- **One document per article** (BM25F ranking per article; made by :mod:`reader.search.documents`,
+  the stored passages' format in :mod:`reader.search.model`). The article is analysed once, in
   its own language, by :func:`reader.search.analysis.terms` (cached per word, same output as the
   language's analyzer: French stems for French articles, English ones for English articles, …),
   and the index receives pre-analysed text: ``title``, the entity fields and ``body`` (the terms,
@@ -17,11 +18,11 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
   :mod:`reader.search.engine`).
 - ``passages`` (stored) = the passage offsets + zlib(plain text, and each passage's distinct
   terms): a hit's best passage is chosen by set intersection and only that passage is analysed
-  for match spans and its snippet (:mod:`reader.search.query`).
+  for match spans and its snippet (:mod:`reader.search.highlight`).
 - **Languages in one index**: ``analysis`` holds the article's analysis key
   (:func:`reader.search.analysis.analysis_key`: "fr", "en", "de", …, "xx" for the neutral one).
   A query is parsed once per analysis key present in the index and each parse is evaluated on the
-  articles of that key only (:mod:`reader.search.query`), so terms of different languages never
+  articles of that key only (:mod:`reader.search.searcher`), so terms of different languages never
   meet and the index is no bigger than one of a single language.
 - Other fields: ``id`` (unique), ``title`` (stored as written, boost 2, positions), ``source``,
   ``language``, ``published`` (DATETIME, sortable), ``person``/``org``/``place``/``other``
@@ -45,7 +46,6 @@ Design (goals at 50k articles: page p95 ≤ 50 ms, searcher ≤ 200 MB, 10 updat
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import hashlib
 import json
@@ -56,7 +56,6 @@ import sqlite3
 import struct
 import time
 import zlib
-from array import array
 from contextlib import closing, contextmanager
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -73,14 +72,13 @@ from whoosh.util.filelock import try_for
 from reader import languages, paths, sqlitedb
 from reader.entities import cache as ann_store
 from reader.fileio import write_json_atomic
-from reader.corpus import Article, ArticleFileError, ArticleMeta, load_article
-from reader.entities.model import Annotations
-from reader.search.analysis import analysis_key, analyzer_for, terms
+from reader.corpus import ArticleFileError, ArticleMeta, load_article
+from reader.search.analysis import analyzer_for
+from reader.search.documents import annotations_match, doc_version, make_document
 from reader.log import log_exception
 
 SCHEMA_VERSION = 5  # 5: per-language analysis (the analysis field; title and entities pre-analysed)
 INDEX_NAME = f"reader_v{SCHEMA_VERSION}"
-ENTITY_FIELDS = {"PER": "person", "ORG": "org", "LOC": "place", "MISC": "other"}
 TEXT_FIELDS = ("title", "body", "person", "org", "place", "other")  # analysed in the article's language
 
 
@@ -106,27 +104,6 @@ def build_schema() -> Schema:
         other=TEXT(analyzer=pre),
         passages=STORED(),
     )
-
-
-# -- stored passages ------------------------------------------------------------------------------
-
-
-def pack_passages(plain: str, offsets: list[int], passage_terms: list[list[str]]) -> bytes:
-    """Offsets (uint32, after a 4-byte count), then zlib of the plain text, NUL, and each
-    passage's distinct indexed terms (space-joined, one passage a line)."""
-    offs = array("I", offsets)
-    lines = "\n".join(" ".join(sorted(set(t))) for t in passage_terms)
-    data = (plain + "\x00" + lines).encode("utf-8")
-    return len(offsets).to_bytes(4, "little") + offs.tobytes() + zlib.compress(data, 6)
-
-
-def unpack_passages(blob: bytes) -> tuple[str, list[int], list[str]]:
-    """(plain text, passage offsets, each passage's terms as one space-joined string)."""
-    n = int.from_bytes(blob[:4], "little")
-    offs = array("I")
-    offs.frombytes(blob[4 : 4 + 4 * n])
-    plain, _, lines = zlib.decompress(blob[4 + 4 * n :]).decode("utf-8").partition("\x00")
-    return plain, offs.tolist(), lines.split("\n") if n else []
 
 
 # -- small JSON files -----------------------------------------------------------------------------
@@ -289,18 +266,6 @@ def _open_or_create(directory: Path) -> tuple[windex.Index, dict[str, list[Any]]
 # -- documents ------------------------------------------------------------------------------------
 
 
-def entity_fields(ann: Annotations | None, lang: str | None = None) -> dict[str, str]:
-    """The entity fields of a document: the names' terms in the article's language."""
-    out: dict[str, list[str]] = {}
-    if ann is None:
-        return {}
-    for ent in ann.entities:
-        field = ENTITY_FIELDS.get(ent.label)
-        if field and ent.name:
-            out.setdefault(field, []).extend(terms(ent.name, lang))
-    return {k: " ".join(v) for k, v in out.items() if v}
-
-
 def parse_schema(lang: str | None = None) -> Schema:
     """The schema the query parser sees for the articles of one language: the text fields analysed
     with that language's analyzer (the index holds their terms)."""
@@ -310,46 +275,6 @@ def parse_schema(lang: str | None = None) -> Schema:
         schema.remove(name)
         schema.add(name, TEXT(analyzer=analyzer, phrase=name == "body"))
     return schema
-
-
-def doc_version(meta: ArticleMeta, rows: dict | None = None) -> str:
-    """What the manifest holds for an indexed article: its content hash, and its language when the
-    detector overruled the declared one (:mod:`reader.languages`), so a change of language alone
-    re-indexes the article (and articles read in their declared language keep their entries)."""
-    lang = languages.effective(meta, rows)
-    return meta.content_hash if lang == meta.language else f"{meta.content_hash}+{lang}"
-
-
-def _matches(ann: Annotations | None, lang: str) -> bool:
-    """Annotations made for the article's current language (made for another, they wait for the
-    entities stage to redo them: the document is marked not annotated meanwhile)."""
-    return ann is not None and languages.base_code(ann.language) == languages.base_code(lang)
-
-
-def make_document(article: Article, ann: Annotations | None, lang: str | None = None) -> dict[str, Any]:
-    """The index document of ``article`` read in ``lang`` (default: its effective language)."""
-    meta = article.meta
-    plain = article.parsed.plain_text
-    lang = lang or languages.effective(meta)
-    key = analysis_key(lang)
-    per_passage = [terms(p.text, key) for p in article.passages]
-    words = [t for ts in per_passage for t in ts]  # = terms(plain): the separators hold no word
-    doc: dict[str, Any] = {
-        "id": meta.id,
-        "title": " ".join(terms(meta.title, key)),
-        "_stored_title": meta.title,
-        "analysis": key,
-        "body": " ".join(words),
-        "pairs": " ".join(f"{a}_{b}" for a, b in zip(words, words[1:])),
-        "language": lang,
-        "passages": pack_passages(plain, [p.offset for p in article.passages], per_passage),
-    }
-    if meta.source:
-        doc["source"] = meta.source
-    if meta.published:
-        doc["published"] = dt.datetime(meta.published.year, meta.published.month, meta.published.day)
-    doc.update(entity_fields(ann, key))
-    return doc
 
 
 # -- update ---------------------------------------------------------------------------------------
@@ -501,7 +426,7 @@ def _apply(ix: windex.Index, directory: Path, docs: dict[str, list[Any]], to_del
             h = article.meta.content_hash
             lang = languages.effective(article.meta)
             ann = ann_store.load(h)
-            if not _matches(ann, lang):
+            if not annotations_match(ann, lang):
                 ann = None
             doc = make_document(article, ann, lang)
             if fresh:

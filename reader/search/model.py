@@ -1,14 +1,22 @@
-"""The search results' types and the stored passages' bounds (the leaf of the package).
+"""The search results' types and the stored passages' format (the leaf of the package).
 
-:class:`Hit` and :class:`SearchResults` are what :mod:`reader.search.query` answers;
-:func:`passage_bounds` is shared by the query (snippets) and :mod:`reader.search.engine` (phrase
-checks), which therefore no longer import each other. This module imports no sibling.
+:class:`Hit` and :class:`SearchResults` are what :mod:`reader.search.searcher` answers;
+:func:`passage_bounds` is shared by the snippets (:mod:`reader.search.highlight`) and :mod:`reader.search.engine` (phrase
+checks), which therefore no longer import each other; :func:`pack_passages` / :func:`unpack_passages` are
+the stored ``passages`` field (written by :mod:`reader.search.documents`, read for snippets and phrase
+checks). This module imports no sibling.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
+from array import array
 from dataclasses import dataclass, field
+from typing import Literal
+
+# the orders of search results: by relevance (BM25F), or newest first
+SortOrder = Literal["relevance", "date"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,25 @@ class SearchResults:
 
 def passage_bounds(offsets: list[int], plain_len: int, index: int) -> tuple[int, int]:
     """(start, end) of passage ``index`` in the plain text of stored passages (offsets from
-    :func:`reader.search.index.unpack_passages`; passages are joined by a two-character separator)."""
+    :func:`unpack_passages`; passages are joined by a two-character separator)."""
     start = offsets[index]
     end = offsets[index + 1] - 2 if index + 1 < len(offsets) else plain_len
     return start, end
+
+
+def pack_passages(plain: str, offsets: list[int], passage_terms: list[list[str]]) -> bytes:
+    """Offsets (uint32, after a 4-byte count), then zlib of the plain text, NUL, and each
+    passage's distinct indexed terms (space-joined, one passage a line)."""
+    offs = array("I", offsets)
+    lines = "\n".join(" ".join(sorted(set(t))) for t in passage_terms)
+    data = (plain + "\x00" + lines).encode("utf-8")
+    return len(offsets).to_bytes(4, "little") + offs.tobytes() + zlib.compress(data, 6)
+
+
+def unpack_passages(blob: bytes) -> tuple[str, list[int], list[str]]:
+    """(plain text, passage offsets, each passage's terms as one space-joined string)."""
+    n = int.from_bytes(blob[:4], "little")
+    offs = array("I")
+    offs.frombytes(blob[4 : 4 + 4 * n])
+    plain, _, lines = zlib.decompress(blob[4 + 4 * n :]).decode("utf-8").partition("\x00")
+    return plain, offs.tolist(), lines.split("\n") if n else []

@@ -23,6 +23,7 @@ import asyncio
 import threading
 from typing import TYPE_CHECKING, Callable, TypeVar
 
+from reader.log import DEBUG, log_exception
 from reader.passages import make_safe_line
 
 if TYPE_CHECKING:
@@ -175,6 +176,7 @@ async def in_daemon_thread(fn: Callable[..., T], *args, name: str = "reader-back
         try:
             result = fn(*args)
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task, raised there
+            log_exception(__name__, "a daemon-thread job raised (handed to its awaiter)", level=DEBUG)
             error = exc
         try:
             loop.call_soon_threadsafe(settle, result, error)

@@ -14,6 +14,7 @@ import sys
 
 from textual import work
 
+from reader.log import log_exception
 from reader.passages import make_safe
 
 
@@ -30,6 +31,7 @@ def browser_result(browser, url: str, failed: str) -> str:
     try:
         ok = browser.open(url)
     except Exception as exc:  # OSError from a browser command that cannot start
+        log_exception(__name__, "the web browser could not be started")
         return f"The web browser could not be started: {exc}"
     return f"Opened {make_safe(url)}" if ok else failed
 

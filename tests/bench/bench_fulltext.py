@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     import trafilatura
-    from reader.feeds.fulltext import extract_article, extract_text, html_fragment_to_markdown, shingle_f1
+    from reader.feeds.convert import html_fragment_to_markdown
+    from reader.feeds.extract import extract_article, extract_text
+    from reader.feeds.fulltext import shingle_f1
     from reader.passages import parse_passages
     import_ms = (time.perf_counter() - t0) * 1000
 
@@ -51,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     body = re.search(r"<article>(.*)</article>", long_page, re.S).group(1)
     pages["news_en ×40"] = long_page.replace(body, body * 40).encode("utf-8")
 
-    print(f"import trafilatura + reader.feeds.fulltext: {import_ms:.0f} ms")
+    print(f"import trafilatura + reader.feeds.extract: {import_ms:.0f} ms")
     head = (f"{'page':<12} {'F1 ours':>8} {'F1 traf md':>10} {'quotes':>7} {'rows':>9} "
             f"{'ours ms':>8} {'txt ms':>7} {'fragment ms':>11}")
     print(head)

@@ -126,7 +126,7 @@ def one_run(corpus: Path, cache: Path) -> dict:
     os.environ["XDG_CACHE_HOME"] = str(cache)
     from reader.corpus import Catalogue
     from reader.search.index import index_dir, merge_small_segments, update_index
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
 
     metas = Catalogue(corpus).refresh().articles
     d = index_dir(corpus)

@@ -64,16 +64,17 @@ def median_ms(fn, runs: int) -> float:
 
 @contextmanager
 def limits_lifted():
-    from reader.search import query
+    from reader.search import highlight
+    from reader.search import parse
 
-    saved = query.MAX_QUERY_CHARS, query.MAX_QUERY_TERMS, query.MAX_EXPANDING_TERMS
-    query.MAX_QUERY_CHARS = query.MAX_QUERY_TERMS = query.MAX_EXPANDING_TERMS = 10**9
-    query._query_test.cache_clear()
+    saved = parse.MAX_QUERY_CHARS, parse.MAX_QUERY_TERMS, parse.MAX_EXPANDING_TERMS
+    parse.MAX_QUERY_CHARS = parse.MAX_QUERY_TERMS = parse.MAX_EXPANDING_TERMS = 10**9
+    highlight._query_test.cache_clear()
     try:
         yield
     finally:
-        query.MAX_QUERY_CHARS, query.MAX_QUERY_TERMS, query.MAX_EXPANDING_TERMS = saved
-        query._query_test.cache_clear()
+        parse.MAX_QUERY_CHARS, parse.MAX_QUERY_TERMS, parse.MAX_EXPANDING_TERMS = saved
+        highlight._query_test.cache_clear()
 
 
 def main(argv=None) -> int:
@@ -89,17 +90,17 @@ def main(argv=None) -> int:
         os.environ[var] = cache
 
     from reader.corpus import Catalogue, load_article
-    from reader.search import query
+    from reader.search import highlight, model, parse, searcher
     from reader.search.index import update_index
 
     metas = Catalogue(folder).refresh().articles
     t = time.perf_counter()
     update_index(folder, metas)
     print(f"{len(metas)} articles (two of one 1 MB paragraph, one of 40,000 paragraphs), index built in {time.perf_counter() - t:.1f} s")
-    s = query.Searcher(folder)
+    s = searcher.Searcher(folder)
     rows: list[tuple[str, str, str]] = []
 
-    def page(q: str) -> query.SearchResults:
+    def page(q: str) -> model.SearchResults:
         res = s.search(q, limit=20)
         assert res.error is None, (q[:60], res.error)
         return res
@@ -117,28 +118,28 @@ def main(argv=None) -> int:
     row('a phrase inside the 1 MB paragraphs "twitter plateforme marché"', '"twitter plateforme marché"')
 
     many = load_article(next(m for m in metas if m.id == "huge-passages"))
-    ms = median_ms(lambda: [query.match_spans("twitter", p.text) for p in many.passages], runs)
+    ms = median_ms(lambda: [highlight.match_spans("twitter", p.text) for p in many.passages], runs)
     rows.append(("article view: mark twitter in 40,000 short passages", f"{ms:.0f} ms", "query parsed once"))
 
     def parse_each_time():  # on 2,000 of the passages, times 20
         for p in many.passages[:2000]:
-            query._query_test.cache_clear()
-            query.match_spans("twitter", p.text)
+            highlight._query_test.cache_clear()
+            highlight.match_spans("twitter", p.text)
 
     ms = median_ms(parse_each_time, 1) * len(many.passages) / 2000
     rows.append(("  the same, parsing the query for each passage (before)", f"{ms:.0f} ms", "from 2,000 of them"))
     huge = load_article(next(m for m in metas if m.id == "huge-repeated"))
-    for label, limit in (("limit", query.MAX_SPANS), ("no limit", 10**9)):
-        ms = median_ms(lambda: [query.match_spans("twitter", p.text, limit=limit) for p in huge.passages], runs)
+    for label, limit in (("limit", parse.MAX_SPANS), ("no limit", 10**9)):
+        ms = median_ms(lambda: [highlight.match_spans("twitter", p.text, limit=limit) for p in huge.passages], runs)
         rows.append((f"article view: mark twitter in the 1 MB paragraph ({label})", f"{ms:.1f} ms",
-                     f"{len(query.match_spans('twitter', huge.passages[0].text, limit=limit)):,} spans"))
+                     f"{len(highlight.match_spans('twitter', huge.passages[0].text, limit=limit)):,} spans"))
 
     r = random.Random(1)
     vocab = ["plateforme", "marché", "réseau", "données", "annonceur", "stratégie", "budget", "élection"]
-    words = " ".join(f"{r.choice(vocab)}{i}" for i in range(query.MAX_QUERY_TERMS))
-    fuzzy = " ".join(f"{r.choice(vocab)}~" for _ in range(query.MAX_EXPANDING_TERMS))
-    row(f"{query.MAX_QUERY_TERMS} words (the limit)", words)
-    row(f"{query.MAX_EXPANDING_TERMS} fuzzy words (the limit)", fuzzy)
+    words = " ".join(f"{r.choice(vocab)}{i}" for i in range(parse.MAX_QUERY_TERMS))
+    fuzzy = " ".join(f"{r.choice(vocab)}~" for _ in range(parse.MAX_EXPANDING_TERMS))
+    row(f"{parse.MAX_QUERY_TERMS} words (the limit)", words)
+    row(f"{parse.MAX_EXPANDING_TERMS} fuzzy words (the limit)", fuzzy)
     long_query = " ".join(r.choice(vocab) for _ in range(20_000))[:100_000]
     ms = median_ms(lambda: s.search(long_query), runs)
     rows.append(("100,000-character query: refused", f"{ms:.2f} ms", s.search(long_query).error or ""))

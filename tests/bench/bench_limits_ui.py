@@ -196,7 +196,7 @@ async def _absorb_search(n: int) -> tuple[float, int, int]:
         queries = 0
 
         def search(self, text, limit=20, sort="relevance", page=1):
-            from reader.search.query import SearchResults
+            from reader.search.model import SearchResults
 
             Fake.queries += 1
             return SearchResults(query=text)

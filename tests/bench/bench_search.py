@@ -147,7 +147,7 @@ def fts5_queries(db: Path, queries: list[str]) -> list[float]:
 def query_phase(corpus: Path, queries: list[str]) -> dict:
     import whoosh  # noqa: F401
 
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
 
     base = rss_mb()
     t = time.perf_counter()

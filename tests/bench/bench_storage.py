@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_bookmarks import median_ms  # noqa: E402
 
 from reader import sqlitedb  # noqa: E402
-from reader.corpus import PASSAGES_VERSION, Catalogue, title_key  # noqa: E402
+from reader.corpus import Catalogue, title_key  # noqa: E402
+from reader.passages import PASSAGES_VERSION  # noqa: E402
 
 
 def median_us(fn, repeat: int) -> float:

@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.feeds import fulltext
-from reader.feeds.fulltext import (Extracted, extract_article, extract_text, first_paragraph,
-                                   html_fragment_to_markdown, is_teaser, shingle_f1, teaser_reason, xml_to_markdown)
+from reader.feeds import convert, markdown_escape
+from reader.feeds.convert import first_paragraph, html_fragment_to_markdown, xml_to_markdown
+from reader.feeds.extract import Extracted, extract_article, extract_text
+from reader.feeds.fulltext import is_teaser, shingle_f1, teaser_reason
 from reader.feeds.langdetect import detect_language, normalise_code
 from reader.passages import parse_passages
 
@@ -182,7 +183,7 @@ hostile_text = st.text(alphabet=st.sampled_from(list(METACHARS) + list("ab é"))
 
 
 def _collapsed(text: str) -> str:
-    return " ".join(fulltext.clean_text(text).split())
+    return " ".join(markdown_escape.clean_text(text).split())
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -221,7 +222,7 @@ inline_tree = st.recursive(
 
 def _build(parent, node):
     if isinstance(node, str):
-        fulltext._append_text(parent, node)
+        convert._append_text(parent, node)
         return
     kind, children = node
     if kind == "del":
@@ -264,13 +265,13 @@ def test_inline_markup_never_adds_or_drops_text(nodes, kind):
 def _texts(el):
     """The text of an inline tree, each text node cleaned of controls as the writer does."""
     if el.text:
-        yield fulltext.clean_text(el.text)
+        yield markdown_escape.clean_text(el.text)
     for child in el:
         if child.tag == "lb":
             yield " "
         yield from _texts(child)
         if child.tail:
-            yield fulltext.clean_text(child.tail)
+            yield markdown_escape.clean_text(child.tail)
 
 
 def test_emphasis_that_would_not_parse_is_dropped_not_shown():
@@ -420,7 +421,7 @@ def test_language_codes_normalised():
 # --- import cost ---------------------------------------------------------------------------------
 
 def test_importing_the_modules_loads_no_extractor():
-    code = ("import sys, reader.feeds.fulltext, reader.feeds.langdetect; "
+    code = ("import sys, reader.feeds.fulltext, reader.feeds.extract, reader.feeds.convert, reader.feeds.langdetect; "
             "print(sorted(m for m in ('trafilatura', 'py3langid', 'lxml', 'numpy', 'textual', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reader.feeds.fulltext import html_fragment_to_markdown as html_to_markdown
-from reader.feeds.fulltext import html_to_line as html_to_text
-from reader.feeds.fulltext import text_to_markdown
+from reader.feeds.convert import html_fragment_to_markdown as html_to_markdown
+from reader.feeds.convert import html_to_line as html_to_text
+from reader.feeds.convert import text_to_markdown
 from reader.passages import parse_passages
 
 

@@ -54,7 +54,8 @@ def test_status_reads_a_damaged_state_without_touching_it(tmp_path):
 def test_status_imports_none_of_the_fetch_machinery():
     code = ("import sys, reader.feeds.status, reader.feeds.cli\n"
             "heavy = [m for m in ('feedparser', 'trafilatura', 'py3langid', 'urllib3', 'spacy', 'reader.feeds.net',"
-            " 'reader.feeds.parse', 'reader.feeds.update', 'reader.feeds.langdetect', 'reader.feeds.fulltext') if m in sys.modules]\n"
+            " 'reader.feeds.parse', 'reader.feeds.update', 'reader.feeds.langdetect', 'reader.feeds.fulltext',"
+            " 'reader.feeds.extract', 'reader.feeds.convert', 'reader.feeds.markdown_writer') if m in sys.modules]\n"
             "print('HEAVY=' + ','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stderr[-2000:]

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, wait_until, write_article
-from reader import corpus as corpus_mod
+from reader.corpus import catalogue as corpus_catalogue
+from reader.corpus import scan as corpus_scan
 from reader.corpus import (ArticleFileError, Catalogue, CorpusFolderError, LoadError, list_articles, load_folder,
                            read_article_file)
 
@@ -372,7 +373,7 @@ def _deny(monkeypatch, denied: Path):
             raise PermissionError(13, "Permission denied", os.fspath(path))
         return real(path)
 
-    monkeypatch.setattr(corpus_mod.os, "scandir", scandir)
+    monkeypatch.setattr(corpus_scan.os, "scandir", scandir)
 
 
 def test_an_unreadable_sub_folder_is_skipped_with_its_reason(tmp_path, monkeypatch):
@@ -420,13 +421,13 @@ async def test_the_ui_says_the_folder_cannot_be_read(tmp_path, monkeypatch, make
 
 def _count_reads(monkeypatch) -> list[str]:
     read: list[str] = []
-    real = corpus_mod._read_entry
+    real = corpus_catalogue._read_entry
 
     def counting(path, name):
         read.append(name)
         return real(path, name)
 
-    monkeypatch.setattr(corpus_mod, "_read_entry", counting)
+    monkeypatch.setattr(corpus_catalogue, "_read_entry", counting)
     return read
 
 
@@ -453,7 +454,7 @@ async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch, make_app):
         write_article(tmp_path, f"a{i:03}.md", f"a{i}", f"A {i}", "x")
     reached, go, ended = threading.Event(), threading.Event(), threading.Event()
     read = []
-    real_read, real_refresh = corpus_mod._read_entry, Catalogue.refresh
+    real_read, real_refresh = corpus_catalogue._read_entry, Catalogue.refresh
 
     def slow_read(path, name):
         read.append(name)
@@ -468,7 +469,7 @@ async def test_quitting_stops_a_running_scan(tmp_path, monkeypatch, make_app):
         finally:
             ended.set()
 
-    monkeypatch.setattr(corpus_mod, "_read_entry", slow_read)
+    monkeypatch.setattr(corpus_catalogue, "_read_entry", slow_read)
     monkeypatch.setattr(Catalogue, "refresh", refresh)
     app = make_app(tmp_path, ingest=False)
     async with app.run_test() as pilot:

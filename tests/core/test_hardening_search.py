@@ -15,10 +15,9 @@ from reader.corpus import Catalogue
 from reader.search.analysis import term_of
 from reader.search.engine import Engine
 from reader.search.index import build_schema, update_index
-from reader.search.query import (
-    ELLIPSIS, MAX_EXPANDING_TERMS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, MAX_SPANS, SNIPPET_CHARS, Searcher,
-    densest_start, make_snippet, match_spans, parse, spans_note,
-)
+from reader.search.highlight import ELLIPSIS, SNIPPET_CHARS, densest_start, make_snippet, match_spans, spans_note
+from reader.search.parse import MAX_EXPANDING_TERMS, MAX_QUERY_CHARS, MAX_QUERY_TERMS, MAX_SPANS, parse
+from reader.search.searcher import Searcher
 
 TW = term_of("twitter")  # body and pairs arrive pre-analysed
 FIELDS = ("title", "body", "pairs", "source", "person", "org", "place", "other")
@@ -291,7 +290,7 @@ async def test_the_search_screen_shows_limits_as_messages(tmp_path, make_app):
 
 
 def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):
-    from reader.search.query import MAX_SUGGESTED_WORDS
+    from reader.search.parse import MAX_SUGGESTED_WORDS
 
     index(corpus)
     s = Searcher(corpus)
@@ -305,13 +304,14 @@ def test_did_you_mean_looks_up_the_first_few_unknown_words_only(corpus):
 
 def test_match_spans_parses_a_query_once_for_all_the_passages(monkeypatch):
     """The article view marks matches passage by passage: 40,000 passages parsed the query 40,000 times."""
-    from reader.search import query
+    from reader.search import highlight
+    from reader.search import parse as sparse
 
     calls = []
-    real = query.parse
-    monkeypatch.setattr(query, "parse", lambda *a: calls.append(a) or real(*a))
+    real = sparse.parse
+    monkeypatch.setattr(sparse, "parse", lambda *a: calls.append(a) or real(*a))
     text = "Un paragraphe sur twitter."
-    assert [query.match_spans("twitter OR réseau", text) for _ in range(100)] == [[(18, 25)]] * 100
+    assert [highlight.match_spans("twitter OR réseau", text) for _ in range(100)] == [[(18, 25)]] * 100
     assert len(calls) <= 1
 
 

@@ -244,7 +244,7 @@ def test_events_store_with_undecodable_text_reads_empty_and_is_written_anew(tmp_
 
 def test_search_index_with_damaged_postings_says_it_is_rebuilt_and_is(tmp_path):
     from reader.search.index import index_dir, update_index
-    from reader.search.query import DAMAGED_MESSAGE, Searcher
+    from reader.search.searcher import DAMAGED_MESSAGE, Searcher
 
     folder = make_folder(tmp_path)
     metas = Catalogue(folder).refresh().articles

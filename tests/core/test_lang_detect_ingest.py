@@ -12,7 +12,7 @@ from reader import languages
 from reader.entities import cache as annotations
 from reader.corpus import Catalogue
 from reader.languages import update_languages, used
-from reader.search.query import Searcher
+from reader.search.searcher import Searcher
 
 EN_BODY = ("The company said on Tuesday that its quarterly profit rose sharply, beating the forecasts of "
            "most analysts, as demand for its cloud services kept growing in Europe and in Asia. Microsoft "

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from helpers import write_article
-from reader import corpus
+from reader import corpus, passages
+from reader.corpus import catalogue as corpus_catalogue
 from reader.cli import main
 from reader.corpus import Catalogue
 from reader.listfilter.evaluate import FilterContext, sort_metas
@@ -278,7 +279,7 @@ def test_new_is_first_seen_after_last_opened(small, monkeypatch):
     assert FilterContext(folder, last_opened=opened).apply("new").ids == []
     write_article(folder, "f.md", "f", "Arrivé après", "Nouveau.", published="2020-01-01")
     with monkeypatch.context() as m:
-        m.setattr(corpus.time, "time", lambda: opened + 100)
+        m.setattr(corpus_catalogue.time, "time", lambda: opened + 100)
         Catalogue(folder).refresh()
     ctx = FilterContext(folder, last_opened=opened)
     assert kept(ctx, "new") == ["f"]
@@ -288,9 +289,9 @@ def test_new_is_first_seen_after_last_opened(small, monkeypatch):
 def test_first_seen_is_kept_across_edits_and_renames(tmp_path, monkeypatch):
     write_article(tmp_path, "a.md", "a", "A", "x")
     cat = Catalogue(tmp_path)
-    monkeypatch.setattr(corpus.time, "time", lambda: 1000.0)
+    monkeypatch.setattr(corpus_catalogue.time, "time", lambda: 1000.0)
     cat.refresh()
-    monkeypatch.setattr(corpus.time, "time", lambda: 2000.0)
+    monkeypatch.setattr(corpus_catalogue.time, "time", lambda: 2000.0)
     write_article(tmp_path, "a.md", "a", "A edited", "x y z")
     cat.refresh()
     (tmp_path / "a.md").rename(tmp_path / "renamed.md")
@@ -504,7 +505,7 @@ def test_a_version_3_catalogue_is_upgraded_in_place(tmp_path):
                            "source TEXT, url TEXT, words INTEGER, error TEXT, sort_title TEXT, pv INTEGER);"
                            "PRAGMA user_version = 3;")
         conn.execute("INSERT INTO files VALUES ('a.md', ?, ?, 'a', 'Éclair', 'oldhash', 'fr', '2023-01-02', NULL, "
-                     "NULL, NULL, 1, NULL, 'eclair', ?)", (st.st_size, st.st_mtime_ns, corpus.PASSAGES_VERSION))
+                     "NULL, NULL, 1, NULL, 'eclair', ?)", (st.st_size, st.st_mtime_ns, passages.PASSAGES_VERSION))
     assert cat.filter_rows() == [("a", "eclair", "fr", "2023-01-02", None, None, pytest.approx(st.st_mtime_ns / 1e9),
                                   "oldhash")]
     with sqlite3.connect(cat.db_path) as conn:

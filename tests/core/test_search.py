@@ -12,7 +12,9 @@ from reader.entities.cache import save
 from reader.corpus import Catalogue, load_article
 from reader.search.analysis import analyze, french_analyzer, term_of
 from reader.search.index import update_index
-from reader.search.query import Searcher, make_snippet, match_spans, parse
+from reader.search.highlight import make_snippet, match_spans
+from reader.search.parse import parse
+from reader.search.searcher import Searcher
 
 
 def index(folder):
@@ -299,13 +301,13 @@ def test_cli_text_json_and_errors(corpus, capsys):
 
 
 def test_spans_in_equals_full_analysis(corpus):
-    from reader.search.query import _TokenTest, spans_in
+    from reader.search.highlight import TokenTest, spans_in
 
     texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.md")]
     texts.append("U.S. plateforme.plateformes a.plateforme plateforme_x _plateforme plateforme. Plateforme")
     for query in ["plateformes", "twitter musk", "plat*", "retirer~", '"elon musk"', "microsoft OR données", "u.s"]:
         q, err = parse(query)
         assert err is None
-        test = _TokenTest(q)
+        test = TokenTest(q)
         for text in texts:
             assert spans_in(text, test) == [(s, e) for t, s, e in analyze(text) if test(t)], query

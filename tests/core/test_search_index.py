@@ -11,7 +11,7 @@ from helpers import write_article
 from reader.corpus import Catalogue
 from reader.search import index as sindex
 from reader.search.index import INDEX_NAME, index_dir, update_index
-from reader.search.query import Searcher
+from reader.search.searcher import Searcher
 
 
 def refresh(folder):
@@ -200,6 +200,6 @@ def test_small_updates_do_not_merge_and_housekeeping_merges_later(corpus):
     assert report["status"] == "ok"
     assert report["segments_before"] >= 4
     assert report["segments_after"] < report["segments_before"]
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
 
     assert Searcher(corpus).search("supplementaire").total == 4

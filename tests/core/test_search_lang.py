@@ -11,7 +11,8 @@ from reader.entities.cache import save
 from reader.corpus import Catalogue
 from reader.search.analysis import analysis_key, terms
 from reader.search.index import SCHEMA_VERSION, update_index
-from reader.search.query import Searcher, match_spans
+from reader.search.highlight import match_spans
+from reader.search.searcher import Searcher
 
 
 def index(folder):

@@ -60,7 +60,7 @@ def snap(snap_compare):
 def searcher(monkeypatch):
     """The search screen opens a fresh searcher (one an earlier test opened reads that test's
     cache dir), which reports 0 ms (the time a query took is not part of the picture)."""
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
     from reader.ui.screens import search as search_screen
 
     monkeypatch.setattr(search_screen, "_searchers", {})

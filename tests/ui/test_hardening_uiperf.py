@@ -39,7 +39,7 @@ class FakeSearcher:
         self.queries: list[str] = []
 
     def search(self, text, limit=20, sort="relevance", page=1):
-        from reader.search.query import SearchResults
+        from reader.search.model import SearchResults
 
         self.queries.append(text)
         return SearchResults(query=text)

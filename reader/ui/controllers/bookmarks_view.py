@@ -10,6 +10,7 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 from __future__ import annotations
 
 
+from reader.log import log_exception
 from reader.corpus import (Article, load_article)
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
@@ -34,6 +35,7 @@ class BookmarkActions:
         try:
             ids = self.bookmark_store().article_ids()
         except Exception as exc:
+            log_exception(__name__, "the bookmark store failed")
             self._bookmark_error(exc)
             return
         self.query_one(ArticleList).set_marked(ids)
@@ -45,6 +47,7 @@ class BookmarkActions:
         try:
             return anchor_article(self.bookmark_store(), article)
         except Exception as exc:
+            log_exception(__name__, "the bookmark store failed")
             return exc
 
     def anchor_bookmarks(self, article: Article,
@@ -119,6 +122,7 @@ class BookmarkActions:
         try:
             bm = self.bookmark_store().add(self.article, passage, start, end)
         except Exception as exc:
+            log_exception(__name__, "the bookmark store failed")
             self._bookmark_error(exc)
             return
         self.app.screen.clear_selection()
@@ -153,6 +157,7 @@ class BookmarkActions:
             try:
                 self.bookmark_store().update_note(bm.uuid, note)
             except Exception as exc:
+                log_exception(__name__, "the bookmark store failed")
                 self._bookmark_error(exc)
                 return
             self.apply_bookmarks()
@@ -166,6 +171,7 @@ class BookmarkActions:
         try:
             store = self.bookmark_store()
         except Exception as exc:
+            log_exception(__name__, "the bookmark store failed")
             self._bookmark_error(exc)
             return
         metas = {m.id: m for m in self.query_one(ArticleList).articles}

@@ -6,6 +6,7 @@ This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` i
 from __future__ import annotations
 
 
+from reader.log import log_exception
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.legend import describe_mention
@@ -38,6 +39,7 @@ class EntityActions:
             try:
                 count = index.article_count(mention.entity)
             except Exception:
+                log_exception(__name__, "the entity index could not be read")
                 count = None
         self.set_status(describe_mention(mention, view.annotations, count, app_label_styles(self.app)))
 
@@ -56,6 +58,7 @@ class EntityActions:
             try:
                 ids = index.articles(mention.entity)
             except Exception:
+                log_exception(__name__, "the entity index could not be read")
                 ids = []
         lst = self.query_one(ArticleList)
         metas = {m.id: m for m in lst.articles}

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from textual import work
 from textual.content import Content
 
+from reader.log import log_exception
 from reader.passages import make_safe
 from reader.ui.messages import ApplySearch
 from reader.ui.widgets.article_list import ArticleList
@@ -160,6 +161,7 @@ class ListFilterActions:
                 kept = ctx.sort(res.ids, by) if res.error is None and by != "date" else res.ids
                 self.filter_worker_ms = res.elapsed_ms
             except Exception as exc:  # noqa: BLE001 - anything unforeseen: a message, the list kept
+                log_exception(__name__, "the list filter failed")
                 self.call_from_thread(self._list_filter_done, generation, text, base, None,
                                       f"the filter failed: {exc}", None, keep_id)
                 return
@@ -255,6 +257,7 @@ class ListFilterActions:
                     if prefix and not (s and s.read):
                         feed_unread[prefix] = feed_unread.get(prefix, 0) + 1
             except Exception:  # noqa: BLE001 - no reading state: the feeds show no unread count
+                log_exception(__name__, "the feeds' unread counts could not be read")
                 feed_unread = {}
             try:
                 counts: list | str = SavedSearches().counts(ctx)

@@ -2,7 +2,7 @@
 
 The search screen (:mod:`reader.ui.screens.search`) returns an :class:`reader.ui.messages.OpenHit`; the
 article opens at the hit's passage with the query's matches marked (found by the same analysis
-as the index, :func:`reader.search.query.match_spans`), and ``n``/``N`` move between them.
+as the index, :func:`reader.search.highlight.match_spans`), and ``n``/``N`` move between them.
 
 This module is a mixin of :class:`reader.ui.screens.main.MainScreen` (``self`` is the screen).
 """
@@ -48,7 +48,7 @@ class MatchActions:
     @staticmethod
     def query_matches(query: str, article: Article) -> dict[int, list[tuple[int, int]]]:
         from reader.languages import effective
-        from reader.search.query import match_spans
+        from reader.search.highlight import match_spans
 
         matches: dict[int, list[tuple[int, int]]] = {}
         for p in article.passages:
@@ -62,7 +62,7 @@ class MatchActions:
         at = [i for i, m in enumerate(self.match_list) if m[0] >= passage]
         self.match_pos = at[0] if at else -1
         total = len(self.match_list)
-        from reader.search.query import spans_note
+        from reader.search.highlight import spans_note
 
         note = spans_note(matches.values())  # a passage with more matches than are marked
         self.set_status((f"{total} match{'es' if total != 1 else ''} for {query} · n/N next/previous"

@@ -28,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from textual import work
 from textual.actions import SkipAction
 
+from reader.log import log_exception
 from reader.corpus import Article, ArticleMeta
 from reader.passages import make_safe
 from reader.ui.widgets.article_list import ArticleList
@@ -96,6 +97,7 @@ class ReadingActions:
             try:
                 write(self.reading_store())
             except Exception as exc:  # StateError, or the data folder cannot be made
+                log_exception(__name__, "a reading state change could not be written")
                 if self._quitting:  # the event loop may be waiting for this write (reading_flush)
                     return
                 try:
@@ -115,6 +117,7 @@ class ReadingActions:
             try:
                 self._last_write.result(timeout=timeout)
             except Exception:  # TimeoutError: a database locked elsewhere; the reader leaves anyway
+                log_exception(__name__, "reading state changes still unwritten when leaving")
                 pass
 
     def reading_idle(self) -> bool:
@@ -149,6 +152,7 @@ class ReadingActions:
         try:
             states = self.reading_store().states(ids)
         except Exception as exc:
+            log_exception(__name__, "the reading state could not be loaded")
             self.call_from_thread(self._reading_failed, exc)
             return
         read = {i for i, s in states.items() if s.read}
@@ -312,6 +316,7 @@ class ReadingActions:
             token = store.mark_all_read(ids, hashes)
             states = store.states(ids)
         except Exception as exc:
+            log_exception(__name__, "the reading state could not be changed")
             self.call_from_thread(self._reading_failed, exc)
             return
         if token.count:
@@ -354,6 +359,7 @@ class ReadingActions:
             self.call_from_thread(self.set_status, f"Cannot undo: {exc}")
             return
         except Exception as exc:
+            log_exception(__name__, "the reading state could not be changed")
             self.call_from_thread(self._reading_failed, exc)
             return
         what = {"read": "unread again", "unread": "read again", "star": "unstarred again",

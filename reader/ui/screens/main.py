@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from reader.log import log_exception
 from reader.corpus import (Article, ArticleMeta, Catalogue, LoadError, ScanResult, load_article)
 from reader.entities import cache as ann_store
 from reader.passages import make_safe_line
@@ -119,6 +120,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         try:
             cached = self.catalogue.cached()
         except Exception as exc:  # a broken cache never stops the reader
+            log_exception(__name__, "the catalogue cache could not be read")
             cached = ScanResult([], [])
             self.notify(make_safe_line(f"Cache unreadable, rebuilding: {exc}"), severity="warning", markup=False)
         self.all_articles = cached.articles
@@ -157,6 +159,7 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         try:  # reading, parsing and finding the highlights happen off the event loop: keys still work
             article, annotations, matches, anchored = await in_daemon_thread(self._prepare, meta, query)
         except Exception as exc:  # ArticleFileError says what is wrong with the file; anything else too
+            log_exception(__name__, "an article could not be opened")
             if self.status.kind == "opening":
                 self.set_status("")
             self.notify(str(LoadError(meta.path, str(exc))), title="Cannot open article", severity="error", markup=False)
@@ -267,9 +270,11 @@ class MainScreen(ReportsFailedWorkers, Availability, ScanActions, MatchActions, 
         """Arrange the panes so the article keeps a readable width (see reader.ui.layout): the list
         narrows, then the list and the reading pane take the width in turn (the one with focus, or
         ``reading``), then the events panel goes below the article."""
+        from textual.css.query import NoMatches
+
         try:
             panes = self.app.screen.query_one("#panes")
-        except Exception:  # another screen (search, help…) is on top: nothing to arrange
+        except NoMatches:  # another screen (search, help…) is on top: nothing to arrange
             return
         plan = plan_panes(self.app.size.width if width is None else width, self.events_wanted)
         single = plan.list_width == 0

@@ -35,7 +35,7 @@ _searchers: dict[Path, object] = {}
 
 def get_searcher(folder: Path):
     """One cached searcher per corpus (opening an index is the expensive part)."""
-    from reader.search.query import Searcher
+    from reader.search.searcher import Searcher
 
     key = Path(folder).resolve()
     if key not in _searchers:
@@ -132,7 +132,7 @@ class SearchScreen(ReportsFailedWorkers, Screen[OpenHit | None]):
         try:
             results = get_searcher(self.folder).search(text, limit=limit, sort=sort)
         except Exception as exc:  # the search core promises not to raise; never crash the UI anyway
-            from reader.search.query import SearchResults
+            from reader.search.model import SearchResults
 
             log_exception(__name__, "search failed for %r", text, level=ERROR)
 
