@@ -12,7 +12,7 @@ from reader.ui.commands import bindings
 from reader.ui.input_limits import Debounce, LimitedInput, too_long_message
 
 FILTER_DEBOUNCE_S = 0.15  # as the search screen
-FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
+FILTER_LINE_MAX = 1000  # reader.listfilter.model.MAX_FILTER_CHARS
 
 
 class FilterLine(LimitedInput):
