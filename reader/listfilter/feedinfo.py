@@ -31,12 +31,10 @@ class Feeds:
 
 
 def load_feeds(folder: Path) -> Feeds | None:
-    """The corpus's subscriptions as :class:`Feeds`, read through :mod:`reader.feeds` when this
-    reader has it (``feeds.txt`` in the folder); None without it or when it cannot be read."""
-    try:
-        from reader.feeds.subscriptions import FeedsFile
-    except ImportError:
-        return None
+    """The corpus's subscriptions as :class:`Feeds`, read through :mod:`reader.feeds`
+    (``feeds.txt`` in the folder); None when they cannot be read."""
+    from reader.feeds.subscriptions import FeedsFile
+
     try:
         return Feeds.from_subscriptions(FeedsFile(Path(folder)).subscriptions())
     except Exception:  # noqa: BLE001 - unreadable subscriptions: feed: still reads the front matter
