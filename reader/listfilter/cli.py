@@ -28,7 +28,8 @@ def _err(message: str) -> None:
 
 
 def _context(folder: Path, metas: Sequence[ArticleMeta] | None = None) -> FilterContext:
-    from reader.listfilter.evaluate import FilterContext, load_feeds
+    from reader.listfilter.evaluate import FilterContext
+    from reader.listfilter.feedinfo import load_feeds
     from reader.listfilter.saved import last_opened
 
     return FilterContext(folder, feeds=load_feeds(folder), last_opened=last_opened(folder), metas=metas)
@@ -38,7 +39,8 @@ def filter_articles(articles: Sequence[ArticleMeta], query: str | None, folder: 
                     sort: SortName = "date") -> tuple[list[ArticleMeta], int | None]:
     """``articles`` kept by ``query`` (all for None) in the order ``sort``; (list, exit code or None).
     A bad filter or one that cannot be evaluated is printed, with code 2 (syntax) or 1."""
-    from reader.listfilter.syntax import FilterError, parse_filter
+    from reader.listfilter.model import FilterError
+    from reader.listfilter.syntax import parse_filter
 
     if not query and sort == "date":
         return list(articles), None
@@ -65,7 +67,7 @@ def filter_articles(articles: Sequence[ArticleMeta], query: str | None, folder: 
 def cli_searches(args: argparse.Namespace, folder: Path) -> int:
     """Entry point of ``reader searches``; ``args`` from :func:`reader.cli.build_parser`."""
     from reader.listfilter.saved import SavedSearchError, SavedSearches
-    from reader.listfilter.syntax import FilterError
+    from reader.listfilter.model import FilterError
 
     store = SavedSearches()
     action = getattr(args, "searches_command", None)

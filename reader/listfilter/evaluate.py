@@ -19,20 +19,22 @@ measures it against a bare pass over the ids.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reader.listfilter.syntax import (And, DateRange, Everything, Field, Filter, FilterError, Flag, Node, Not,
-                                      Or, Text, fold, parse_filter)
+from reader.listfilter.columns import _Columns
+from reader.listfilter.evaluation import _Evaluation
+from reader.listfilter.feedinfo import Feeds
+from reader.listfilter.model import And, Filter, FilterError, Flag, fold
+from reader.listfilter.syntax import parse_filter
 
 from reader.listfilter import SORTS, SortName  # noqa: E402,F401  (the list's orders; re-exported)
 from reader.log import DEBUG, log_exception
@@ -43,44 +45,6 @@ if TYPE_CHECKING:
     from reader.state.store import ArticleState, StateStore
 
     States = Mapping[str, ArticleState]  # id → reading state (the store's, or the caller's)
-
-
-@dataclass
-class Feeds:
-    """What the filter knows of feeds, pluggable from :mod:`reader.feeds` (or anything else).
-
-    ``feed_of``: article id → feed URL, for articles whose front matter has no ``feed:`` (the front
-    matter wins otherwise); ``tags``: feed URL → its tags; ``titles``: feed URL → its title (``feed:``
-    matches part of the URL or of the title)."""
-
-    feed_of: Mapping[str, str] = field(default_factory=dict)
-    tags: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    titles: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_subscriptions(cls, subscriptions: Iterable, feed_of: Mapping[str, str] | None = None) -> Feeds:
-        """From objects with ``url``, ``tags`` and ``title`` (``reader.feeds.subscriptions.Subscription``)."""
-        subs = list(subscriptions)
-        return cls(feed_of or {}, {s.url: tuple(s.tags) for s in subs},
-                   {s.url: s.title for s in subs if getattr(s, "title", None)})
-
-
-def load_feeds(folder: Path) -> Feeds | None:
-    """The corpus's subscriptions as :class:`Feeds`, read through :mod:`reader.feeds` when this
-    reader has it (``feeds.txt`` in the folder); None without it or when it cannot be read."""
-    try:
-        from reader.feeds.subscriptions import FeedsFile
-    except ImportError:
-        return None
-    try:
-        return Feeds.from_subscriptions(FeedsFile(Path(folder)).subscriptions())
-    except Exception:  # noqa: BLE001 - unreadable subscriptions: feed: still reads the front matter
-        log_exception(__name__, "the subscriptions of %s cannot be read (feed: filters read the front matter)", folder)
-        return None
-
-
-def _url_key(url: str) -> str:
-    return url.strip().rstrip("/").casefold()
 
 
 @dataclass
@@ -96,170 +60,6 @@ class FilterResult:
     @property
     def total(self) -> int:
         return len(self.ids)
-
-
-_EPOCH = dt.date(1970, 1, 1).toordinal()
-
-
-def _ordinals(dates: list[str | None]) -> np.ndarray:
-    """ISO dates as day ordinals (0: none), parsed by NumPy at once (10x a loop of fromisoformat)."""
-    try:
-        days = np.array([d or "NaT" for d in dates], dtype="datetime64[D]")
-        out = days.astype(np.int64) + _EPOCH
-        out[np.isnat(days)] = 0
-        return out
-    except ValueError:  # a value NumPy does not read: one at a time
-        return np.fromiter((_ordinal(d) for d in dates), dtype=np.int64, count=len(dates))
-
-
-def _ordinal(date: str | None) -> int:
-    try:
-        return dt.date.fromisoformat(date[:10]).toordinal() if date else 0
-    except ValueError:
-        return 0
-
-
-class _Columns:
-    """The catalogue's columns as arrays (one row per article id, in catalogue order)."""
-
-    def __init__(self, rows: list[tuple], feeds: Feeds | None):
-        self.ids = [r[0] for r in rows]
-        self.pos = {i: k for k, i in enumerate(self.ids)}
-        n = len(rows)
-        self.n = n
-        self.id_array = np.array(self.ids, dtype=object)
-        self.published = _ordinals([r[3] for r in rows])
-        self.first_seen = np.fromiter((r[6] if r[6] is not None else 0.0 for r in rows), dtype=np.float64, count=n)
-        from reader.languages import stored, used_of  # the language each article is read in (detected or declared)
-
-        known = stored()
-        self.language, self.languages = self._codes([used_of(r[7] if len(r) > 7 else None, r[2], known).lang.lower()
-                                                     for r in rows])
-        self.source, self.sources = self._codes([r[4] or "" for r in rows])
-        feed_of = {k: v for k, v in (feeds.feed_of.items() if feeds else ())}
-        self.feed, self.feed_urls = self._codes([r[5] or feed_of.get(r[0]) or "" for r in rows])
-        self._ranks: dict[str, np.ndarray] = {}
-        self._last_rows: tuple | None = None
-        self._titles = [r[1] or "" for r in rows]
-
-    def rows_of(self, ids: Sequence[str]) -> np.ndarray:
-        """Each id's row (-1: not in the columns); the last answer is kept for the same list of ids (a
-        filter typed over one list maps it once)."""
-        last = self._last_rows
-        if last is not None and last[0] is ids and len(ids) == last[1] and (not ids or ids[-1] == last[2]):
-            return last[3]
-        rows = np.fromiter(map(self.pos.get, ids, itertools.repeat(-1)), dtype=np.int64, count=len(ids))
-        self._last_rows = (ids, len(ids), ids[-1] if len(ids) else None, rows)
-        return rows
-
-    @staticmethod
-    def _codes(values: list[str]) -> tuple[np.ndarray, list[str]]:
-        uniques: dict[str, int] = {}
-        codes = np.fromiter((uniques.setdefault(v, len(uniques)) for v in values), dtype=np.int32, count=len(values))
-        return codes, list(uniques)
-
-    def rank(self, what: str) -> np.ndarray:
-        """Each row's rank in ``what`` order (ints, for np.lexsort): 'id', 'title', 'source' (none last),
-        and the list orders 'by date', 'by title', 'by source' (all their keys in one rank)."""
-        r = self._ranks.get(what)
-        if r is None and what.startswith("by "):
-            pub = self.published
-            date_keys = [self.rank("id"), self.rank("title"), -pub, pub == 0]  # lexsort: last key first
-            keys = {"by date": date_keys, "by title": [self.rank("id"), -pub, pub == 0, self.rank("title")],
-                    "by source": date_keys + [self.rank("source")]}[what]
-            r = np.empty(self.n, dtype=np.int64)
-            r[np.lexsort(keys)] = np.arange(self.n)
-            self._ranks[what] = r
-        elif r is None:
-            if what == "id":
-                keys = self.ids
-            elif what == "title":
-                keys = self._titles
-            else:
-                folded = [fold(s) if s else "\uffff" for s in self.sources]
-                keys = [folded[c] for c in self.source]
-            order = sorted(range(self.n), key=keys.__getitem__)
-            r = np.empty(self.n, dtype=np.int64)
-            r[order] = np.arange(self.n)
-            self._ranks[what] = r
-        return r
-
-    def mask_of_codes(self, codes: np.ndarray, wanted: list[int]) -> np.ndarray:
-        if not wanted:
-            return np.zeros(self.n, dtype=bool)
-        return np.isin(codes, np.array(wanted, dtype=np.int32))
-
-
-class _Evaluation:
-    """One evaluation's lazily read sources (the states of the ids asked about, text matches)."""
-
-    def __init__(self, ctx: FilterContext, cols: _Columns, rows: np.ndarray, ids: Sequence[str],
-                 states: States | None = None) -> None:
-        self.ctx, self.cols, self.rows, self.ids = ctx, cols, rows, ids
-        self.given_states = states
-        self._state: tuple[np.ndarray, np.ndarray] | None = None
-        self.notice: str | None = None
-
-    def state(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._state is None:
-            self._state = self.ctx._state_arrays(self.ids, self.cols, self.given_states)
-        return self._state
-
-    def mask(self, node: Node) -> np.ndarray:
-        cols = self.cols
-        if isinstance(node, And):
-            out = self.mask(node.parts[0]).copy()
-            for p in node.parts[1:]:
-                out &= self.mask(p)
-            return out
-        if isinstance(node, Or):
-            out = self.mask(node.parts[0]).copy()
-            for p in node.parts[1:]:
-                out |= self.mask(p)
-            return out
-        if isinstance(node, Not):
-            return ~self.mask(node.part)
-        if isinstance(node, Everything):
-            return np.ones(cols.n, dtype=bool)
-        if isinstance(node, Flag):
-            if node.name == "new":
-                since = self.ctx.last_opened
-                return np.ones(cols.n, dtype=bool) if since is None else cols.first_seen > since
-            read, starred = self.state()
-            return {"unread": ~read, "read": read, "starred": starred, "unstarred": ~starred}[node.name]
-        if isinstance(node, DateRange):
-            pub = cols.published
-            out = pub > 0
-            if node.start is not None:
-                out &= pub >= node.start.toordinal()
-            if node.end is not None:
-                out &= pub <= node.end.toordinal()
-            return out
-        if isinstance(node, Field):
-            return self.field(node)
-        if isinstance(node, Text):
-            return self.ctx._text_mask(node.query, cols, self)
-        raise TypeError(node)  # pragma: no cover - every node kind is handled above
-
-    def field(self, node: Field) -> np.ndarray:
-        cols, value = self.cols, node.value
-        if node.name == "lang":
-            wanted = [k for k, lang in enumerate(cols.languages)
-                      if lang == value or lang.startswith((value + "-", value + "_"))]
-            return cols.mask_of_codes(cols.language, wanted)
-        if node.name == "source":
-            wanted = [k for k, s in enumerate(cols.sources) if s and value in fold(s)]
-            return cols.mask_of_codes(cols.source, wanted)
-        feeds = self.ctx.feeds
-        if node.name == "feed":
-            titles = {_url_key(u): t for u, t in (feeds.titles.items() if feeds else ())}
-            wanted = [k for k, url in enumerate(cols.feed_urls)
-                      if url and (value in url.casefold() or value in fold(titles.get(_url_key(url)) or ""))]
-            return cols.mask_of_codes(cols.feed, wanted)
-        # tag: the feeds whose tags have it
-        tagged = {_url_key(u) for u, tags in (feeds.tags.items() if feeds else ()) if any(fold(t) == value for t in tags)}
-        wanted = [k for k, url in enumerate(cols.feed_urls) if url and _url_key(url) in tagged]
-        return cols.mask_of_codes(cols.feed, wanted)
 
 
 class FilterContext:

@@ -98,7 +98,8 @@ def translate(expr: str) -> str:
     if not parts:
         raise Untranslatable("empty expression")
     out = " ".join(parts).replace("( ", "(").replace(" )", ")")
-    from reader.listfilter.syntax import FilterError, parse_filter
+    from reader.listfilter.model import FilterError
+    from reader.listfilter.syntax import parse_filter
 
     try:
         parse_filter(out)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.listfilter.evaluate import FilterContext
-from reader.listfilter.syntax import Filter, FilterError, parse_filter
+from reader.listfilter.model import Filter, FilterError
+from reader.listfilter.syntax import parse_filter
 from reader.passages import make_safe
 
 MAX_NAME = 80
@@ -117,7 +118,7 @@ class SavedSearches:
 
     def save(self, name: str, query: str, replace: bool = False) -> SavedSearch:
         """Save ``query`` as ``name`` (names are unique, case ignored). The query must parse
-        (:class:`reader.listfilter.syntax.FilterError` otherwise); an existing name is a
+        (:class:`reader.listfilter.model.FilterError` otherwise); an existing name is a
         :class:`SavedSearchError` unless ``replace``."""
         name = check_name(name)
         query = " ".join(query.split())

@@ -19,150 +19,23 @@ them. The keywords are lower case and whole: ``New York`` and ``"new"`` are word
 Text parts go to the search engine as one query per group (an AND of words is one query, not one per
 word), so a filter costs one engine call however many words it has. A malformed filter is a
 :class:`FilterError` whose message is meant for the user, never a traceback.
+
+The AST is :mod:`reader.listfilter.model`'s; ``date:`` values are read by :mod:`reader.listfilter.datespec`
+and text parts merged by :mod:`reader.listfilter.textgroups`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, Union, cast
+from typing import Literal, cast
 
-MAX_FILTER_CHARS = 1000
-MAX_DEPTH = 32  # nested parentheses and NOTs
-
-FlagName = Literal["unread", "read", "starred", "unstarred", "new"]
-FLAGS: tuple[FlagName, ...] = ("unread", "read", "starred", "unstarred", "new")
-KEYWORDS = ("unread", "starred", "new")  # bare words that are predicates (the others via is:)
-FieldName = Literal["feed", "source", "tag", "lang"]  # a Field's; date: and is: make other nodes
-FILTER_FIELDS: dict[str, FieldName | Literal["date", "is"]] = {"feed": "feed", "source": "source", "tag": "tag", "tags": "tag", "lang": "lang",
-                 "language": "lang", "date": "date", "published": "date", "is": "is"}
-DATE_HELP = "use 2023, 2023-04, 2023-04-19, [2023-04-01 to 2023-04-30], >2023-01 or <2022"
-
-
-class FilterError(ValueError):
-    """A filter that cannot be understood; ``str()`` is the message for the user."""
-
-
-# -- the AST --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Everything:
-    """The empty filter: every article."""
-
-
-@dataclass(frozen=True)
-class Flag:
-    name: FlagName
-
-
-@dataclass(frozen=True)
-class Field:
-    name: FieldName
-    value: str  # folded (see fold())
-
-
-@dataclass(frozen=True)
-class DateRange:
-    start: dt.date | None  # inclusive; None: open
-    end: dt.date | None
-
-
-@dataclass(frozen=True)
-class Text:
-    query: str  # in the search language, for reader.search
-
-
-@dataclass(frozen=True)
-class Not:
-    part: Node
-
-
-@dataclass(frozen=True)
-class And:
-    parts: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    parts: tuple[Node, ...]
-
-
-Node = Union[Everything, Flag, Field, DateRange, Text, Not, And, Or]
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A parsed filter: ``root`` is the AST; the flags say which sources its evaluation reads."""
-
-    text: str
-    root: Node
-
-    @property
-    def empty(self) -> bool:
-        return isinstance(self.root, Everything)
-
-    def nodes(self) -> Iterator[Node]:
-        stack = [self.root]
-        while stack:
-            node = stack.pop()
-            yield node
-            if isinstance(node, (And, Or)):
-                stack.extend(node.parts)
-            elif isinstance(node, Not):
-                stack.append(node.part)
-
-    @property
-    def needs_text(self) -> bool:
-        return any(isinstance(n, Text) for n in self.nodes())
-
-    @property
-    def needs_state(self) -> bool:
-        return any(isinstance(n, Flag) and n.name != "new" for n in self.nodes())
-
-    def describe(self) -> str:
-        """The filter as understood, e.g. ``unread AND feed:lemonde AND text(twitter OR x)``."""
-        return _describe(self.root)
-
-
-def _describe(node: Node, top: bool = True) -> str:
-    if isinstance(node, Everything):
-        return "everything"
-    if isinstance(node, Flag):
-        return node.name
-    if isinstance(node, Field):
-        return f"{node.name}:{_quoted(node.value)}"
-    if isinstance(node, DateRange):
-        start, end = node.start, node.end
-        if start is None:  # (parse_date never makes a range open at both ends: it says so instead)
-            return f"date:<={end.isoformat()}" if end is not None else "date:any"
-        if start == end:
-            return f"date:{start.isoformat()}"
-        if end is None:
-            return f"date:>={start.isoformat()}"
-        return f"date:[{start.isoformat()} to {end.isoformat()}]"
-    if isinstance(node, Text):
-        return f"text({node.query})"
-    if isinstance(node, Not):
-        return f"NOT {_describe(node.part, False)}"
-    joiner = " AND " if isinstance(node, And) else " OR "
-    inner = joiner.join(_describe(p, False) for p in node.parts)
-    return inner if top else f"({inner})"
-
-
-def _quoted(value: str) -> str:
-    return f'"{value}"' if re.search(r"[\s()\"]", value) or not value else value
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form (as the list's title key)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
+from reader.listfilter.datespec import parse_date
+from reader.listfilter.model import (FILTER_FIELDS, FLAGS, KEYWORDS, MAX_DEPTH, MAX_FILTER_CHARS, And, DateRange,
+                                     Everything, Field, FieldName, Filter, FilterError, FlagName, Flag, Node, Not, Or,
+                                     Text, fold)
+from reader.listfilter.textgroups import _check_text, _collapse
 
 # -- tokens ---------------------------------------------------------------------------------------
 
@@ -384,118 +257,3 @@ def _field_kind(name: str) -> FieldName | Literal["date", "is", "text"]:
     shown = ", ".join(f"{f}:" for f in ("title", "person", "org", "place", "other", "feed", "source", "tag",
                                         "lang", "date", "is"))
     raise FilterError(f"unknown field '{name}:' (fields: {shown})")
-
-
-# -- dates ----------------------------------------------------------------------------------------
-
-_DAY = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def _span(text: str, whole: str) -> tuple[dt.date, dt.date]:
-    """First and last day of 2023, 2023-04 or 2023-04-19."""
-    m = _DAY.fullmatch(text.strip())
-    if not m:
-        raise FilterError(f"not a date in 'date:{whole}': {DATE_HELP}")
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if month is None:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        month = int(month)
-        if day is None:
-            first = dt.date(year, month, 1)
-            if month == 12:
-                return first, dt.date(year, 12, 31)
-            return first, dt.date(year, month + 1, 1) - dt.timedelta(days=1)
-        d = dt.date(year, month, int(day))
-        return d, d
-    except ValueError:
-        raise FilterError(f"not a date in 'date:{whole}': no such day or month ({DATE_HELP})") from None
-
-
-def parse_date(value: str) -> DateRange:
-    """A ``date:`` value as an inclusive range of days (see the module docstring)."""
-    if value.startswith("["):
-        inner = value[1:-1] if value.endswith("]") else value[1:]
-        parts = re.split(r"\s+to\s+|\s+to$|^to\s+|^to$", inner.strip(), flags=re.IGNORECASE)
-        if len(parts) != 2:
-            raise FilterError(f"not a date range in 'date:{value}': write [2023-04-01 to 2023-04-30], [2023 to] "
-                              "or [to 2022]")
-        start = _span(parts[0], value)[0] if parts[0].strip() else None
-        end = _span(parts[1], value)[1] if parts[1].strip() else None
-        if start is None and end is None:
-            raise FilterError(f"'date:{value}' has no date on either side of 'to'")
-        if start and end and start > end:
-            raise FilterError(f"'date:{value}' starts after it ends")
-        return DateRange(start, end)
-    for op in (">=", "<=", ">", "<"):
-        if value.startswith(op):
-            first, last = _span(value[len(op):], value)
-            if op == ">=":
-                return DateRange(first, None)
-            if op == "<=":
-                return DateRange(None, last)
-            if op == ">":
-                return DateRange(last + dt.timedelta(days=1) if last < dt.date.max else last, None)
-            return DateRange(None, first - dt.timedelta(days=1) if first > dt.date.min else first)
-    first, last = _span(value, value)
-    return DateRange(first, last)
-
-
-# -- text groups ----------------------------------------------------------------------------------
-
-
-def _pure_text(node: Node) -> bool:
-    if isinstance(node, Text):
-        return True
-    if isinstance(node, Not):
-        return _pure_text(node.part)
-    if isinstance(node, (And, Or)):
-        return all(_pure_text(p) for p in node.parts)
-    return False
-
-
-_ONE_TOKEN = re.compile(r'[^\s()"]+|(?:[A-Za-z_]+:)?"[^"]*"(?:~\d*)?')
-
-
-def _render(node: Node) -> str:
-    """A pure-text subtree back in the search language."""
-    if isinstance(node, Text):
-        return node.query
-    if isinstance(node, Not):
-        inner = _render(node.part)
-        return f"NOT {inner}" if _ONE_TOKEN.fullmatch(inner) else f"NOT ({inner})"
-    assert isinstance(node, (And, Or)), node  # a pure-text subtree (_pure_text): nothing else
-    joiner = " " if isinstance(node, And) else " OR "
-    rendered = []
-    for p in node.parts:
-        r = _render(p)
-        rendered.append(r if _ONE_TOKEN.fullmatch(r) or isinstance(p, Not) and isinstance(node, And) else f"({r})")
-    return joiner.join(rendered)
-
-
-def _collapse(node: Node) -> Node:
-    """Subtrees of text only become one :class:`Text` (one engine call), as do the text parts of an
-    AND or an OR that also has other predicates."""
-    if _pure_text(node):
-        return Text(_render(node)) if not isinstance(node, Text) else node
-    if isinstance(node, Not):
-        return Not(_collapse(node.part))
-    if isinstance(node, (And, Or)):
-        parts = [_collapse(p) for p in node.parts]
-        texts = [p for p in parts if _pure_text(p)]
-        others = [p for p in parts if not _pure_text(p)]
-        if len(texts) > 1:
-            others.insert(0, Text(_render(type(node)(tuple(texts)))))
-        else:
-            others = parts
-        return others[0] if len(others) == 1 else type(node)(tuple(others))
-    return node
-
-
-def _check_text(query: str) -> None:
-    """The search parser's verdict on a text part (its messages: unknown field, bad fuzzy, stop words…)."""
-    from reader.search.parse import parse
-
-    _q, err = parse(query)
-    if err:
-        raise FilterError(err)

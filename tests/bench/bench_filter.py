@@ -65,7 +65,7 @@ def make_corpus(folder: Path, n: int) -> None:
 
 
 def feeds():
-    from reader.listfilter.evaluate import Feeds
+    from reader.listfilter.feedinfo import Feeds
 
     r = random.Random(3)
     return Feeds(tags={u: tuple(r.sample(TAGS, 2)) for u in FEEDS})

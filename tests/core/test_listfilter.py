@@ -15,9 +15,11 @@ from reader import corpus, passages
 from reader.corpus import catalogue as corpus_catalogue
 from reader.cli import main
 from reader.corpus import Catalogue
-from reader.listfilter.evaluate import Feeds, FilterContext, sort_metas
+from reader.listfilter.evaluate import FilterContext, sort_metas
+from reader.listfilter.feedinfo import Feeds
 from reader.listfilter.saved import SavedSearchError, SavedSearches, last_opened, mark_opened
-from reader.listfilter.syntax import DateRange, Filter, FilterError, parse_filter, try_parse
+from reader.listfilter.model import DateRange, Filter, FilterError
+from reader.listfilter.syntax import parse_filter, try_parse
 from reader.search.index import update_index
 from reader.state.store import ArticleState, StateStore
 

@@ -140,7 +140,8 @@ class ListFilterActions(ScreenHost):
 
     def _filter_context(self) -> FilterContext:
         """(In the worker, under the lock) the session's FilterContext, made the first time."""
-        from reader.listfilter.evaluate import FilterContext, load_feeds
+        from reader.listfilter.evaluate import FilterContext
+        from reader.listfilter.feedinfo import load_feeds
 
         if self._filter_ctx is None:
             from reader.listfilter.saved import mark_opened

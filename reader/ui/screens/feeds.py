@@ -277,7 +277,7 @@ class FeedsScreen(Screen[ShowFeed | ApplySearch | None]):
 
         def done(name: str | None) -> None:
             from reader.listfilter.saved import SavedSearchError, SavedSearches
-            from reader.listfilter.syntax import FilterError
+            from reader.listfilter.model import FilterError
 
             if not name:
                 return

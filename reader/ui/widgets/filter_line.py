@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from reader.ui.screens.main import MainScreen
 
 FILTER_DEBOUNCE_S = 0.15  # as the search screen
-FILTER_LINE_MAX = 1000  # reader.listfilter.syntax.MAX_FILTER_CHARS
+FILTER_LINE_MAX = 1000  # reader.listfilter.model.MAX_FILTER_CHARS
 
 
 class FilterLine(LimitedInput):
