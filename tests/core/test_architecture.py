@@ -4,6 +4,7 @@ feed fetch stack (feedparser, trafilatura, py3langid, urllib3: those run in subp
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -200,3 +201,18 @@ def test_mypy_checks_the_whole_ui_strictly_like_the_core():
     assert all(ui[0].get(flag) is True for flag in strict) and not ui[0].get("ignore_errors")
     core = next(o for o in overrides if "reader.passages" in o["module"])
     assert all(core.get(flag) is True for flag in strict), "the core's set, which the UI's matches"
+
+
+def test_start_up_imports_no_screen_or_dialog_but_the_main_screen(tmp_path):
+    """Screens and dialogs not on the first frame are imported when first opened (start-up time):
+    ``reader`` run to its first paint loads ``reader.ui.screens.main`` and no other screen or
+    dialog module."""
+    import os
+
+    env = {**os.environ, "READER_EXIT_AFTER_PAINT": "1", "READER_HEADLESS": "1", "READER_NO_INGEST": "1",
+           "READER_NO_FETCH": "1", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "reader", "--articles", str(ROOT / "articles")],
+                         capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded = set(re.findall(r"reader\.ui\.(?:screens|dialogs)\.\w+", out.stderr))
+    assert loaded == {"reader.ui.screens.main"}

@@ -106,9 +106,11 @@ class ListFilterActions(ScreenHost):
     def list_show(self, keep_id: str | None = None) -> bool:
         """Show the articles (the feed chosen, or all) through the filter and the sort: at once
         when there is neither (True), else from a worker (False)."""
-        from reader.ui.screens.feeds import only_feed
+        base = self.all_articles
+        if self.feed_filter is not None:  # one feed's articles (the feeds screen is not on the first frame)
+            from reader.ui.screens.feeds import only_feed
 
-        base = only_feed(self.all_articles, self.catalogue.folder, self.feed_filter)
+            base = only_feed(self.all_articles, self.catalogue.folder, self.feed_filter)
         lst = self.query_one(ArticleList)
         self._filter_generation += 1
         if not self.list_filter_text and self.list_sort == "date":
