@@ -15,7 +15,7 @@ from typing import overload
 from reader import sqlitedb
 from reader.corpus.files import _read_entry
 from reader.corpus.model import ArticleMeta, CorpusFolderError, LoadError, ScanCancelled, ScanResult, title_key
-from reader.corpus.scan import _by_name, _dedupe, _duplicate, _listed, list_articles
+from reader.corpus.scan import _by_name, _dedupe, _duplicate, _listed, list_articles, sort_in
 from reader.passages import PASSAGES_VERSION
 
 # 2: sort_title (the list comes sorted from SQLite); 3: pv (passages version); 4: warning (and files
@@ -293,7 +293,8 @@ class Catalogue:
             entries = listing.files
             total = len(entries)
             metas: list[ArticleMeta] = []
-            errors, warnings = list(listing.problems), []
+            errors: list[LoadError] = list(listing.problems)
+            warnings: list[LoadError] = []
             seen_names = set()
             updates: list[tuple] = []
             stopped = False
@@ -321,12 +322,7 @@ class Catalogue:
                                         m.published_inferred, m.source, m.url, m.words, None,
                                         title_key(m.title), PASSAGES_VERSION, warning, m.feed,
                                         first_seen.setdefault(m.id, now)))
-                if isinstance(item, LoadError):
-                    errors.append(item)
-                else:
-                    metas.append(item)
-                if warning:
-                    warnings.append(LoadError(path, warning, name))
+                sort_in(item, warning, path, name, metas, errors, warnings)
                 if progress and (n % 500 == 0 or n == total):
                     progress(n, total)
                 if should_stop and n % self.STOP_EVERY == 0 and should_stop():

@@ -140,21 +140,29 @@ def _listed(articles: list[ArticleMeta], warnings: list[LoadError]) -> list[Load
     return [w for w in warnings if w.path in kept]
 
 
+def sort_in(item: ArticleMeta | LoadError, warning: str | None, path: Path, name: str, metas: list[ArticleMeta],
+            errors: list[LoadError], warnings: list[LoadError]) -> None:
+    """One file's result, read or cached, into the scan's lists: the article or its error, and its
+    warning (the folder scan and the catalogue's refresh both)."""
+    if isinstance(item, LoadError):
+        errors.append(item)
+    else:
+        metas.append(item)
+    if warning:
+        warnings.append(LoadError(path, warning, name))
+
+
 def load_folder(folder: Path) -> ScanResult:
     """Read every article of a folder, without any cache (used by tests and small corpora)."""
     folder = Path(folder)
     listing = list_articles(folder)
     metas: list[ArticleMeta] = []
-    errors, warnings = list(listing.problems), []
+    errors: list[LoadError] = list(listing.problems)
+    warnings: list[LoadError] = []
     for name, entry in listing.files:
         path = Path(entry.path)
         item, warning = _read_entry(path, name)
-        if isinstance(item, LoadError):
-            errors.append(item)
-        else:
-            metas.append(item)
-        if warning:
-            warnings.append(LoadError(path, warning, name))
+        sort_in(item, warning, path, name, metas, errors, warnings)
     articles = _dedupe(folder, metas, errors)
     return ScanResult(articles, _by_name(errors), warnings=_listed(articles, warnings), skipped=listing.skipped)
 
