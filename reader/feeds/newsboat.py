@@ -6,7 +6,7 @@ Paths (newsboat's own rules, ``rust/libnewsboat/src/configpaths.rs``): when
 in ``~/.newsboat``.
 
 Each cached item of a subscribed feed becomes an article exactly as a fetch would write it
-(:func:`reader.feeds.update.render_article`, same file layout, same identity key and content
+(:func:`reader.feeds.articles.render_article`, same file layout, same identity key and content
 hash recorded in the fetch state), so ``reader fetch`` of that feed afterwards finds every entry
 known. newsboat's guid is its own guess when the feed had none (``get_guid`` in
 ``src/rssparser.cpp``: link + pubDate, else link, else title): such items get the key a fetch
@@ -112,14 +112,8 @@ def import_newsboat(folder: Path, cache: Path, starred_flags: str | None = None,
     from reader.feeds.parse import Entry, Feed, _abs, assign_keys, clean
     from reader.feeds.state import EntryState
     from reader.feeds.subscriptions import FeedsFile, SubscriptionError, normalize_url
-    from reader.feeds.update import (
-        _file_for,
-        _RunLock,
-        article_id,
-        entry_hash,
-        render_article,
-        state_db,
-    )
+    from reader.feeds.articles import _file_for, article_id, entry_hash, render_article
+    from reader.feeds.update import _RunLock, state_db
     from reader.fileio import atomic_write_text
     from reader.state.store import StateStore
 

@@ -7,19 +7,14 @@ search and bookmarks need nothing new). Identity is (feed, entry key) — see
 changes. An entry is written again only when its content *without dates* changes (at most
 :data:`MAX_REWRITES` times); one the user deleted is remembered and never written again.
 
-Scheduling: a feed is due at its ``next_check``: the per-feed interval (:data:`MIN_INTERVAL`,
-or longer when ``Cache-Control: max-age``, ``Expires`` or ``<ttl>`` ask for it, capped at a day),
-with up to 10 % jitter so feeds of one host spread out; ``429``/``503`` with ``Retry-After`` wait
-that long; ``410 Gone`` stops the feed.
-"""
+Scheduling: a feed is due at its ``next_check`` (:mod:`reader.feeds.schedule`: the per-feed
+interval, stretched by the server's cache headers, with jitter); ``429``/``503`` with
+``Retry-After`` wait that long; ``410 Gone`` stops the feed. What an entry becomes on disk is
+:mod:`reader.feeds.articles`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
-import hashlib
-import json
-import random
 import re
 import time
 from collections.abc import Callable
@@ -28,22 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.feeds import net
-from reader.feeds.convert import html_fragment_to_markdown, opening_text, passages_of, text_to_markdown
-from reader.feeds.langdetect import detect_language
+from reader.feeds.articles import Body, _body_of, _file_for, article_id, entry_hash, render_article, wants_page
 from reader.feeds.parse import Entry, Feed, FeedParseError, parse_feed
-from reader.feeds.state import EntryState, FeedState, StateDB, slug
+from reader.feeds.schedule import MIN_INTERVAL, cache_lifetime, next_check, retry_after
+from reader.feeds.state import EntryState, FeedState, StateDB
 from reader.feeds.status import FEEDS_DIR
 from reader.feeds.subscriptions import FeedsFile, FullTextMode, Subscription
-from reader.passages import make_safe, parse_passages
+from reader.passages import parse_passages
 from reader.log import ERROR, log_exception
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
-MIN_INTERVAL = 30 * 60          # seconds between two fetches of one feed
-MAX_INTERVAL = 24 * 3600        # what max-age / Expires / ttl may stretch it to
-MAX_RETRY_AFTER = 7 * 24 * 3600
 MAX_REWRITES = 24
-JITTER = 0.1
 
 
 @dataclass
@@ -124,122 +115,6 @@ def state_db(folder: Path) -> StateDB:
     return StateDB(paths.feeds_state_db(folder))
 
 
-def article_id(feed_id: str, key: str) -> str:
-    return f"{feed_id}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
-
-
-def entry_hash(e: Entry) -> str:
-    """The content that counts as an edit: everything but the dates."""
-    data = json.dumps([e.title, e.link, e.content, e.content_type, e.author, list(e.tags), e.language],
-                      ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-
-
-def _yaml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
-
-
-class Body:
-    """An article body as Markdown and its passages (parsed once: language, teaser test, file)."""
-
-    __slots__ = ("markdown", "parsed")
-
-    def __init__(self, markdown: str):
-        self.markdown = markdown
-        self.parsed = passages_of(markdown)  # the writer's read-back parse when it just wrote it
-
-    @classmethod
-    def of_entry(cls, e: Entry, base_url: str) -> Body:
-        return cls((text_to_markdown(e.content) if e.content_type == "text" else
-                    html_fragment_to_markdown(e.content, e.base or base_url)) if e.content.strip() else "")
-
-
-def render_article(art_id: str, e: Entry, feed: Feed, feed_url: str, fetched: dt.datetime,
-                   base_url: str, page: str | None = None, body: Body | None = None) -> str:
-    """The article file of an entry; ``page``: the Markdown of its web page's text (full text);
-    ``body``: the entry's own, converted already."""
-    if page is not None:
-        body = Body(page)
-    elif body is None:
-        body = Body.of_entry(e, base_url)
-    title = e.title or (e.published.date().isoformat() if e.published else "") or "(untitled)"
-    declared = e.language or feed.language
-    lang = detect_language(e.title, opening_text(body.parsed), declared)
-    fm = [("id", art_id), ("title", title)]
-    fm.append(("language", lang.lang or "und"))
-    if e.published:
-        fm.append(("published", e.published.isoformat()))
-    else:  # sorted among the news of the day it came in, and said to be a guess
-        fm.append(("published", fetched.isoformat(timespec="seconds")))
-        fm.append(("published_inferred", "the feed gives no date: the day it was first fetched"))
-    if feed.title:
-        fm.append(("source", feed.title))
-    if e.link:
-        fm.append(("url", e.link))
-    fm.append(("feed", feed_url))
-    fm.append(("fetched", fetched.isoformat(timespec="seconds")))  # first fetched
-    if e.updated and e.updated != e.published:
-        fm.append(("updated", e.updated.isoformat()))
-    if declared:
-        fm.append(("language_declared", declared))
-    if lang.source not in ("declared", "unknown"):  # the detector was sure enough to count
-        fm.append(("language_detected", f"{lang.lang} {lang.confidence:.2f}"))
-        fm.append(("language_source", lang.source))
-    fm.append(("content_source", "page" if page is not None else e.content_source))
-    if e.author:
-        fm.append(("author", e.author))
-    lines = ["---"] + [f"{k}: {_yaml_str(make_safe(str(v)).replace(chr(10), ' '))}" for k, v in fm] + ["---", ""]
-    return ("\n".join(lines) + "\n" + body.markdown).encode("utf-8", "replace").decode("utf-8")
-
-
-def _file_for(feed_id: str, e: Entry, art_id: str) -> str:
-    date = e.published.date().isoformat() if e.published else "undated"
-    name = f"{date}-{slug(e.title, 50) or 'entry'}-{art_id.rsplit('-', 1)[-1][:6]}.md"
-    return f"{FEEDS_DIR}/{feed_id}/{name}"
-
-
-# --- scheduling ---------------------------------------------------------------------------------
-
-def _parse_http_date(value: str) -> float | None:
-    try:
-        d = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if d is None:
-        return None
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=dt.timezone.utc)
-    return d.timestamp()
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
-    when = _parse_http_date(value)
-    return None if when is None else max(0.0, min(when - now, MAX_RETRY_AFTER))
-
-
-def cache_lifetime(headers: dict[str, str], now: float) -> float | None:
-    for part in headers.get("cache-control", "").split(","):
-        name, _, value = part.strip().partition("=")
-        if name.lower() == "max-age" and value.strip().strip('"').isdigit():
-            return float(value.strip().strip('"'))
-    if headers.get("expires"):
-        when = _parse_http_date(headers["expires"])
-        if when is not None:
-            return max(0.0, when - now)
-    return None
-
-
-def next_check(now: float, interval: float, *extra: float | None) -> float:
-    wait = max([interval] + [min(x, MAX_INTERVAL) for x in extra if x])
-    return now + wait * (1 + random.uniform(0, JITTER))
-
-
 # --- one run ------------------------------------------------------------------------------------
 
 @dataclass
@@ -256,27 +131,6 @@ class _Page:
     report: FeedReport
     mode: FullTextMode       # "always" or "auto"
     edit_hash: str | None    # an edited entry: its new hash (stored once the article is rewritten)
-
-
-def wants_page(mode: FullTextMode, e: Entry, body: Body) -> bool:
-    """Is this entry's page fetched? ``always``: yes; ``auto``: when the entry carries a teaser only."""
-    if mode == "never" or not e.link:
-        return False
-    if mode == "always":
-        return True
-    from reader.feeds.fulltext import is_teaser
-
-    return is_teaser(body.parsed.plain_text, plain=True)
-
-
-def _body_of(path: Path) -> str | None:
-    """The body of an article file written by :func:`render_article` (after its front matter)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    head, sep, body = text.partition("\n---\n\n")
-    return body if sep and head.startswith("---\n") else None
 
 
 class Updater:

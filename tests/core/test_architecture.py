@@ -48,7 +48,8 @@ def test_ui_modules_never_import_spacy_or_sklearn_directly():
 # the feed machinery: fetching and discovery run in ``reader fetch`` / ``reader feeds add`` subprocesses
 FETCH_STACK = ("feedparser", "trafilatura", "py3langid", "urllib3", "reader.feeds.net", "reader.feeds.parse",
                "reader.feeds.update", "reader.feeds.discover", "reader.feeds.langdetect", "reader.feeds.fulltext",
-               "reader.feeds.extract", "reader.feeds.convert", "reader.feeds.markdown_writer", "reader.feeds.markdown_escape")
+               "reader.feeds.extract", "reader.feeds.convert", "reader.feeds.markdown_writer", "reader.feeds.markdown_escape",
+               "reader.feeds.articles", "reader.feeds.schedule")
 
 
 def test_ui_modules_never_import_the_fetch_stack_directly():

@@ -55,7 +55,7 @@ def test_status_imports_none_of_the_fetch_machinery():
     code = ("import sys, reader.feeds.status, reader.feeds.cli\n"
             "heavy = [m for m in ('feedparser', 'trafilatura', 'py3langid', 'urllib3', 'spacy', 'reader.feeds.net',"
             " 'reader.feeds.parse', 'reader.feeds.update', 'reader.feeds.langdetect', 'reader.feeds.fulltext',"
-            " 'reader.feeds.extract', 'reader.feeds.convert', 'reader.feeds.markdown_writer') if m in sys.modules]\n"
+            " 'reader.feeds.extract', 'reader.feeds.convert', 'reader.feeds.markdown_writer', 'reader.feeds.articles', 'reader.feeds.schedule') if m in sys.modules]\n"
             "print('HEAVY=' + ','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stderr[-2000:]
